@@ -1,0 +1,40 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo run test lint typecheck translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m bot demo
+
+run: $(STAMP)
+	$(BIN)/python -m bot run
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests
+	$(BIN)/ruff format --check bot tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header bot
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --omit-header --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,49 @@
+"""Command line: `python -m bot [--config PATH] [run|demo]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load_secrets, load_settings
+from bot.logs import configure_logging
+from bot.store import SecretMismatch
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="path to config.toml")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    demo = sub.add_parser("demo", help="run a whole answer round against a local Bot API server")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings(args.config)
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo(settings, quiet=args.quiet))
+        secrets = load_secrets()
+        configure_logging(settings.log_level, secrets.bot_token)
+        from bot.app import serve
+
+        asyncio.run(serve(settings, secrets))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SecretMismatch as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

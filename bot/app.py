@@ -1,0 +1,155 @@
+"""The composition root: builds the store, the application and its handlers, and runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any, cast
+
+from telegram import BotCommand, Update
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    TypeHandler,
+)
+
+from bot import render
+from bot.callbacks import CallbackCodec
+from bot.config import Secrets, Settings
+from bot.flows.deps import Deps
+from bot.handlers import answering, joining, seminars
+from bot.handlers.buttons import make_dispatcher
+from bot.handlers.common import BotContext, Services, reader, send
+from bot.i18n import LANGUAGES, translator
+from bot.keys import Keyring
+from bot.store import Store
+
+__all__ = ["build_application", "serve"]
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+BotApp = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BotContext]
+]
+
+
+async def skip_seen(update: Update, context: BotContext) -> None:
+    """An update Telegram delivers again after a crash is handled once."""
+    if await context.deps.store.was_processed(update.update_id):
+        log.info("skipped an update that was already handled")
+        raise ApplicationHandlerStop
+
+
+async def mark_seen(update: Update, context: BotContext) -> None:
+    await context.deps.store.mark_processed(update.update_id)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Logs the failure without its content and apologises to the person, if there is one."""
+    error = context.error
+    log.error("handling an update failed: %s", type(error).__name__, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_user:
+        t = await reader(update, context)
+        screen = render.Screen(t.gettext("Sorry, something went wrong. Please try again."))
+        try:
+            await send(context, update.effective_chat.id, screen)
+        except TelegramError:
+            pass
+
+
+def _participant_commands(language: str) -> list[BotCommand]:
+    t = translator(language)
+    return [
+        BotCommand("notes", t.gettext("Your notes")),
+        BotCommand("language", t.gettext("Choose a language")),
+        BotCommand("privacy", t.gettext("What is stored")),
+        BotCommand("forget", t.gettext("Leave and delete your notes")),
+        BotCommand("help", t.gettext("Help")),
+    ]
+
+
+async def _post_init(app: BotApp) -> None:
+    services: Services = app.bot_data["services"]
+    services.bot_username = app.bot.username
+    for language in LANGUAGES:
+        await app.bot.set_my_commands(_participant_commands(language), language_code=language)
+    fallback = services.deps.settings.fallback_language
+    await app.bot.set_my_commands(_participant_commands(fallback))
+
+
+def build_application(settings: Settings, secrets: Secrets, store: Store) -> BotApp:
+    keys = Keyring(secrets.seminar_secret)
+    services = Services(Deps(store, keys, settings), CallbackCodec(keys))
+    builder = (
+        ApplicationBuilder()
+        .token(secrets.bot_token)
+        .base_url(f"{settings.api_base_url}/bot")
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+    )
+    # The builder cannot infer the custom context class for the job queue; the cast states it.
+    app = cast(BotApp, builder.build())
+    app.bot_data["services"] = services
+    app.add_handler(TypeHandler(Update, skip_seen), group=-1)
+    for module in (joining, seminars, answering):
+        app.add_handlers(module.handlers(), group=0)
+    routes = {**joining.BUTTONS, **seminars.BUTTONS, **answering.BUTTONS}
+    app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
+    app.add_handler(TypeHandler(Update, mark_seen), group=1)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _initialize(app: BotApp) -> None:
+    """Waits out a Bot API that is down at start-up instead of giving up."""
+    delay = 1.0
+    while True:
+        try:
+            await app.initialize()
+            return
+        except (NetworkError, TimedOut, RetryAfter) as exc:
+            log.warning("Bot API not reachable (%s); retrying in %.0f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None = None) -> None:
+    """Runs the bot with long polling until SIGINT/SIGTERM or until `stop` is set."""
+    keys = Keyring(secrets.seminar_secret)
+    store = await Store.open(settings.database)
+    try:
+        await store.verify_secret(keys.check_value)
+        app = build_application(settings, secrets, store)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass
+        await _initialize(app)
+        try:
+            await _post_init(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+            log.info("bot started (polling)")
+            await stop.wait()
+            await app.updater.stop()
+            await app.stop()
+        finally:
+            await app.shutdown()
+    finally:
+        await store.close()
+    log.info("bot stopped")

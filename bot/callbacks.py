@@ -1,0 +1,116 @@
+"""Every button's data: one versioned codec, signed, at most 64 bytes.
+
+Format: ``<version><action>[:arg]*.<mac>`` with integers in base 36 and a 48-bit keyed MAC,
+for example ``1e:2n9c4k1x0qz.Xk3v9a_b``. The MAC lets the bot tell a forged button from a
+stale one without keeping any button in memory; ownership is still checked by the flows.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.keys import Keyring
+
+__all__ = ["Action", "Button", "CallbackCodec", "ForgedButton", "StaleButton"]
+
+VERSION = "1"
+MAX_BYTES = 64
+_TOKEN = re.compile(r"^[a-z0-9]{1,16}$")
+
+
+class Action(StrEnum):
+    """What a button does; the value is its one-letter code on the wire."""
+
+    WELCOME_LANGUAGE = "w"  # args: seminar id, language index
+    CONSENT = "c"  # args: seminar id, language index
+    DECLINE = "y"  # args: seminar id
+    SET_LANGUAGE = "l"  # args: language index
+    NEXT_QUESTION = "n"  # args: seminar id, question index
+    DONE = "d"  # args: seminar id
+    EDIT_NOTE = "e"  # args: note id
+    DELETE_NOTE = "x"  # args: note id
+    KEEP_DRAFT = "k"  # args: seminar id
+    DROP_DRAFT = "p"  # args: seminar id
+    CANCEL_EDIT = "q"  # args: seminar id
+    FORGET = "f"  # args: seminar id
+    FORGET_CANCEL = "g"  # args: seminar id
+    SETUP_LANGUAGE = "L"  # args: language index
+    SETUP_DEFAULT_QUESTIONS = "D"
+    SETUP_CUSTOM_QUESTIONS = "C"
+    SETUP_QUESTIONS_DONE = "Q"
+    SETUP_CANCEL = "Z"
+    NEW_INVITE = "r"  # args: seminar id
+    OPEN_ROUND = "o"  # args: seminar id
+    CLOSE_ROUND = "z"  # args: seminar id
+    HIDE_ASK = "h"  # args: note id
+    HIDE_CONFIRM = "H"  # args: note id
+    HIDE_CANCEL = "j"  # args: note id
+
+
+class StaleButton(Exception):
+    """A button from an older version of the bot."""
+
+
+class ForgedButton(Exception):
+    """Data the bot never made."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    action: Action
+    args: tuple[int, ...] = ()
+
+    def arg(self, index: int) -> int:
+        if index >= len(self.args):
+            raise ForgedButton("missing argument")
+        return self.args[index]
+
+
+def _b36(value: int) -> str:
+    if value < 0:
+        raise ValueError("button arguments are non-negative")
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+        if value == 0:
+            return out
+
+
+class CallbackCodec:
+    def __init__(self, keys: Keyring) -> None:
+        self._keys = keys
+
+    def _mac(self, body: str) -> str:
+        return base64.urlsafe_b64encode(self._keys.button_mac(body)).decode()
+
+    def pack(self, button: Button) -> str:
+        body = VERSION + button.action.value + "".join(":" + _b36(a) for a in button.args)
+        data = f"{body}.{self._mac(body)}"
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data for {button.action.name} exceeds {MAX_BYTES} bytes")
+        return data
+
+    def unpack(self, data: str) -> Button:
+        if not data or len(data.encode()) > MAX_BYTES or "." not in data:
+            raise ForgedButton("malformed")
+        body, _, mac = data.rpartition(".")
+        if body[:1] != VERSION:
+            if body[:1].isdigit():
+                raise StaleButton(body[:1])
+            raise ForgedButton("unknown format")
+        if not hmac.compare_digest(mac, self._mac(body)):
+            raise ForgedButton("bad mac")
+        head, *raw_args = body[1:].split(":")
+        try:
+            action = Action(head)
+        except ValueError as exc:
+            raise StaleButton(head) from exc
+        if not all(_TOKEN.match(a) for a in raw_args):
+            raise ForgedButton("bad argument")
+        return Button(action, tuple(int(a, 36) for a in raw_args))

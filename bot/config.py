@@ -1,0 +1,137 @@
+"""Settings from config.toml and secrets from the environment, read once at start-up."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ConfigError", "Secrets", "Settings", "load_secrets", "load_settings"]
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+class ConfigError(Exception):
+    """A setting or secret is missing or wrong; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    api_base_url: str
+    mode: str
+    database: Path
+    default_language: str
+    fallback_language: str
+    timezone: str
+    note_max_length: int
+    group_size: int
+    retention_days: int
+    log_level: str
+
+
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    bot_token: str
+    seminar_secret: bytes
+
+    def __repr__(self) -> str:
+        return "Secrets(<hidden>)"
+
+
+def _get(table: dict[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
+    sect = table.get(section, {})
+    if not isinstance(sect, dict):
+        raise ConfigError(f"[{section}] must be a table")
+    value = sect.get(key, default)
+    if kind is int and isinstance(value, bool):
+        raise ConfigError(f"{section}.{key} must be a whole number")
+    if not isinstance(value, kind):
+        raise ConfigError(f"{section}.{key} must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def load_settings(path: Path) -> Settings:
+    """Reads config.toml; every problem is reported with the key that causes it."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+    base_url = _get(raw, "telegram", "api_base_url", str, "https://api.telegram.org").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError("telegram.api_base_url must start with http:// or https://")
+    mode = _get(raw, "telegram", "mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise ConfigError('telegram.mode must be "polling" or "webhook"')
+    database = Path(_get(raw, "storage", "database", str, "data/seminar.sqlite3"))
+    if not database.is_absolute():
+        database = path.parent / database
+    default_language = _get(raw, "seminar", "default_language", str, "nb")
+    fallback_language = _get(raw, "seminar", "fallback_language", str, "en")
+    for key, lang in (
+        ("default_language", default_language),
+        ("fallback_language", fallback_language),
+    ):
+        if lang not in LANGUAGES:
+            raise ConfigError(f"seminar.{key} must be one of {', '.join(LANGUAGES)}")
+    timezone = _get(raw, "seminar", "timezone", str, "Europe/Oslo")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"seminar.timezone: unknown time zone {timezone!r}") from exc
+    note_max_length = _get(raw, "seminar", "note_max_length", int, 280)
+    if not 20 <= note_max_length <= 3000:
+        raise ConfigError("seminar.note_max_length must be between 20 and 3000")
+    group_size = _get(raw, "seminar", "group_size", int, 5)
+    if group_size < 3:
+        raise ConfigError("seminar.group_size must be at least 3")
+    retention_days = _get(raw, "seminar", "retention_days", int, 180)
+    if retention_days < 1:
+        raise ConfigError("seminar.retention_days must be at least 1")
+    log_level = _get(raw, "logging", "level", str, "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("logging.level must be DEBUG, INFO, WARNING or ERROR")
+    return Settings(
+        api_base_url=base_url,
+        mode=mode,
+        database=database,
+        default_language=default_language,
+        fallback_language=fallback_language,
+        timezone=timezone,
+        note_max_length=note_max_length,
+        group_size=group_size,
+        retention_days=retention_days,
+        log_level=log_level,
+    )
+
+
+def _secret(name: str, env: dict[str, str]) -> str:
+    value = env.get(name)
+    file_name = env.get(f"{name}_FILE")
+    if not value and file_name:
+        try:
+            value = Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE: cannot read {file_name}: {exc.strerror}") from exc
+    if not value:
+        raise ConfigError(
+            f"{name} is not set: put it in the environment or name a file in {name}_FILE"
+        )
+    return value
+
+
+def load_secrets(env: dict[str, str] | None = None) -> Secrets:
+    """Reads BOT_TOKEN and SEMINAR_SECRET; neither is ever printed."""
+    env = dict(os.environ) if env is None else env
+    token = _secret("BOT_TOKEN", env)
+    if ":" not in token:
+        raise ConfigError("BOT_TOKEN does not look like a token from BotFather (123456:ABC...)")
+    secret = _secret("SEMINAR_SECRET", env)
+    if len(secret) < 16:
+        raise ConfigError("SEMINAR_SECRET must be at least 16 characters long")
+    return Secrets(bot_token=token, seminar_secret=secret.encode("utf-8"))

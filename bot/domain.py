@@ -1,0 +1,115 @@
+"""The seminar's vocabulary: plain frozen dataclasses and enums, no Telegram and no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "Awaiting",
+    "Member",
+    "Note",
+    "Person",
+    "Phase",
+    "Role",
+    "Seminar",
+    "SetupStep",
+    "User",
+    "Writer",
+]
+
+
+class Phase(StrEnum):
+    DRAFT = "draft"
+    ANSWERING = "answering"
+    GROUPING = "grouping"
+    VOTING = "voting"
+    PLENARY = "plenary"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    PARTICIPANT = "participant"
+
+
+class Awaiting(StrEnum):
+    """What a writer's next text message means."""
+
+    NOTE = "note"
+    EDIT = "edit"
+    CONFIRM = "confirm"
+
+
+class SetupStep(StrEnum):
+    """Where a moderator is in creating a seminar."""
+
+    NONE = "none"
+    TITLE = "title"
+    LANGUAGE = "language"
+    QUESTIONS = "questions"
+    CUSTOM_QUESTIONS = "custom_questions"
+
+
+@dataclass(frozen=True, slots=True)
+class Seminar:
+    id: int
+    title: str
+    language: str
+    phase: Phase
+    questions: tuple[str, ...]
+    invite_code: str
+    group_size: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A Telegram user who has agreed to take part or runs a seminar."""
+
+    tg_id: int
+    language: str
+    active_seminar_id: int | None
+    setup_step: SetupStep
+    setup_draft: str
+    blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    seminar_id: int
+    tg_id: int
+    role: Role
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """A participant's answering state, stored only under their per-seminar pseudonym."""
+
+    seminar_id: int
+    pseudonym: str
+    question: int
+    awaiting: Awaiting
+    target_note_id: int | None
+    draft: str | None
+    draft_ref: str | None
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: int
+    seminar_id: int
+    question: int
+    text: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who sent an update, as the flows need it: an id and the client's language."""
+
+    tg_id: int
+    language_code: str | None

@@ -1,0 +1,450 @@
+"""The answer round: one message is one note, kept only under the writer's pseudonym."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Writer
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.personal_data import PersonalDetail, find_personal_details
+
+__all__ = [
+    "AskEdit",
+    "DraftDropped",
+    "EditCancelled",
+    "EmptyNote",
+    "Finished",
+    "HideAsked",
+    "MyNotes",
+    "NotJoined",
+    "NoteDeleted",
+    "NoteGone",
+    "NoteHidden",
+    "NoteSaved",
+    "NoteTooLong",
+    "NothingPending",
+    "PersonalDataFound",
+    "QuestionPrompt",
+    "RoundNotOpen",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NotJoined:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RoundNotOpen:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSaved:
+    seminar: Seminar
+    note: Note
+    edited: bool
+    notes_for_question: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteTooLong:
+    length: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyNote:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalDataFound:
+    seminar: Seminar
+    details: frozenset[PersonalDetail]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPrompt:
+    seminar: Seminar
+    question: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    seminar: Seminar
+    notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskEdit:
+    seminar: Seminar
+    note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class EditCancelled:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDeleted:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoteGone:
+    """The note was deleted, hidden or never belonged to this person."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDropped:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NothingPending:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MyNotes:
+    seminar: Seminar
+    notes: list[Note]
+    editable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HideAsked:
+    seminar: Seminar
+    note: Note
+
+
+@dataclass(frozen=True, slots=True)
+class NoteHidden:
+    seminar: Seminar
+    note: Note
+    writer: Member | None
+    already: bool
+
+
+TextOutcome = (
+    NoteSaved | NoteTooLong | EmptyNote | PersonalDataFound | RoundNotOpen | NotJoined | NoteGone
+)
+
+
+async def _writer(
+    deps: Deps, person: Person, seminar: Seminar | None = None
+) -> tuple[Seminar, Writer] | NotJoined:
+    if seminar is None:
+        seminar = await deps.active_seminar(person)
+    if seminar is None:
+        return NotJoined()
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    if writer is None:
+        return NotJoined()
+    return seminar, writer
+
+
+async def _open_writer(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> tuple[Seminar, Writer] | NotJoined | RoundNotOpen:
+    seminar = None
+    if seminar_id is not None:
+        seminar = await deps.store.seminar(seminar_id)
+        if seminar is None:
+            return NotJoined()
+    found = await _writer(deps, person, seminar)
+    if isinstance(found, NotJoined):
+        return found
+    if found[0].phase is not Phase.ANSWERING:
+        return RoundNotOpen(found[0])
+    return found
+
+
+def _check(text: str, limit: int) -> str | NoteTooLong | EmptyNote:
+    text = text.strip()
+    if not text:
+        return EmptyNote()
+    if len(text) > limit:
+        return NoteTooLong(len(text), limit)
+    return text
+
+
+async def _count_for(deps: Deps, seminar: Seminar, writer: Writer, question: int) -> int:
+    notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
+    return sum(1 for n in notes if n.question == question)
+
+
+async def receive_text(
+    deps: Deps, person: Person, text: str, chat_id: int, message_id: int
+) -> TextOutcome:
+    """A text message in the private chat: a new note, or the new text of one being edited."""
+    found = await _open_writer(deps, person)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    ref = deps.keys.message_ref(seminar.id, chat_id, message_id)
+    if (existing := await deps.store.note_by_ref(ref)) is not None:
+        # Telegram delivered this message again: answer as the first time, store nothing.
+        count = await _count_for(deps, seminar, writer, existing.question)
+        return NoteSaved(seminar, existing, edited=False, notes_for_question=count)
+    checked = _check(text, deps.settings.note_max_length)
+    if not isinstance(checked, str):
+        return checked
+    target = writer.target_note_id if writer.awaiting is not Awaiting.NOTE else None
+    details = find_personal_details(checked)
+    if details:
+        waiting = dataclasses.replace(
+            writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
+        )
+        await deps.store.update_writer(waiting)
+        return PersonalDataFound(seminar, frozenset(details), checked)
+    return await _save(deps, seminar, writer, target, checked, ref)
+
+
+async def _save(
+    deps: Deps, seminar: Seminar, writer: Writer, target: int | None, text: str, ref: str | None
+) -> NoteSaved | NoteGone:
+    settled = dataclasses.replace(
+        writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
+    )
+    if target is not None:
+        owned = await _owned_note(deps, writer, target)
+        if owned is None:
+            await deps.store.update_writer(settled)
+            return NoteGone()
+        await deps.store.update_note_text(target, text, settled)
+        note = dataclasses.replace(owned, text=text)
+        count = await _count_for(deps, seminar, writer, note.question)
+        return NoteSaved(seminar, note, edited=True, notes_for_question=count)
+    question = min(writer.question, len(seminar.questions) - 1)
+    note, _ = await deps.store.add_note(settled, question, text, ref)
+    count = await _count_for(deps, seminar, writer, question)
+    return NoteSaved(seminar, note, edited=False, notes_for_question=count)
+
+
+async def _owned_note(deps: Deps, writer: Writer, note_id: int) -> Note | None:
+    found = await deps.store.note(note_id)
+    if found is None:
+        return None
+    note, author = found
+    if author != writer.pseudonym or note.seminar_id != writer.seminar_id or note.hidden:
+        return None
+    return note
+
+
+async def receive_edit(
+    deps: Deps, person: Person, text: str, chat_id: int, message_id: int
+) -> TextOutcome | None:
+    """The writer edited a message in Telegram; None when that message was never a note."""
+    seminar = await deps.active_seminar(person)
+    if seminar is None:
+        return None
+    ref = deps.keys.message_ref(seminar.id, chat_id, message_id)
+    note = await deps.store.note_by_ref(ref)
+    if note is None:
+        return None
+    found = await _writer(deps, person, seminar)
+    if not isinstance(found, tuple):
+        return found
+    if seminar.phase is not Phase.ANSWERING:
+        return RoundNotOpen(seminar)
+    writer = found[1]
+    checked = _check(text, deps.settings.note_max_length)
+    if not isinstance(checked, str):
+        return checked
+    if checked == note.text:
+        count = await _count_for(deps, seminar, writer, note.question)
+        return NoteSaved(seminar, note, edited=True, notes_for_question=count)
+    details = find_personal_details(checked)
+    if details:
+        waiting = dataclasses.replace(
+            writer, awaiting=Awaiting.CONFIRM, target_note_id=note.id, draft=checked, draft_ref=None
+        )
+        await deps.store.update_writer(waiting)
+        return PersonalDataFound(seminar, frozenset(details), checked)
+    return await _save(deps, seminar, writer, note.id, checked, None)
+
+
+async def keep_draft(deps: Deps, person: Person, seminar_id: int) -> TextOutcome | NothingPending:
+    """The writer confirmed a note that looked like it held personal details."""
+    found = await _open_writer(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    if writer.awaiting is not Awaiting.CONFIRM or writer.draft is None:
+        return NothingPending()
+    return await _save(deps, seminar, writer, writer.target_note_id, writer.draft, writer.draft_ref)
+
+
+async def drop_draft(
+    deps: Deps, person: Person, seminar_id: int
+) -> DraftDropped | NothingPending | NotJoined:
+    """The writer cancelled: the held text is deleted, seen by nobody."""
+    seminar = await deps.store.seminar(seminar_id)
+    found = await _writer(deps, person, seminar) if seminar else NotJoined()
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    if writer.awaiting is not Awaiting.CONFIRM:
+        return NothingPending()
+    await deps.store.update_writer(
+        dataclasses.replace(
+            writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
+        )
+    )
+    return DraftDropped(seminar)
+
+
+async def go_to_question(
+    deps: Deps, person: Person, seminar_id: int, question: int
+) -> QuestionPrompt | RoundNotOpen | NotJoined:
+    found = await _open_writer(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    question = max(0, min(question, len(seminar.questions) - 1))
+    await deps.store.update_writer(dataclasses.replace(writer, question=question))
+    return QuestionPrompt(seminar, question)
+
+
+async def current_prompt(deps: Deps, person: Person) -> QuestionPrompt | RoundNotOpen | NotJoined:
+    found = await _open_writer(deps, person)
+    if not isinstance(found, tuple):
+        return found
+    return QuestionPrompt(found[0], found[1].question)
+
+
+async def finish(
+    deps: Deps, person: Person, seminar_id: int
+) -> Finished | RoundNotOpen | NotJoined:
+    found = await _open_writer(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    await deps.store.update_writer(dataclasses.replace(writer, done=True))
+    notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
+    return Finished(seminar, len(notes))
+
+
+async def _note_action_target(
+    deps: Deps, person: Person, note_id: int
+) -> tuple[Seminar, Writer, Note] | NoteGone | RoundNotOpen | NotJoined:
+    found_note = await deps.store.note(note_id)
+    if found_note is None:
+        return NoteGone()
+    found = await _open_writer(deps, person, found_note[0].seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    note = await _owned_note(deps, writer, note_id)
+    if note is None:
+        return NoteGone()
+    return seminar, writer, note
+
+
+async def start_edit(
+    deps: Deps, person: Person, note_id: int
+) -> AskEdit | NoteGone | RoundNotOpen | NotJoined:
+    target = await _note_action_target(deps, person, note_id)
+    if not isinstance(target, tuple):
+        return target
+    seminar, writer, note = target
+    await deps.store.update_writer(
+        dataclasses.replace(
+            writer, awaiting=Awaiting.EDIT, target_note_id=note.id, draft=None, draft_ref=None
+        )
+    )
+    return AskEdit(seminar, note)
+
+
+async def cancel_edit(
+    deps: Deps, person: Person, seminar_id: int
+) -> EditCancelled | NothingPending | NotJoined:
+    seminar = await deps.store.seminar(seminar_id)
+    found = await _writer(deps, person, seminar) if seminar else NotJoined()
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    if writer.awaiting is not Awaiting.EDIT:
+        return NothingPending()
+    await deps.store.update_writer(
+        dataclasses.replace(writer, awaiting=Awaiting.NOTE, target_note_id=None)
+    )
+    return EditCancelled(seminar)
+
+
+async def delete_note(
+    deps: Deps, person: Person, note_id: int
+) -> NoteDeleted | NoteGone | RoundNotOpen | NotJoined:
+    target = await _note_action_target(deps, person, note_id)
+    if not isinstance(target, tuple):
+        return target
+    seminar, writer, note = target
+    await deps.store.delete_note(note.id)
+    if writer.target_note_id == note.id:
+        await deps.store.update_writer(
+            dataclasses.replace(
+                writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
+            )
+        )
+    return NoteDeleted(seminar)
+
+
+async def my_notes(deps: Deps, person: Person) -> MyNotes | NotJoined:
+    found = await _writer(deps, person)
+    if not isinstance(found, tuple):
+        return found
+    seminar, writer = found
+    notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
+    return MyNotes(seminar, notes, editable=seminar.phase is Phase.ANSWERING)
+
+
+# -- moderators hiding a note -------------------------------------------------------------
+
+
+async def _moderated_note(
+    deps: Deps, person: Person, note_id: int
+) -> tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar:
+    found = await deps.store.note(note_id)
+    if found is None:
+        return NoteGone()
+    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    return seminar, found[0]
+
+
+async def ask_hide(
+    deps: Deps, person: Person, note_id: int
+) -> HideAsked | NoteGone | NotModerator | NoSeminar:
+    found = await _moderated_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    return HideAsked(*found)
+
+
+async def hide(
+    deps: Deps, person: Person, note_id: int
+) -> NoteHidden | NoteGone | NotModerator | NoSeminar:
+    """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
+    found = await _moderated_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, note = found
+    changed = await deps.store.hide_note(note.id)
+    writer = None
+    if changed:
+        author = await deps.store.note(note.id)
+        for member in await deps.store.members(seminar.id):
+            if author and deps.keys.pseudonym(seminar.id, member.tg_id) == author[1]:
+                writer = member
+                break
+    return NoteHidden(seminar, note, writer if changed else None, already=not changed)
+
+
+def is_moderator(member: Member | None) -> bool:
+    return member is not None and member.role is Role.MODERATOR

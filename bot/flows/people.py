@@ -1,0 +1,148 @@
+"""Joining a seminar with consent, choosing a language, and leaving with /forget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain import Person, Phase, Role, Seminar, Writer
+from bot.flows.deps import Deps, NoSeminar
+from bot.i18n import LANGUAGES
+
+__all__ = [
+    "AlreadyJoined",
+    "Forgotten",
+    "InvalidInvite",
+    "Joined",
+    "ModeratorCannotForget",
+    "SeminarEnded",
+    "Welcome",
+    "confirm_forget",
+    "consent",
+    "open_invite",
+    "set_language",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    seminar: Seminar
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidInvite:
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarEnded:
+    seminar: Seminar
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyJoined:
+    seminar: Seminar
+    language: str
+    writer: Writer | None
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    seminar: Seminar
+    language: str
+    writer: Writer
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    seminar: Seminar
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModeratorCannotForget:
+    seminar: Seminar
+
+
+async def _existing(deps: Deps, person: Person, seminar: Seminar) -> AlreadyJoined | None:
+    member = await deps.store.membership(seminar.id, person.tg_id)
+    if member is None:
+        return None
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    return AlreadyJoined(seminar, member.language, writer)
+
+
+async def open_invite(
+    deps: Deps, person: Person, code: str, language: int | None = None
+) -> Welcome | InvalidInvite | SeminarEnded | AlreadyJoined:
+    """Shows the welcome for an invite code; stores nothing about the person."""
+    lang = LANGUAGES[language] if language is not None else await deps.language(person)
+    seminar = await deps.store.seminar_by_code(code) if code else None
+    if seminar is None:
+        return InvalidInvite(lang)
+    return await welcome_for(deps, person, seminar, lang)
+
+
+async def welcome_for(
+    deps: Deps, person: Person, seminar: Seminar, language: str
+) -> Welcome | SeminarEnded | AlreadyJoined:
+    if seminar.phase is Phase.CLOSED:
+        return SeminarEnded(seminar, language)
+    return await _existing(deps, person, seminar) or Welcome(seminar, language)
+
+
+async def consent(
+    deps: Deps, person: Person, seminar_id: int, language: int
+) -> Joined | AlreadyJoined | SeminarEnded | NoSeminar:
+    """The person agreed: from here on, and only from here, something about them is stored."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NoSeminar()
+    lang = LANGUAGES[language]
+    if seminar.phase is Phase.CLOSED:
+        return SeminarEnded(seminar, lang)
+    existing = await _existing(deps, person, seminar)
+    if existing is not None and existing.writer is not None:
+        return existing
+    await deps.store.save_user_language(person.tg_id, lang)
+    await deps.store.add_member(seminar.id, person.tg_id, Role.PARTICIPANT)
+    pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
+    await deps.store.add_writer(seminar.id, pseudonym)
+    writer = await deps.store.writer(seminar.id, pseudonym)
+    assert writer is not None
+    return Joined(seminar, lang, writer)
+
+
+async def set_language(deps: Deps, person: Person, language: int) -> str:
+    """Stores the chosen language; a person may ask for this without joining anything."""
+    lang = LANGUAGES[language]
+    await deps.store.save_user_language(person.tg_id, lang)
+    return lang
+
+
+async def forget_target(deps: Deps, person: Person) -> Seminar | NoSeminar | ModeratorCannotForget:
+    seminar = await deps.active_seminar(person)
+    if seminar is None:
+        return NoSeminar()
+    member = await deps.store.membership(seminar.id, person.tg_id)
+    if member is None:
+        return NoSeminar()
+    if member.role is Role.MODERATOR:
+        return ModeratorCannotForget(seminar)
+    return seminar
+
+
+async def confirm_forget(
+    deps: Deps, person: Person, seminar_id: int
+) -> Forgotten | NoSeminar | ModeratorCannotForget:
+    """Deletes the person's notes and everything about them in the seminar."""
+    seminar = await deps.store.seminar(seminar_id)
+    member = await deps.store.membership(seminar_id, person.tg_id) if seminar else None
+    if seminar is None or member is None:
+        return NoSeminar()
+    if member.role is Role.MODERATOR:
+        return ModeratorCannotForget(seminar)
+    language = member.language
+    await deps.store.forget(seminar.id, person.tg_id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    return Forgotten(seminar, language)

@@ -1,0 +1,299 @@
+"""Creating a seminar step by step (state in the database), invites, opening and closing."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+
+from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.i18n import LANGUAGES, translator
+from bot.store import NoteCounts
+
+__all__ = [
+    "MAX_QUESTIONS",
+    "AskCustomQuestion",
+    "AskLanguage",
+    "AskQuestions",
+    "AskTitle",
+    "InvalidSetupText",
+    "RoundClosed",
+    "RoundOpened",
+    "SeminarCreated",
+    "SetupCancelled",
+    "WrongPhase",
+    "default_questions",
+]
+
+MAX_QUESTIONS = 5
+MAX_TITLE = 120
+MAX_QUESTION = 300
+
+
+def default_questions(language: str) -> tuple[str, ...]:
+    """The dialogue seminar's two questions, in the seminar's language."""
+    t = translator(language)
+    return (
+        t.gettext(
+            "What have you been most satisfied with and found most useful in your encounters "
+            "with the public support services?"
+        ),
+        t.gettext("What was it that made this a good experience?"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AskTitle:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AskLanguage:
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskQuestions:
+    language: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AskCustomQuestion:
+    number: int
+    written: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidSetupText:
+    reason: str  # "empty" | "too_long" | "need_one"
+    limit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SetupCancelled:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarCreated:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class WrongPhase:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOpened:
+    seminar: Seminar
+    reopened: bool
+    participants: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundClosed:
+    seminar: Seminar
+    counts: NoteCounts
+    notes: list[Note]
+    moderators: list[Member]
+    participants: list[Member] = field(default_factory=list)
+
+
+SetupOutcome = (
+    AskTitle
+    | AskLanguage
+    | AskQuestions
+    | AskCustomQuestion
+    | InvalidSetupText
+    | SetupCancelled
+    | SeminarCreated
+)
+
+
+def _draft(raw: str) -> dict[str, object]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def start(deps: Deps, person: Person) -> AskTitle:
+    """Creating a seminar is the moderator's own act, so their user row is made here."""
+    await deps.store.save_user_language(person.tg_id, await deps.language(person))
+    await deps.store.set_setup(person.tg_id, SetupStep.TITLE, "{}")
+    return AskTitle()
+
+
+async def cancel(deps: Deps, person: Person) -> SetupCancelled:
+    if await deps.store.user(person.tg_id) is not None:
+        await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
+    return SetupCancelled()
+
+
+async def is_setting_up(deps: Deps, person: Person) -> bool:
+    user = await deps.store.user(person.tg_id)
+    return user is not None and user.setup_step in (SetupStep.TITLE, SetupStep.CUSTOM_QUESTIONS)
+
+
+def _clean(text: str, limit: int) -> str | InvalidSetupText:
+    text = " ".join(text.split())
+    if not text:
+        return InvalidSetupText("empty")
+    if len(text) > limit:
+        return InvalidSetupText("too_long", limit)
+    return text
+
+
+async def receive_text(deps: Deps, person: Person, text: str) -> SetupOutcome | None:
+    """A text typed while creating a seminar; None when no step expects text."""
+    user = await deps.store.user(person.tg_id)
+    if user is None:
+        return None
+    draft = _draft(user.setup_draft)
+    if user.setup_step is SetupStep.TITLE:
+        title = _clean(text, MAX_TITLE)
+        if isinstance(title, InvalidSetupText):
+            return title
+        draft["title"] = title
+        await deps.store.set_setup(person.tg_id, SetupStep.LANGUAGE, json.dumps(draft))
+        return AskLanguage(title)
+    if user.setup_step is SetupStep.CUSTOM_QUESTIONS:
+        question = _clean(text, MAX_QUESTION)
+        if isinstance(question, InvalidSetupText):
+            return question
+        written = [str(q) for q in _list(draft.get("questions"))] + [question]
+        draft["questions"] = written
+        if len(written) >= MAX_QUESTIONS:
+            return await _create(deps, person, draft)
+        await deps.store.set_setup(person.tg_id, SetupStep.CUSTOM_QUESTIONS, json.dumps(draft))
+        return AskCustomQuestion(len(written) + 1, tuple(written))
+    return None
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+async def choose_language(deps: Deps, person: Person, language: int) -> SetupOutcome | None:
+    user = await deps.store.user(person.tg_id)
+    if user is None or user.setup_step is not SetupStep.LANGUAGE:
+        return None
+    draft = _draft(user.setup_draft)
+    lang = LANGUAGES[language]
+    draft["language"] = lang
+    await deps.store.set_setup(person.tg_id, SetupStep.QUESTIONS, json.dumps(draft))
+    return AskQuestions(lang, default_questions(lang))
+
+
+async def use_default_questions(deps: Deps, person: Person) -> SetupOutcome | None:
+    user = await deps.store.user(person.tg_id)
+    if user is None or user.setup_step is not SetupStep.QUESTIONS:
+        return None
+    draft = _draft(user.setup_draft)
+    draft["questions"] = list(default_questions(str(draft.get("language", "nb"))))
+    return await _create(deps, person, draft)
+
+
+async def write_own_questions(deps: Deps, person: Person) -> SetupOutcome | None:
+    user = await deps.store.user(person.tg_id)
+    if user is None or user.setup_step is not SetupStep.QUESTIONS:
+        return None
+    draft = _draft(user.setup_draft)
+    draft["questions"] = []
+    await deps.store.set_setup(person.tg_id, SetupStep.CUSTOM_QUESTIONS, json.dumps(draft))
+    return AskCustomQuestion(1, ())
+
+
+async def questions_done(deps: Deps, person: Person) -> SetupOutcome | None:
+    user = await deps.store.user(person.tg_id)
+    if user is None or user.setup_step is not SetupStep.CUSTOM_QUESTIONS:
+        return None
+    draft = _draft(user.setup_draft)
+    if not _list(draft.get("questions")):
+        return InvalidSetupText("need_one")
+    return await _create(deps, person, draft)
+
+
+async def _create(deps: Deps, person: Person, draft: dict[str, object]) -> SeminarCreated:
+    language = str(draft.get("language", deps.settings.default_language))
+    questions = [str(q) for q in _list(draft.get("questions"))] or list(default_questions(language))
+    seminar = await deps.store.create_seminar(
+        owner=person.tg_id,
+        title=str(draft.get("title", "")),
+        language=language,
+        questions=questions,
+        group_size=deps.settings.group_size,
+    )
+    return SeminarCreated(seminar)
+
+
+# -- running the round --------------------------------------------------------------------
+
+
+async def invite(
+    deps: Deps, person: Person, renew_for: int | None = None
+) -> Seminar | NoSeminar | NotModerator:
+    """The seminar whose join link to show; renewing makes the old link stop working."""
+    seminar = await deps.moderated_seminar(person, renew_for)
+    if not isinstance(seminar, Seminar) or renew_for is None:
+        return seminar
+    await deps.store.renew_invite_code(seminar.id)
+    renewed = await deps.store.seminar(seminar.id)
+    return renewed if renewed is not None else NoSeminar()
+
+
+async def open_round(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> RoundOpened | WrongPhase | NoSeminar | NotModerator:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not await deps.store.set_phase(seminar.id, (Phase.DRAFT, Phase.GROUPING), Phase.ANSWERING):
+        return WrongPhase(seminar)
+    opened = await deps.store.seminar(seminar.id)
+    assert opened is not None
+    participants = await participants_of(deps, opened)
+    return RoundOpened(opened, reopened=seminar.phase is Phase.GROUPING, participants=participants)
+
+
+async def participants_of(deps: Deps, seminar: Seminar) -> list[Member]:
+    """Members who agreed to take part (moderators too, if they joined with the link)."""
+    members = await deps.store.members(seminar.id)
+    result = []
+    for member in members:
+        if member.role is Role.PARTICIPANT or await deps.store.writer(
+            seminar.id, deps.keys.pseudonym(seminar.id, member.tg_id)
+        ):
+            result.append(member)
+    return result
+
+
+async def close_round(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> RoundClosed | WrongPhase | NoSeminar | NotModerator:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not await deps.store.set_phase(seminar.id, (Phase.ANSWERING,), Phase.GROUPING):
+        return WrongPhase(seminar)
+    closed = await deps.store.seminar(seminar.id)
+    assert closed is not None
+    return RoundClosed(
+        seminar=closed,
+        counts=await deps.store.note_counts(closed),
+        notes=await visible_notes_shuffled(deps, closed),
+        moderators=await deps.moderators(closed.id),
+        participants=await participants_of(deps, closed),
+    )
+
+
+async def visible_notes_shuffled(deps: Deps, seminar: Seminar) -> list[Note]:
+    """Notes as anyone but their writer may see them: no hidden ones, never in writing order."""
+    notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    random.SystemRandom().shuffle(notes)
+    notes.sort(key=lambda n: n.question)
+    return notes

@@ -1,0 +1,1 @@
+"""Thin Telegram adapters: narrow the update, call a flow, render, send."""

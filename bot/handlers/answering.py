@@ -1,0 +1,258 @@
+"""Notes from private messages, edits of them, /notes, and the answering buttons."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button, ForgedButton, StaleButton
+from bot.flows import answering, setup
+from bot.handlers import seminars
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    drop_buttons,
+    edit,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+    send_many,
+)
+from bot.i18n import Translator
+from bot.render import Screen
+
+__all__ = ["BUTTONS", "handlers"]
+
+NOTE_ACTIONS = (Action.EDIT_NOTE, Action.DELETE_NOTE)
+
+
+def _outcome_screen(
+    t: Translator, outcome: answering.TextOutcome | answering.NothingPending, limit: int
+) -> Screen:
+    match outcome:
+        case answering.NoteSaved(seminar=seminar, note=note, edited=edited, notes_for_question=n):
+            return render.note_saved(t, seminar, note, edited, n)
+        case answering.NoteTooLong(length=length, limit=max_length):
+            return render.note_too_long(t, length, max_length)
+        case answering.EmptyNote():
+            return render.empty_note(t)
+        case answering.PersonalDataFound(seminar=seminar, details=details, text=text):
+            return render.personal_data(t, seminar, details, text)
+        case answering.RoundNotOpen(seminar=seminar):
+            return render.round_not_open(t, seminar)
+        case answering.NotJoined():
+            return render.not_joined(t)
+        case answering.NoteGone():
+            return render.note_gone(t)
+        case answering.NothingPending():
+            return render.nothing_pending(t)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A text in the private chat: a step of creating a seminar, or a note."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    person = person_of(update)
+    if await setup.is_setting_up(context.deps, person):
+        await seminars.setup_text(update, context, message.text)
+        return
+    t = await reader(update, context)
+    if message.forward_origin is not None:
+        await send(context, message.chat_id, render.forwarded(t))
+        return
+    outcome = await answering.receive_text(
+        context.deps, person, message.text, message.chat_id, message.message_id
+    )
+    limit = context.deps.settings.note_max_length
+    await send(context, message.chat_id, _outcome_screen(t, outcome, limit))
+
+
+async def on_edited(update: Update, context: BotContext) -> None:
+    """The writer edited a sent message; if it was a note, the note follows."""
+    message = update.edited_message
+    assert message is not None
+    assert message.text is not None
+    outcome = await answering.receive_edit(
+        context.deps, person_of(update), message.text, message.chat_id, message.message_id
+    )
+    if outcome is None:
+        return
+    t = await reader(update, context)
+    await send(
+        context, message.chat_id, _outcome_screen(t, outcome, context.deps.settings.note_max_length)
+    )
+
+
+async def on_other(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice, files: only text can be a note."""
+    message = update.effective_message
+    assert message is not None
+    t = await reader(update, context)
+    await send(context, message.chat_id, render.text_only(t))
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    await send(context, message.chat_id, render.unknown_command(await reader(update, context)))
+
+
+async def notes_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    t = await reader(update, context)
+    outcome = await answering.my_notes(context.deps, person_of(update))
+    if isinstance(outcome, answering.NotJoined):
+        await send(context, message.chat_id, render.not_joined(t))
+        return
+    await send_many(
+        context,
+        message.chat_id,
+        render.my_notes(t, outcome.seminar, outcome.notes, outcome.editable),
+    )
+
+
+def _about_one_note(context: BotContext, message: Message | None, note_id: int) -> bool:
+    """Whether a message's buttons all concern one note (a "saved" reply, not a list)."""
+    if message is None or message.reply_markup is None:
+        return False
+    for row in message.reply_markup.inline_keyboard:
+        for key in row:
+            if not isinstance(key.callback_data, str):
+                continue
+            try:
+                button = context.services.codec.unpack(key.callback_data)
+            except (StaleButton, ForgedButton):
+                return False
+            if button.action in NOTE_ACTIONS and button.args[:1] != (note_id,):
+                return False
+    return True
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+async def next_question(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.go_to_question(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    match outcome:
+        case answering.QuestionPrompt(seminar=seminar, question=question):
+            limit = context.deps.settings.note_max_length
+            await send(context, _chat(update), render.question_prompt(t, seminar, question, limit))
+        case answering.RoundNotOpen(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            return render.round_not_open(t, seminar).text.split("\n")[0]
+        case answering.NotJoined():
+            return render.expired_button(t)
+    return None
+
+
+async def done(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await answering.finish(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case answering.Finished(notes=count):
+            await send(context, _chat(update), render.finished(t, count))
+        case answering.RoundNotOpen(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            await send(context, _chat(update), render.round_not_open(t, seminar))
+        case answering.NotJoined():
+            return render.expired_button(t)
+    return None
+
+
+async def edit_note(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.start_edit(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case answering.AskEdit(seminar=seminar, note=note):
+            await send(context, _chat(update), render.ask_edit(t, seminar, note))
+        case answering.RoundNotOpen(seminar=seminar):
+            await send(context, _chat(update), render.round_not_open(t, seminar))
+        case answering.NoteGone():
+            await send(context, _chat(update), render.note_gone(t))
+        case answering.NotJoined():
+            return render.expired_button(t)
+    return None
+
+
+async def delete_note(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.delete_note(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case answering.NoteDeleted():
+            message = pressed_message(update)
+            if _about_one_note(context, message, button.arg(0)):
+                await edit(context, message, render.note_deleted(t))
+            else:
+                await send(context, _chat(update), render.note_deleted(t))
+                await notes_command(update, context)
+        case answering.RoundNotOpen(seminar=seminar):
+            await send(context, _chat(update), render.round_not_open(t, seminar))
+        case answering.NoteGone():
+            await send(context, _chat(update), render.note_gone(t))
+        case answering.NotJoined():
+            return render.expired_button(t)
+    return None
+
+
+async def cancel_edit(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.cancel_edit(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, answering.EditCancelled):
+        await edit(context, pressed_message(update), render.edit_cancelled(t))
+        return None
+    await drop_buttons(context, pressed_message(update))
+    return render.nothing_pending(t).text
+
+
+async def keep_draft(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.keep_draft(context.deps, person_of(update), button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    limit = context.deps.settings.note_max_length
+    await send(context, _chat(update), _outcome_screen(t, outcome, limit))
+    return None
+
+
+async def drop_draft(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.drop_draft(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, answering.DraftDropped):
+        await edit(context, pressed_message(update), render.draft_dropped(t))
+        return None
+    await drop_buttons(context, pressed_message(update))
+    return render.nothing_pending(t).text
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.NEXT_QUESTION: next_question,
+    Action.DONE: done,
+    Action.EDIT_NOTE: edit_note,
+    Action.DELETE_NOTE: delete_note,
+    Action.CANCEL_EDIT: cancel_edit,
+    Action.KEEP_DRAFT: keep_draft,
+    Action.DROP_DRAFT: drop_draft,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("notes", notes_command, filters=private),
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited),
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command),
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, on_text),
+        MessageHandler(private & filters.UpdateType.MESSAGE, on_other),
+    ]

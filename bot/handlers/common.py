@@ -1,0 +1,130 @@
+"""What every handler shares: the typed context, who is speaking, and sending screens."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.callbacks import CallbackCodec
+from bot.domain import Person
+from bot.flows.deps import Deps
+from bot.i18n import Translator, translator
+from bot.render import Screen
+
+__all__ = ["BotContext", "Services", "markup", "person_of", "reader", "send", "send_many"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Services:
+    deps: Deps
+    codec: CallbackCodec
+    bot_username: str = ""
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context every handler gets, with the bot's services typed."""
+
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.bot_data["services"])
+
+    @property
+    def deps(self) -> Deps:
+        return self.services.deps
+
+
+def pressed_message(update: Update) -> Message | None:
+    """The bot's message whose button was pressed, if Telegram still has it."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return None
+    return query.message
+
+
+def person_of(update: Update) -> Person:
+    user = update.effective_user
+    assert user is not None, "handlers are registered only for updates with a user"
+    return Person(user.id, user.language_code)
+
+
+async def reader(update: Update, context: BotContext) -> Translator:
+    """The translator for whoever sent this update."""
+    return translator(await context.deps.language(person_of(update)))
+
+
+def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
+    if not screen.keys:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(key.label, url=key.url)
+                if key.url
+                else InlineKeyboardButton(
+                    key.label, callback_data=codec.pack(key.button) if key.button else None
+                )
+                for key in row
+            ]
+            for row in screen.keys
+        ]
+    )
+
+
+async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
+    """Sends one screen; a person who blocked the bot is marked instead of retried forever."""
+    try:
+        return await context.bot.send_message(
+            chat_id,
+            screen.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen, context.services.codec),
+            link_preview_options=None,
+        )
+    except Forbidden:
+        log.info("a recipient has blocked the bot; marked as unreachable")
+        await context.deps.store.set_blocked(chat_id, True)
+        return None
+
+
+async def send_many(context: BotContext, chat_id: int, screens: Iterable[Screen]) -> None:
+    for screen in screens:
+        await send(context, chat_id, screen)
+
+
+async def edit(context: BotContext, message: Message | None, screen: Screen) -> None:
+    """Replaces a message's text and buttons; a message that cannot change is left alone."""
+    if message is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            screen.text,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen, context.services.codec),
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            log.warning("could not edit a message: %s", exc.message)
+
+
+async def drop_buttons(context: BotContext, message: Message | None) -> None:
+    """Removes the buttons of a message whose question has been answered."""
+    if message is None or not message.reply_markup:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(
+            chat_id=message.chat_id, message_id=message.message_id, reply_markup=None
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            log.warning("could not remove buttons: %s", exc.message)

@@ -1,0 +1,222 @@
+"""/start with an invite, consent, /language, /privacy, /forget and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button, ForgedButton
+from bot.flows import answering, people
+from bot.flows.deps import NoSeminar
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    drop_buttons,
+    edit,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+)
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.render import Screen
+
+__all__ = ["BUTTONS", "handlers"]
+
+
+def _language_arg(button: Button, position: int = 1) -> int:
+    index = button.arg(position)
+    if index >= len(LANGUAGES):
+        raise ForgedButton("language out of range")
+    return index
+
+
+def _join_screens(
+    outcome: people.Welcome | people.InvalidInvite | people.SeminarEnded | people.AlreadyJoined,
+    retention_days: int,
+) -> tuple[Translator, Screen]:
+    t = translator(outcome.language)
+    match outcome:
+        case people.Welcome(seminar=seminar):
+            return t, render.welcome(t, seminar, retention_days)
+        case people.InvalidInvite():
+            return t, render.invalid_invite(t)
+        case people.SeminarEnded(seminar=seminar):
+            return t, render.seminar_ended(t, seminar)
+        case people.AlreadyJoined(seminar=seminar):
+            return t, render.already_joined(t, seminar)
+
+
+async def _prompt_if_answering(context: BotContext, chat_id: int, update: Update) -> None:
+    prompt = await answering.current_prompt(context.deps, person_of(update))
+    if isinstance(prompt, answering.QuestionPrompt):
+        t = await reader(update, context)
+        limit = context.deps.settings.note_max_length
+        await send(
+            context, chat_id, render.question_prompt(t, prompt.seminar, prompt.question, limit)
+        )
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Opens an invitation, or greets someone who came without one."""
+    message = update.effective_message
+    assert message is not None
+    code = context.args[0] if context.args else ""
+    if not code:
+        t = await reader(update, context)
+        seminar = await context.deps.active_seminar(person_of(update))
+        if seminar is None:
+            await send(context, message.chat_id, render.not_joined(t))
+        else:
+            await send(context, message.chat_id, render.already_joined(t, seminar))
+            await _prompt_if_answering(context, message.chat_id, update)
+        return
+    outcome = await people.open_invite(context.deps, person_of(update), code[:64])
+    _, screen = _join_screens(outcome, context.deps.settings.retention_days)
+    await send(context, message.chat_id, screen)
+    if isinstance(outcome, people.AlreadyJoined):
+        await _prompt_if_answering(context, message.chat_id, update)
+
+
+async def welcome_language(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """Re-renders the welcome in the chosen language, still storing nothing."""
+    seminar = await context.deps.store.seminar(button.arg(0))
+    if seminar is None:
+        return render.expired_button(t)
+    outcome = await people.welcome_for(
+        context.deps, person_of(update), seminar, LANGUAGES[_language_arg(button)]
+    )
+    _, screen = _join_screens(outcome, context.deps.settings.retention_days)
+    await edit(context, pressed_message(update), screen)
+    return None
+
+
+async def consent_given(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await people.consent(
+        context.deps, person_of(update), button.arg(0), _language_arg(button)
+    )
+    chat_id = update.effective_chat.id if update.effective_chat else person_of(update).tg_id
+    await drop_buttons(context, pressed_message(update))
+    match outcome:
+        case people.Joined(seminar=seminar, language=language):
+            tj = translator(language)
+            await send(context, chat_id, render.joined(tj, seminar))
+            await _prompt_if_answering(context, chat_id, update)
+        case people.AlreadyJoined(seminar=seminar, language=language):
+            await send(context, chat_id, render.already_joined(translator(language), seminar))
+        case people.SeminarEnded(seminar=seminar, language=language):
+            await send(context, chat_id, render.seminar_ended(translator(language), seminar))
+        case NoSeminar():
+            return render.expired_button(t)
+    return None
+
+
+async def consent_declined(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await edit(context, pressed_message(update), render.declined(t))
+    return None
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    assert update.effective_chat is not None
+    await send(context, update.effective_chat.id, render.language_menu(t))
+
+
+async def language_chosen(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    language = await people.set_language(context.deps, person_of(update), _language_arg(button, 0))
+    await edit(context, pressed_message(update), render.language_set(translator(language)))
+    return None
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    assert update.effective_chat is not None
+    await send(
+        context, update.effective_chat.id, render.privacy(t, context.deps.settings.retention_days)
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    assert update.effective_chat is not None
+    person = person_of(update)
+    seminar = await context.deps.active_seminar(person)
+    member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
+    await send(
+        context, update.effective_chat.id, render.help_text(t, answering.is_moderator(member))
+    )
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    assert update.effective_chat is not None
+    target = await people.forget_target(context.deps, person_of(update))
+    match target:
+        case NoSeminar():
+            screen = render.not_joined(t)
+        case people.ModeratorCannotForget(seminar=seminar):
+            screen = render.moderator_cannot_forget(t, seminar)
+        case _:
+            screen = render.forget_ask(t, target)
+    await send(context, update.effective_chat.id, screen)
+
+
+async def forget_confirmed(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await people.confirm_forget(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case people.Forgotten(seminar=seminar):
+            await edit(context, pressed_message(update), render.forgotten(t, seminar))
+        case people.ModeratorCannotForget(seminar=seminar):
+            await edit(context, pressed_message(update), render.moderator_cannot_forget(t, seminar))
+        case NoSeminar():
+            await drop_buttons(context, pressed_message(update))
+            return render.expired_button(t)
+    return None
+
+
+async def forget_cancelled(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await edit(context, pressed_message(update), render.forget_kept(t))
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.WELCOME_LANGUAGE: welcome_language,
+    Action.CONSENT: consent_given,
+    Action.DECLINE: consent_declined,
+    Action.SET_LANGUAGE: language_chosen,
+    Action.FORGET: forget_confirmed,
+    Action.FORGET_CANCEL: forget_cancelled,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", start, filters=private),
+        CommandHandler("language", language_command, filters=private),
+        CommandHandler("privacy", privacy, filters=private),
+        CommandHandler("help", help_command, filters=private),
+        CommandHandler("forget", forget, filters=private),
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_command),
+    ]
+
+
+async def group_command(update: Update, context: BotContext) -> None:
+    """Commands in a group get pointed to the private chat, where answers stay anonymous."""
+    message = update.effective_message
+    assert message is not None
+    t = await reader(update, context)
+    await send(context, message.chat_id, render.private_only(t, context.services.bot_username))

@@ -1,0 +1,336 @@
+"""Moderators: /new, /invite with its QR code, /open, /close with the summary, hiding notes."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import segno
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button, ForgedButton
+from bot.domain import Person, Seminar
+from bot.flows import answering, setup
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    drop_buttons,
+    edit,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+    send_many,
+)
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.render import Screen
+
+__all__ = ["BUTTONS", "handlers", "setup_text"]
+
+log = logging.getLogger(__name__)
+
+
+def _setup_screen(t: Translator, outcome: setup.SetupOutcome, context: BotContext) -> Screen:
+    match outcome:
+        case setup.AskTitle():
+            return render.ask_title(t)
+        case setup.AskLanguage(title=title):
+            return render.ask_seminar_language(t, title)
+        case setup.AskQuestions(questions=questions):
+            return render.ask_questions(t, questions)
+        case setup.AskCustomQuestion(number=number, written=written):
+            return render.ask_custom_question(t, number, written)
+        case setup.InvalidSetupText(reason=reason, limit=limit):
+            return render.invalid_setup_text(t, reason, limit)
+        case setup.SetupCancelled():
+            return render.setup_cancelled(t)
+        case setup.SeminarCreated(seminar=seminar):
+            link = render.join_link(context.services.bot_username, seminar.invite_code)
+            return render.seminar_created(t, seminar, link)
+
+
+async def _after_setup(
+    update: Update, context: BotContext, t: Translator, outcome: setup.SetupOutcome | None
+) -> str | None:
+    chat_id = person_of(update).tg_id
+    if outcome is None:
+        return render.expired_button(t)
+    await send(context, chat_id, _setup_screen(t, outcome, context))
+    if isinstance(outcome, setup.SeminarCreated):
+        await _register_moderator_commands(context, chat_id, t.language)
+    return None
+
+
+async def new_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    await _after_setup(update, context, t, await setup.start(context.deps, person_of(update)))
+
+
+async def setup_text(update: Update, context: BotContext, text: str) -> None:
+    t = await reader(update, context)
+    outcome = await setup.receive_text(context.deps, person_of(update), text)
+    await _after_setup(update, context, t, outcome)
+
+
+async def setup_language(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    if button.arg(0) >= len(LANGUAGES):
+        raise ForgedButton("language out of range")
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.choose_language(context.deps, person_of(update), button.arg(0))
+    return await _after_setup(update, context, t, outcome)
+
+
+async def setup_default(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.use_default_questions(context.deps, person_of(update))
+    return await _after_setup(update, context, t, outcome)
+
+
+async def setup_custom(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.write_own_questions(context.deps, person_of(update))
+    return await _after_setup(update, context, t, outcome)
+
+
+async def setup_questions_done(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.questions_done(context.deps, person_of(update))
+    return await _after_setup(update, context, t, outcome)
+
+
+async def setup_cancel(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.cancel(context.deps, person_of(update))
+    return await _after_setup(update, context, t, outcome)
+
+
+async def _register_moderator_commands(context: BotContext, chat_id: int, language: str) -> None:
+    """Moderators see their commands in the menu of their own chat."""
+    t = translator(language)
+    commands = [
+        BotCommand("new", t.gettext("Create a seminar")),
+        BotCommand("invite", t.gettext("Join link and QR code")),
+        BotCommand("open", t.gettext("Open the answer round")),
+        BotCommand("close", t.gettext("Close the answer round")),
+        BotCommand("notes", t.gettext("Your notes")),
+        BotCommand("language", t.gettext("Choose a language")),
+        BotCommand("privacy", t.gettext("What is stored")),
+        BotCommand("help", t.gettext("Help")),
+    ]
+    try:
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not set a moderator's commands: %s", exc.message)
+
+
+# -- invite -------------------------------------------------------------------------------
+
+
+async def _show_invite(
+    context: BotContext,
+    chat_id: int,
+    t: Translator,
+    outcome: Seminar | NoSeminar | NotModerator,
+    renewed: bool,
+) -> None:
+    if not isinstance(outcome, Seminar):
+        await send(context, chat_id, _refusal(t, outcome))
+        return
+    link = render.join_link(context.services.bot_username, outcome.invite_code)
+    qr = io.BytesIO()
+    segno.make(link, error="m").save(qr, kind="png", scale=8, border=4)
+    try:
+        await context.bot.send_photo(
+            chat_id,
+            qr.getvalue(),
+            caption=render.qr_caption(t, outcome),
+            parse_mode=ParseMode.HTML,
+        )
+    except Forbidden:
+        return
+    await send(context, chat_id, render.invite(t, outcome, link, renewed))
+
+
+async def invite_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await setup.invite(context.deps, person_of(update))
+    await _show_invite(context, person_of(update).tg_id, t, outcome, renewed=False)
+
+
+async def renew_invite(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await setup.invite(context.deps, person_of(update), renew_for=button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    await _show_invite(context, person_of(update).tg_id, t, outcome, renewed=True)
+    return None
+
+
+# -- the round ----------------------------------------------------------------------------
+
+
+def _refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase) -> Screen:
+    match outcome:
+        case NoSeminar():
+            return render.no_seminar(t)
+        case NotModerator():
+            return render.not_moderator(t)
+        case setup.WrongPhase(seminar=seminar):
+            return render.wrong_phase(t, seminar)
+
+
+async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
+    outcome = await setup.open_round(context.deps, person, seminar_id)
+    if not isinstance(outcome, setup.RoundOpened):
+        await send(context, person.tg_id, _refusal(t, outcome))
+        return
+    seminar = outcome.seminar
+    await send(
+        context, person.tg_id, render.round_opened_moderator(t, seminar, len(outcome.participants))
+    )
+    limit = context.deps.settings.note_max_length
+    for member in outcome.participants:
+        tm = translator(member.language)
+        writer_prompt = await _prompt_for(context, member.tg_id, seminar)
+        screens = [render.round_opened_participant(tm, seminar, outcome.reopened)]
+        if writer_prompt is not None:
+            screens.append(render.question_prompt(tm, seminar, writer_prompt, limit))
+        await send_many(context, member.tg_id, screens)
+
+
+async def _prompt_for(context: BotContext, tg_id: int, seminar: Seminar) -> int | None:
+    prompt = await answering.current_prompt(context.deps, Person(tg_id, None))
+    if isinstance(prompt, answering.QuestionPrompt) and prompt.seminar.id == seminar.id:
+        return prompt.question
+    return 0
+
+
+async def open_command(update: Update, context: BotContext) -> None:
+    await _open(context, person_of(update), await reader(update, context), None)
+
+
+async def open_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await _open(context, person_of(update), t, button.arg(0))
+    return None
+
+
+async def _close(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await setup.close_round(context.deps, person, seminar_id)
+    if not isinstance(outcome, setup.RoundClosed):
+        await send(context, person.tg_id, _refusal(t, outcome))
+        return
+    seminar = outcome.seminar
+    for moderator in outcome.moderators:
+        tm = translator(moderator.language)
+        await send_many(
+            context,
+            moderator.tg_id,
+            render.round_summary(tm, seminar, outcome.counts, outcome.notes),
+        )
+    moderators = {m.tg_id for m in outcome.moderators}
+    for member in outcome.participants:
+        if member.tg_id in moderators:
+            continue
+        tm = translator(member.language)
+        await send(
+            context, member.tg_id, render.round_closed_participant(tm, seminar, outcome.counts)
+        )
+
+
+async def close_command(update: Update, context: BotContext) -> None:
+    await _close(context, person_of(update), await reader(update, context), None)
+
+
+async def close_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await _close(context, person_of(update), t, button.arg(0))
+    return None
+
+
+# -- hiding a note ------------------------------------------------------------------------
+
+
+async def hide_ask(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.ask_hide(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case answering.HideAsked(note=note):
+            await send(context, person_of(update).tg_id, render.hide_ask(t, note))
+        case answering.NoteGone():
+            return render.note_gone(t).text
+        case NoSeminar() | NotModerator():
+            return render.not_moderator(t).text
+    return None
+
+
+async def hide_confirm(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await answering.hide(context.deps, person_of(update), button.arg(0))
+    match outcome:
+        case answering.NoteHidden(seminar=seminar, note=note, writer=writer, already=already):
+            await edit(context, pressed_message(update), render.note_hidden(t, already))
+            if writer is not None:
+                tw = translator(writer.language)
+                await send(context, writer.tg_id, render.note_hidden_for_writer(tw, seminar, note))
+        case answering.NoteGone():
+            await drop_buttons(context, pressed_message(update))
+            return render.note_gone(t).text
+        case NoSeminar() | NotModerator():
+            return render.not_moderator(t).text
+    return None
+
+
+async def hide_cancel(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await edit(context, pressed_message(update), render.hide_cancelled(t))
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.SETUP_LANGUAGE: setup_language,
+    Action.SETUP_DEFAULT_QUESTIONS: setup_default,
+    Action.SETUP_CUSTOM_QUESTIONS: setup_custom,
+    Action.SETUP_QUESTIONS_DONE: setup_questions_done,
+    Action.SETUP_CANCEL: setup_cancel,
+    Action.NEW_INVITE: renew_invite,
+    Action.OPEN_ROUND: open_button,
+    Action.CLOSE_ROUND: close_button,
+    Action.HIDE_ASK: hide_ask,
+    Action.HIDE_CONFIRM: hide_confirm,
+    Action.HIDE_CANCEL: hide_cancel,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("new", new_command, filters=private),
+        CommandHandler("invite", invite_command, filters=private),
+        CommandHandler("open", open_command, filters=private),
+        CommandHandler("close", close_command, filters=private),
+    ]

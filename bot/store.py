@@ -1,0 +1,503 @@
+"""All SQL lives here: one long-lived aiosqlite connection, WAL, versioned migrations.
+
+Anonymity is a property of the schema: the tables that know Telegram ids (users, members)
+never hold a note or a pseudonym, and the tables that hold notes (writers, notes) know only
+keyed pseudonyms. Rows that could betray an order (writers, members) have no rowid, and note
+ids are random.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from bot.domain import Awaiting, Member, Note, Phase, Role, Seminar, SetupStep, User, Writer
+from bot.keys import new_code, new_id
+
+__all__ = ["NoteCounts", "SecretMismatch", "Store"]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE users (
+        tg_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        active_seminar_id INTEGER,
+        setup_step TEXT NOT NULL DEFAULT 'none',
+        setup_draft TEXT NOT NULL DEFAULT '{}',
+        blocked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE seminars (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        questions TEXT NOT NULL,
+        invite_code TEXT NOT NULL UNIQUE,
+        group_size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE members (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        tg_id INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        PRIMARY KEY (seminar_id, tg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_by_user ON members(tg_id);
+    CREATE TABLE writers (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        pseudonym TEXT NOT NULL,
+        question INTEGER NOT NULL DEFAULT 0,
+        awaiting TEXT NOT NULL DEFAULT 'note',
+        target_note_id INTEGER,
+        draft TEXT,
+        draft_ref TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (seminar_id, pseudonym)
+    ) WITHOUT ROWID;
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        question INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        source_ref TEXT UNIQUE,
+        hidden INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX notes_by_author ON notes(seminar_id, author);
+    CREATE INDEX notes_by_seminar ON notes(seminar_id, question);
+    CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY);
+    """,
+)
+
+CHECK_KEY = "secret_check"
+KEEP_PROCESSED_UPDATES = 5000
+
+
+class SecretMismatch(Exception):
+    """The database was created with another SEMINAR_SECRET."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCounts:
+    per_question: tuple[int, ...]
+    writers: int
+    writers_done: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_question)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _seminar(row: aiosqlite.Row) -> Seminar:
+    return Seminar(
+        id=row["id"],
+        title=row["title"],
+        language=row["language"],
+        phase=Phase(row["phase"]),
+        questions=tuple(json.loads(row["questions"])),
+        invite_code=row["invite_code"],
+        group_size=row["group_size"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        tg_id=row["tg_id"],
+        language=row["language"],
+        active_seminar_id=row["active_seminar_id"],
+        setup_step=SetupStep(row["setup_step"]),
+        setup_draft=row["setup_draft"],
+        blocked=bool(row["blocked"]),
+    )
+
+
+def _writer(row: aiosqlite.Row) -> Writer:
+    return Writer(
+        seminar_id=row["seminar_id"],
+        pseudonym=row["pseudonym"],
+        question=row["question"],
+        awaiting=Awaiting(row["awaiting"]),
+        target_note_id=row["target_note_id"],
+        draft=row["draft"],
+        draft_ref=row["draft_ref"],
+        done=bool(row["done"]),
+    )
+
+
+def _note(row: aiosqlite.Row) -> Note:
+    return Note(
+        id=row["id"],
+        seminar_id=row["seminar_id"],
+        question=row["question"],
+        text=row["text"],
+        hidden=bool(row["hidden"]),
+    )
+
+
+class Store:
+    """The bot's only door to SQLite; every write is committed before the method returns."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._db = conn
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path)
+        conn.row_factory = aiosqlite.Row
+        # WAL with synchronous=NORMAL: a committed write survives a crash of the process
+        # (kill -9); only a power cut can take the last transactions.
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        store = cls(conn)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self._db.executescript(
+                f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;"
+            )
+            log.info("database migrated to version %d", number)
+
+    async def verify_secret(self, check_value: str) -> None:
+        """Stores the secret's check value on first start and refuses a different one later."""
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (CHECK_KEY,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            await self._db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", (CHECK_KEY, check_value)
+            )
+            await self._db.commit()
+        elif row["value"] != check_value:
+            raise SecretMismatch(
+                "SEMINAR_SECRET differs from the one this database was created with; "
+                "with another secret no participant could reach their notes. "
+                "Start with the original secret, or use a new database file."
+            )
+
+    # -- updates -------------------------------------------------------------------------
+
+    async def was_processed(self, update_id: int) -> bool:
+        sql = "SELECT 1 FROM processed_updates WHERE update_id = ?"
+        async with self._db.execute(sql, (update_id,)) as cur:
+            return await cur.fetchone() is not None
+
+    async def mark_processed(self, update_id: int) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
+        )
+        if update_id % 500 == 0:
+            await self._db.execute(
+                "DELETE FROM processed_updates WHERE update_id < ?",
+                (update_id - KEEP_PROCESSED_UPDATES,),
+            )
+        await self._db.commit()
+
+    # -- users ---------------------------------------------------------------------------
+
+    async def user(self, tg_id: int) -> User | None:
+        async with self._db.execute("SELECT * FROM users WHERE tg_id = ?", (tg_id,)) as cur:
+            row = await cur.fetchone()
+        return _user(row) if row else None
+
+    async def save_user_language(self, tg_id: int, language: str) -> None:
+        await self._db.execute(
+            "INSERT INTO users (tg_id, language) VALUES (?, ?) "
+            "ON CONFLICT (tg_id) DO UPDATE SET language = excluded.language, blocked = 0",
+            (tg_id, language),
+        )
+        await self._db.commit()
+
+    async def set_active_seminar(self, tg_id: int, seminar_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+        )
+        await self._db.commit()
+
+    async def set_setup(self, tg_id: int, step: SetupStep, draft: str) -> None:
+        await self._db.execute(
+            "UPDATE users SET setup_step = ?, setup_draft = ? WHERE tg_id = ?",
+            (step.value, draft, tg_id),
+        )
+        await self._db.commit()
+
+    async def set_blocked(self, tg_id: int, blocked: bool) -> None:
+        await self._db.execute("UPDATE users SET blocked = ? WHERE tg_id = ?", (blocked, tg_id))
+        await self._db.commit()
+
+    # -- seminars ------------------------------------------------------------------------
+
+    async def create_seminar(
+        self, owner: int, title: str, language: str, questions: Iterable[str], group_size: int
+    ) -> Seminar:
+        """Creates the seminar, makes the owner its moderator and their active seminar."""
+        cur = await self._db.execute(
+            "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                title,
+                language,
+                Phase.DRAFT.value,
+                json.dumps(list(questions), ensure_ascii=False),
+                new_code(),
+                group_size,
+                _now(),
+            ),
+        )
+        seminar_id = cur.lastrowid
+        assert seminar_id is not None
+        await self._db.execute(
+            "INSERT INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
+            (seminar_id, owner, Role.MODERATOR.value),
+        )
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = ?, setup_step = 'none', setup_draft = '{}'"
+            " WHERE tg_id = ?",
+            (seminar_id, owner),
+        )
+        await self._db.commit()
+        seminar = await self.seminar(seminar_id)
+        assert seminar is not None
+        return seminar
+
+    async def seminar(self, seminar_id: int) -> Seminar | None:
+        async with self._db.execute("SELECT * FROM seminars WHERE id = ?", (seminar_id,)) as cur:
+            row = await cur.fetchone()
+        return _seminar(row) if row else None
+
+    async def seminar_by_code(self, code: str) -> Seminar | None:
+        sql = "SELECT * FROM seminars WHERE invite_code = ?"
+        async with self._db.execute(sql, (code,)) as cur:
+            row = await cur.fetchone()
+        return _seminar(row) if row else None
+
+    async def set_phase(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
+        """Moves the phase only from an expected one, so two moderators cannot both move it."""
+        allowed = [p.value for p in expected]
+        marks = ",".join("?" * len(allowed))
+        cur = await self._db.execute(
+            f"UPDATE seminars SET phase = ? WHERE id = ? AND phase IN ({marks})",
+            (phase.value, seminar_id, *allowed),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def renew_invite_code(self, seminar_id: int) -> str:
+        code = new_code()
+        await self._db.execute(
+            "UPDATE seminars SET invite_code = ? WHERE id = ?", (code, seminar_id)
+        )
+        await self._db.commit()
+        return code
+
+    # -- members -------------------------------------------------------------------------
+
+    async def add_member(self, seminar_id: int, tg_id: int, role: Role) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
+            (seminar_id, tg_id, role.value),
+        )
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+        )
+        await self._db.commit()
+
+    async def membership(self, seminar_id: int, tg_id: int) -> Member | None:
+        async with self._db.execute(
+            "SELECT m.seminar_id, m.tg_id, m.role, u.language FROM members m"
+            " JOIN users u ON u.tg_id = m.tg_id WHERE m.seminar_id = ? AND m.tg_id = ?",
+            (seminar_id, tg_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return Member(row["seminar_id"], row["tg_id"], Role(row["role"]), row["language"])
+
+    async def members(self, seminar_id: int, *, include_blocked: bool = False) -> list[Member]:
+        sql = (
+            "SELECT m.seminar_id, m.tg_id, m.role, u.language FROM members m"
+            " JOIN users u ON u.tg_id = m.tg_id WHERE m.seminar_id = ?"
+        )
+        if not include_blocked:
+            sql += " AND u.blocked = 0"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            rows = await cur.fetchall()
+        return [Member(r["seminar_id"], r["tg_id"], Role(r["role"]), r["language"]) for r in rows]
+
+    async def member_count(self, seminar_id: int) -> int:
+        return await self._count(
+            "SELECT COUNT(*) FROM members WHERE seminar_id = ? AND role = ?",
+            seminar_id,
+            Role.PARTICIPANT.value,
+        )
+
+    async def _count(self, sql: str, *params: object) -> int:
+        async with self._db.execute(sql, params) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    # -- writers -------------------------------------------------------------------------
+
+    async def writer(self, seminar_id: int, pseudonym: str) -> Writer | None:
+        async with self._db.execute(
+            "SELECT * FROM writers WHERE seminar_id = ? AND pseudonym = ?", (seminar_id, pseudonym)
+        ) as cur:
+            row = await cur.fetchone()
+        return _writer(row) if row else None
+
+    async def add_writer(self, seminar_id: int, pseudonym: str) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO writers (seminar_id, pseudonym) VALUES (?, ?)",
+            (seminar_id, pseudonym),
+        )
+        await self._db.commit()
+
+    async def update_writer(self, writer: Writer) -> None:
+        await self._db.execute(
+            "UPDATE writers SET question = ?, awaiting = ?, target_note_id = ?, draft = ?,"
+            " draft_ref = ?, done = ? WHERE seminar_id = ? AND pseudonym = ?",
+            (
+                writer.question,
+                writer.awaiting.value,
+                writer.target_note_id,
+                writer.draft,
+                writer.draft_ref,
+                writer.done,
+                writer.seminar_id,
+                writer.pseudonym,
+            ),
+        )
+        await self._db.commit()
+
+    # -- notes ---------------------------------------------------------------------------
+
+    async def add_note(
+        self, writer: Writer, question: int, text: str, source_ref: str | None
+    ) -> tuple[Note, bool]:
+        """Saves a note and the writer's new state in one transaction.
+
+        Returns the note and whether it is new: a message Telegram delivers twice has the same
+        source_ref and yields the note saved the first time.
+        """
+        if source_ref is not None:
+            existing = await self.note_by_ref(source_ref)
+            if existing is not None:
+                return existing, False
+        note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
+        await self._db.execute(
+            "INSERT INTO notes (id, seminar_id, author, question, text, source_ref)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (note.id, note.seminar_id, writer.pseudonym, question, text, source_ref),
+        )
+        await self.update_writer(writer)
+        return note, True
+
+    async def note(self, note_id: int) -> tuple[Note, str] | None:
+        """The note and its author's pseudonym (for checking ownership, never for display)."""
+        async with self._db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)) as cur:
+            row = await cur.fetchone()
+        return (_note(row), row["author"]) if row else None
+
+    async def note_by_ref(self, source_ref: str) -> Note | None:
+        sql = "SELECT * FROM notes WHERE source_ref = ?"
+        async with self._db.execute(sql, (source_ref,)) as cur:
+            row = await cur.fetchone()
+        return _note(row) if row else None
+
+    async def notes_of(self, seminar_id: int, pseudonym: str) -> list[Note]:
+        async with self._db.execute(
+            "SELECT * FROM notes WHERE seminar_id = ? AND author = ? ORDER BY question, id",
+            (seminar_id, pseudonym),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_note(r) for r in rows]
+
+    async def seminar_notes(self, seminar_id: int) -> list[Note]:
+        """Every note of a seminar in id order, which is random, never submission order."""
+        sql = "SELECT * FROM notes WHERE seminar_id = ? ORDER BY id"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            rows = await cur.fetchall()
+        return [_note(r) for r in rows]
+
+    async def update_note_text(self, note_id: int, text: str, writer: Writer | None = None) -> None:
+        await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+        if writer is not None:
+            await self.update_writer(writer)
+        else:
+            await self._db.commit()
+
+    async def delete_note(self, note_id: int) -> None:
+        await self._db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        await self._db.commit()
+
+    async def hide_note(self, note_id: int) -> bool:
+        cur = await self._db.execute(
+            "UPDATE notes SET hidden = 1 WHERE id = ? AND hidden = 0", (note_id,)
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def note_counts(self, seminar: Seminar) -> NoteCounts:
+        per_question = [0] * len(seminar.questions)
+        async with self._db.execute(
+            "SELECT question, COUNT(*) FROM notes WHERE seminar_id = ? AND hidden = 0"
+            " GROUP BY question",
+            (seminar.id,),
+        ) as cur:
+            for row in await cur.fetchall():
+                if 0 <= row[0] < len(per_question):
+                    per_question[row[0]] = row[1]
+        writers = await self._count(
+            "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ?", seminar.id
+        )
+        done = await self._count(
+            "SELECT COUNT(*) FROM writers WHERE seminar_id = ? AND done = 1", seminar.id
+        )
+        return NoteCounts(tuple(per_question), writers, done)
+
+    async def forget(self, seminar_id: int, tg_id: int, pseudonym: str) -> None:
+        """Deletes a person's notes, answering state and membership in one transaction."""
+        await self._db.execute(
+            "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
+        )
+        await self._db.execute(
+            "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?", (seminar_id, pseudonym)
+        )
+        await self._db.execute(
+            "DELETE FROM members WHERE seminar_id = ? AND tg_id = ?", (seminar_id, tg_id)
+        )
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = ("
+            " SELECT seminar_id FROM members WHERE tg_id = ? LIMIT 1) WHERE tg_id = ?",
+            (tg_id, tg_id),
+        )
+        await self._db.execute(
+            "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM members WHERE tg_id = ?)",
+            (tg_id, tg_id),
+        )
+        await self._db.commit()
