@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from typing import Any, cast
@@ -61,10 +62,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         t = await reader(update, context)
         screen = render.Screen(t.gettext("Sorry, something went wrong. Please try again."))
-        try:
+        with contextlib.suppress(TelegramError):
             await send(context, update.effective_chat.id, screen)
-        except TelegramError:
-            pass
 
 
 def _participant_commands(language: str) -> list[BotCommand]:
@@ -134,10 +133,8 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
-                pass
         await _initialize(app)
         try:
             await _post_init(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -82,13 +83,14 @@ class BotProcess:
         await self.wait_ready()
 
     async def _read_logs(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
+        assert self.process is not None
+        assert self.process.stdout is not None
         async for line in self.process.stdout:
             self.logs.append(line.decode(errors="replace"))
 
-    async def wait_ready(self, timeout: float = 20.0) -> None:
+    async def wait_ready(self, within: float = 20.0) -> None:
         """Ready once the bot polls for updates."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while "bot started" not in self.log_text:
             if self.process is not None and self.process.returncode is not None:
                 raise RuntimeError(f"bot exited early:\n{self.log_text}")
@@ -157,3 +159,56 @@ async def create_seminar(
     await moderator.press(questions, button(ui, "Use these questions"))
     created = await moderator.wait_for(contains("https://t.me/"))
     return created.text.split("?start=")[1].split()[0]
+
+
+def fragment(language: str, msgid: str) -> str:
+    """The translated text's opening words, up to its first placeholder or tag."""
+    translated = translator(language).gettext(msgid)
+    opening = re.split(r"[{<]", translated, maxsplit=1)[0].strip()
+    assert len(opening) >= 8, f"no usable fragment in {translated!r}"
+    return opening
+
+
+def saying(language: str, msgid: str) -> Callable[[BotMessage], bool]:
+    """Matches the bot's message that renders this msgid in that language."""
+    opening = fragment(language, msgid)
+    return lambda m: opening in m.text
+
+
+async def join(user: SimUser, code: str, language: str, pick: str | None = None) -> None:
+    """Opens the invitation, optionally switches language with the welcome's buttons, agrees."""
+    await user.send(f"/start {code}")
+    welcome = await user.wait_for(has_button("English"))
+    if pick is not None:
+        await user.press(welcome, pick)
+        welcome = await user.wait_for(lambda m: m.message_id == welcome.message_id and m.edited > 0)
+    await user.press(welcome, button(language, "✅ I agree, let me take part"))
+    await user.wait_for(lambda m: m.message_id > welcome.message_id)
+
+
+async def answer(user: SimUser, note: str) -> BotMessage:
+    await user.send(note)
+    return await user.wait_for(contains("✓", note[:20]))
+
+
+async def seminar_with(
+    api: LocalBotApi, participants: list[tuple[str, str]], *, open_round: bool = True
+) -> tuple[SimUser, str, list[SimUser]]:
+    """A moderator (nb) with a seminar and participants (name, client language) who joined."""
+    moderator = api.user("Mona Moderator", language_code="nb", username="mona_mod")
+    code = await create_seminar(moderator)
+    people = []
+    for name, language in participants:
+        person = api.user(name, language_code=language)
+        await join(person, code, "nn" if language == "nn" else _ui(language))
+        people.append(person)
+    if open_round:
+        await moderator.send("/open")
+        await moderator.wait_for(has_button(button("nb", "Close the answer round")))
+        for person, (_, language) in zip(people, participants, strict=True):
+            await person.wait_for(has_button(button(_ui(language), "Next question ▶")))
+    return moderator, code, people
+
+
+def _ui(language: str) -> str:
+    return {"no": "nb", "nb": "nb", "nn": "nn", "en": "en"}.get(language, "en")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
@@ -21,6 +22,8 @@ from bot.render import Screen
 __all__ = ["BotContext", "Services", "markup", "person_of", "reader", "send", "send_many"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -79,15 +82,33 @@ def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
     )
 
 
+# Pauses before retrying a call that failed for a passing reason (5xx, network, time-out).
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Retries transient Bot API failures; a refusal (400, 403) is final at once."""
+    for delay in RETRY_DELAYS:
+        try:
+            return await call()
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            log.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+    return await call()
+
+
 async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
     """Sends one screen; a person who blocked the bot is marked instead of retried forever."""
     try:
-        return await context.bot.send_message(
-            chat_id,
-            screen.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup(screen, context.services.codec),
-            link_preview_options=None,
+        return await with_retries(
+            lambda: context.bot.send_message(
+                chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
         )
     except Forbidden:
         log.info("a recipient has blocked the bot; marked as unreachable")
@@ -105,12 +126,14 @@ async def edit(context: BotContext, message: Message | None, screen: Screen) -> 
     if message is None:
         return
     try:
-        await context.bot.edit_message_text(
-            screen.text,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup(screen, context.services.codec),
+        await with_retries(
+            lambda: context.bot.edit_message_text(
+                screen.text,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
         )
     except BadRequest as exc:
         if "not modified" not in exc.message:
@@ -122,8 +145,10 @@ async def drop_buttons(context: BotContext, message: Message | None) -> None:
     if message is None or not message.reply_markup:
         return
     try:
-        await context.bot.edit_message_reply_markup(
-            chat_id=message.chat_id, message_id=message.message_id, reply_markup=None
+        await with_retries(
+            lambda: context.bot.edit_message_reply_markup(
+                chat_id=message.chat_id, message_id=message.message_id, reply_markup=None
+            )
         )
     except BadRequest as exc:
         if "not modified" not in exc.message:

@@ -26,6 +26,7 @@ from bot.handlers.common import (
     reader,
     send,
     send_many,
+    with_retries,
 )
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import Screen
@@ -155,11 +156,13 @@ async def _show_invite(
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=8, border=4)
     try:
-        await context.bot.send_photo(
-            chat_id,
-            qr.getvalue(),
-            caption=render.qr_caption(t, outcome),
-            parse_mode=ParseMode.HTML,
+        await with_retries(
+            lambda: context.bot.send_photo(
+                chat_id,
+                qr.getvalue(),
+                caption=render.qr_caption(t, outcome),
+                parse_mode=ParseMode.HTML,
+            )
         )
     except Forbidden:
         return

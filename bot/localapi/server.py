@@ -179,6 +179,7 @@ class LocalBotApi:
         self._next_group_id = -1_001_000_000_001
         self._next_update_id = random.randint(100_000, 900_000)
         self._pending: list[JSON] = []
+        self._confirmed: dict[int, JSON] = {}
         self._allowed_updates: set[str] | None = None
         self._updates_signal = Notifier()
         self._stopping = False
@@ -390,6 +391,20 @@ class LocalBotApi:
         self._pending.append({"update_id": uid, **update})
         self._updates_signal.notify()
         return uid
+
+    def confirmed_update_ids(self, kind: str, text: str) -> list[int]:
+        """Ids of updates the bot confirmed that carried this message text."""
+        return [
+            uid
+            for uid, update in self._confirmed.items()
+            if isinstance(update.get(kind), dict) and update[kind].get("text") == text
+        ]
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue a confirmed update again with its own id, as Telegram may after a crash."""
+        self._pending.append(self._confirmed[update_id])
+        self._pending.sort(key=lambda u: int(u["update_id"]))
+        self._updates_signal.notify()
 
     def _is_allowed(self, kind: str) -> bool:
         if self._allowed_updates is None or not self._allowed_updates:
@@ -680,6 +695,9 @@ class LocalBotApi:
             if offset < 0:
                 self._pending = self._pending[offset:]
             else:
+                for update in self._pending:
+                    if update["update_id"] < offset:
+                        self._confirmed[update["update_id"]] = update
                 self._pending = [u for u in self._pending if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
         while True:

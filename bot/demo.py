@@ -1,0 +1,229 @@
+"""`make demo`: a whole answer round with simulated people, no token and no internet.
+
+The real bot runs against the local Bot API double on 127.0.0.1; the transcript of every
+chat is printed as it happens, and the database is left behind in the data folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import secrets
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import serve
+from bot.config import Secrets, Settings
+from bot.i18n import translator
+from bot.localapi import FloodLimits, LocalBotApi, SimUser
+from bot.localapi.sim import BotMessage, Event
+from bot.logs import configure_logging
+
+__all__ = ["run_demo"]
+
+DEMO_TOKEN = "100000001:DEMO-local-token-not-for-telegram"
+
+# Notes from the dialogue seminar research (method.md): (person, language, pick nn?, notes).
+PEOPLE: list[tuple[str, str | None, bool, list[str], list[str]]] = [
+    (
+        "Anna",
+        "nb",
+        False,
+        ["Veilederen min var trygg, empatisk og rommet livssituasjonen min."],
+        ["Å bli trodd på, sett helhetlig, tatt på alvor!"],
+    ),
+    (
+        "Bjørn",
+        "no",
+        False,
+        ["Fant praksisplass selv, hvor jeg ønsket å jobbe, som Nav godkjente raskt!"],
+        ["Nav delbetalte lønna. Nå har jeg fast jobb!!"],
+    ),
+    (
+        "Cecilie",
+        "en",
+        False,
+        ["I got my adviser's direct phone number instead of the central queue."],
+        ["I did not have to explain everything again every time."],
+    ),
+    (
+        "Dag",
+        "nb",
+        True,
+        ["Ein veileiar som ringjer berre for å høyre om eg har ein god dag."],
+        ["Eg vart sett som heile meg, ikkje berre som ei sak."],
+    ),
+    (
+        "Eli",
+        "nb",
+        False,
+        [
+            "Jeg fikk en veileder som så meg, trodde på meg og gav meg konkrete tilbakemeldinger.",
+            "Kan jeg si nei til truckførerkurset?!",
+        ],
+        ["Jeg fikk blankpusset håpet om at jeg hadde en framtid."],
+    ),
+    (
+        "Farid",
+        "ar",
+        False,
+        ["They listened and let me choose my own course."],
+        ["Respect both ways, and time to talk properly."],
+    ),
+]
+
+
+def _print_event(event: Event) -> None:
+    if event.kind in ("bot_edit", "toast") and not event.text.strip():
+        return
+    arrows = {
+        "user_message": f"{event.actor} ▶ bot",
+        "callback": f"{event.actor} ▶ bot (button)",
+        "bot_message": f"bot ▶ {event.chat_title}",
+        "bot_edit": f"bot ▶ {event.chat_title} (edit)",
+        "bot_delete": f"bot ▶ {event.chat_title} (delete)",
+        "toast": f"bot ▶ {event.chat_title} (notice)",
+        "file": f"bot ▶ {event.chat_title} (file)",
+    }
+    head = arrows.get(event.kind, event.kind)
+    body = "\n".join(
+        textwrap.fill(line, width=92, initial_indent="    ", subsequent_indent="    ")
+        for line in event.text.splitlines()
+        if line.strip()
+    )
+    print(f"{head}\n{body}", flush=True)
+
+
+def _label(language: str, msgid: str) -> str:
+    return translator(language).pgettext("button", msgid)
+
+
+def _showing(label: str) -> Callable[[BotMessage], bool]:
+    return lambda m: label in m.button_labels()
+
+
+def _edit_of(message: BotMessage) -> Callable[[BotMessage], bool]:
+    return lambda m: m.message_id == message.message_id and m.edited > 0
+
+
+def _newer_than(message: BotMessage | None) -> int:
+    return message.message_id if message else 0
+
+
+async def _join(person: SimUser, code: str, nynorsk: bool) -> str:
+    await person.send(f"/start {code}")
+    welcome = await person.wait_for(lambda m: "English" in m.button_labels())
+    language = "nn" if nynorsk else _welcome_language(welcome)
+    if nynorsk:
+        await person.press(welcome, "Norsk (nynorsk)")
+        await person.wait_for(lambda m: m.message_id == welcome.message_id and m.edited > 0)
+    await person.press(welcome, _label(language, "✅ I agree, let me take part"))
+    await person.wait_for(lambda m: m.message_id > welcome.message_id)
+    return language
+
+
+def _welcome_language(welcome: BotMessage) -> str:
+    for language in ("nb", "nn", "en"):
+        if _label(language, "✅ I agree, let me take part") in welcome.button_labels():
+            return language
+    return "en"
+
+
+async def _answer(person: SimUser, note: str) -> BotMessage:
+    await person.send(note)
+    return await person.wait_for(lambda m: note[:24] in m.text and "✓" in m.text)
+
+
+async def _script(api: LocalBotApi) -> list[BotMessage]:
+    mona = api.user("Mona (moderator)", language_code="nb", username="mona")
+    await mona.send("/new")
+    await mona.wait_for(lambda m: _label("nb", "Cancel") in m.button_labels())
+    await mona.send("Gode erfaringer med Nav – Drammen, våren 2027")
+    choice = await mona.wait_for(lambda m: "Norsk (bokmål)" in m.button_labels())
+    await mona.press(choice, "Norsk (bokmål)")
+    questions = await mona.wait_for(
+        lambda m: _label("nb", "Use these questions") in m.button_labels()
+    )
+    await mona.press(questions, _label("nb", "Use these questions"))
+    created = await mona.wait_for(lambda m: "?start=" in m.text)
+    code = created.text.split("?start=")[1].split()[0]
+
+    people: list[tuple[SimUser, str, list[str], list[str]]] = []
+    for name, client_language, nynorsk, first, second in PEOPLE:
+        person = api.user(name, language_code=client_language)
+        language = await _join(person, code, nynorsk)
+        people.append((person, language, first, second))
+
+    await mona.send("/open")
+    await mona.wait_for(lambda m: _label("nb", "Close the answer round") in m.button_labels())
+
+    for person, language, first, second in people:
+        await person.wait_for(_showing(_label(language, "Next question ▶")))
+        last = None
+        for note in first:
+            last = await _answer(person, note)
+        assert last is not None
+        await person.press(last, _label(language, "Next question ▶"))
+        await person.wait_for(_showing(_label(language, "I am done ✓")))
+        for note in second:
+            last = await _answer(person, note)
+        if person.name == "Anna":
+            # The personal-data check: the text waits, seen by nobody, until Anna decides.
+            await person.send("Ring veilederen min på 912 34 567, hun er best!")
+            held = await person.wait_for(_showing(_label("nb", "Delete it")))
+            await person.press(held, _label("nb", "Delete it"))
+            await person.wait_for(_edit_of(held))
+        await person.press(last, _label(language, "I am done ✓"))
+        await person.wait_for(lambda m: "/notes" in m.text)
+
+    mona.drain()
+    before = mona.inbox[-1] if mona.inbox else None
+    await mona.send("/close")
+    await mona.wait_for(lambda m: m.message_id > _newer_than(before))
+    await api.wait_idle(quiet=0.5, timeout=30)
+    return [m for m in mona.inbox if m.message_id > _newer_than(before)]
+
+
+def _demo_secret(folder: Path) -> bytes:
+    """The demo's own secret, kept beside its database so the two always match."""
+    path = folder / "demo.secret"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+async def run_demo(settings: Settings, *, quiet: bool = False) -> int:
+    folder = settings.database.parent
+    database = folder / "demo.sqlite3"
+    for leftover in (database, folder / "demo.sqlite3-wal", folder / "demo.sqlite3-shm"):
+        leftover.unlink(missing_ok=True)
+    configure_logging("WARNING", DEMO_TOKEN)
+    logging.getLogger("telegram").setLevel(logging.ERROR)
+
+    api = LocalBotApi(token=DEMO_TOKEN, bot_username="dialogseminar_demo_bot", flood=FloodLimits())
+    base_url = await api.start()
+    if not quiet:
+        api.on_event(_print_event)
+    local = dataclasses.replace(
+        settings, api_base_url=base_url.removesuffix("/bot"), database=database
+    )
+    demo_secrets = Secrets(bot_token=DEMO_TOKEN, seminar_secret=_demo_secret(folder))
+    stop = asyncio.Event()
+    bot = asyncio.create_task(serve(local, demo_secrets, stop))
+    try:
+        print("=== Dialogue seminar demo: a moderator and six participants ===\n", flush=True)
+        summary = await asyncio.wait_for(_script(api), timeout=180)
+    finally:
+        stop.set()
+        await bot
+        await api.stop()
+    print("\n=== The round's summary, as the moderator got it ===\n")
+    for message in summary:
+        print(message.text)
+        print()
+    print(f"Database left at {database}")
+    return 0

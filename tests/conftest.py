@@ -1,0 +1,33 @@
+"""Fixtures: a local Bot API double on loopback and the real bot process talking to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from harness import TOKEN, BotProcess
+
+from bot.localapi import FloodLimits, LocalBotApi
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    server = LocalBotApi(token=TOKEN, bot_username="seminar_test_bot", flood=FloodLimits())
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    process = BotProcess(api, tmp_path)
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+        failures = [line for line in process.logs if "level=ERROR logger=bot" in line]
+        assert not failures, process.log_text[-4000:]
