@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from bot.localapi import LocalBotApi
 from harness import (
     ROOT,
     SECRET,
@@ -21,6 +20,8 @@ from harness import (
     seminar_with,
     write_config,
 )
+
+from bot.localapi import LocalBotApi
 
 
 def note_count(bot: BotProcess) -> int:

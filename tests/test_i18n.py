@@ -1,0 +1,109 @@
+"""Every user-facing string exists in nb, nn and en, and no catalog is stale."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from harness import ROOT
+
+from bot.i18n import LANGUAGES, LOCALES_DIR, language_for, translator
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+TAG = re.compile(r"</?[a-z]+>")
+
+
+def extracted() -> dict[tuple[str, str | None], str | tuple[str, ...]]:
+    messages: dict[tuple[str, str | None], str | tuple[str, ...]] = {}
+    method_map = [("**.py", "python")]
+    for _, _, message, _, context in extract_from_dir(ROOT / "bot", method_map):
+        key = message[0] if isinstance(message, tuple) else message
+        messages[(key, context)] = message
+    return messages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalog_is_complete_and_not_stale(language: str) -> None:
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=language)
+    in_code = extracted()
+    in_catalog = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id, m.context): m for m in catalog if m.id
+    }
+    missing = sorted(str(k) for k in in_code.keys() - in_catalog.keys())
+    stale = sorted(str(k) for k in in_catalog.keys() - in_code.keys())
+    assert not missing, f"{language}: not in the catalog (run `make translations`): {missing}"
+    assert not stale, f"{language}: in the catalog but no longer in the code: {stale}"
+    for key, message in in_catalog.items():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        assert not message.fuzzy, f"{language}: fuzzy translation of {key}"
+        assert all(strings), f"{language}: untranslated {key}"
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == set(PLACEHOLDER.findall(ids[-1])), (
+                f"{language}: placeholders differ in {key}: {string!r}"
+            )
+            assert sorted(TAG.findall(string)) == sorted(TAG.findall(ids[0])), (
+                f"{language}: HTML tags differ in {key}: {string!r}"
+            )
+
+
+def test_the_two_seminar_questions_are_verbatim() -> None:
+    nb = translator("nb")
+    nn = translator("nn")
+    question = (
+        "What have you been most satisfied with and found most useful in your encounters "
+        "with the public support services?"
+    )
+    assert nb.gettext(question) == (
+        "Hva har du vært mest fornøyd med og hatt mest nytte av i møte med det offentlige "
+        "hjelpeapparatet?"
+    )
+    assert nn.gettext(question) == (
+        "Kva har du vore mest nøgd med og hatt mest nytte av i møte med det offentlege "
+        "hjelpeapparatet?"
+    )
+    why = "What was it that made this a good experience?"
+    assert nb.gettext(why) == "Hva var det som gjorde dette til en bra opplevelse?"
+    assert nn.gettext(why) == "Kva var det som gjorde dette til ei god oppleving?"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("nb", "nb"),
+        ("no", "nb"),
+        ("nb-NO", "nb"),
+        ("nn", "nn"),
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("de", "en"),
+        ("ar", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
+def test_language_from_telegram_code(code: str | None, expected: str) -> None:
+    assert language_for(code, "en") == expected
+
+
+def test_other_fallback_language() -> None:
+    assert language_for("sv", "nb") == "nb"
+
+
+def test_plural_forms_and_dates_follow_the_language() -> None:
+    for language in LANGUAGES:
+        t = translator(language)
+        one = t.ngettext("Together you wrote {count} note:", "Together you wrote {count} notes:", 1)
+        many = t.ngettext(
+            "Together you wrote {count} note:", "Together you wrote {count} notes:", 5
+        )
+        assert one != many
+    moment = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)
+    assert "mars" in translator("nb").datetime(moment, "Europe/Oslo")
+    assert "Mar" in translator("en").datetime(moment, "Europe/Oslo")
+    assert "09:30" in translator("nn").datetime(moment, "Europe/Oslo")
+    assert translator("nb").number(12345) == "12\xa0345"
