@@ -31,6 +31,7 @@ from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
 from bot.i18n import LANGUAGES, translator
 from bot.keys import Keyring
+from bot.polling import poll_until
 from bot.store import Store
 
 __all__ = ["build_application", "serve"]
@@ -96,6 +97,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
         .base_file_url(f"{settings.api_base_url}/file/bot")
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(max_retries=5))
+        .updater(None)
     )
     # The builder cannot infer the custom context class for the job queue; the cast states it.
     app = cast(BotApp, builder.build())
@@ -139,11 +141,8 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
         try:
             await _post_init(app)
             await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
             log.info("bot started (polling)")
-            await stop.wait()
-            await app.updater.stop()
+            await poll_until(app, stop, ALLOWED_UPDATES)
             await app.stop()
         finally:
             await app.shutdown()

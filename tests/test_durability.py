@@ -169,3 +169,24 @@ async def test_logs_hold_no_token_no_note_and_no_ids(api: LocalBotApi, bot: BotP
         if "level=DEBUG" not in line:
             for person in (moderator, anna, bob):
                 assert str(person.id) not in line, line
+
+
+async def test_messages_waiting_behind_a_slow_one_survive_a_crash(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
+    # The reply to the first note keeps failing, so the bot is busy retrying it...
+    api.fail_next("sendMessage", status=500, count=4)
+    await anna.send("Første lapp")
+    await asyncio.sleep(0.3)
+    # ...while a second note waits behind it; then the bot dies.
+    await anna.send("Andre lapp")
+    await asyncio.sleep(1.0)
+    await bot.kill()
+    await bot.restart()
+    await anna.wait_for(contains("✓", "Første lapp"), timeout=20)
+    await anna.wait_for(contains("✓", "Andre lapp"), timeout=20)
+    assert sorted(str(r[0]) for r in bot.query("SELECT text FROM notes")) == [
+        "Andre lapp",
+        "Første lapp",
+    ]

@@ -1,0 +1,76 @@
+"""Long polling that confirms an update to Telegram only after it has been handled.
+
+python-telegram-bot's Updater confirms a batch as soon as it is fetched, so a crash loses the
+updates still waiting in its queue. Here the offset moves past an update only once the
+application has processed it; an update that was handled but not yet confirmed when the bot
+died comes back, and the store recognises it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+__all__ = ["poll_until"]
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 10
+
+
+async def poll_until(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    stop: asyncio.Event,
+    allowed_updates: list[str],
+) -> None:
+    offset: int | None = None
+    delay = 1.0
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        while not stop.is_set():
+            fetch = asyncio.create_task(
+                app.bot.get_updates(
+                    offset=offset,
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=allowed_updates,
+                    read_timeout=POLL_TIMEOUT + 5,
+                )
+            )
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not fetch.done():
+                fetch.cancel()
+                break
+            try:
+                updates: tuple[Update, ...] = fetch.result()
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except (NetworkError, TimedOut, Conflict) as exc:
+                if isinstance(exc, InvalidToken):
+                    raise
+                log.warning("polling failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            for update in updates:
+                await app.process_update(update)
+                offset = update.update_id + 1
+        if offset is not None:
+            # Confirm what was handled, so a clean restart does not see it again.
+            try:
+                await app.bot.get_updates(offset=offset, timeout=0, limit=1)
+            except (NetworkError, TimedOut, Conflict):
+                log.warning("could not confirm the last updates before stopping")
+    finally:
+        stopping.cancel()
+
+
+def _seconds(value: object) -> float:
+    seconds = getattr(value, "total_seconds", None)
+    return float(seconds()) if callable(seconds) else float(value)  # type: ignore[arg-type]
