@@ -33,8 +33,9 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header bot
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
+		--project=seminarbot bot
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.callbacks import Action, Button
 from bot.domain import Note, Phase, Seminar
@@ -727,11 +728,17 @@ def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts
 
 
 def round_summary(
-    t: Translator, seminar: Seminar, counts: NoteCounts, notes: Sequence[Note]
+    t: Translator,
+    seminar: Seminar,
+    counts: NoteCounts,
+    notes: Sequence[Note],
+    closed: tuple[datetime, str],
 ) -> list[Screen]:
     """For moderators: counts and every note, shuffled, no author, each with a hide button."""
+    moment, zone = closed
     head_lines = [
         t.gettext("<b>Summary of the answer round: {title}</b>").format(title=esc(seminar.title)),
+        t.gettext("Closed {when}.").format(when=t.datetime(moment, zone)),
         t.ngettext(
             "{count} participant wrote notes.",
             "{count} participants wrote notes.",

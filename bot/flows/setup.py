@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime
 from dataclasses import dataclass, field
 
 from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
@@ -96,6 +97,7 @@ class RoundOpened:
 @dataclass(frozen=True, slots=True)
 class RoundClosed:
     seminar: Seminar
+    closed_at: datetime
     counts: NoteCounts
     notes: list[Note]
     moderators: list[Member]
@@ -284,6 +286,7 @@ async def close_round(
     assert closed is not None
     return RoundClosed(
         seminar=closed,
+        closed_at=datetime.now(UTC),
         counts=await deps.store.note_counts(closed),
         notes=await visible_notes_shuffled(deps, closed),
         moderators=await deps.moderators(closed.id),

@@ -243,13 +243,11 @@ async def _close(
         await send(context, person.tg_id, _refusal(t, outcome))
         return
     seminar = outcome.seminar
+    closed = (outcome.closed_at, context.deps.settings.timezone)
     for moderator in outcome.moderators:
         tm = translator(moderator.language)
-        await send_many(
-            context,
-            moderator.tg_id,
-            render.round_summary(tm, seminar, outcome.counts, outcome.notes),
-        )
+        screens = render.round_summary(tm, seminar, outcome.counts, outcome.notes, closed)
+        await send_many(context, moderator.tg_id, screens)
     moderators = {m.tg_id for m in outcome.moderators}
     for member in outcome.participants:
         if member.tg_id in moderators:
