@@ -1,0 +1,56 @@
+"""Rendering is pure: long summaries split within Telegram's limits, user text is escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import render
+from bot.domain import Note, Phase, Seminar
+from bot.i18n import translator
+from bot.store import NoteCounts
+
+SEMINAR = Seminar(
+    id=7,
+    title="<Gode> møter & «Nav»",
+    language="nb",
+    phase=Phase.GROUPING,
+    questions=("Spørsmål én?", "Spørsmål to?"),
+    invite_code="abc",
+    group_size=5,
+    created_at=datetime(2027, 1, 1, tzinfo=UTC),
+)
+
+
+def test_a_long_summary_is_split_within_telegrams_limits() -> None:
+    notes = [
+        Note(id=i + 1, seminar_id=7, question=i % 2, text=f"{i:03d} " + "å<&>" * 69, hidden=False)
+        for i in range(60)
+    ]
+    counts = NoteCounts(per_question=(30, 30), writers=20, writers_done=10)
+    screens = render.round_summary(
+        translator("nn"), SEMINAR, counts, notes, (datetime(2027, 3, 1, tzinfo=UTC), "Europe/Oslo")
+    )
+    assert len(screens) > 1
+    seen = []
+    for screen in screens:
+        assert len(screen.text) <= 4096
+        assert sum(len(row) for row in screen.keys) <= 100
+        seen += [line for line in screen.text.splitlines() if "å&lt;&amp;&gt;" in line]
+        assert "<&>" not in screen.text
+    assert len(seen) == 60
+    assert "&lt;Gode&gt; møter &amp; «Nav»" in screens[0].text
+    assert "1. mars 2027" in screens[0].text
+
+
+def test_own_notes_list_splits_and_numbers_buttons() -> None:
+    t = translator("en")
+    notes = [
+        Note(id=100 + i, seminar_id=7, question=0, text="x" * 280, hidden=False) for i in range(30)
+    ]
+    screens = render.my_notes(t, SEMINAR, notes, editable=True)
+    assert len(screens) > 1
+    labels = [key.label for screen in screens for row in screen.keys for key in row]
+    assert "✏️ 30" in labels
+    assert "🗑 1" in labels
+    closed = render.my_notes(t, SEMINAR, notes[:2], editable=False)
+    assert closed[0].keys == ()

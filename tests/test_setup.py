@@ -1,0 +1,106 @@
+"""Creating a seminar step by step, with its state in the database, and who may do what."""
+
+from __future__ import annotations
+
+from harness import BotProcess, button, contains, has_button, join, saying
+
+from bot.localapi import LocalBotApi
+
+
+async def test_custom_questions_cancel_and_a_restart_in_the_middle(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    mona = api.user("Mona", language_code="en")
+    await mona.send("/new")
+    ask = await mona.wait_for(has_button(button("en", "Cancel")))
+    await mona.press(ask, button("en", "Cancel"))
+    await mona.wait_for(saying("en", "Cancelled. Nothing was created."))
+
+    await mona.send("/new")
+    await mona.wait_for(has_button(button("en", "Cancel")))
+    await mona.send("T" * 121)
+    await mona.wait_for(contains("120"))
+    await mona.send("Good help at the office")
+    choice = await mona.wait_for(has_button("English"))
+
+    await bot.kill()
+    await bot.restart()
+
+    await mona.press(choice, "English")
+    defaults = await mona.wait_for(has_button(button("en", "Write my own")))
+    assert "What was it that made this a good experience?" in defaults.text
+    await mona.press(defaults, button("en", "Write my own"))
+    await mona.wait_for(saying("en", "Send question {number} as a message."))
+    await mona.send("What helped you most?")
+    await mona.send("Who made the difference, and how?")
+    done = await mona.wait_for(
+        lambda m: "Who made" in m.text and button("en", "Done") in m.button_labels()
+    )
+    await mona.press(done, button("en", "Done"))
+    created = await mona.wait_for(contains("?start="))
+    code = created.text.split("?start=")[1].split()[0]
+
+    kari = api.user("Kari", language_code="nb")
+    await join(kari, code, "nb")
+    await mona.press(created, button("en", "Open the answer round"))
+    prompt = await kari.wait_for(has_button(button("nb", "Next question ▶")))
+    assert "What helped you most?" in prompt.text
+    # Commands for moderators are set for the moderator's own chat.
+    scopes = [key for key in api.commands if str(mona.id) in str(key)]
+    assert scopes
+
+
+async def test_five_questions_at_most(api: LocalBotApi, bot: BotProcess) -> None:
+    mona = api.user("Mona", language_code="nn")
+    await mona.send("/new")
+    await mona.wait_for(has_button(button("nn", "Cancel")))
+    await mona.send("Fem spørsmål")
+    choice = await mona.wait_for(has_button("Norsk (nynorsk)"))
+    await mona.press(choice, "Norsk (nynorsk)")
+    defaults = await mona.wait_for(has_button(button("nn", "Write my own")))
+    assert "Kva var det som gjorde dette til ei god oppleving?" in defaults.text
+    await mona.press(defaults, button("nn", "Write my own"))
+    for number in range(1, 6):
+        await mona.send(f"Spørsmål {number}?")
+    created = await mona.wait_for(contains("?start="))
+    assert created.text
+
+
+async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
+    nobody = api.user("Ola", language_code="nb")
+    for command in ("/invite", "/open", "/close"):
+        await nobody.send(command)
+        await nobody.wait_for(saying("nb", "You have no seminar yet. Create one with /new."))
+    await nobody.send("/notes")
+    await nobody.wait_for(
+        saying(
+            "nb",
+            "You are not taking part in a seminar yet. To join, open the invitation link you got from the moderator. To run a seminar yourself, use /new.",
+        )
+    )
+    await nobody.send("/forget")
+    await nobody.wait_for(
+        saying(
+            "nb",
+            "You are not taking part in a seminar yet. To join, open the invitation link you got from the moderator. To run a seminar yourself, use /new.",
+        )
+    )
+    await nobody.send("/nonsense")
+    await nobody.wait_for(saying("nb", "I do not know that command. /help shows what I can do."))
+    await nobody.send("/help")
+    await nobody.wait_for(contains("/notes", "/new"))
+    await nobody.send("/privacy")
+    await nobody.wait_for(contains("180"))
+    await nobody.send("/language")
+    menu = await nobody.wait_for(has_button("Norsk (nynorsk)"))
+    await nobody.press(menu, "Norsk (nynorsk)")
+    await nobody.wait_for(contains("nynorsk"))
+    await nobody.send("/help")
+    await nobody.wait_for(
+        saying("nn", "Answer the questions by writing a message: each message is one note.")
+    )
+
+    room = api.group("Seminarrommet", members=[nobody], admins=[nobody])
+    await room.send(nobody, "/open")
+    await room.wait_for(contains("@seminar_test_bot"))
+    assert bot.query("SELECT COUNT(*) FROM seminars") == [(0,)]
