@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
 from bot.flows.deps import Deps, NoSeminar, NotModerator
