@@ -13,6 +13,8 @@ from datetime import datetime
 
 from bot.callbacks import Action, Button
 from bot.domain import Note, Phase, Seminar
+from bot.flows import answering, setup
+from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDetail
 from bot.i18n import LANGUAGES, Translator
 from bot.store import NoteCounts
@@ -814,3 +816,61 @@ def note_hidden_for_writer(t: Translator, seminar: Seminar, note: Note) -> Scree
         ).format(title=esc(seminar.title))
         + f"\n<blockquote>{esc(note.text)}</blockquote>"
     )
+
+
+# -- outcomes -----------------------------------------------------------------------------
+
+AnsweringOutcome = (
+    answering.TextOutcome
+    | answering.NothingPending
+    | answering.QuestionPrompt
+    | answering.Finished
+    | answering.AskEdit
+    | answering.EditCancelled
+    | answering.NoteDeleted
+    | answering.DraftDropped
+)
+
+
+def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Screen:
+    """What a writer sees after any step of answering."""
+    match outcome:
+        case answering.NoteSaved(seminar=seminar, note=note, edited=edited, notes_for_question=n):
+            return note_saved(t, seminar, note, edited, n)
+        case answering.NoteTooLong(length=length, limit=max_length):
+            return note_too_long(t, length, max_length)
+        case answering.EmptyNote():
+            return empty_note(t)
+        case answering.PersonalDataFound(seminar=seminar, details=details, text=text):
+            return personal_data(t, seminar, details, text)
+        case answering.RoundNotOpen(seminar=seminar):
+            return round_not_open(t, seminar)
+        case answering.NotJoined():
+            return not_joined(t)
+        case answering.NoteGone():
+            return note_gone(t)
+        case answering.NothingPending():
+            return nothing_pending(t)
+        case answering.QuestionPrompt(seminar=seminar, question=question):
+            return question_prompt(t, seminar, question, limit)
+        case answering.Finished(notes=count):
+            return finished(t, count)
+        case answering.AskEdit(seminar=seminar, note=note):
+            return ask_edit(t, seminar, note)
+        case answering.EditCancelled():
+            return edit_cancelled(t)
+        case answering.NoteDeleted():
+            return note_deleted(t)
+        case answering.DraftDropped():
+            return draft_dropped(t)
+
+
+def refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase) -> Screen:
+    """Why a moderator's command did nothing."""
+    match outcome:
+        case NoSeminar():
+            return no_seminar(t)
+        case NotModerator():
+            return not_moderator(t)
+        case setup.WrongPhase(seminar=seminar):
+            return wrong_phase(t, seminar)

@@ -21,33 +21,10 @@ from bot.handlers.common import (
     send_many,
 )
 from bot.i18n import Translator
-from bot.render import Screen
 
 __all__ = ["BUTTONS", "handlers"]
 
 NOTE_ACTIONS = (Action.EDIT_NOTE, Action.DELETE_NOTE)
-
-
-def _outcome_screen(
-    t: Translator, outcome: answering.TextOutcome | answering.NothingPending, limit: int
-) -> Screen:
-    match outcome:
-        case answering.NoteSaved(seminar=seminar, note=note, edited=edited, notes_for_question=n):
-            return render.note_saved(t, seminar, note, edited, n)
-        case answering.NoteTooLong(length=length, limit=max_length):
-            return render.note_too_long(t, length, max_length)
-        case answering.EmptyNote():
-            return render.empty_note(t)
-        case answering.PersonalDataFound(seminar=seminar, details=details, text=text):
-            return render.personal_data(t, seminar, details, text)
-        case answering.RoundNotOpen(seminar=seminar):
-            return render.round_not_open(t, seminar)
-        case answering.NotJoined():
-            return render.not_joined(t)
-        case answering.NoteGone():
-            return render.note_gone(t)
-        case answering.NothingPending():
-            return render.nothing_pending(t)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -67,7 +44,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         context.deps, person, message.text, message.chat_id, message.message_id
     )
     limit = context.deps.settings.note_max_length
-    await send(context, message.chat_id, _outcome_screen(t, outcome, limit))
+    await send(context, message.chat_id, render.answering_screen(t, outcome, limit))
 
 
 async def on_edited(update: Update, context: BotContext) -> None:
@@ -82,7 +59,9 @@ async def on_edited(update: Update, context: BotContext) -> None:
         return
     t = await reader(update, context)
     await send(
-        context, message.chat_id, _outcome_screen(t, outcome, context.deps.settings.note_max_length)
+        context,
+        message.chat_id,
+        render.answering_screen(t, outcome, context.deps.settings.note_max_length),
     )
 
 
@@ -136,34 +115,28 @@ def _chat(update: Update) -> int:
     return person_of(update).tg_id
 
 
+async def _reply(
+    update: Update, context: BotContext, t: Translator, outcome: render.AnsweringOutcome
+) -> None:
+    """Answers a button; a button whose round has closed loses its keyboard."""
+    if isinstance(outcome, answering.RoundNotOpen):
+        await drop_buttons(context, pressed_message(update))
+    limit = context.deps.settings.note_max_length
+    await send(context, _chat(update), render.answering_screen(t, outcome, limit))
+
+
 async def next_question(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await answering.go_to_question(
-        context.deps, person_of(update), button.arg(0), button.arg(1)
-    )
-    match outcome:
-        case answering.QuestionPrompt(seminar=seminar, question=question):
-            limit = context.deps.settings.note_max_length
-            await send(context, _chat(update), render.question_prompt(t, seminar, question, limit))
-        case answering.RoundNotOpen(seminar=seminar):
-            await drop_buttons(context, pressed_message(update))
-            return render.round_not_open(t, seminar).text.split("\n")[0]
-        case answering.NotJoined():
-            return render.expired_button(t)
+    person = person_of(update)
+    outcome = await answering.go_to_question(context.deps, person, button.arg(0), button.arg(1))
+    await _reply(update, context, t, outcome)
     return None
 
 
 async def done(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await answering.finish(context.deps, person_of(update), button.arg(0))
-    match outcome:
-        case answering.Finished(notes=count):
-            await send(context, _chat(update), render.finished(t, count))
-        case answering.RoundNotOpen(seminar=seminar):
-            await drop_buttons(context, pressed_message(update))
-            await send(context, _chat(update), render.round_not_open(t, seminar))
-        case answering.NotJoined():
-            return render.expired_button(t)
+    await _reply(update, context, t, outcome)
     return None
 
 
@@ -171,15 +144,7 @@ async def edit_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.start_edit(context.deps, person_of(update), button.arg(0))
-    match outcome:
-        case answering.AskEdit(seminar=seminar, note=note):
-            await send(context, _chat(update), render.ask_edit(t, seminar, note))
-        case answering.RoundNotOpen(seminar=seminar):
-            await send(context, _chat(update), render.round_not_open(t, seminar))
-        case answering.NoteGone():
-            await send(context, _chat(update), render.note_gone(t))
-        case answering.NotJoined():
-            return render.expired_button(t)
+    await _reply(update, context, t, outcome)
     return None
 
 
@@ -187,20 +152,15 @@ async def delete_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.delete_note(context.deps, person_of(update), button.arg(0))
-    match outcome:
-        case answering.NoteDeleted():
-            message = pressed_message(update)
-            if _about_one_note(context, message, button.arg(0)):
-                await edit(context, message, render.note_deleted(t))
-            else:
-                await send(context, _chat(update), render.note_deleted(t))
-                await notes_command(update, context)
-        case answering.RoundNotOpen(seminar=seminar):
-            await send(context, _chat(update), render.round_not_open(t, seminar))
-        case answering.NoteGone():
-            await send(context, _chat(update), render.note_gone(t))
-        case answering.NotJoined():
-            return render.expired_button(t)
+    message = pressed_message(update)
+    if isinstance(outcome, answering.NoteDeleted) and _about_one_note(
+        context, message, button.arg(0)
+    ):
+        await edit(context, message, render.note_deleted(t))
+        return None
+    await _reply(update, context, t, outcome)
+    if isinstance(outcome, answering.NoteDeleted):
+        await notes_command(update, context)
     return None
 
 
@@ -221,7 +181,7 @@ async def keep_draft(
     outcome = await answering.keep_draft(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
     limit = context.deps.settings.note_max_length
-    await send(context, _chat(update), _outcome_screen(t, outcome, limit))
+    await send(context, _chat(update), render.answering_screen(t, outcome, limit))
     return None
 
 

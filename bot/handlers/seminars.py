@@ -150,7 +150,7 @@ async def _show_invite(
     renewed: bool,
 ) -> None:
     if not isinstance(outcome, Seminar):
-        await send(context, chat_id, _refusal(t, outcome))
+        await send(context, chat_id, render.refusal(t, outcome))
         return
     link = render.join_link(context.services.bot_username, outcome.invite_code)
     qr = io.BytesIO()
@@ -187,20 +187,10 @@ async def renew_invite(
 # -- the round ----------------------------------------------------------------------------
 
 
-def _refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase) -> Screen:
-    match outcome:
-        case NoSeminar():
-            return render.no_seminar(t)
-        case NotModerator():
-            return render.not_moderator(t)
-        case setup.WrongPhase(seminar=seminar):
-            return render.wrong_phase(t, seminar)
-
-
 async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
     outcome = await setup.open_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundOpened):
-        await send(context, person.tg_id, _refusal(t, outcome))
+        await send(context, person.tg_id, render.refusal(t, outcome))
         return
     seminar = outcome.seminar
     await send(
@@ -240,7 +230,7 @@ async def _close(
 ) -> None:
     outcome = await setup.close_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundClosed):
-        await send(context, person.tg_id, _refusal(t, outcome))
+        await send(context, person.tg_id, render.refusal(t, outcome))
         return
     seminar = outcome.seminar
     closed = (outcome.closed_at, context.deps.settings.timezone)
