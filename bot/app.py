@@ -26,7 +26,7 @@ from bot import render
 from bot.callbacks import CallbackCodec
 from bot.config import Secrets, Settings
 from bot.flows.deps import Deps
-from bot.handlers import answering, joining, seminars
+from bot.handlers import answering, groupwork, joining, seminars, team
 from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
 from bot.i18n import LANGUAGES, translator
@@ -103,9 +103,10 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     app = cast(BotApp, builder.build())
     app.bot_data["services"] = services
     app.add_handler(TypeHandler(Update, skip_seen), group=-1)
-    for module in (joining, seminars, answering):
+    modules = (joining, seminars, groupwork, team, answering)
+    for module in modules:
         app.add_handlers(module.handlers(), group=0)
-    routes = {**joining.BUTTONS, **seminars.BUTTONS, **answering.BUTTONS}
+    routes = {action: route for module in modules for action, route in module.BUTTONS.items()}
     app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
     app.add_handler(TypeHandler(Update, mark_seen), group=1)
     app.add_error_handler(on_error)

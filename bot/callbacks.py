@@ -49,6 +49,28 @@ class Action(StrEnum):
     HIDE_ASK = "h"  # args: note id
     HIDE_CONFIRM = "H"  # args: note id
     HIDE_CANCEL = "j"  # args: note id
+    FORM_GROUPS = "G"  # args: seminar id, everyone (0/1)
+    PAPER_TO_GROUP = "P"  # args: group id
+    REVIEW = "R"  # args: seminar id, index
+    REVIEW_SHORTEN = "S"  # args: note id, index
+    SHOW_NOTES = "N"  # args: seminar id
+    OPEN_VOTING = "V"  # args: seminar id
+    VOTE = "v"  # args: note id, theme id, index
+    VOTE_CARD = "t"  # args: seminar id, index
+    SETTLE = "s"  # args: note id, theme id (0 = unsorted)
+    THEME_RENAME = "a"  # args: theme id
+    THEME_MERGE_ASK = "m"  # args: theme id
+    THEME_MERGE = "M"  # args: source theme id, target theme id
+    PRESET_THEMES = "T"  # args: seminar id
+    OPEN_PLENARY = "O"  # args: seminar id
+    OPEN_DOTS = "X"  # args: seminar id
+    DOT = "u"  # args: seminar id, theme id, 1 = add / 0 = withdraw
+    CLOSE_DOTS = "Y"  # args: seminar id
+    INVITE_MODERATOR = "i"  # args: seminar id
+    REMOVE_MODERATOR = "b"  # args: seminar id, user id
+    SWITCH_SEMINAR = "W"  # args: seminar id
+    PAPER_QUESTION = "F"  # args: question index
+    PAPER_DONE = "K"
 
 
 class StaleButton(Exception):

@@ -7,7 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
+    "GROUP_MARKS",
     "Awaiting",
+    "DotVote",
+    "Group",
     "Member",
     "Note",
     "Person",
@@ -15,6 +18,7 @@ __all__ = [
     "Role",
     "Seminar",
     "SetupStep",
+    "Theme",
     "User",
     "Writer",
 ]
@@ -50,6 +54,16 @@ class SetupStep(StrEnum):
     LANGUAGE = "language"
     QUESTIONS = "questions"
     CUSTOM_QUESTIONS = "custom_questions"
+    PAPER_NOTES = "paper_notes"
+    RENAME_THEME = "rename_theme"
+    SHORTEN_NOTE = "shorten_note"
+    PRESET_THEMES = "preset_themes"
+
+
+class DotVote(StrEnum):
+    NOT_STARTED = "not_started"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,35 @@ class Seminar:
     invite_code: str
     group_size: int
     created_at: datetime
+    plenary_chat_id: int | None = None
+    notes_revealed: bool = False
+    deal_all_notes: bool = False
+    dot_budget: int = 5
+    dot_max_per_theme: int = 3
+    dot_vote: DotVote = DotVote.NOT_STARTED
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    seminar_id: int
+    number: int
+
+    @property
+    def name(self) -> str:
+        """A name that reads the same in every language, for the tables in the room."""
+        return f"{GROUP_MARKS[(self.number - 1) % len(GROUP_MARKS)]} {self.number}"
+
+
+GROUP_MARKS = ("🟦", "🟩", "🟧", "🟪", "🟥", "🟨", "🟫", "⬜")
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: int
+    seminar_id: int
+    group_id: int | None
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +139,7 @@ class Writer:
     draft: str | None
     draft_ref: str | None
     done: bool
+    group_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +149,10 @@ class Note:
     question: int
     text: str
     hidden: bool
+    group_id: int | None = None
+    paper: bool = False
+    settled: bool = False
+    settled_theme_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,15 @@ of user text passes through ``esc``.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.callbacks import Action, Button
-from bot.domain import Note, Phase, Seminar
+from bot.domain import Group, Note, Phase, Role, Seminar, Theme
 from bot.flows import answering, setup
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.groupwork import DotCard, GroupResult, SettleCard, VoteCard
 from bot.flows.personal_data import PersonalDetail
 from bot.i18n import LANGUAGES, Translator
 from bot.store import NoteCounts
@@ -242,6 +243,16 @@ def help_text(t: Translator, moderator: bool) -> Screen:
             t.gettext("/invite – the join link and QR code"),
             t.gettext("/open – open the answer round"),
             t.gettext("/close – close the answer round and get the summary"),
+            t.gettext("/paper – type in notes written on paper"),
+            t.gettext("/groups – form the groups (/groups all: everyone, not only writers)"),
+            t.gettext("/vote – start voting the notes into themes"),
+            t.gettext("/moderate – settle ties and unsorted notes"),
+            t.gettext("/themes – rename, merge or offer themes"),
+            t.gettext("/plenary – show every group's themes, then the dot vote"),
+            t.gettext("/announce – send a message to all participants"),
+            t.gettext("/seminars – switch between your seminars"),
+            t.gettext("/moderators – co-moderators"),
+            t.gettext("/bind – in a group chat: make it the plenary chat"),
         ]
     else:
         lines += ["", t.gettext("To run a seminar yourself, use /new.")]
@@ -668,6 +679,13 @@ def invite(t: Translator, seminar: Seminar, link: str, renewed: bool) -> Screen:
                     seminar.id,
                 ),
             ),
+            (
+                _key(
+                    t.pgettext("button", "Invite a co-moderator"),
+                    Action.INVITE_MODERATOR,
+                    seminar.id,
+                ),
+            ),
         ),
     )
 
@@ -874,3 +892,682 @@ def refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase)
             return not_moderator(t)
         case setup.WrongPhase(seminar=seminar):
             return wrong_phase(t, seminar)
+
+
+# -- group work ---------------------------------------------------------------------------
+
+
+def group_label(t: Translator, group: Group) -> str:
+    return t.gettext("Group {name}").format(name=group.name)
+
+
+def groups_formed_moderator(
+    t: Translator, seminar: Seminar, groups: Sequence[Group], sizes: Mapping[int, int], paper: int
+) -> Screen:
+    """Group sizes only: who sits where is never shown."""
+    lines = [
+        t.ngettext(
+            "The participants of <b>{title}</b> are now in {count} group:",
+            "The participants of <b>{title}</b> are now in {count} groups:",
+            len(groups),
+        ).format(title=esc(seminar.title), count=t.number(len(groups)))
+    ]
+    for group in groups:
+        size = sizes.get(group.id, 0)
+        lines.append(
+            t.ngettext("{group}: {count} person", "{group}: {count} people", size).format(
+                group=group_label(t, group), count=t.number(size)
+            )
+        )
+    lines.append("")
+    lines.append(
+        t.gettext(
+            "Before the groups see their notes, you can go through them and hide or shorten "
+            "one that identifies somebody."
+        )
+    )
+    keys: list[tuple[Key, ...]] = [
+        (_key(t.pgettext("button", "Review the notes"), Action.REVIEW, seminar.id, 0),),
+        (
+            _key(
+                t.pgettext("button", "Show the notes to the groups"), Action.SHOW_NOTES, seminar.id
+            ),
+        ),
+    ]
+    if paper:
+        lines.append(
+            t.ngettext(
+                "Which group should sort the {count} note written on paper?",
+                "Which group should sort the {count} notes written on paper?",
+                paper,
+            ).format(count=t.number(paper))
+        )
+        keys.insert(
+            0,
+            tuple(_key(group.name, Action.PAPER_TO_GROUP, group.id) for group in groups[:8]),
+        )
+    return Screen("\n".join(lines), tuple(keys))
+
+
+def paper_placed(t: Translator, group: Group, count: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "{count} paper note goes to {group}.",
+            "{count} paper notes go to {group}.",
+            count,
+        ).format(count=t.number(count), group=group_label(t, group))
+    )
+
+
+def seated(t: Translator, seminar: Seminar, group: Group) -> Screen:
+    return Screen(
+        t.gettext(
+            "Group work in <b>{title}</b>: you are in <b>{group}</b>. In the room, sit with the "
+            "others of {group}. You will get your group's notes here soon."
+        ).format(title=esc(seminar.title), group=esc(group_label(t, group)))
+    )
+
+
+def nobody_to_group(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "Nobody has written a note yet, so there is nobody to put in groups. To put "
+            "everyone who joined into groups, press the button."
+        ),
+    )
+
+
+def review_card(
+    t: Translator, seminar: Seminar, note: Note | None, index: int, total: int
+) -> Screen:
+    if note is None:
+        return Screen(
+            t.gettext("You have gone through all the notes."),
+            (
+                (
+                    _key(
+                        t.pgettext("button", "Show the notes to the groups"),
+                        Action.SHOW_NOTES,
+                        seminar.id,
+                    ),
+                ),
+            ),
+        )
+    return Screen(
+        t.gettext("Note {number} of {total}:").format(number=index + 1, total=total)
+        + f"\n<blockquote>{esc(note.text)}</blockquote>",
+        (
+            (
+                _key(t.pgettext("button", "Fine ▶"), Action.REVIEW, seminar.id, index + 1),
+                _key(t.pgettext("button", "Shorten"), Action.REVIEW_SHORTEN, note.id, index),
+                _key(t.pgettext("button", "Hide"), Action.HIDE_ASK, note.id),
+            ),
+            (
+                _key(
+                    t.pgettext("button", "Show the notes to the groups"),
+                    Action.SHOW_NOTES,
+                    seminar.id,
+                ),
+            ),
+        ),
+    )
+
+
+def ask_shortened(t: Translator, note: Note) -> Screen:
+    return Screen(
+        t.gettext("Send the shortened text of this note:")
+        + f"\n<blockquote>{esc(note.text)}</blockquote>"
+    )
+
+
+def shortened(t: Translator, note: Note) -> Screen:
+    return Screen(t.gettext("Shortened:") + f"\n<blockquote>{esc(note.text)}</blockquote>")
+
+
+def group_notes(
+    t: Translator, seminar: Seminar, group: Group, notes: Sequence[Note], themes: Sequence[Theme]
+) -> list[Screen]:
+    """A group's notes, shuffled and without authors, and how to propose themes."""
+    head = t.ngettext(
+        "<b>{group}</b> sorts these {count} note into themes:",
+        "<b>{group}</b> sorts these {count} notes into themes:",
+        len(notes),
+    ).format(group=esc(group_label(t, group)), count=t.number(len(notes)))
+    blocks: list[tuple[str, tuple[Key, ...]]] = [(f"• {esc(note.text)}", ()) for note in notes]
+    tail = t.gettext(
+        "What do the notes have in common? Propose a theme by sending its short name as a "
+        "message, for example «Being believed» or «Time»."
+    )
+    if themes:
+        tail += "\n" + theme_list(t, themes)
+    blocks.append(("\n" + tail, ()))
+    return paginate(head, blocks)
+
+
+def voting_ready(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The groups have their notes and can propose themes. Start the voting when they "
+            "are ready."
+        ),
+        (
+            (
+                _key(
+                    t.pgettext("button", "Start voting into themes"), Action.OPEN_VOTING, seminar.id
+                ),
+            ),
+        ),
+    )
+
+
+def theme_list(t: Translator, themes: Sequence[Theme]) -> str:
+    names = ", ".join(f"«{esc(theme.name)}»" for theme in themes)
+    return t.gettext("Themes so far: {names}").format(names=names)
+
+
+def theme_added(t: Translator, theme: Theme, new: bool, themes: Sequence[Theme]) -> Screen:
+    if new:
+        head = t.gettext("Theme «{name}» added.").format(name=esc(theme.name))
+    else:
+        head = t.gettext("«{name}» is already a theme.").format(name=esc(theme.name))
+    return Screen(f"{head}\n{theme_list(t, themes)}")
+
+
+def invalid_theme_name(t: Translator, reason: str) -> Screen:
+    messages = {
+        "empty": t.gettext("A theme needs a name. Please write a few words."),
+        "too_long": t.gettext("Please keep a theme name short: at most {limit} characters.").format(
+            limit=40
+        ),
+        "markup": t.gettext("Please write the theme name without < or > characters."),
+        "taken": t.gettext("There is already a theme with that name. Merge the two instead."),
+    }
+    return Screen(messages[reason])
+
+
+def not_in_group(t: Translator) -> Screen:
+    return Screen(t.gettext("You are not in a group of this seminar, so this is not for you."))
+
+
+def phase_over(t: Translator, seminar: Seminar) -> str:
+    return t.gettext("That step is over: the seminar is now at «{phase}».").format(
+        phase=phase_name(t, seminar.phase)
+    )
+
+
+def no_groups_yet(t: Translator) -> Screen:
+    return Screen(t.gettext("There are no groups yet. Form them first with /groups."))
+
+
+def voting_opened_moderator(t: Translator, seminar: Seminar, people: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "Voting into themes has started in <b>{title}</b>; {count} person got their "
+            "group's notes to sort. Ties and unsorted notes: /moderate. When the groups are "
+            "done: /plenary.",
+            "Voting into themes has started in <b>{title}</b>; {count} people got their "
+            "group's notes to sort. Ties and unsorted notes: /moderate. When the groups are "
+            "done: /plenary.",
+            people,
+        ).format(title=esc(seminar.title), count=t.number(people)),
+        ((_key(t.pgettext("button", "Start the plenary"), Action.OPEN_PLENARY, seminar.id),),),
+    )
+
+
+def vote_card(t: Translator, card: VoteCard) -> Screen:
+    """One note at a time, a button per theme (the person's choice marked), and where they are."""
+    seminar = card.seminar
+    if card.note is None:
+        return Screen(t.gettext("Your group has no notes to sort."))
+    lines = [
+        t.gettext("<b>{group}</b> · note {number} of {total}").format(
+            group=esc(group_label(t, card.group)), number=card.index + 1, total=card.total
+        ),
+        f"<blockquote>{esc(card.note.text)}</blockquote>",
+        t.gettext("{sorted} of {total} notes sorted").format(
+            sorted=t.number(card.sorted_count), total=t.number(card.total)
+        ),
+    ]
+    if not card.themes:
+        lines.append(t.gettext("Your group has no themes yet: propose one by sending its name."))
+    else:
+        lines.append(t.gettext("Which theme does this note belong to?"))
+    rows: list[tuple[Key, ...]] = [
+        (
+            _key(
+                ("✅ " if theme.id == card.choice else "") + theme.name,
+                Action.VOTE,
+                card.note.id,
+                theme.id,
+                card.index,
+            ),
+        )
+        for theme in card.themes[:30]
+    ]
+    nav: list[Key] = []
+    if card.index > 0:
+        nav.append(_key("◀", Action.VOTE_CARD, seminar.id, card.index - 1))
+    nav.append(_key("🔄", Action.VOTE_CARD, seminar.id, card.index))
+    if card.index + 1 < card.total:
+        nav.append(_key("▶", Action.VOTE_CARD, seminar.id, card.index + 1))
+    rows.append(tuple(nav))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def voting_started_participant(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "Voting into themes has started in <b>{title}</b>. For each note, press the theme "
+            "it belongs to. You can change your choice until the voting ends, and propose new "
+            "themes by sending their names."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def settle_card(t: Translator, card: SettleCard) -> Screen:
+    if card.note is None or card.group is None:
+        return Screen(t.gettext("No ties and no unsorted notes are waiting for you."))
+    names = {theme.id: theme.name for theme in card.themes}
+    if card.counts:
+        votes = ", ".join(
+            f"«{esc(names.get(theme, '?'))}»: {t.number(count)}"
+            for theme, count in sorted(card.counts.items(), key=lambda item: -item[1])
+        )
+        why = t.gettext("A tie: {votes}").format(votes=votes)
+    else:
+        why = t.gettext("Nobody sorted this note.")
+    text = "\n".join(
+        (
+            t.ngettext(
+                "{count} note is waiting for your decision.",
+                "{count} notes are waiting for your decision.",
+                card.remaining,
+            ).format(count=t.number(card.remaining)),
+            f"<b>{esc(group_label(t, card.group))}</b>",
+            f"<blockquote>{esc(card.note.text)}</blockquote>",
+            why,
+        )
+    )
+    rows: list[tuple[Key, ...]] = [
+        (_key(theme.name, Action.SETTLE, card.note.id, theme.id),) for theme in card.themes[:30]
+    ]
+    rows.append((_key(t.pgettext("button", "Leave it unsorted"), Action.SETTLE, card.note.id, 0),))
+    return Screen(text, tuple(rows))
+
+
+def themes_overview(
+    t: Translator, seminar: Seminar, listed: Sequence[tuple[Group | None, Sequence[Theme]]]
+) -> list[Screen]:
+    head = t.gettext("<b>Themes in {title}</b>").format(title=esc(seminar.title))
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
+    for group, themes in listed:
+        title = group_label(t, group) if group else t.gettext("Offered to every group")
+        blocks.append((f"\n<b>{esc(title)}</b>", ()))
+        for theme in themes:
+            blocks.append(
+                (
+                    f"• {esc(theme.name)}",
+                    (
+                        _key(
+                            t.pgettext("button", "Rename {name}").format(name=theme.name[:20]),
+                            Action.THEME_RENAME,
+                            theme.id,
+                        ),
+                        _key(
+                            t.pgettext("button", "Merge {name}").format(name=theme.name[:20]),
+                            Action.THEME_MERGE_ASK,
+                            theme.id,
+                        ),
+                    ),
+                )
+            )
+    blocks.append(
+        (
+            "",
+            (
+                _key(
+                    t.pgettext("button", "Offer themes to every group"),
+                    Action.PRESET_THEMES,
+                    seminar.id,
+                ),
+            ),
+        )
+    )
+    return paginate(head, blocks, keys_per_row=2)
+
+
+def ask_theme_name(t: Translator, theme: Theme | None) -> Screen:
+    if theme is None:
+        return Screen(
+            t.gettext(
+                "Send the themes to offer every group, one per message. Send /done when finished."
+            )
+        )
+    return Screen(t.gettext("Send the new name for «{name}».").format(name=esc(theme.name)))
+
+
+def theme_renamed(t: Translator, theme: Theme) -> Screen:
+    return Screen(t.gettext("The theme is now called «{name}».").format(name=esc(theme.name)))
+
+
+def preset_added(t: Translator, theme: Theme, new: bool) -> Screen:
+    if not new:
+        return Screen(t.gettext("«{name}» is already a theme.").format(name=esc(theme.name)))
+    return Screen(t.gettext("Theme «{name}» added.").format(name=esc(theme.name)))
+
+
+def merge_choices(t: Translator, theme: Theme, others: Sequence[Theme]) -> Screen:
+    if not others:
+        return Screen(t.gettext("There is no other theme in the same group to merge with."))
+    return Screen(
+        t.gettext("Merge «{name}» into which theme? Its votes will count for that one.").format(
+            name=esc(theme.name)
+        ),
+        tuple((_key(other.name, Action.THEME_MERGE, theme.id, other.id),) for other in others[:30]),
+    )
+
+
+def themes_merged(t: Translator, source: Theme, target: Theme) -> Screen:
+    return Screen(
+        t.gettext("«{source}» is merged into «{target}».").format(
+            source=esc(source.name), target=esc(target.name)
+        )
+    )
+
+
+def plenary(t: Translator, seminar: Seminar, results: Sequence[GroupResult]) -> list[Screen]:
+    """Every group's themes with their notes and vote counts; counts only, never voters."""
+    head = t.gettext("<b>Plenary: {title}</b>").format(title=esc(seminar.title))
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
+    for result in results:
+        blocks.append((f"\n<b>{esc(group_label(t, result.group))}</b>", ()))
+        if not result.themes and not result.unsorted:
+            blocks.append((t.gettext("(no notes)"), ()))
+        for theme, notes in result.themes:
+            blocks.append(
+                (
+                    t.ngettext(
+                        "<b>«{name}»</b> ({count} note)",
+                        "<b>«{name}»</b> ({count} notes)",
+                        len(notes),
+                    ).format(name=esc(theme.name), count=t.number(len(notes))),
+                    (),
+                )
+            )
+            for note, votes in notes:
+                counted = t.ngettext("{count} vote", "{count} votes", votes).format(
+                    count=t.number(votes)
+                )
+                blocks.append((f"• {esc(note.text)} <i>({counted})</i>", ()))
+        if result.unsorted:
+            blocks.append((t.gettext("<b>Unsorted</b>"), ()))
+            blocks += [(f"• {esc(note.text)}", ()) for note in result.unsorted]
+    return paginate(head, blocks)
+
+
+def plenary_moderator(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The plenary has been posted to every participant. Start the dot vote when you "
+            "are ready: everyone gets {budget} dots, at most {most} on one theme."
+        ).format(budget=seminar.dot_budget, most=seminar.dot_max_per_theme),
+        ((_key(t.pgettext("button", "Start the dot vote"), Action.OPEN_DOTS, seminar.id),),),
+    )
+
+
+def dot_card(t: Translator, card: DotCard) -> Screen:
+    seminar = card.seminar
+    lines = [
+        t.gettext("<b>Dot vote: {title}</b>").format(title=esc(seminar.title)),
+        t.gettext(
+            "Give your dots to the themes that matter most to you: {budget} in all, at most "
+            "{most} on one theme. The results are shown when the vote closes."
+        ).format(budget=seminar.dot_budget, most=seminar.dot_max_per_theme),
+        t.ngettext("You have {count} dot left.", "You have {count} dots left.", card.left).format(
+            count=t.number(card.left)
+        ),
+    ]
+    refusals = {
+        "budget": t.gettext("You have used all your dots. Take one back to move it."),
+        "per_theme": t.gettext("That theme already has as many of your dots as it can take."),
+        "none_to_remove": t.gettext("That theme has none of your dots to take back."),
+        "gone": t.gettext("That theme is no longer in the vote."),
+    }
+    if card.refused:
+        lines.append(f"<i>{refusals[card.refused]}</i>")
+    rows: list[tuple[Key, ...]] = []
+    for number, (theme, group) in enumerate(card.themes, start=1):
+        mine = card.mine.get(theme.id, 0)
+        where = f" ({group.name})" if group else ""
+        lines.append(f"{number}. {esc(theme.name)}{where} {'●' * mine}")
+        rows.append(
+            (
+                _key(f"➕ {number}", Action.DOT, seminar.id, theme.id, 1),
+                _key(f"➖ {number}", Action.DOT, seminar.id, theme.id, 0),
+            )
+        )
+    return Screen("\n".join(lines), tuple(rows[:48]))
+
+
+def dots_opened_moderator(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("The dot vote is open. Close it when everyone is done."),
+        ((_key(t.pgettext("button", "Close the dot vote"), Action.CLOSE_DOTS, seminar.id),),),
+    )
+
+
+def ranking(
+    t: Translator, seminar: Seminar, ranked: Sequence[tuple[Theme, Group | None, int]]
+) -> Screen:
+    lines = [
+        t.gettext("<b>The themes of {title}, ranked by dots</b>").format(title=esc(seminar.title))
+    ]
+    for place, (theme, group, dots) in enumerate(ranked, start=1):
+        where = f" ({group.name})" if group else ""
+        counted = t.ngettext("{count} dot", "{count} dots", dots).format(count=t.number(dots))
+        lines.append(f"{place}. {esc(theme.name)}{where}: {counted}")
+    if not ranked:
+        lines.append(t.gettext("(no themes)"))
+    return Screen("\n".join(lines))
+
+
+# -- running the room ---------------------------------------------------------------------
+
+
+def moderator_invite(t: Translator, seminar: Seminar, link: str, expires: str) -> Screen:
+    return Screen(
+        t.gettext(
+            "Send this link to one co-moderator of <b>{title}</b>. It works once, until {expires}:"
+        ).format(title=esc(seminar.title), expires=esc(expires))
+        + f"\n{esc(link)}"
+    )
+
+
+def moderator_invite_refused(t: Translator, reason: str) -> Screen:
+    messages = {
+        "unknown": t.gettext("This moderator invitation does not exist."),
+        "used": t.gettext("This moderator invitation has already been used. Ask for a new one."),
+        "expired": t.gettext("This moderator invitation has expired. Ask for a new one."),
+    }
+    return Screen(messages.get(reason, messages["unknown"]))
+
+
+def moderator_joined(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "You are now a moderator of <b>{title}</b> and can do everything its creator can. "
+            "/help lists the commands."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def co_moderators(t: Translator, seminar: Seminar, names: Sequence[tuple[int, str]]) -> Screen:
+    if not names:
+        text = t.gettext("<b>{title}</b> has no co-moderators.").format(title=esc(seminar.title))
+    else:
+        text = t.gettext("Co-moderators of <b>{title}</b>:").format(title=esc(seminar.title))
+        text += "\n" + "\n".join(f"• {esc(name)}" for _, name in names)
+    rows: list[tuple[Key, ...]] = [
+        (
+            _key(
+                t.pgettext("button", "Remove {name}").format(name=name[:24]),
+                Action.REMOVE_MODERATOR,
+                seminar.id,
+                tg_id,
+            ),
+        )
+        for tg_id, name in names
+    ]
+    rows.append(
+        (_key(t.pgettext("button", "Invite a co-moderator"), Action.INVITE_MODERATOR, seminar.id),)
+    )
+    return Screen(text, tuple(rows))
+
+
+def co_moderator_removed(t: Translator, removed: bool) -> Screen:
+    if removed:
+        return Screen(t.gettext("The co-moderator has been removed."))
+    return Screen(t.gettext("That person is no longer a co-moderator."))
+
+
+def seminars_list(
+    t: Translator, seminars: Sequence[tuple[Seminar, Role]], active: int | None
+) -> Screen:
+    if not seminars:
+        return no_seminar(t)
+    lines = [t.gettext("<b>Your seminars</b>")]
+    rows: list[tuple[Key, ...]] = []
+    for number, (seminar, role) in enumerate(seminars, start=1):
+        marker = " ✅" if seminar.id == active else ""
+        who = t.gettext("moderator") if role is Role.MODERATOR else t.gettext("participant")
+        lines.append(
+            f"{number}. {esc(seminar.title)} ({who}, {phase_name(t, seminar.phase)}){marker}"
+        )
+        if seminar.id != active:
+            rows.append(
+                (
+                    _key(
+                        t.pgettext("button", "Switch to {number}").format(number=number),
+                        Action.SWITCH_SEMINAR,
+                        seminar.id,
+                    ),
+                )
+            )
+    return Screen("\n".join(lines), tuple(rows[:20]))
+
+
+def switched(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("You are now working in <b>{title}</b>.").format(title=esc(seminar.title))
+    )
+
+
+def announcement(t: Translator, seminar: Seminar, text: str) -> Screen:
+    return Screen(
+        t.gettext("📣 From the moderators of <b>{title}</b>:").format(title=esc(seminar.title))
+        + f"\n{esc(text)}"
+    )
+
+
+def announcement_sent(t: Translator, count: int) -> Screen:
+    return Screen(
+        t.ngettext("Sent to {count} participant.", "Sent to {count} participants.", count).format(
+            count=t.number(count)
+        )
+    )
+
+
+def announce_usage(t: Translator) -> Screen:
+    return Screen(
+        t.gettext("Write the message after the command, for example: /announce We start at 10.")
+    )
+
+
+def bound(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "This chat is now the plenary chat of <b>{title}</b>. Progress, phase changes and "
+            "the plenary will be posted here."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def bind_refused(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "Only someone who is both an administrator of this chat and a moderator of the "
+            "seminar can bind it."
+        )
+    )
+
+
+def anonymous_admin(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "You are sending as the group, so I cannot tell which moderator you are. Please "
+            "turn off «Remain anonymous» in your administrator settings, or send the command "
+            "from your personal account."
+        )
+    )
+
+
+def paper_mode(t: Translator, seminar: Seminar, question: int) -> Screen:
+    rows: list[tuple[Key, ...]] = [
+        tuple(
+            _key(
+                ("✅ " if index == question else "")
+                + t.pgettext("button", "Question {number}").format(number=index + 1),
+                Action.PAPER_QUESTION,
+                index,
+            )
+            for index in range(len(seminar.questions))
+        ),
+        (_key(t.pgettext("button", "Done"), Action.PAPER_DONE),),
+    ]
+    return Screen(
+        t.gettext(
+            "Type the notes written on paper, one per message. They are anonymous like all "
+            "others. Now: question {number}."
+        ).format(number=question + 1)
+        + f"\n<i>{esc(seminar.questions[question])}</i>",
+        tuple(rows),
+    )
+
+
+def paper_saved(t: Translator, count: int, question: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "Saved for question {number}. {count} paper note so far.",
+            "Saved for question {number}. {count} paper notes so far.",
+            count,
+        ).format(number=question + 1, count=t.number(count))
+    )
+
+
+def paper_done(t: Translator) -> Screen:
+    return Screen(t.gettext("Finished typing in paper notes."))
+
+
+def progress(t: Translator, seminar: Seminar, counts: NoteCounts, participants: int) -> Screen:
+    return Screen(
+        "\n".join(
+            (
+                t.gettext("<b>{title}</b>: live progress").format(title=esc(seminar.title)),
+                t.ngettext("{count} note so far", "{count} notes so far", counts.total).format(
+                    count=t.number(counts.total)
+                ),
+                t.gettext("{done} of {total} participants done").format(
+                    done=t.number(counts.writers_done), total=t.number(participants)
+                ),
+            )
+        )
+    )
+
+
+def phase_announcement(t: Translator, seminar: Seminar) -> Screen:
+    """What the plenary chat sees when the seminar moves on."""
+    return Screen(
+        t.gettext("<b>{title}</b> is now at «{phase}».").format(
+            title=esc(seminar.title), phase=phase_name(t, seminar.phase)
+        )
+    )

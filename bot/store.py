@@ -17,7 +17,20 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.domain import Awaiting, Member, Note, Phase, Role, Seminar, SetupStep, User, Writer
+from bot.domain import (
+    Awaiting,
+    DotVote,
+    Group,
+    Member,
+    Note,
+    Phase,
+    Role,
+    Seminar,
+    SetupStep,
+    Theme,
+    User,
+    Writer,
+)
 from bot.keys import new_code, new_id
 
 __all__ = ["NoteCounts", "SecretMismatch", "Store"]
@@ -77,6 +90,62 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX notes_by_seminar ON notes(seminar_id, question);
     CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY);
     """,
+    """
+    ALTER TABLE seminars ADD COLUMN plenary_chat_id INTEGER;
+    ALTER TABLE seminars ADD COLUMN notes_revealed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE seminars ADD COLUMN deal_all_notes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE seminars ADD COLUMN dot_budget INTEGER NOT NULL DEFAULT 5;
+    ALTER TABLE seminars ADD COLUMN dot_max_per_theme INTEGER NOT NULL DEFAULT 3;
+    ALTER TABLE seminars ADD COLUMN dot_vote TEXT NOT NULL DEFAULT 'not_started';
+    ALTER TABLE members ADD COLUMN display_name TEXT;
+    ALTER TABLE writers ADD COLUMN group_id INTEGER;
+    ALTER TABLE notes ADD COLUMN group_id INTEGER;
+    ALTER TABLE notes ADD COLUMN paper INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notes ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notes ADD COLUMN settled_theme_id INTEGER;
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        UNIQUE (seminar_id, number)
+    );
+    CREATE TABLE themes (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        group_id INTEGER,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        merged_into INTEGER
+    );
+    CREATE UNIQUE INDEX themes_by_key ON themes(seminar_id, ifnull(group_id, 0), key)
+        WHERE merged_into IS NULL;
+    CREATE TABLE votes (
+        note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        theme_id INTEGER NOT NULL,
+        PRIMARY KEY (note_id, voter)
+    ) WITHOUT ROWID;
+    CREATE INDEX votes_by_voter ON votes(voter);
+    CREATE TABLE dots (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        theme_id INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, voter, theme_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE moderator_invites (
+        code TEXT PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE progress_messages (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 CHECK_KEY = "secret_check"
@@ -112,6 +181,12 @@ def _seminar(row: aiosqlite.Row) -> Seminar:
         invite_code=row["invite_code"],
         group_size=row["group_size"],
         created_at=datetime.fromisoformat(row["created_at"]),
+        plenary_chat_id=row["plenary_chat_id"],
+        notes_revealed=bool(row["notes_revealed"]),
+        deal_all_notes=bool(row["deal_all_notes"]),
+        dot_budget=row["dot_budget"],
+        dot_max_per_theme=row["dot_max_per_theme"],
+        dot_vote=DotVote(row["dot_vote"]),
     )
 
 
@@ -136,6 +211,7 @@ def _writer(row: aiosqlite.Row) -> Writer:
         draft=row["draft"],
         draft_ref=row["draft_ref"],
         done=bool(row["done"]),
+        group_id=row["group_id"],
     )
 
 
@@ -146,6 +222,10 @@ def _note(row: aiosqlite.Row) -> Note:
         question=row["question"],
         text=row["text"],
         hidden=bool(row["hidden"]),
+        group_id=row["group_id"],
+        paper=bool(row["paper"]),
+        settled=bool(row["settled"]),
+        settled_theme_id=row["settled_theme_id"],
     )
 
 
@@ -379,7 +459,7 @@ class Store:
     async def update_writer(self, writer: Writer) -> None:
         await self._db.execute(
             "UPDATE writers SET question = ?, awaiting = ?, target_note_id = ?, draft = ?,"
-            " draft_ref = ?, done = ? WHERE seminar_id = ? AND pseudonym = ?",
+            " draft_ref = ?, done = ?, group_id = ? WHERE seminar_id = ? AND pseudonym = ?",
             (
                 writer.question,
                 writer.awaiting.value,
@@ -387,6 +467,7 @@ class Store:
                 writer.draft,
                 writer.draft_ref,
                 writer.done,
+                writer.group_id,
                 writer.seminar_id,
                 writer.pseudonym,
             ),
@@ -484,6 +565,10 @@ class Store:
         await self._db.execute(
             "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
         )
+        await self._db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,))
+        await self._db.execute(
+            "DELETE FROM dots WHERE seminar_id = ? AND voter = ?", (seminar_id, pseudonym)
+        )
         await self._db.execute(
             "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?", (seminar_id, pseudonym)
         )
@@ -501,3 +586,333 @@ class Store:
             (tg_id, tg_id),
         )
         await self._db.commit()
+
+    # -- seminar settings ----------------------------------------------------------------
+
+    async def set_plenary_chat(self, seminar_id: int, chat_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE seminars SET plenary_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+        )
+        await self._db.commit()
+
+    async def set_dot_vote(self, seminar_id: int, expected: DotVote, state: DotVote) -> bool:
+        cur = await self._db.execute(
+            "UPDATE seminars SET dot_vote = ? WHERE id = ? AND dot_vote = ?",
+            (state.value, seminar_id, expected.value),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def set_notes_revealed(self, seminar_id: int) -> bool:
+        cur = await self._db.execute(
+            "UPDATE seminars SET notes_revealed = 1 WHERE id = ? AND notes_revealed = 0",
+            (seminar_id,),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def set_deal_all_notes(self, seminar_id: int, deal: bool) -> None:
+        await self._db.execute(
+            "UPDATE seminars SET deal_all_notes = ? WHERE id = ?", (deal, seminar_id)
+        )
+        await self._db.commit()
+
+    async def seminars_of(self, tg_id: int) -> list[tuple[Seminar, Role]]:
+        async with self._db.execute(
+            "SELECT s.*, m.role FROM seminars s JOIN members m ON m.seminar_id = s.id"
+            " WHERE m.tg_id = ? ORDER BY s.created_at DESC, s.id DESC",
+            (tg_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(_seminar(r), Role(r["role"])) for r in rows]
+
+    # -- moderators ----------------------------------------------------------------------
+
+    async def create_moderator_invite(self, seminar_id: int, expires_at: datetime) -> str:
+        code = new_code()
+        await self._db.execute(
+            "INSERT INTO moderator_invites (code, seminar_id, expires_at) VALUES (?, ?, ?)",
+            (code, seminar_id, expires_at.isoformat()),
+        )
+        await self._db.commit()
+        return code
+
+    async def redeem_moderator_invite(self, code: str, now: datetime) -> tuple[int | None, str]:
+        """Uses an invite once: returns (seminar id, "ok") or (None, "unknown"|"used"|"expired")."""
+        async with self._db.execute(
+            "SELECT seminar_id, expires_at, used FROM moderator_invites WHERE code = ?", (code,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None, "unknown"
+        if row["used"]:
+            return None, "used"
+        if datetime.fromisoformat(row["expires_at"]) <= now:
+            return None, "expired"
+        cur2 = await self._db.execute(
+            "UPDATE moderator_invites SET used = 1 WHERE code = ? AND used = 0", (code,)
+        )
+        await self._db.commit()
+        if cur2.rowcount != 1:
+            return None, "used"
+        return int(row["seminar_id"]), "ok"
+
+    async def make_moderator(self, seminar_id: int, tg_id: int, display_name: str) -> None:
+        await self._db.execute(
+            "INSERT INTO members (seminar_id, tg_id, role, display_name) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (seminar_id, tg_id) DO UPDATE SET role = excluded.role,"
+            " display_name = excluded.display_name",
+            (seminar_id, tg_id, Role.MODERATOR.value, display_name),
+        )
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+        )
+        await self._db.commit()
+
+    async def moderator_names(self, seminar_id: int) -> list[tuple[int, str]]:
+        async with self._db.execute(
+            "SELECT tg_id, ifnull(display_name, '') FROM members"
+            " WHERE seminar_id = ? AND role = ? ORDER BY display_name",
+            (seminar_id, Role.MODERATOR.value),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def demote_moderator(self, seminar_id: int, tg_id: int) -> bool:
+        """A removed co-moderator stays a participant if they joined as one, else leaves."""
+        cur = await self._db.execute(
+            "DELETE FROM members WHERE seminar_id = ? AND tg_id = ? AND role = ?",
+            (seminar_id, tg_id, Role.MODERATOR.value),
+        )
+        await self._db.execute(
+            "UPDATE users SET active_seminar_id = NULL WHERE tg_id = ? AND active_seminar_id = ?",
+            (tg_id, seminar_id),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    # -- groups --------------------------------------------------------------------------
+
+    async def create_groups(
+        self,
+        seminar_id: int,
+        members: list[list[str]],
+        notes: dict[int, int],
+    ) -> list[Group]:
+        """Stores the groups, who sits where (by pseudonym) and which group sorts which note.
+
+        `notes` maps a note id to the index of its group in `members`.
+        """
+        groups = [Group(new_id(), seminar_id, number) for number in range(1, len(members) + 1)]
+        await self._db.executemany(
+            "INSERT INTO groups (id, seminar_id, number) VALUES (?, ?, ?)",
+            [(g.id, g.seminar_id, g.number) for g in groups],
+        )
+        await self._db.executemany(
+            "UPDATE writers SET group_id = ? WHERE seminar_id = ? AND pseudonym = ?",
+            [(groups[i].id, seminar_id, p) for i, people in enumerate(members) for p in people],
+        )
+        await self._db.executemany(
+            "UPDATE notes SET group_id = ? WHERE id = ?",
+            [(groups[index].id, note_id) for note_id, index in notes.items()],
+        )
+        await self._db.commit()
+        return groups
+
+    async def groups(self, seminar_id: int) -> list[Group]:
+        sql = "SELECT * FROM groups WHERE seminar_id = ? ORDER BY number"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            rows = await cur.fetchall()
+        return [Group(r["id"], r["seminar_id"], r["number"]) for r in rows]
+
+    async def group_sizes(self, seminar_id: int) -> dict[int, int]:
+        async with self._db.execute(
+            "SELECT group_id, COUNT(*) FROM writers WHERE seminar_id = ? AND group_id IS NOT NULL"
+            " GROUP BY group_id",
+            (seminar_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    async def group_members(self, group_id: int) -> list[str]:
+        sql = "SELECT pseudonym FROM writers WHERE group_id = ?"
+        async with self._db.execute(sql, (group_id,)) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
+    async def group_notes(self, group_id: int) -> list[Note]:
+        """A group's visible notes, in id order (random)."""
+        sql = "SELECT * FROM notes WHERE group_id = ? AND hidden = 0 ORDER BY id"
+        async with self._db.execute(sql, (group_id,)) as cur:
+            return [_note(r) for r in await cur.fetchall()]
+
+    async def set_note_group(self, note_id: int, group_id: int) -> None:
+        await self._db.execute("UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id))
+        await self._db.commit()
+
+    async def add_paper_note(self, seminar_id: int, question: int, text: str) -> Note:
+        """A note typed in from paper: its author is a pseudonym of its own, linked to nobody."""
+        note = Note(new_id(), seminar_id, question, text, hidden=False, paper=True)
+        await self._db.execute(
+            "INSERT INTO notes (id, seminar_id, author, question, text, paper)"
+            " VALUES (?, ?, ?, ?, ?, 1)",
+            (note.id, seminar_id, f"paper:{new_code()}", question, text),
+        )
+        await self._db.commit()
+        return note
+
+    # -- themes --------------------------------------------------------------------------
+
+    async def add_theme(
+        self, seminar_id: int, group_id: int | None, name: str, key: str
+    ) -> tuple[Theme, bool]:
+        """Adds a theme unless one with the same key is there; returns it and whether it is new."""
+        async with self._db.execute(
+            "SELECT * FROM themes WHERE seminar_id = ? AND ifnull(group_id, 0) = ? AND key = ?"
+            " AND merged_into IS NULL",
+            (seminar_id, group_id or 0, key),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            return _theme(row), False
+        theme = Theme(new_id(), seminar_id, group_id, name)
+        await self._db.execute(
+            "INSERT INTO themes (id, seminar_id, group_id, name, key) VALUES (?, ?, ?, ?, ?)",
+            (theme.id, seminar_id, group_id, name, key),
+        )
+        await self._db.commit()
+        return theme, True
+
+    async def theme(self, theme_id: int) -> tuple[Theme, int | None] | None:
+        """A theme and, if it was merged away, the theme it went into."""
+        async with self._db.execute("SELECT * FROM themes WHERE id = ?", (theme_id,)) as cur:
+            row = await cur.fetchone()
+        return (_theme(row), row["merged_into"]) if row else None
+
+    async def themes(self, seminar_id: int, group_id: int | None = None) -> list[Theme]:
+        """Live themes (not merged away), of one group or, with None, of the seminar."""
+        sql = "SELECT * FROM themes WHERE seminar_id = ? AND merged_into IS NULL"
+        params: tuple[object, ...] = (seminar_id,)
+        if group_id is not None:
+            sql += " AND group_id = ?"
+            params += (group_id,)
+        async with self._db.execute(sql + " ORDER BY key", params) as cur:
+            return [_theme(r) for r in await cur.fetchall()]
+
+    async def rename_theme(self, theme_id: int, name: str, key: str) -> bool:
+        try:
+            cur = await self._db.execute(
+                "UPDATE themes SET name = ?, key = ? WHERE id = ? AND merged_into IS NULL",
+                (name, key, theme_id),
+            )
+        except aiosqlite.IntegrityError:
+            await self._db.rollback()
+            return False
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def merge_themes(self, source: int, target: int) -> None:
+        """Moves every vote, decision and dot of `source` to `target`, then retires `source`."""
+        await self._db.execute("UPDATE themes SET merged_into = ? WHERE id = ?", (target, source))
+        await self._db.execute(
+            "UPDATE themes SET merged_into = ? WHERE merged_into = ?", (target, source)
+        )
+        await self._db.execute("UPDATE votes SET theme_id = ? WHERE theme_id = ?", (target, source))
+        await self._db.execute(
+            "UPDATE notes SET settled_theme_id = ? WHERE settled_theme_id = ?", (target, source)
+        )
+        await self._db.execute(
+            "INSERT INTO dots (seminar_id, voter, theme_id, count)"
+            " SELECT seminar_id, voter, ?, count FROM dots WHERE theme_id = ? AND true"
+            " ON CONFLICT (seminar_id, voter, theme_id)"
+            " DO UPDATE SET count = count + excluded.count",
+            (target, source),
+        )
+        await self._db.execute("DELETE FROM dots WHERE theme_id = ?", (source,))
+        await self._db.commit()
+
+    # -- votes ---------------------------------------------------------------------------
+
+    async def set_vote(self, note_id: int, voter: str, theme_id: int) -> None:
+        await self._db.execute(
+            "INSERT INTO votes (note_id, voter, theme_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (note_id, voter) DO UPDATE SET theme_id = excluded.theme_id",
+            (note_id, voter, theme_id),
+        )
+        await self._db.commit()
+
+    async def votes_of(self, voter: str) -> dict[int, int]:
+        """One voter's choices: note id -> theme id."""
+        sql = "SELECT note_id, theme_id FROM votes WHERE voter = ?"
+        async with self._db.execute(sql, (voter,)) as cur:
+            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def group_votes(self, group_id: int) -> dict[int, list[int]]:
+        """For each note a group sorts, the theme ids its votes went to (voters left out)."""
+        async with self._db.execute(
+            "SELECT v.note_id, v.theme_id FROM votes v JOIN notes n ON n.id = v.note_id"
+            " WHERE n.group_id = ? AND n.hidden = 0",
+            (group_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        result: dict[int, list[int]] = {}
+        for note_id, theme_id in rows:
+            result.setdefault(int(note_id), []).append(int(theme_id))
+        return result
+
+    async def settle_note(self, note_id: int, theme_id: int | None) -> None:
+        await self._db.execute(
+            "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ?", (theme_id, note_id)
+        )
+        await self._db.commit()
+
+    async def shorten_note(self, note_id: int, text: str) -> None:
+        await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+        await self._db.commit()
+
+    # -- dots ----------------------------------------------------------------------------
+
+    async def dots_of(self, seminar_id: int, voter: str) -> dict[int, int]:
+        async with self._db.execute(
+            "SELECT theme_id, count FROM dots WHERE seminar_id = ? AND voter = ? AND count > 0",
+            (seminar_id, voter),
+        ) as cur:
+            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def change_dots(self, seminar_id: int, voter: str, theme_id: int, change: int) -> None:
+        await self._db.execute(
+            "INSERT INTO dots (seminar_id, voter, theme_id, count) VALUES (?, ?, ?, max(?, 0))"
+            " ON CONFLICT (seminar_id, voter, theme_id) DO UPDATE SET count = max(count + ?, 0)",
+            (seminar_id, voter, theme_id, change, change),
+        )
+        await self._db.commit()
+
+    async def dot_totals(self, seminar_id: int) -> dict[int, int]:
+        async with self._db.execute(
+            "SELECT theme_id, SUM(count) FROM dots WHERE seminar_id = ? GROUP BY theme_id",
+            (seminar_id,),
+        ) as cur:
+            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def dot_voters(self, seminar_id: int) -> int:
+        return await self._count(
+            "SELECT COUNT(DISTINCT voter) FROM dots WHERE seminar_id = ? AND count > 0", seminar_id
+        )
+
+    # -- live progress -------------------------------------------------------------------
+
+    async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:
+        sql = "SELECT chat_id, message_id FROM progress_messages WHERE seminar_id = ?"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+
+    async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "INSERT INTO progress_messages (seminar_id, chat_id, message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (seminar_id, chat_id) DO UPDATE SET message_id = excluded.message_id",
+            (seminar_id, chat_id, message_id),
+        )
+        await self._db.commit()
+
+
+def _theme(row: aiosqlite.Row) -> Theme:
+    return Theme(row["id"], row["seminar_id"], row["group_id"], row["name"])

@@ -136,9 +136,19 @@ async def cancel(deps: Deps, person: Person) -> SetupCancelled:
     return SetupCancelled()
 
 
-async def is_setting_up(deps: Deps, person: Person) -> bool:
+async def expect(deps: Deps, person: Person, step: SetupStep, **draft: int) -> None:
+    """Remembers, in the database, what the moderator's next message means."""
+    await deps.store.set_setup(person.tg_id, step, json.dumps(draft))
+
+
+async def expected(deps: Deps, person: Person) -> SetupStep:
     user = await deps.store.user(person.tg_id)
-    return user is not None and user.setup_step in (SetupStep.TITLE, SetupStep.CUSTOM_QUESTIONS)
+    return user.setup_step if user else SetupStep.NONE
+
+
+async def expected_draft(deps: Deps, person: Person) -> dict[str, object]:
+    user = await deps.store.user(person.tg_id)
+    return _draft(user.setup_draft) if user else {}
 
 
 def _clean(text: str, limit: int) -> str | InvalidSetupText:
@@ -254,6 +264,9 @@ async def open_round(
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
+    if await deps.store.groups(seminar.id):
+        # Notes written now would belong to no group: the answer round can no longer reopen.
+        return WrongPhase(seminar)
     if not await deps.store.set_phase(seminar.id, (Phase.DRAFT, Phase.GROUPING), Phase.ANSWERING):
         return WrongPhase(seminar)
     opened = await deps.store.seminar(seminar.id)

@@ -7,8 +7,10 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
+from bot.domain import SetupStep
 from bot.flows import answering, setup
-from bot.handlers import seminars
+from bot.flows import groupwork as groupwork_flow
+from bot.handlers import groupwork, seminars, team
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -33,18 +35,30 @@ async def on_text(update: Update, context: BotContext) -> None:
     assert message is not None
     assert message.text is not None
     person = person_of(update)
-    if await setup.is_setting_up(context.deps, person):
+    step = await setup.expected(context.deps, person)
+    if step in (SetupStep.TITLE, SetupStep.CUSTOM_QUESTIONS):
         await seminars.setup_text(update, context, message.text)
+        return
+    if step is SetupStep.PAPER_NOTES:
+        await team.paper_text(update, context, message.text)
+        return
+    if step in (SetupStep.RENAME_THEME, SetupStep.SHORTEN_NOTE, SetupStep.PRESET_THEMES):
+        await groupwork.moderator_text(update, context, step, message.text)
         return
     t = await reader(update, context)
     if message.forward_origin is not None:
         await send(context, message.chat_id, render.forwarded(t))
+        return
+    if await groupwork_flow.takes_theme_proposals(context.deps, person):
+        await groupwork.propose(update, context, message.text)
         return
     outcome = await answering.receive_text(
         context.deps, person, message.text, message.chat_id, message.message_id
     )
     limit = context.deps.settings.note_max_length
     await send(context, message.chat_id, render.answering_screen(t, outcome, limit))
+    if isinstance(outcome, answering.NoteSaved):
+        await team.progress_changed(context, outcome.seminar.id)
 
 
 async def on_edited(update: Update, context: BotContext) -> None:

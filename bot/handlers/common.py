@@ -14,12 +14,22 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
-from bot.domain import Person
+from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
 from bot.i18n import Translator, translator
 from bot.render import Screen
 
-__all__ = ["BotContext", "Services", "markup", "person_of", "reader", "send", "send_many"]
+__all__ = [
+    "BotContext",
+    "Services",
+    "broadcast",
+    "markup",
+    "person_of",
+    "post_to_plenary",
+    "reader",
+    "send",
+    "send_many",
+]
 
 log = logging.getLogger(__name__)
 
@@ -153,3 +163,29 @@ async def drop_buttons(context: BotContext, message: Message | None) -> None:
     except BadRequest as exc:
         if "not modified" not in exc.message:
             log.warning("could not remove buttons: %s", exc.message)
+
+
+async def broadcast(
+    context: BotContext,
+    members: Iterable[Member],
+    screens_for: Callable[[Translator], list[Screen]],
+) -> int:
+    """Sends each member the screens in their own language; returns how many were reached."""
+    reached = 0
+    for member in members:
+        t = translator(member.language)
+        sent = [await send(context, member.tg_id, screen) for screen in screens_for(t)]
+        reached += all(message is not None for message in sent)
+    return reached
+
+
+async def post_to_plenary(
+    context: BotContext, seminar: Seminar, screens_for: Callable[[Translator], list[Screen]]
+) -> None:
+    """The plenary chat, if one is bound, reads the seminar's own language."""
+    if seminar.plenary_chat_id is None:
+        return
+    try:
+        await send_many(context, seminar.plenary_chat_id, screens_for(translator(seminar.language)))
+    except BadRequest as exc:
+        log.warning("could not post to the plenary chat: %s", exc.message)

@@ -7,8 +7,10 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton
-from bot.flows import answering, people
+from bot.flows import answering, groupwork, people
 from bot.flows.deps import NoSeminar
+from bot.flows.team import MODERATOR_INVITE_PREFIX
+from bot.handlers import team as team_handlers
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -72,6 +74,9 @@ async def start(update: Update, context: BotContext) -> None:
             await send(context, message.chat_id, render.already_joined(t, seminar))
             await _prompt_if_answering(context, message.chat_id, update)
         return
+    if code.startswith(MODERATOR_INVITE_PREFIX):
+        await team_handlers.join_as_moderator(update, context, code[:64])
+        return
     outcome = await people.open_invite(context.deps, person_of(update), code[:64])
     _, screen = _join_screens(outcome, context.deps.settings.retention_days)
     await send(context, message.chat_id, screen)
@@ -107,6 +112,9 @@ async def consent_given(
             tj = translator(language)
             await send(context, chat_id, render.joined(tj, seminar))
             await _prompt_if_answering(context, chat_id, update)
+            group = await groupwork.seat_late_joiner(context.deps, seminar, chat_id)
+            if group is not None:
+                await send(context, chat_id, render.seated(tj, seminar, group))
         case people.AlreadyJoined(seminar=seminar, language=language):
             await send(context, chat_id, render.already_joined(translator(language), seminar))
         case people.SeminarEnded(seminar=seminar, language=language):

@@ -16,12 +16,14 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, setup
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.handlers import groupwork
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
     edit,
     person_of,
+    post_to_plenary,
     pressed_message,
     reader,
     send,
@@ -127,7 +129,16 @@ async def _register_moderator_commands(context: BotContext, chat_id: int, langua
         BotCommand("new", t.gettext("Create a seminar")),
         BotCommand("invite", t.gettext("Join link and QR code")),
         BotCommand("open", t.gettext("Open the answer round")),
-        BotCommand("close", t.gettext("Close the answer round")),
+        BotCommand("close", t.gettext("Close the answer round or the dot vote")),
+        BotCommand("groups", t.gettext("Form the groups")),
+        BotCommand("vote", t.gettext("Start voting into themes")),
+        BotCommand("moderate", t.gettext("Settle ties and unsorted notes")),
+        BotCommand("themes", t.gettext("Rename, merge or offer themes")),
+        BotCommand("plenary", t.gettext("Show every group's themes")),
+        BotCommand("paper", t.gettext("Type in notes written on paper")),
+        BotCommand("announce", t.gettext("Message all participants")),
+        BotCommand("seminars", t.gettext("Your seminars")),
+        BotCommand("moderators", t.gettext("Co-moderators")),
         BotCommand("notes", t.gettext("Your notes")),
         BotCommand("language", t.gettext("Choose a language")),
         BotCommand("privacy", t.gettext("What is stored")),
@@ -228,6 +239,9 @@ async def open_button(
 async def _close(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
+    """/close ends the answer round, or the dot vote while the plenary runs."""
+    if await groupwork.close_dots(context, person, t):
+        return
     outcome = await setup.close_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundClosed):
         await send(context, person.tg_id, render.refusal(t, outcome))
@@ -238,6 +252,7 @@ async def _close(
         tm = translator(moderator.language)
         screens = render.round_summary(tm, seminar, outcome.counts, outcome.notes, closed)
         await send_many(context, moderator.tg_id, screens)
+    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
     moderators = {m.tg_id for m in outcome.moderators}
     for member in outcome.participants:
         if member.tg_id in moderators:

@@ -1,0 +1,691 @@
+"""Groups sort notes into themes by voting; the plenary sees every group's themes and dots them.
+
+Who sits in which group is stored only by pseudonym, votes and dots likewise; moderators see
+group sizes and counts, never who is where or who voted for what.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.domain import DotVote, Group, Member, Note, Person, Phase, Seminar, Theme
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.rules import DotError, check_dots, split_into_groups, tally_note, theme_key
+from bot.flows.setup import WrongPhase, participants_of
+
+__all__ = [
+    "MAX_THEME_NAME",
+    "DotCard",
+    "DotsClosed",
+    "GroupResult",
+    "GroupsFormed",
+    "InvalidThemeName",
+    "NoGroupsYet",
+    "NotInGroup",
+    "PhaseOver",
+    "Plenary",
+    "ReviewCard",
+    "SettleCard",
+    "ThemeAdded",
+    "VoteCard",
+    "VotingOpened",
+]
+
+MAX_THEME_NAME = 40
+
+
+@dataclass(frozen=True, slots=True)
+class NoGroupsYet:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NotInGroup:
+    """The person sits in no group of this seminar (or left it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseOver:
+    """A button or message from a phase that has ended."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class GroupsFormed:
+    seminar: Seminar
+    groups: list[Group]
+    sizes: dict[int, int]
+    seats: list[tuple[Member, Group]]
+    paper_notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCard:
+    seminar: Seminar
+    note: Note | None
+    index: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotesShown:
+    seminar: Seminar
+    deliveries: list[tuple[Member, Group, list[Note], list[Theme]]]
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidThemeName:
+    reason: str  # "empty" | "too_long" | "markup"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeAdded:
+    seminar: Seminar
+    theme: Theme
+    new: bool
+    themes: list[Theme]
+
+
+@dataclass(frozen=True, slots=True)
+class VoteCard:
+    seminar: Seminar
+    group: Group
+    note: Note | None
+    index: int
+    total: int
+    themes: list[Theme]
+    choice: int | None
+    sorted_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class VotingOpened:
+    seminar: Seminar
+    cards: list[tuple[Member, VoteCard]]
+    sizes: dict[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SettleCard:
+    seminar: Seminar
+    group: Group | None
+    note: Note | None
+    counts: dict[int, int]
+    themes: list[Theme]
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    group: Group
+    themes: list[tuple[Theme, list[tuple[Note, int]]]]
+    unsorted: list[Note]
+
+
+@dataclass(frozen=True, slots=True)
+class Plenary:
+    seminar: Seminar
+    results: list[GroupResult]
+    participants: list[Member]
+    moderators: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class DotCard:
+    seminar: Seminar
+    themes: list[tuple[Theme, Group | None]]
+    mine: dict[int, int]
+    refused: str | None = None
+
+    @property
+    def left(self) -> int:
+        return self.seminar.dot_budget - sum(self.mine.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DotsClosed:
+    seminar: Seminar
+    ranking: list[tuple[Theme, Group | None, int]]
+    participants: list[Member] = field(default_factory=list)
+    moderators: list[Member] = field(default_factory=list)
+
+
+Refusal = NoSeminar | NotModerator | WrongPhase
+
+
+# -- forming groups -----------------------------------------------------------------------
+
+
+async def form_groups(
+    deps: Deps, person: Person, *, everyone: bool = False
+) -> GroupsFormed | NoGroupsYet | Refusal:
+    """Splits the participants into random groups; each group sorts its own members' notes."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
+        return WrongPhase(seminar)
+    members = await participants_of(deps, seminar)
+    pseudonyms = {deps.keys.pseudonym(seminar.id, m.tg_id): m for m in members}
+    notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    writers = {pseudonym for pseudonym in pseudonyms if await _has_notes(deps, seminar, pseudonym)}
+    seated = sorted(pseudonyms) if everyone else sorted(writers)
+    if not seated:
+        return NoGroupsYet(seminar)
+    rng = random.SystemRandom()
+    tables = split_into_groups(seated, seminar.group_size, rng)
+    index_of = {p: i for i, table in enumerate(tables) for p in table}
+    authors = await _authors(deps, seminar, notes)
+    note_groups: dict[int, int] = {}
+    if seminar.deal_all_notes:
+        dealt = list(notes)
+        rng.shuffle(dealt)
+        note_groups = {note.id: i % len(tables) for i, note in enumerate(dealt)}
+    else:
+        for note in notes:
+            author = authors.get(note.id)
+            if author in index_of:
+                note_groups[note.id] = index_of[author]
+    groups = await deps.store.create_groups(seminar.id, tables, note_groups)
+    for preset in [t for t in await deps.store.themes(seminar.id) if t.group_id is None]:
+        for group in groups:
+            await deps.store.add_theme(seminar.id, group.id, preset.name, theme_key(preset.name))
+    seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
+    paper = sum(1 for n in notes if n.paper and n.id not in note_groups)
+    sizes = await deps.store.group_sizes(seminar.id)
+    return GroupsFormed(seminar, groups, sizes, seats, paper)
+
+
+async def _has_notes(deps: Deps, seminar: Seminar, pseudonym: str) -> bool:
+    return bool(await deps.store.notes_of(seminar.id, pseudonym))
+
+
+async def _authors(deps: Deps, seminar: Seminar, notes: Sequence[Note]) -> dict[int, str]:
+    result = {}
+    for note in notes:
+        found = await deps.store.note(note.id)
+        if found is not None:
+            result[note.id] = found[1]
+    return result
+
+
+async def place_paper_notes(
+    deps: Deps, person: Person, group_id: int
+) -> tuple[Seminar, Group, int] | Refusal:
+    """Paper notes go to the group the moderator chooses."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    group = next((g for g in await deps.store.groups(seminar.id) if g.id == group_id), None)
+    if group is None or seminar.phase not in (Phase.GROUPING, Phase.VOTING):
+        return WrongPhase(seminar)
+    placed = 0
+    for note in await deps.store.seminar_notes(seminar.id):
+        if note.paper and note.group_id is None:
+            await deps.store.set_note_group(note.id, group.id)
+            placed += 1
+    return seminar, group, placed
+
+
+async def seat_late_joiner(deps: Deps, seminar: Seminar, tg_id: int) -> Group | None:
+    """Someone who joins after the groups were formed sits in the smallest group."""
+    groups = await deps.store.groups(seminar.id)
+    if not groups:
+        return None
+    sizes = await deps.store.group_sizes(seminar.id)
+    smallest = min(groups, key=lambda g: (sizes.get(g.id, 0), g.number))
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, tg_id))
+    if writer is None:
+        return None
+    if writer.group_id is None:
+        await deps.store.update_writer(dataclasses.replace(writer, group_id=smallest.id))
+        return smallest
+    return next((g for g in groups if g.id == writer.group_id), None)
+
+
+# -- reviewing and showing the notes ------------------------------------------------------
+
+
+async def review(deps: Deps, person: Person, seminar_id: int, index: int) -> ReviewCard | Refusal:
+    """The moderator's queue of notes before the groups see them; never with an author."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.GROUPING:
+        return WrongPhase(seminar)
+    notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    note = notes[index] if 0 <= index < len(notes) else None
+    return ReviewCard(seminar, note, index, len(notes))
+
+
+async def shorten(deps: Deps, person: Person, note_id: int, text: str) -> Note | Refusal | None:
+    found = await deps.store.note(note_id)
+    if found is None:
+        return None
+    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    text = " ".join(text.split())
+    if not text or len(text) > deps.settings.note_max_length:
+        return None
+    await deps.store.shorten_note(note_id, text)
+    return dataclasses.replace(found[0], text=text)
+
+
+async def show_notes(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> NotesShown | NoGroupsYet | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.GROUPING:
+        return WrongPhase(seminar)
+    if not await deps.store.groups(seminar.id):
+        return NoGroupsYet(seminar)
+    if not await deps.store.set_notes_revealed(seminar.id):
+        return WrongPhase(seminar)
+    shown = await deps.store.seminar(seminar.id)
+    assert shown is not None
+    return NotesShown(shown, await _deliveries(deps, shown))
+
+
+async def _deliveries(
+    deps: Deps, seminar: Seminar
+) -> list[tuple[Member, Group, list[Note], list[Theme]]]:
+    groups = {g.id: g for g in await deps.store.groups(seminar.id)}
+    result = []
+    for member in await participants_of(deps, seminar):
+        writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, member.tg_id))
+        if writer is None or writer.group_id not in groups:
+            continue
+        notes = await deps.store.group_notes(writer.group_id)
+        random.SystemRandom().shuffle(notes)
+        themes = await deps.store.themes(seminar.id, writer.group_id)
+        result.append((member, groups[writer.group_id], notes, themes))
+    return result
+
+
+# -- themes -------------------------------------------------------------------------------
+
+
+def clean_theme_name(text: str) -> str | InvalidThemeName:
+    name = " ".join(text.split())
+    if not name:
+        return InvalidThemeName("empty")
+    if len(name) > MAX_THEME_NAME:
+        return InvalidThemeName("too_long")
+    if "<" in name or ">" in name:
+        return InvalidThemeName("markup")
+    return name
+
+
+async def _seat(deps: Deps, person: Person) -> tuple[Seminar, Group] | NotInGroup | PhaseOver:
+    seminar = await deps.active_seminar(person)
+    if seminar is None:
+        return NotInGroup()
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    if writer is None or writer.group_id is None:
+        return NotInGroup()
+    group = next((g for g in await deps.store.groups(seminar.id) if g.id == writer.group_id), None)
+    if group is None:
+        return NotInGroup()
+    return seminar, group
+
+
+async def takes_theme_proposals(deps: Deps, person: Person) -> bool:
+    """In the group work, a participant's message proposes a theme instead of being a note."""
+    seat = await _seat(deps, person)
+    if not isinstance(seat, tuple):
+        return False
+    seminar = seat[0]
+    return seminar.phase is Phase.VOTING or (
+        seminar.phase is Phase.GROUPING and seminar.notes_revealed
+    )
+
+
+async def propose_theme(
+    deps: Deps, person: Person, text: str
+) -> ThemeAdded | InvalidThemeName | NotInGroup | PhaseOver:
+    seat = await _seat(deps, person)
+    if not isinstance(seat, tuple):
+        return seat
+    seminar, group = seat
+    if not (seminar.phase is Phase.VOTING or seminar.phase is Phase.GROUPING):
+        return PhaseOver(seminar)
+    name = clean_theme_name(text)
+    if isinstance(name, InvalidThemeName):
+        return name
+    theme, new = await deps.store.add_theme(seminar.id, group.id, name, theme_key(name))
+    return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id, group.id))
+
+
+async def preset_theme(
+    deps: Deps, person: Person, text: str
+) -> ThemeAdded | InvalidThemeName | Refusal:
+    """A theme the moderator offers every group (before or after the groups are formed)."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase in (Phase.PLENARY, Phase.CLOSED):
+        return WrongPhase(seminar)
+    name = clean_theme_name(text)
+    if isinstance(name, InvalidThemeName):
+        return name
+    theme, new = await deps.store.add_theme(seminar.id, None, name, theme_key(name))
+    for group in await deps.store.groups(seminar.id):
+        await deps.store.add_theme(seminar.id, group.id, name, theme_key(name))
+    return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id))
+
+
+async def group_themes(
+    deps: Deps, person: Person
+) -> tuple[Seminar, list[tuple[Group | None, list[Theme]]]] | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    groups: list[Group | None] = [None, *await deps.store.groups(seminar.id)]
+    listed = []
+    for group in groups:
+        themes = [
+            t
+            for t in await deps.store.themes(seminar.id, group.id if group else None)
+            if (t.group_id is None) == (group is None)
+        ]
+        if themes:
+            listed.append((group, themes))
+    return seminar, listed
+
+
+async def _moderated_theme(
+    deps: Deps, person: Person, theme_id: int
+) -> tuple[Seminar, Theme] | Refusal | None:
+    found = await deps.store.theme(theme_id)
+    if found is None or found[1] is not None:
+        return None
+    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    return seminar, found[0]
+
+
+async def rename_theme(
+    deps: Deps, person: Person, theme_id: int, text: str
+) -> Theme | InvalidThemeName | Refusal | None:
+    target = await _moderated_theme(deps, person, theme_id)
+    if not isinstance(target, tuple):
+        return target
+    name = clean_theme_name(text)
+    if isinstance(name, InvalidThemeName):
+        return name
+    if not await deps.store.rename_theme(theme_id, name, theme_key(name)):
+        return InvalidThemeName("taken")
+    return dataclasses.replace(target[1], name=name)
+
+
+async def merge_candidates(
+    deps: Deps, person: Person, theme_id: int
+) -> tuple[Theme, list[Theme]] | Refusal | None:
+    target = await _moderated_theme(deps, person, theme_id)
+    if not isinstance(target, tuple):
+        return target
+    seminar, theme = target
+    others = [
+        t
+        for t in await deps.store.themes(seminar.id, theme.group_id)
+        if t.id != theme.id and t.group_id == theme.group_id
+    ]
+    return theme, others
+
+
+async def merge_themes(
+    deps: Deps, person: Person, source_id: int, target_id: int
+) -> tuple[Theme, Theme] | Refusal | None:
+    """Merges two themes of the same group: every vote for one now counts for the other."""
+    source = await _moderated_theme(deps, person, source_id)
+    target = await _moderated_theme(deps, person, target_id)
+    if not isinstance(source, tuple) or not isinstance(target, tuple):
+        return source if not isinstance(source, tuple) else target  # type: ignore[return-value]
+    if source[1].group_id != target[1].group_id or source_id == target_id:
+        return None
+    if (
+        source[0].phase in (Phase.PLENARY, Phase.CLOSED)
+        and source[0].dot_vote is not DotVote.NOT_STARTED
+    ):
+        return WrongPhase(source[0])
+    await deps.store.merge_themes(source_id, target_id)
+    return source[1], target[1]
+
+
+# -- voting -------------------------------------------------------------------------------
+
+
+async def open_voting(deps: Deps, person: Person) -> VotingOpened | NoGroupsYet | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is Phase.GROUPING and not await deps.store.groups(seminar.id):
+        return NoGroupsYet(seminar)
+    if not await deps.store.set_phase(seminar.id, (Phase.GROUPING,), Phase.VOTING):
+        return WrongPhase(seminar)
+    await deps.store.set_notes_revealed(seminar.id)
+    voting = await deps.store.seminar(seminar.id)
+    assert voting is not None
+    cards = []
+    for member, group, _, _ in await _deliveries(deps, voting):
+        card = await _card(deps, voting, group, deps.keys.pseudonym(voting.id, member.tg_id), 0)
+        cards.append((member, card))
+    return VotingOpened(voting, cards, await deps.store.group_sizes(voting.id))
+
+
+async def _card(deps: Deps, seminar: Seminar, group: Group, voter: str, index: int) -> VoteCard:
+    notes = await deps.store.group_notes(group.id)
+    mine = await deps.store.votes_of(voter)
+    themes = await deps.store.themes(seminar.id, group.id)
+    index = max(0, min(index, len(notes) - 1)) if notes else 0
+    note = notes[index] if notes else None
+    sorted_count = sum(1 for n in notes if n.id in mine)
+    choice = mine.get(note.id) if note else None
+    return VoteCard(seminar, group, note, index, len(notes), themes, choice, sorted_count)
+
+
+async def vote_card(
+    deps: Deps, person: Person, seminar_id: int, index: int
+) -> VoteCard | NotInGroup | PhaseOver:
+    seat = await _seat(deps, person)
+    if not isinstance(seat, tuple) or seat[0].id != seminar_id:
+        return NotInGroup()
+    seminar, group = seat
+    if seminar.phase is not Phase.VOTING:
+        return PhaseOver(seminar)
+    return await _card(deps, seminar, group, deps.keys.pseudonym(seminar.id, person.tg_id), index)
+
+
+async def cast_vote(
+    deps: Deps, person: Person, note_id: int, theme_id: int, index: int
+) -> VoteCard | NotInGroup | PhaseOver:
+    """Sorts one note into a theme; a later vote on the same note replaces the earlier one."""
+    seat = await _seat(deps, person)
+    if not isinstance(seat, tuple):
+        return seat
+    seminar, group = seat
+    if seminar.phase is not Phase.VOTING:
+        return PhaseOver(seminar)
+    voter = deps.keys.pseudonym(seminar.id, person.tg_id)
+    found_note = await deps.store.note(note_id)
+    found_theme = await deps.store.theme(theme_id)
+    if (
+        found_note is None
+        or found_note[0].group_id != group.id
+        or found_note[0].hidden
+        or found_theme is None
+        or found_theme[0].group_id != group.id
+    ):
+        return NotInGroup()
+    if found_theme[1] is not None:
+        # The theme was merged away while the card was open: show the card again, unchanged.
+        return await _card(deps, seminar, group, voter, index)
+    await deps.store.set_vote(note_id, voter, theme_id)
+    card = await _card(deps, seminar, group, voter, index)
+    if card.index + 1 < card.total and card.choice is not None:
+        return await _card(deps, seminar, group, voter, index + 1)
+    return card
+
+
+# -- settling ties ------------------------------------------------------------------------
+
+
+async def _group_outcome(
+    deps: Deps, seminar: Seminar, group: Group
+) -> tuple[dict[int, tuple[Note, dict[int, int], int | None]], list[Theme]]:
+    """For every note of a group: its votes per theme and the theme it ends in (or None)."""
+    themes = await deps.store.themes(seminar.id, group.id)
+    votes = await deps.store.group_votes(group.id)
+    outcome = {}
+    for note in await deps.store.group_notes(group.id):
+        tally = tally_note(votes.get(note.id, []))
+        theme = note.settled_theme_id if note.settled else tally.winner
+        outcome[note.id] = (note, dict(tally.counts), theme)
+    return outcome, themes
+
+
+async def next_to_settle(deps: Deps, person: Person) -> SettleCard | Refusal:
+    """Ties and notes nobody sorted, one at a time, for the moderator to decide."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase not in (Phase.VOTING, Phase.PLENARY):
+        return WrongPhase(seminar)
+    queue: list[tuple[Group, Note, dict[int, int], list[Theme]]] = []
+    for group in await deps.store.groups(seminar.id):
+        outcome, themes = await _group_outcome(deps, seminar, group)
+        for note, counts, theme in outcome.values():
+            if theme is None and not note.settled:
+                queue.append((group, note, counts, themes))
+    if not queue:
+        return SettleCard(seminar, None, None, {}, [], 0)
+    group, note, counts, themes = queue[0]
+    return SettleCard(seminar, group, note, counts, themes, len(queue))
+
+
+async def settle(
+    deps: Deps, person: Person, note_id: int, theme_id: int | None
+) -> SettleCard | Refusal | None:
+    found = await deps.store.note(note_id)
+    if found is None:
+        return None
+    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if theme_id is not None:
+        theme = await deps.store.theme(theme_id)
+        if theme is None or theme[1] is not None or theme[0].group_id != found[0].group_id:
+            return None
+    await deps.store.settle_note(note_id, theme_id)
+    return await next_to_settle(deps, person)
+
+
+# -- plenary and dots ---------------------------------------------------------------------
+
+
+async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
+    """Every group's themes with their notes and vote counts; empty themes disappear."""
+    found = []
+    for group in await deps.store.groups(seminar.id):
+        outcome, themes = await _group_outcome(deps, seminar, group)
+        by_theme: dict[int, list[tuple[Note, int]]] = {t.id: [] for t in themes}
+        unsorted = []
+        for note, counts, theme in outcome.values():
+            if theme is None or theme not in by_theme:
+                unsorted.append(note)
+            else:
+                by_theme[theme].append((note, counts.get(theme, 0)))
+        listed = [(t, by_theme[t.id]) for t in themes if by_theme[t.id]]
+        listed.sort(key=lambda item: (-len(item[1]), item[0].name.casefold()))
+        found.append(GroupResult(group, listed, unsorted))
+    return found
+
+
+async def open_plenary(deps: Deps, person: Person) -> Plenary | NoGroupsYet | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not await deps.store.set_phase(seminar.id, (Phase.VOTING,), Phase.PLENARY):
+        if seminar.phase is Phase.GROUPING:
+            return NoGroupsYet(seminar)
+        return WrongPhase(seminar)
+    plenary = await deps.store.seminar(seminar.id)
+    assert plenary is not None
+    return Plenary(
+        plenary,
+        await results(deps, plenary),
+        await participants_of(deps, plenary),
+        await deps.moderators(plenary.id),
+    )
+
+
+async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group | None]]:
+    listed: list[tuple[Theme, Group | None]] = []
+    for result in await results(deps, seminar):
+        listed += [(theme, result.group) for theme, _ in result.themes]
+    return listed
+
+
+async def open_dots(
+    deps: Deps, person: Person
+) -> tuple[Seminar, list[tuple[Member, DotCard]]] | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.PLENARY or not await deps.store.set_dot_vote(
+        seminar.id, DotVote.NOT_STARTED, DotVote.OPEN
+    ):
+        return WrongPhase(seminar)
+    opened = await deps.store.seminar(seminar.id)
+    assert opened is not None
+    themes = await _dot_themes(deps, opened)
+    cards = [(m, DotCard(opened, themes, {})) for m in await participants_of(deps, opened)]
+    return opened, cards
+
+
+async def change_dots(
+    deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int
+) -> DotCard | PhaseOver | NotInGroup:
+    """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NotInGroup()
+    voter = deps.keys.pseudonym(seminar.id, person.tg_id)
+    if await deps.store.writer(seminar.id, voter) is None:
+        return NotInGroup()
+    if seminar.dot_vote is not DotVote.OPEN:
+        return PhaseOver(seminar)
+    themes = await _dot_themes(deps, seminar)
+    if theme_id not in {t.id for t, _ in themes}:
+        return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), "gone")
+    mine = await deps.store.dots_of(seminar.id, voter)
+    try:
+        check_dots(mine, theme_id, change, seminar.dot_budget, seminar.dot_max_per_theme)
+    except DotError as refused:
+        return DotCard(seminar, themes, mine, refused.reason)
+    await deps.store.change_dots(seminar.id, voter, theme_id, change)
+    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter))
+
+
+async def close_dots(deps: Deps, person: Person) -> DotsClosed | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not await deps.store.set_dot_vote(seminar.id, DotVote.OPEN, DotVote.CLOSED):
+        return WrongPhase(seminar)
+    closed = await deps.store.seminar(seminar.id)
+    assert closed is not None
+    totals = await deps.store.dot_totals(closed.id)
+    ranking = [(t, g, totals.get(t.id, 0)) for t, g in await _dot_themes(deps, closed)]
+    ranking.sort(key=lambda item: (-item[2], item[0].name.casefold()))
+    return DotsClosed(
+        closed, ranking, await participants_of(deps, closed), await deps.moderators(closed.id)
+    )

@@ -1,0 +1,209 @@
+"""Running the room: co-moderators, seminars, announcements, the plenary chat, paper notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.domain import Member, Person, Phase, Role, Seminar, SetupStep
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.setup import WrongPhase, participants_of
+
+__all__ = [
+    "MODERATOR_INVITE_PREFIX",
+    "Announcement",
+    "Bound",
+    "InviteRefused",
+    "ModeratorJoined",
+    "PaperMode",
+    "PaperSaved",
+]
+
+MODERATOR_INVITE_PREFIX = "mod-"
+MODERATOR_INVITE_LIFETIME = timedelta(hours=24)
+MAX_ANNOUNCEMENT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ModeratorInvite:
+    seminar: Seminar
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ModeratorJoined:
+    seminar: Seminar
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRefused:
+    reason: str  # "unknown" | "used" | "expired"
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    seminar: Seminar
+    text: str
+    recipients: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMode:
+    seminar: Seminar
+    question: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSaved:
+    seminar: Seminar
+    question: int
+    text: str
+    count: int
+
+
+async def create_moderator_invite(
+    deps: Deps, person: Person, seminar_id: int
+) -> ModeratorInvite | NoSeminar | NotModerator:
+    """A co-moderator invite works once and for 24 hours."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    expires = datetime.now(UTC) + MODERATOR_INVITE_LIFETIME
+    code = await deps.store.create_moderator_invite(seminar.id, expires)
+    return ModeratorInvite(seminar, MODERATOR_INVITE_PREFIX + code, expires)
+
+
+async def redeem_moderator_invite(
+    deps: Deps, person: Person, code: str, display_name: str
+) -> ModeratorJoined | InviteRefused:
+    language = await deps.language(person)
+    seminar_id, status = await deps.store.redeem_moderator_invite(
+        code.removeprefix(MODERATOR_INVITE_PREFIX), datetime.now(UTC)
+    )
+    seminar = await deps.store.seminar(seminar_id) if seminar_id is not None else None
+    if seminar is None:
+        return InviteRefused(status, language)
+    await deps.store.save_user_language(person.tg_id, language)
+    await deps.store.make_moderator(seminar.id, person.tg_id, display_name[:64])
+    return ModeratorJoined(seminar, language)
+
+
+async def co_moderators(
+    deps: Deps, person: Person
+) -> tuple[Seminar, list[tuple[int, str]]] | NoSeminar | NotModerator:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    names = [(i, n) for i, n in await deps.store.moderator_names(seminar.id) if i != person.tg_id]
+    return seminar, names
+
+
+async def remove_co_moderator(
+    deps: Deps, person: Person, seminar_id: int, tg_id: int
+) -> bool | NoSeminar | NotModerator:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if tg_id == person.tg_id:
+        return False
+    return await deps.store.demote_moderator(seminar.id, tg_id)
+
+
+async def my_seminars(deps: Deps, person: Person) -> tuple[list[tuple[Seminar, Role]], int | None]:
+    user = await deps.store.user(person.tg_id)
+    active = user.active_seminar_id if user else None
+    return await deps.store.seminars_of(person.tg_id), active
+
+
+async def switch_seminar(deps: Deps, person: Person, seminar_id: int) -> Seminar | NoSeminar:
+    member = await deps.store.membership(seminar_id, person.tg_id)
+    seminar = await deps.store.seminar(seminar_id)
+    if member is None or seminar is None:
+        return NoSeminar()
+    await deps.store.set_active_seminar(person.tg_id, seminar_id)
+    return seminar
+
+
+async def announce(
+    deps: Deps, person: Person, text: str
+) -> Announcement | NoSeminar | NotModerator | WrongPhase | None:
+    """A short message from the moderators to every participant; None when it is empty."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    text = text.strip()
+    if not text or len(text) > MAX_ANNOUNCEMENT:
+        return None
+    if seminar.phase is Phase.CLOSED:
+        return WrongPhase(seminar)
+    return Announcement(seminar, text, await participants_of(deps, seminar))
+
+
+async def bind_plenary_chat(
+    deps: Deps, person: Person, chat_id: int, is_chat_admin: bool
+) -> Bound | NoSeminar | NotModerator:
+    """Only someone who is both an administrator of the chat and a moderator may bind it."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not is_chat_admin:
+        return NotModerator(seminar)
+    await deps.store.set_plenary_chat(seminar.id, chat_id)
+    bound = await deps.store.seminar(seminar.id)
+    assert bound is not None
+    return Bound(bound)
+
+
+async def start_paper_notes(
+    deps: Deps, person: Person, question: int = 0
+) -> PaperMode | NoSeminar | NotModerator | WrongPhase:
+    """Notes written on paper in the room, typed in by a moderator, anonymous like the rest."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.ANSWERING:
+        return WrongPhase(seminar)
+    question = max(0, min(question, len(seminar.questions) - 1))
+    draft = json.dumps({"seminar": seminar.id, "question": question})
+    await deps.store.set_setup(person.tg_id, SetupStep.PAPER_NOTES, draft)
+    return PaperMode(seminar, question)
+
+
+async def stop_paper_notes(deps: Deps, person: Person) -> None:
+    await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
+
+
+async def paper_note(
+    deps: Deps, person: Person, text: str
+) -> PaperSaved | NoSeminar | NotModerator | WrongPhase | None:
+    user = await deps.store.user(person.tg_id)
+    if user is None or user.setup_step is not SetupStep.PAPER_NOTES:
+        return None
+    draft = json.loads(user.setup_draft)
+    seminar = await deps.moderated_seminar(person, int(draft["seminar"]))
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.ANSWERING:
+        await stop_paper_notes(deps, person)
+        return WrongPhase(seminar)
+    text = text.strip()
+    if not text or len(text) > deps.settings.note_max_length:
+        return None
+    question = int(draft["question"])
+    await deps.store.add_paper_note(seminar.id, question, text)
+    notes = await deps.store.seminar_notes(seminar.id)
+    count = sum(1 for n in notes if n.paper)
+    return PaperSaved(seminar, question, text, count)
+
+
+def role_of(member: Member | None) -> Role | None:
+    return member.role if member else None

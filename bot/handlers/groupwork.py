@@ -1,0 +1,467 @@
+"""/groups, /vote, /moderate, /themes, /plenary and their buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button
+from bot.domain import Person, SetupStep
+from bot.flows import groupwork, setup
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    broadcast,
+    drop_buttons,
+    edit,
+    person_of,
+    post_to_plenary,
+    pressed_message,
+    reader,
+    send,
+    send_many,
+)
+from bot.i18n import Translator, translator
+from bot.render import Screen
+
+__all__ = ["BUTTONS", "handlers", "moderator_text", "propose"]
+
+Refusal = NoSeminar | NotModerator | setup.WrongPhase
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
+    """Sends the polite reason when an outcome is a refusal; True if it was one."""
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+        await send(context, chat_id, render.refusal(t, outcome))
+        return True
+    if isinstance(outcome, groupwork.NoGroupsYet):
+        await send(context, chat_id, render.no_groups_yet(t))
+        return True
+    return False
+
+
+# -- forming groups -----------------------------------------------------------------------
+
+
+async def _form(context: BotContext, person: Person, t: Translator, everyone: bool) -> None:
+    outcome = await groupwork.form_groups(context.deps, person, everyone=everyone)
+    if isinstance(outcome, groupwork.NoGroupsYet):
+        screen = render.nobody_to_group(t)
+        everyone_key = render.Key(
+            t.pgettext("button", "Put everyone in groups"),
+            Button(Action.FORM_GROUPS, (outcome.seminar.id, 1)),
+        )
+        await send(context, person.tg_id, Screen(screen.text, ((everyone_key,),)))
+        return
+    if await _refuse(context, person.tg_id, t, outcome):
+        return
+    assert isinstance(outcome, groupwork.GroupsFormed)
+    await send(
+        context,
+        person.tg_id,
+        render.groups_formed_moderator(
+            t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
+        ),
+    )
+    for member, group in outcome.seats:
+        tm = translator(member.language)
+        await send(context, member.tg_id, render.seated(tm, outcome.seminar, group))
+
+
+async def groups_command(update: Update, context: BotContext) -> None:
+    args = context.args or []
+    everyone = bool(args) and args[0].lower() in ("all", "alle", "everyone")
+    await _form(context, person_of(update), await reader(update, context), everyone)
+
+
+async def form_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await _form(context, person_of(update), t, everyone=bool(button.arg(1)))
+    return None
+
+
+async def paper_to_group(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.place_paper_notes(context.deps, person_of(update), button.arg(0))
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    _, group, placed = outcome
+    await send(context, _chat(update), render.paper_placed(t, group, placed))
+    return None
+
+
+async def review(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await groupwork.review(context.deps, person_of(update), button.arg(0), button.arg(1))
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, groupwork.ReviewCard)
+    screen = render.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
+    message = pressed_message(update)
+    if message is not None and button.arg(1) > 0:
+        await edit(context, message, screen)
+    else:
+        await send(context, _chat(update), screen)
+    return None
+
+
+async def review_shorten(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    found = await context.deps.store.note(button.arg(0))
+    outcome = await groupwork.review(
+        context.deps, person_of(update), found[0].seminar_id if found else 0, button.arg(1)
+    )
+    if found is None or await _refuse(context, _chat(update), t, outcome):
+        return render.note_gone(t).text if found is None else None
+    await setup.expect(context.deps, person_of(update), SetupStep.SHORTEN_NOTE, note=found[0].id)
+    await send(context, _chat(update), render.ask_shortened(t, found[0]))
+    return None
+
+
+async def show_notes(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await groupwork.show_notes(context.deps, person_of(update), button.arg(0))
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, groupwork.NotesShown)
+    for member, group, notes, themes in outcome.deliveries:
+        tm = translator(member.language)
+        screens = render.group_notes(tm, outcome.seminar, group, notes, themes)
+        await send_many(context, member.tg_id, screens)
+    await send(context, _chat(update), render.voting_ready(t, outcome.seminar))
+    return None
+
+
+# -- themes -------------------------------------------------------------------------------
+
+
+async def propose(update: Update, context: BotContext, text: str) -> None:
+    """A participant's message during the group work proposes a theme."""
+    t = await reader(update, context)
+    outcome = await groupwork.propose_theme(context.deps, person_of(update), text)
+    match outcome:
+        case groupwork.ThemeAdded(theme=theme, new=new, themes=themes):
+            screen = render.theme_added(t, theme, new, themes)
+        case groupwork.InvalidThemeName(reason=reason):
+            screen = render.invalid_theme_name(t, reason)
+        case groupwork.NotInGroup():
+            screen = render.not_in_group(t)
+        case groupwork.PhaseOver(seminar=seminar):
+            screen = Screen(render.phase_over(t, seminar))
+    await send(context, _chat(update), screen)
+
+
+async def themes_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await groupwork.group_themes(context.deps, person_of(update))
+    if await _refuse(context, _chat(update), t, outcome):
+        return
+    assert isinstance(outcome, tuple)
+    seminar, listed = outcome
+    await send_many(context, _chat(update), render.themes_overview(t, seminar, listed))
+
+
+async def preset_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    seminar = await context.deps.moderated_seminar(person_of(update), button.arg(0))
+    if await _refuse(context, _chat(update), t, seminar):
+        return None
+    await setup.expect(context.deps, person_of(update), SetupStep.PRESET_THEMES)
+    await send(context, _chat(update), render.ask_theme_name(t, None))
+    return None
+
+
+async def rename_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    found = await context.deps.store.theme(button.arg(0))
+    if found is None or found[1] is not None:
+        return render.expired_button(t)
+    seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
+    if await _refuse(context, _chat(update), t, seminar):
+        return None
+    await setup.expect(context.deps, person_of(update), SetupStep.RENAME_THEME, theme=found[0].id)
+    await send(context, _chat(update), render.ask_theme_name(t, found[0]))
+    return None
+
+
+async def merge_ask(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.merge_candidates(context.deps, person_of(update), button.arg(0))
+    if outcome is None:
+        return render.expired_button(t)
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    await send(context, _chat(update), render.merge_choices(t, *outcome))
+    return None
+
+
+async def merge(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await groupwork.merge_themes(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if outcome is None:
+        await drop_buttons(context, pressed_message(update))
+        return render.expired_button(t)
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    await edit(context, pressed_message(update), render.themes_merged(t, *outcome))
+    return None
+
+
+async def moderator_text(update: Update, context: BotContext, step: SetupStep, text: str) -> None:
+    """Text a moderator types while renaming a theme, shortening a note or offering themes."""
+    t = await reader(update, context)
+    person = person_of(update)
+    chat = _chat(update)
+    draft = await setup.expected_draft(context.deps, person)
+    if step is SetupStep.RENAME_THEME:
+        renamed = await groupwork.rename_theme(context.deps, person, _int(draft.get("theme")), text)
+        if isinstance(renamed, groupwork.InvalidThemeName):
+            await send(context, chat, render.invalid_theme_name(t, renamed.reason))
+            return
+        await setup.expect(context.deps, person, SetupStep.NONE)
+        if renamed is None or await _refuse(context, chat, t, renamed):
+            await send(context, chat, render.note_gone(t) if renamed is None else Screen(""))
+            return
+        assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
+        await send(context, chat, render.theme_renamed(t, renamed))
+    elif step is SetupStep.SHORTEN_NOTE:
+        shortened = await groupwork.shorten(context.deps, person, _int(draft.get("note")), text)
+        if shortened is None:
+            await send(
+                context,
+                chat,
+                render.note_too_long(t, len(text), context.deps.settings.note_max_length),
+            )
+            return
+        await setup.expect(context.deps, person, SetupStep.NONE)
+        if await _refuse(context, chat, t, shortened):
+            return
+        assert not isinstance(shortened, NoSeminar | NotModerator | setup.WrongPhase)
+        await send(context, chat, render.shortened(t, shortened))
+    elif step is SetupStep.PRESET_THEMES:
+        added = await groupwork.preset_theme(context.deps, person, text)
+        if isinstance(added, groupwork.InvalidThemeName):
+            await send(context, chat, render.invalid_theme_name(t, added.reason))
+        elif not await _refuse(context, chat, t, added):
+            assert isinstance(added, groupwork.ThemeAdded)
+            await send(context, chat, render.preset_added(t, added.theme, added.new))
+
+
+# -- voting -------------------------------------------------------------------------------
+
+
+async def _open_voting(context: BotContext, person: Person, t: Translator) -> None:
+    outcome = await groupwork.open_voting(context.deps, person)
+    if await _refuse(context, person.tg_id, t, outcome):
+        return
+    assert isinstance(outcome, groupwork.VotingOpened)
+    seminar = outcome.seminar
+    for member, card in outcome.cards:
+        tm = translator(member.language)
+        screens = [render.voting_started_participant(tm, seminar), render.vote_card(tm, card)]
+        await send_many(context, member.tg_id, screens)
+    await send(
+        context, person.tg_id, render.voting_opened_moderator(t, seminar, len(outcome.cards))
+    )
+    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
+
+
+async def vote_command(update: Update, context: BotContext) -> None:
+    await _open_voting(context, person_of(update), await reader(update, context))
+
+
+async def voting_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await _open_voting(context, person_of(update), t)
+    return None
+
+
+async def _show_card(
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    outcome: groupwork.VoteCard | groupwork.NotInGroup | groupwork.PhaseOver,
+) -> str | None:
+    match outcome:
+        case groupwork.VoteCard():
+            await edit(context, pressed_message(update), render.vote_card(t, outcome))
+            return None
+        case groupwork.PhaseOver(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            return render.phase_over(t, seminar)
+        case groupwork.NotInGroup():
+            return render.not_in_group(t).text
+
+
+async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await groupwork.cast_vote(
+        context.deps, person_of(update), button.arg(0), button.arg(1), button.arg(2)
+    )
+    return await _show_card(update, context, t, outcome)
+
+
+async def vote_card(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.vote_card(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    return await _show_card(update, context, t, outcome)
+
+
+async def moderate_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await groupwork.next_to_settle(context.deps, person_of(update))
+    if await _refuse(context, _chat(update), t, outcome):
+        return
+    assert isinstance(outcome, groupwork.SettleCard)
+    await send(context, _chat(update), render.settle_card(t, outcome))
+
+
+async def settle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    theme = button.arg(1) or None
+    outcome = await groupwork.settle(context.deps, person_of(update), button.arg(0), theme)
+    if outcome is None:
+        await drop_buttons(context, pressed_message(update))
+        return render.expired_button(t)
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, groupwork.SettleCard)
+    await edit(context, pressed_message(update), render.settle_card(t, outcome))
+    return None
+
+
+# -- plenary and dots ---------------------------------------------------------------------
+
+
+async def _plenary(context: BotContext, person: Person, t: Translator) -> None:
+    outcome = await groupwork.open_plenary(context.deps, person)
+    if await _refuse(context, person.tg_id, t, outcome):
+        return
+    assert isinstance(outcome, groupwork.Plenary)
+    seminar, results = outcome.seminar, outcome.results
+    await post_to_plenary(context, seminar, lambda ts: render.plenary(ts, seminar, results))
+    await broadcast(context, outcome.participants, lambda tm: render.plenary(tm, seminar, results))
+    moderators = [m for m in outcome.moderators if m not in outcome.participants]
+    await broadcast(context, moderators, lambda tm: render.plenary(tm, seminar, results))
+    await send(context, person.tg_id, render.plenary_moderator(t, seminar))
+
+
+async def plenary_command(update: Update, context: BotContext) -> None:
+    await _plenary(context, person_of(update), await reader(update, context))
+
+
+async def plenary_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await _plenary(context, person_of(update), t)
+    return None
+
+
+async def open_dots(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await groupwork.open_dots(context.deps, person_of(update))
+    if await _refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    seminar, cards = outcome
+    for member, card in cards:
+        await send(context, member.tg_id, render.dot_card(translator(member.language), card))
+    await send(context, _chat(update), render.dots_opened_moderator(t, seminar))
+    return None
+
+
+async def dot(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await groupwork.change_dots(
+        context.deps, person_of(update), button.arg(0), button.arg(1), 1 if button.arg(2) else -1
+    )
+    match outcome:
+        case groupwork.DotCard():
+            await edit(context, pressed_message(update), render.dot_card(t, outcome))
+            return None
+        case groupwork.PhaseOver(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            return render.phase_over(t, seminar)
+        case groupwork.NotInGroup():
+            return render.not_in_group(t).text
+
+
+async def close_dots(context: BotContext, person: Person, t: Translator) -> bool:
+    """Closes the dot vote and posts the ranking; False if there was no open dot vote."""
+    outcome = await groupwork.close_dots(context.deps, person)
+    if not isinstance(outcome, groupwork.DotsClosed):
+        return False
+    seminar, ranked = outcome.seminar, outcome.ranking
+    await post_to_plenary(context, seminar, lambda ts: [render.ranking(ts, seminar, ranked)])
+    await broadcast(context, outcome.participants, lambda tm: [render.ranking(tm, seminar, ranked)])
+    moderators = [m for m in outcome.moderators if m not in outcome.participants]
+    await broadcast(context, moderators, lambda tm: [render.ranking(tm, seminar, ranked)])
+    return True
+
+
+async def close_dots_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    if not await close_dots(context, person_of(update), t):
+        return render.expired_button(t)
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.FORM_GROUPS: form_button,
+    Action.PAPER_TO_GROUP: paper_to_group,
+    Action.REVIEW: review,
+    Action.REVIEW_SHORTEN: review_shorten,
+    Action.SHOW_NOTES: show_notes,
+    Action.OPEN_VOTING: voting_button,
+    Action.VOTE: vote,
+    Action.VOTE_CARD: vote_card,
+    Action.SETTLE: settle,
+    Action.THEME_RENAME: rename_button,
+    Action.THEME_MERGE_ASK: merge_ask,
+    Action.THEME_MERGE: merge,
+    Action.PRESET_THEMES: preset_button,
+    Action.OPEN_PLENARY: plenary_button,
+    Action.OPEN_DOTS: open_dots,
+    Action.DOT: dot,
+    Action.CLOSE_DOTS: close_dots_button,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("groups", groups_command, filters=private),
+        CommandHandler("vote", vote_command, filters=private),
+        CommandHandler("moderate", moderate_command, filters=private),
+        CommandHandler("themes", themes_command, filters=private),
+        CommandHandler("plenary", plenary_command, filters=private),
+    ]

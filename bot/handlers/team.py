@@ -1,0 +1,279 @@
+"""Co-moderators, /seminars, /announce, /bind in a group chat, paper notes, live progress."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button
+from bot.domain import Phase, Seminar
+from bot.flows import setup, team
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    broadcast,
+    drop_buttons,
+    edit,
+    person_of,
+    post_to_plenary,
+    pressed_message,
+    reader,
+    send,
+    with_retries,
+)
+from bot.i18n import Translator, translator
+
+__all__ = ["BUTTONS", "handlers", "paper_text", "progress_changed", "start_progress"]
+
+log = logging.getLogger(__name__)
+
+# Live progress is one message per chat, edited at most this often.
+PROGRESS_EVERY = 5.0
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+async def invite_moderator(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.create_moderator_invite(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, NoSeminar | NotModerator):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return None
+    link = render.join_link(context.services.bot_username, outcome.code)
+    expires = t.datetime(outcome.expires_at, context.deps.settings.timezone)
+    await send(context, _chat(update), render.moderator_invite(t, outcome.seminar, link, expires))
+    return None
+
+
+async def join_as_moderator(update: Update, context: BotContext, code: str) -> None:
+    user = update.effective_user
+    assert user is not None
+    outcome = await team.redeem_moderator_invite(
+        context.deps, person_of(update), code, user.full_name
+    )
+    t = translator(outcome.language)
+    if isinstance(outcome, team.InviteRefused):
+        await send(context, _chat(update), render.moderator_invite_refused(t, outcome.reason))
+        return
+    await send(context, _chat(update), render.moderator_joined(t, outcome.seminar))
+
+
+async def moderators_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await team.co_moderators(context.deps, person_of(update))
+    if isinstance(outcome, NoSeminar | NotModerator):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return
+    await send(context, _chat(update), render.co_moderators(t, *outcome))
+
+
+async def remove_moderator(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.remove_co_moderator(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if isinstance(outcome, NoSeminar | NotModerator):
+        return render.not_moderator(t).text
+    await edit(context, pressed_message(update), render.co_moderator_removed(t, outcome))
+    return None
+
+
+async def seminars_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    seminars, active = await team.my_seminars(context.deps, person_of(update))
+    await send(context, _chat(update), render.seminars_list(t, seminars, active))
+
+
+async def switch_seminar(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.switch_seminar(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, NoSeminar):
+        return render.expired_button(t)
+    await edit(context, pressed_message(update), render.switched(t, outcome))
+    return None
+
+
+async def announce_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    text = message.text.partition(" ")[2]
+    outcome = await team.announce(context.deps, person_of(update), text)
+    if outcome is None:
+        await send(context, _chat(update), render.announce_usage(t))
+        return
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return
+    seminar = outcome.seminar
+    reached = await broadcast(
+        context, outcome.recipients, lambda tm: [render.announcement(tm, seminar, outcome.text)]
+    )
+    await post_to_plenary(
+        context, seminar, lambda ts: [render.announcement(ts, seminar, outcome.text)]
+    )
+    await send(context, _chat(update), render.announcement_sent(t, reached))
+
+
+async def bind_command(update: Update, context: BotContext) -> None:
+    """In a group chat: binds it as the plenary chat of the sender's seminar."""
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None
+    assert chat is not None
+    t = await reader(update, context) if update.effective_user else translator("nb")
+    if message.sender_chat is not None and message.sender_chat.id == chat.id:
+        await send(context, chat.id, render.anonymous_admin(t))
+        return
+    person = person_of(update)
+    try:
+        member = await with_retries(lambda: context.bot.get_chat_member(chat.id, person.tg_id))
+        is_admin = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+    except TelegramError as exc:
+        log.warning("could not check a chat administrator: %s", exc.message)
+        is_admin = False
+    outcome = await team.bind_plenary_chat(context.deps, person, chat.id, is_admin)
+    match outcome:
+        case team.Bound(seminar=seminar):
+            await send(context, chat.id, render.bound(translator(seminar.language), seminar))
+        case NotModerator():
+            await send(context, chat.id, render.bind_refused(t))
+        case NoSeminar():
+            await send(context, chat.id, render.bind_refused(t))
+
+
+# -- paper notes --------------------------------------------------------------------------
+
+
+async def paper_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await team.start_paper_notes(context.deps, person_of(update))
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return
+    await send(context, _chat(update), render.paper_mode(t, outcome.seminar, outcome.question))
+
+
+async def paper_question(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.start_paper_notes(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+        await drop_buttons(context, pressed_message(update))
+        return render.refusal(t, outcome).text
+    await edit(
+        context, pressed_message(update), render.paper_mode(t, outcome.seminar, outcome.question)
+    )
+    return None
+
+
+async def paper_done(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await team.stop_paper_notes(context.deps, person_of(update))
+    await edit(context, pressed_message(update), render.paper_done(t))
+    return None
+
+
+async def done_command(update: Update, context: BotContext) -> None:
+    """Ends whatever the moderator was typing in (paper notes, themes to offer)."""
+    t = await reader(update, context)
+    await team.stop_paper_notes(context.deps, person_of(update))
+    await send(context, _chat(update), render.paper_done(t))
+
+
+async def paper_text(update: Update, context: BotContext, text: str) -> None:
+    t = await reader(update, context)
+    outcome = await team.paper_note(context.deps, person_of(update), text)
+    if outcome is None:
+        limit = context.deps.settings.note_max_length
+        await send(context, _chat(update), render.note_too_long(t, len(text), limit))
+        return
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return
+    await send(context, _chat(update), render.paper_saved(t, outcome.count, outcome.question))
+    await progress_changed(context, outcome.seminar.id)
+
+
+# -- live progress ------------------------------------------------------------------------
+
+
+async def start_progress(context: BotContext, seminar: Seminar) -> None:
+    """One progress message per moderator and in the plenary chat, edited as notes come in."""
+    chats = [(m.tg_id, m.language) for m in await context.deps.moderators(seminar.id)]
+    if seminar.plenary_chat_id is not None:
+        chats.append((seminar.plenary_chat_id, seminar.language))
+    counts = await context.deps.store.note_counts(seminar)
+    participants = len(await setup.participants_of(context.deps, seminar))
+    for chat_id, language in chats:
+        screen = render.progress(translator(language), seminar, counts, participants)
+        message = await send(context, chat_id, screen)
+        if message is not None:
+            await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
+
+
+async def progress_changed(context: BotContext, seminar_id: int) -> None:
+    """Schedules one refresh of the progress messages, so a burst of notes makes one edit."""
+    queue = context.job_queue
+    name = f"progress-{seminar_id}"
+    if queue is None or queue.get_jobs_by_name(name):
+        return
+    # The job queue's own type does not know our context class; the callback gets one.
+    callback = cast(Any, _refresh_progress)
+    queue.run_once(callback, PROGRESS_EVERY, data=seminar_id, name=name)
+
+
+async def _refresh_progress(context: BotContext) -> None:
+    assert context.job is not None
+    seminar_id = context.job.data
+    assert isinstance(seminar_id, int)
+    seminar = await context.deps.store.seminar(seminar_id)
+    if seminar is None or seminar.phase is not Phase.ANSWERING:
+        return
+    counts = await context.deps.store.note_counts(seminar)
+    participants = len(await setup.participants_of(context.deps, seminar))
+    languages = {m.tg_id: m.language for m in await context.deps.moderators(seminar.id)}
+    for chat_id, message_id in await context.deps.store.progress_messages(seminar.id):
+        t = translator(languages.get(chat_id, seminar.language))
+        screen = render.progress(t, seminar, counts, participants)
+        try:
+            await context.bot.edit_message_text(
+                screen.text, chat_id=chat_id, message_id=message_id, parse_mode="HTML"
+            )
+        except TelegramError as exc:
+            log.info("progress message not updated: %s", exc.message)
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.INVITE_MODERATOR: invite_moderator,
+    Action.REMOVE_MODERATOR: remove_moderator,
+    Action.SWITCH_SEMINAR: switch_seminar,
+    Action.PAPER_QUESTION: paper_question,
+    Action.PAPER_DONE: paper_done,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("moderators", moderators_command, filters=private),
+        CommandHandler("seminars", seminars_command, filters=private),
+        CommandHandler("announce", announce_command, filters=private),
+        CommandHandler("paper", paper_command, filters=private),
+        CommandHandler("done", done_command, filters=private),
+        CommandHandler("bind", bind_command, filters=filters.ChatType.GROUPS),
+    ]

@@ -1,0 +1,65 @@
+"""Properties of the group work's rules, checked on many random cases."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.flows.rules import (
+    DotError,
+    check_dots,
+    group_count,
+    split_into_groups,
+    tally_note,
+    theme_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("people", "size", "sizes"),
+    [(12, 5, [6, 6]), (6, 5, [6]), (3, 5, [3]), (11, 3, [4, 4, 3]), (1, 5, [1])],
+)
+def test_group_sizes(people: int, size: int, sizes: list[int]) -> None:
+    groups = split_into_groups(list(range(people)), size, random.Random(1))
+    assert sorted(map(len, groups), reverse=True) == sizes
+
+
+@given(
+    st.integers(min_value=1, max_value=400), st.integers(min_value=3, max_value=12), st.integers()
+)
+def test_groups_are_balanced_and_lose_nobody(people: int, size: int, seed: int) -> None:
+    groups = split_into_groups(list(range(people)), size, random.Random(seed))
+    assert len(groups) == group_count(people, size)
+    assert sorted(p for g in groups for p in g) == list(range(people))
+    assert max(map(len, groups)) - min(map(len, groups)) <= 1
+
+
+def test_theme_names_that_differ_in_case_or_spacing_are_one() -> None:
+    assert theme_key("  Gode   Relasjoner ") == theme_key("gode relasjoner")
+    assert theme_key("Tid") != theme_key("Tillit")
+
+
+@given(st.lists(st.integers(min_value=1, max_value=4), max_size=12))
+def test_a_note_goes_to_the_theme_with_most_votes(votes: list[int]) -> None:
+    tally = tally_note(votes)
+    assert sum(tally.counts.values()) == len(votes)
+    if tally.winner is not None:
+        assert all(
+            tally.counts[tally.winner] > n for t, n in tally.counts.items() if t != tally.winner
+        )
+    else:
+        assert tally.unsorted or tally.tied
+
+
+def test_dot_rules() -> None:
+    check_dots({}, 1, +1, budget=5, per_theme=3)
+    with pytest.raises(DotError, match="per_theme"):
+        check_dots({1: 3}, 1, +1, budget=5, per_theme=3)
+    with pytest.raises(DotError, match="budget"):
+        check_dots({1: 3, 2: 2}, 3, +1, budget=5, per_theme=3)
+    with pytest.raises(DotError, match="none_to_remove"):
+        check_dots({1: 3}, 2, -1, budget=5, per_theme=3)
+    check_dots({1: 3, 2: 2}, 2, -1, budget=5, per_theme=3)
