@@ -106,6 +106,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     modules = (joining, seminars, groupwork, team, answering)
     for module in modules:
         app.add_handlers(module.handlers(), group=0)
+    app.add_handlers(joining.fallbacks(), group=0)
     routes = {action: route for module in modules for action, route in module.BUTTONS.items()}
     app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
     app.add_handler(TypeHandler(Update, mark_seen), group=1)

@@ -1079,7 +1079,7 @@ def invalid_theme_name(t: Translator, reason: str) -> Screen:
         "too_long": t.gettext("Please keep a theme name short: at most {limit} characters.").format(
             limit=40
         ),
-        "markup": t.gettext("Please write the theme name without < or > characters."),
+        "markup": esc(t.gettext("Please write the theme name without < or > characters.")),
         "taken": t.gettext("There is already a theme with that name. Merge the two instead."),
     }
     return Screen(messages[reason])

@@ -218,8 +218,12 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("privacy", privacy, filters=private),
         CommandHandler("help", help_command, filters=private),
         CommandHandler("forget", forget, filters=private),
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_command),
     ]
+
+
+def fallbacks() -> list[BaseHandler[Update, BotContext, None]]:
+    """Registered after every feature's handlers: what no specific handler took."""
+    return [MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_command)]
 
 
 async def group_command(update: Update, context: BotContext) -> None:

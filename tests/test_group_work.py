@@ -1,0 +1,239 @@
+"""A whole seminar through the group work: groups, themes, voting, ties, plenary and dot vote."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from harness import (
+    TOKEN,
+    BotProcess,
+    answer,
+    button,
+    contains,
+    create_seminar,
+    has_button,
+    join,
+    saying,
+)
+
+from bot.domain import GROUP_MARKS
+from bot.localapi import FloodLimits, LocalBotApi, SimUser
+from bot.localapi.sim import BotMessage
+
+GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r") \d+")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    # Flood limits are exercised by the answer-round tests; here they would only slow things.
+    server = LocalBotApi(token=TOKEN, bot_username="seminar_test_bot", flood=FloodLimits.off())
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    process = BotProcess(api, tmp_path)
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+        assert not [line for line in process.logs if "level=ERROR logger=bot" in line], (
+            process.log_text[-3000:]
+        )
+
+
+def ui(user: SimUser) -> str:
+    return {"nb": "nb", "en": "en"}[user.language_code or "en"]
+
+
+async def vote_for(user: SimUser, card: BotMessage, theme: str) -> BotMessage:
+    """Presses a theme on the user's vote card and waits for the card to change."""
+    edits = card.edited
+    label = next(x for x in card.button_labels() if x.removeprefix("✅ ") == theme)
+    await user.press(card, label)
+    return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
+
+
+def edit_of(message: BotMessage) -> Callable[[BotMessage], bool]:
+    edits = message.edited
+    return lambda m: m.message_id == message.message_id and m.edited > edits
+
+
+async def navigate(user: SimUser, card: BotMessage, arrow: str) -> BotMessage:
+    edits = card.edited
+    await user.press(card, arrow)
+    return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
+
+
+async def press_dot(user: SimUser, card: BotMessage, theme: str, sign: str) -> BotMessage:
+    number = next(
+        line.split(".")[0] for line in card.text.splitlines() if re.match(rf"\d+\. {theme} ", line)
+    )
+    edits = card.edited
+    await user.press(card, f"{sign} {number}")
+    return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
+
+
+async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess) -> None:
+    mona = api.user("Mona Moderator", language_code="nb", username="mona_mod")
+    code = await create_seminar(mona)
+    room = api.group("Seminarrommet", members=[mona], admins=[mona])
+    await room.send(mona, "/bind")
+    await room.wait_for(contains("Gode møter med Nav"))
+
+    people = [
+        api.user(f"Deltaker {i:02d}", language_code="nb" if i % 2 else "en", username=f"p{i:02d}")
+        for i in range(12)
+    ]
+    for person in people:
+        await join(person, code, ui(person))
+    await mona.send("/open")
+    await mona.wait_for(has_button(button("nb", "Close the answer round")))
+    notes = {}
+    for i, person in enumerate(people):
+        await person.wait_for(has_button(button(ui(person), "Next question ▶")))
+        notes[person.id] = f"God erfaring nummer {i:02d}"
+        await answer(person, notes[person.id])
+    await mona.send("/close")
+    await mona.wait_for(contains("God erfaring nummer"))
+
+    # Groups: two of six; the moderator sees sizes, never who is where.
+    await mona.send("/groups")
+    formed = await mona.wait_for(has_button(button("nb", "Show the notes to the groups")))
+    assert formed.text.count(": 6") == 2
+    for person in people:
+        assert person.name not in formed.text
+    seats: dict[str, list[SimUser]] = {}
+    for person in people:
+        seated = await person.wait_for(lambda m: bool(GROUP_NAME.search(m.text)))
+        name = GROUP_NAME.search(seated.text)
+        assert name is not None
+        seats.setdefault(name.group(0), []).append(person)
+    assert sorted(len(members) for members in seats.values()) == [6, 6]
+    (first, group_a), (second, group_b) = sorted(seats.items())
+
+    await mona.press(formed, button("nb", "Show the notes to the groups"))
+    for person in people:
+        shown = await person.wait_for(lambda m: "God erfaring nummer" in m.text)
+        mine = seats[first] if person in group_a else seats[second]
+        for other in people:
+            assert other.name not in shown.text
+            assert (notes[other.id] in shown.text) == (other in mine)
+
+    # Theme proposals; a duplicate that differs in case and spacing is merged.
+    for person, name in zip(group_a, ["Relasjon", "  relasjon ", "Tid", "Tillit"], strict=False):
+        await person.send(name)
+        await person.wait_for(contains("Relasjon") if "elasjon" in name else contains(name))
+    await group_b[0].send("Kunnskap")
+    await group_b[0].wait_for(contains("Kunnskap"))
+    await group_b[1].send("Respekt")
+    await group_b[1].wait_for(contains("Respekt"))
+    await group_b[2].send("<b>Makt</b>")
+    await group_b[2].wait_for(
+        saying(ui(group_b[2]), "Please write the theme name without < or > characters.")
+    )
+    themes = bot.query("SELECT name FROM themes WHERE merged_into IS NULL ORDER BY name")
+    assert [t[0] for t in themes] == ["Kunnskap", "Relasjon", "Respekt", "Tid", "Tillit"]
+
+    # Voting: each member sorts every note; a change of mind, a tie and an unsorted note.
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    cards = {}
+    for person in people:
+        cards[person.id] = await person.wait_for(
+            lambda m: "Relasjon" in m.button_labels() or "Kunnskap" in m.button_labels()
+        )
+    for n, person in enumerate(group_a):
+        card = cards[person.id]
+        card = await vote_for(person, card, "Relasjon" if n < 3 else "Tid")  # note 1: a tie
+        if n == 0:
+            card = await vote_for(person, card, "Tid")  # changes its mind...
+            card = await navigate(person, card, "◀")
+        for index in range(1, 6):
+            card = await vote_for(person, card, "Tillit" if index == 5 else "Relasjon")
+        assert "6" in card.text
+    for person in group_b:
+        card = cards[person.id]
+        card = await vote_for(person, card, "Respekt")
+        for _ in range(1, 5):
+            card = await vote_for(person, card, "Kunnskap")
+        # The sixth note is left for the moderator.
+
+    await mona.send("/moderate")
+    settle = await mona.wait_for(has_button(button("nb", "Leave it unsorted")))
+    assert "2" in settle.text.splitlines()[0]
+    for _ in range(2):
+        if "Relasjon" in settle.button_labels():
+            await mona.press(settle, "Relasjon")
+        else:
+            await mona.press(settle, button("nb", "Leave it unsorted"))
+        settle = await mona.wait_for(edit_of(settle))
+    assert not settle.buttons
+
+    # The moderator merges «Tillit» into «Relasjon».
+    await mona.send("/themes")
+    overview = await mona.wait_for(contains("Tillit"))
+    await mona.press(
+        overview,
+        next(
+            x
+            for x in overview.button_labels()
+            if x == button("nb", "Merge {name}").format(name="Tillit")
+        ),
+    )
+    choices = await mona.wait_for(has_button("Relasjon"))
+    await mona.press(choices, "Relasjon")
+    await mona.wait_for(lambda m: m.message_id == choices.message_id and m.edited > 0)
+
+    # The plenary reaches the room's chat and every participant; «Tid» had no notes and is gone.
+    await mona.send("/plenary")
+    dots_button = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+    plenary = await room.wait_for(contains("Relasjon", "Kunnskap"))
+    assert "Tillit" not in plenary.text
+    assert "«Tid»" not in plenary.text
+    for person in people:
+        seen = await person.wait_for(contains("Relasjon", "Kunnskap"))
+        for other in people:
+            assert other.name not in seen.text
+            assert str(other.id) not in seen.text
+
+    # The dot vote: hidden tallies, the limits, a withdrawn dot, and the ranking.
+    await mona.press(dots_button, button("nb", "Start the dot vote"))
+    dot_cards = {p.id: await p.wait_for(lambda m: "➕ 1" in m.button_labels()) for p in people}
+    for person in group_a[:3]:
+        card = dot_cards[person.id]
+        for _ in range(3):
+            card = await press_dot(person, card, "Relasjon", "➕")
+        card = await press_dot(person, card, "Relasjon", "➕")  # a fourth: refused
+        assert "●●●●" not in card.text
+        card = await press_dot(person, card, "Respekt", "➕")
+    for person in group_b[:2]:
+        card = dot_cards[person.id]
+        card = await press_dot(person, card, "Kunnskap", "➕")
+        card = await press_dot(person, card, "Kunnskap", "➕")
+        card = await press_dot(person, card, "Kunnskap", "➖")
+        card = await press_dot(person, card, "Kunnskap", "➕")
+    await mona.send("/close")
+    ranked = await room.wait_for(contains("1. Relasjon"))
+    lines = [line for line in ranked.text.splitlines() if re.match(r"\d+\. ", line)]
+    assert lines[0].startswith("1. Relasjon")
+    assert "9" in lines[0]
+    assert lines[1].startswith("2. Kunnskap")
+    assert "4" in lines[1]
+    assert lines[2].startswith("3. Respekt")
+    assert "3" in lines[2]
+    await group_b[5].wait_for(contains("1. Relasjon"))
+
+    # Nothing in the database ties a vote or a dot to a Telegram id.
+    ids = {str(p.id) for p in people}
+    for table in ("votes", "dots", "themes", "groups"):
+        for row in bot.query(f"SELECT * FROM {table}"):
+            assert not ids & {str(cell) for cell in row}
