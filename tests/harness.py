@@ -122,6 +122,11 @@ class BotProcess:
         self.logs.clear()
         await self.start()
 
+    def execute(self, sql: str, *params: object) -> None:
+        """Changes the database behind the bot's back, e.g. to let an invite expire."""
+        with sqlite3.connect(self.database) as conn:
+            conn.execute(sql, params)
+
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         """Reads the database directly, as somebody holding only the file could."""
         with sqlite3.connect(self.database) as conn:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from harness import (
-    TOKEN,
     BotProcess,
     answer,
     button,
@@ -27,27 +25,9 @@ GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r") \d+")
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
+def flood() -> FloodLimits:
     # Flood limits are exercised by the answer-round tests; here they would only slow things.
-    server = LocalBotApi(token=TOKEN, bot_username="seminar_test_bot", flood=FloodLimits.off())
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(api, tmp_path)
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
-        assert not [line for line in process.logs if "level=ERROR logger=bot" in line], (
-            process.log_text[-3000:]
-        )
+    return FloodLimits.off()
 
 
 def ui(user: SimUser) -> str:

@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 MAX_THEME_NAME = 40
+MIN_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +162,14 @@ Refusal = NoSeminar | NotModerator | WrongPhase
 
 
 async def form_groups(
-    deps: Deps, person: Person, *, everyone: bool = False
+    deps: Deps, person: Person, *, everyone: bool = False, size: int | None = None
 ) -> GroupsFormed | NoGroupsYet | Refusal:
     """Splits the participants into random groups; each group sorts its own members' notes."""
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
+    if size is not None:
+        seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
     if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
         return WrongPhase(seminar)
     members = await participants_of(deps, seminar)

@@ -53,8 +53,10 @@ async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: obj
 # -- forming groups -----------------------------------------------------------------------
 
 
-async def _form(context: BotContext, person: Person, t: Translator, everyone: bool) -> None:
-    outcome = await groupwork.form_groups(context.deps, person, everyone=everyone)
+async def _form(
+    context: BotContext, person: Person, t: Translator, everyone: bool, size: int | None = None
+) -> None:
+    outcome = await groupwork.form_groups(context.deps, person, everyone=everyone, size=size)
     if isinstance(outcome, groupwork.NoGroupsYet):
         screen = render.nobody_to_group(t)
         everyone_key = render.Key(
@@ -79,9 +81,10 @@ async def _form(context: BotContext, person: Person, t: Translator, everyone: bo
 
 
 async def groups_command(update: Update, context: BotContext) -> None:
-    args = context.args or []
-    everyone = bool(args) and args[0].lower() in ("all", "alle", "everyone")
-    await _form(context, person_of(update), await reader(update, context), everyone)
+    args = [a.lower() for a in context.args or []]
+    everyone = any(a in ("all", "alle", "everyone") for a in args)
+    size = next((int(a) for a in args if a.isdigit()), None)
+    await _form(context, person_of(update), await reader(update, context), everyone, size)
 
 
 async def form_button(

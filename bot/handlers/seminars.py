@@ -16,7 +16,7 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, setup
 from bot.flows.deps import NoSeminar, NotModerator
-from bot.handlers import groupwork
+from bot.handlers import groupwork, team
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -207,6 +207,8 @@ async def _open(context: BotContext, person: Person, t: Translator, seminar_id: 
     await send(
         context, person.tg_id, render.round_opened_moderator(t, seminar, len(outcome.participants))
     )
+    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
+    await team.start_progress(context, seminar)
     limit = context.deps.settings.note_max_length
     for member in outcome.participants:
         tm = translator(member.language)

@@ -134,10 +134,12 @@ async def bind_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert message is not None
     assert chat is not None
-    t = await reader(update, context) if update.effective_user else translator("nb")
     if message.sender_chat is not None and message.sender_chat.id == chat.id:
-        await send(context, chat.id, render.anonymous_admin(t))
+        # Sent "as the group": there is no person, so no language of theirs either.
+        anonymous = translator(context.deps.settings.default_language)
+        await send(context, chat.id, render.anonymous_admin(anonymous))
         return
+    t = await reader(update, context)
     person = person_of(update)
     try:
         member = await with_retries(lambda: context.bot.get_chat_member(chat.id, person.tg_id))

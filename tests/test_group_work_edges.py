@@ -1,0 +1,245 @@
+"""The group work's bad input, permissions and faults: each gets a clear answer, changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from groupwork_helpers import edit_of, seminar_in_groups, ui
+from harness import (
+    BotProcess,
+    answer,
+    button,
+    contains,
+    create_seminar,
+    has_button,
+    join,
+    saying,
+    text,
+)
+
+from bot.localapi import FloodLimits, LocalBotApi
+
+
+@pytest.fixture
+def flood() -> FloodLimits:
+    return FloodLimits.off()
+
+
+def votes(bot: BotProcess) -> int:
+    return int(bot.query("SELECT COUNT(*) FROM votes")[0][0])  # type: ignore[call-overload]
+
+
+async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, _ = await seminar_in_groups(api, 6, size=3)
+    (_, group_a), (_, group_b) = seats.items()
+    alice, bob = group_a[0], group_b[0]
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    await alice.wait_for(
+        saying(ui(alice), "Your group has no themes yet: propose one by sending its name.")
+    )
+    await alice.send("Relasjon")
+    await alice.wait_for(contains("Relasjon"))
+    await alice.send("Tillit")
+    await alice.wait_for(contains("Tillit"))
+    await alice.send("x" * 41)
+    await alice.wait_for(contains("40"))
+    # The card refreshes to show the new themes.
+    card = next(m for m in reversed(alice.inbox) if "🔄" in m.button_labels())
+    await alice.press(card, "🔄")
+    card = await alice.wait_for(
+        lambda m: m.message_id == card.message_id and "Relasjon" in m.button_labels()
+    )
+
+    relasjon = next(data for row in card.buttons for label, data in row if label == "Relasjon")
+    # Double tap: one vote.
+    await alice.press_data(card, relasjon)
+    await alice.press_data(card, relasjon)
+    await api.wait_idle()
+    assert votes(bot) == 1
+
+    # Someone from the other group presses a real button of group A: nothing happens.
+    bob_card = next(m for m in reversed(bob.inbox) if "🔄" in m.button_labels())
+    await bob.press_data(bob_card, relasjon)
+    await api.wait_idle()
+    assert bob.toasts[-1] == text(
+        ui(bob), "You are not in a group of this seminar, so this is not for you."
+    )
+    assert votes(bot) == 1
+
+    # A theme merged away while a card shows it: the press changes nothing.
+    tillit = next(data for row in card.buttons for label, data in row if label == "Tillit")
+    await mona.send("/themes")
+    overview = await mona.wait_for(contains("Tillit"))
+    await mona.press(overview, button("nb", "Merge {name}").format(name="Tillit"))
+    choices = await mona.wait_for(has_button("Relasjon"))
+    await mona.press(choices, "Relasjon")
+    await mona.wait_for(edit_of(choices))
+    before = bot.query("SELECT theme_id FROM votes")
+    await group_a[1].press_data(card, tillit)
+    await api.wait_idle()
+    assert bot.query("SELECT theme_id FROM votes") == before
+
+    # After the voting ends, vote buttons answer that the step is over.
+    await mona.send("/plenary")
+    await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+    await alice.press_data(card, relasjon)
+    await api.wait_idle()
+    assert "«" in alice.toasts[-1]
+    assert votes(bot) == 1
+    # Names never reach the moderator.
+    for person in (*group_a, *group_b):
+        assert all(person.name not in m.text for m in mona.inbox)
+
+
+async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, notes = await seminar_in_groups(api, 3)
+    ((_, members),) = seats.items()
+    await members[0].send("Tid")
+    await members[0].wait_for(contains("Tid"))
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    for person in members:
+        card = await person.wait_for(has_button("Tid"))
+        for _ in range(3):
+            await person.press(card, next(x for x in card.button_labels() if x.endswith("Tid")))
+            card = await person.wait_for(edit_of(card))
+    assert votes(bot) == 9
+    leaver = members[2]
+    await leaver.send("/forget")
+    ask = await leaver.wait_for(has_button(button(ui(leaver), "Yes, delete everything")))
+    await leaver.press(ask, button(ui(leaver), "Yes, delete everything"))
+    await leaver.wait_for(edit_of(ask))
+    assert votes(bot) == 4
+    await mona.send("/plenary")
+    await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+    plenary = await members[0].wait_for(contains("Tid"))
+    assert notes[leaver.id] not in plenary.text
+    assert "(2 " in plenary.text or "(2)" in plenary.text or " 2 " in plenary.text
+
+
+async def test_vote_before_groups_and_co_moderators(api: LocalBotApi, bot: BotProcess) -> None:
+    mona = api.user("Mona", language_code="nb")
+    await create_seminar(mona)
+    await mona.send("/vote")
+    await mona.wait_for(
+        saying("nb", "That is not possible now: <b>{title}</b> is at the step «{phase}».")
+    )
+    await mona.send("/invite")
+    invite = await mona.wait_for(has_button(button("nb", "Invite a co-moderator")))
+    await mona.press(invite, button("nb", "Invite a co-moderator"))
+    link = await mona.wait_for(contains("?start=mod-"))
+    code = link.text.split("?start=")[1].split()[0]
+
+    carl = api.user("Carl Co", language_code="en")
+    await carl.send(f"/start {code}")
+    await carl.wait_for(
+        saying(
+            "en",
+            "You are now a moderator of <b>{title}</b> and can do everything its creator can. /help lists the commands.",
+        )
+    )
+    dora = api.user("Dora", language_code="en")
+    await dora.send(f"/start {code}")
+    await dora.wait_for(
+        saying("en", "This moderator invitation has already been used. Ask for a new one.")
+    )
+    # An expired invite.
+    await mona.press(invite, button("nb", "Invite a co-moderator"))
+    second = await mona.wait_for(lambda m: "?start=mod-" in m.text and code not in m.text)
+    expired = second.text.split("?start=")[1].split()[0]
+    bot.execute(
+        "UPDATE moderator_invites SET expires_at = '2000-01-01T00:00:00+00:00' WHERE used = 0"
+    )
+    await dora.send(f"/start {expired}")
+    await dora.wait_for(saying("en", "This moderator invitation has expired. Ask for a new one."))
+
+    # The co-moderator can run the seminar: open the round.
+    await carl.send("/open")
+    await carl.wait_for(has_button(button("en", "Close the answer round")))
+    # And can be removed, after which they cannot.
+    await mona.send("/moderators")
+    listing = await mona.wait_for(contains("Carl Co"))
+    await mona.press(listing, button("nb", "Remove {name}").format(name="Carl Co"))
+    await mona.wait_for(edit_of(listing))
+    await carl.send("/close")
+    await carl.wait_for(
+        lambda m: "Only the seminar's moderators" in m.text or "no seminar" in m.text
+    )
+
+
+async def test_bind_announce_paper_notes_review_and_progress(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    mona = api.user("Mona", language_code="nb")
+    code = await create_seminar(mona)
+    outsider = api.user("Olav", language_code="nb")
+    room = api.group("Rommet", members=[mona, outsider], admins=[outsider])
+    await room.send(mona, "/bind")  # a moderator, but no administrator of the chat
+    await room.wait_for(
+        saying(
+            "nb",
+            "Only someone who is both an administrator of this chat and a moderator of the seminar can bind it.",
+        )
+    )
+    await room.send(outsider, "/bind")  # an administrator, but no moderator
+    await room.wait_for(
+        saying(
+            "nb",
+            "Only someone who is both an administrator of this chat and a moderator of the seminar can bind it.",
+        )
+    )
+    await room.send_as_chat("/bind")
+    await room.wait_for(
+        saying(
+            "nb",
+            "You are sending as the group, so I cannot tell which moderator you are. Please turn off «Remain anonymous» in your administrator settings, or send the command from your personal account.",
+        )
+    )
+    admins_room = api.group("Plenum", members=[mona], admins=[mona])
+    await admins_room.send(mona, "/bind")
+    await admins_room.wait_for(contains("Gode møter med Nav"))
+
+    kari = api.user("Kari", language_code="nb")
+    await join(kari, code, "nb")
+    await mona.send("/announce Vi starter klokka 10 <b>presis</b>")
+    heard = await kari.wait_for(contains("Vi starter klokka 10"))
+    assert "<b>presis</b>" in heard.text
+    await admins_room.wait_for(contains("Vi starter klokka 10"))
+
+    await mona.send("/open")
+    progress = await mona.wait_for(contains("0 "))
+    await admins_room.wait_for(contains("0 "))
+    await mona.send("/paper")
+    paper = await mona.wait_for(has_button(button("nb", "Done")))
+    await mona.send("Skrevet på papir: god veileder")
+    await mona.wait_for(contains("1"))
+    await mona.press(paper, button("nb", "Done"))
+    await mona.wait_for(edit_of(paper))
+    await answer(kari, "Kari sin lapp med Kari Nordmann i")
+    # Live progress: one message, edited, not a stream of new ones.
+    await mona.wait_for(lambda m: m.message_id == progress.message_id and m.edited > 0, timeout=15)
+
+    await mona.send("/close")
+    summary = await mona.wait_for(contains("Skrevet på papir"))
+    assert "Kari" in summary.text  # her note, not her name:
+    assert "Kari Nordmann i" in summary.text
+    await mona.send("/groups all")
+    formed = await mona.wait_for(has_button(button("nb", "Review the notes")))
+    group_button = next(x for x in formed.button_labels() if x.endswith(" 1"))
+    await mona.press(formed, group_button)
+    await mona.wait_for(contains("1"))
+    await mona.press(formed, button("nb", "Review the notes"))
+    card = await mona.wait_for(has_button(button("nb", "Shorten")))
+    for _ in range(2):
+        if "Kari Nordmann" in card.text:
+            break
+        await mona.press(card, button("nb", "Fine ▶"))
+        card = await mona.wait_for(edit_of(card))
+    await mona.press(card, button("nb", "Shorten"))
+    await mona.wait_for(saying("nb", "Send the shortened text of this note:"))
+    await mona.send("Kari sin lapp")
+    await mona.wait_for(contains("Kari sin lapp"))
+    await mona.press(card, button("nb", "Show the notes to the groups"))
+    shown = await kari.wait_for(contains("Skrevet på papir"))
+    assert "Kari sin lapp" in shown.text
+    assert "Nordmann" not in shown.text
