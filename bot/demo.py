@@ -16,8 +16,9 @@ from pathlib import Path
 
 from bot.app import serve
 from bot.config import Secrets, Settings
+from bot.domain import GROUP_MARKS
 from bot.i18n import translator
-from bot.localapi import FloodLimits, LocalBotApi, SimUser
+from bot.localapi import FloodLimits, LocalBotApi, SimGroup, SimUser
 from bot.localapi.sim import BotMessage, Event
 from bot.logs import configure_logging
 
@@ -75,6 +76,10 @@ PEOPLE: list[tuple[str, str | None, bool, list[str], list[str]]] = [
 ]
 
 
+# Which themes (by their number on the dot card) each participant gives a dot.
+DOT_CHOICES = ((1, 1, 4), (1, 4, 4), (2, 1, 4), (1, 1, 5), (4, 2, 1), (1, 2, 6))
+
+
 def _print_event(event: Event) -> None:
     if event.kind in ("bot_edit", "toast") and not event.text.strip():
         return
@@ -93,7 +98,8 @@ def _print_event(event: Event) -> None:
         for line in event.text.splitlines()
         if line.strip()
     )
-    print(f"{head}\n{body}", flush=True)
+    if body:
+        print(f"{head}\n{body}", flush=True)
 
 
 def _label(language: str, msgid: str) -> str:
@@ -106,6 +112,10 @@ def _showing(label: str) -> Callable[[BotMessage], bool]:
 
 def _edit_of(message: BotMessage) -> Callable[[BotMessage], bool]:
     return lambda m: m.message_id == message.message_id and m.edited > 0
+
+
+def _mentioning(text: str) -> Callable[[BotMessage], bool]:
+    return lambda m: text.casefold() in m.text.casefold()
 
 
 def _newer_than(message: BotMessage | None) -> int:
@@ -136,7 +146,9 @@ async def _answer(person: SimUser, note: str) -> BotMessage:
     return await person.wait_for(lambda m: note[:24] in m.text and "✓" in m.text)
 
 
-async def _script(api: LocalBotApi) -> list[BotMessage]:
+async def _script(
+    api: LocalBotApi,
+) -> tuple[SimUser, SimGroup, list[tuple[SimUser, str]]]:
     mona = api.user("Mona (moderator)", language_code="nb", username="mona")
     await mona.send("/new")
     await mona.wait_for(lambda m: _label("nb", "Cancel") in m.button_labels())
@@ -149,6 +161,9 @@ async def _script(api: LocalBotApi) -> list[BotMessage]:
     await mona.press(questions, _label("nb", "Use these questions"))
     created = await mona.wait_for(lambda m: "?start=" in m.text)
     code = created.text.split("?start=")[1].split()[0]
+    room = api.group("Seminar room screen", members=[mona], admins=[mona])
+    await room.send(mona, "/bind")
+    await room.wait_for(lambda m: "Drammen" in m.text)
 
     people: list[tuple[SimUser, str, list[str], list[str]]] = []
     for name, client_language, nynorsk, first, second in PEOPLE:
@@ -179,11 +194,79 @@ async def _script(api: LocalBotApi) -> list[BotMessage]:
         await person.wait_for(lambda m: "/notes" in m.text)
 
     mona.drain()
-    before = mona.inbox[-1] if mona.inbox else None
     await mona.send("/close")
-    await mona.wait_for(lambda m: m.message_id > _newer_than(before))
+    await mona.wait_for(_showing(_label("nb", "Hide {number}").format(number=1)))
     await api.wait_idle(quiet=0.5, timeout=30)
-    return [m for m in mona.inbox if m.message_id > _newer_than(before)]
+    return mona, room, [(person, language) for person, language, _, _ in people]
+
+
+async def _group_work(
+    api: LocalBotApi, mona: SimUser, room: SimGroup, people: list[tuple[SimUser, str]]
+) -> BotMessage:
+    """Groups of three sort their notes into themes; the plenary ranks them with dots."""
+    _banner("Group work: groups of three sort the notes into themes")
+    await mona.send("/groups 3")
+    formed = await mona.wait_for(_showing(_label("nb", "Show the notes to the groups")))
+    seats: dict[str, list[tuple[SimUser, str]]] = {}
+    for person, language in people:
+        seated = await person.wait_for(lambda m: any(mark in m.text for mark in GROUP_MARKS))
+        name = next(word for word in seated.text.split() if word in GROUP_MARKS)
+        seats.setdefault(name, []).append((person, language))
+    await mona.press(formed, _label("nb", "Show the notes to the groups"))
+    proposals = [["Relasjon", "Tid", "Å bli trodd"], ["Kunnskap", "Valgmuligheter", "Respekt"]]
+    for (_, members), names in zip(sorted(seats.items()), proposals, strict=False):
+        for (person, _), name in zip(members, names, strict=False):
+            await person.wait_for(lambda m: "•" in m.text)
+            await person.send(name)
+            await person.wait_for(_mentioning(name))
+
+    await mona.send("/vote")
+    await mona.wait_for(_showing(_label("nb", "Start the plenary")))
+    for _, members in sorted(seats.items()):
+        for position, (person, _) in enumerate(members):
+            card = await person.wait_for(lambda m: "🔄" in m.button_labels())
+            for index in range(_note_count(card)):
+                themes = [
+                    label.removeprefix("✅ ") for row in card.buttons[:-1] for label, _ in row
+                ]
+                choice = themes[(index + (position == 2 and index == 0)) % len(themes)]
+                await person.press(card, choice)
+                card = await person.wait_for(_edit_of(card))
+
+    await mona.send("/moderate")
+    decision = await mona.wait_for(lambda m: m.buttons != [] or "ingen" in m.text.lower())
+    while decision.buttons:
+        await mona.press(decision, decision.buttons[0][0][0])
+        decision = await mona.wait_for(_edit_of(decision))
+
+    _banner("Plenary: every group's themes, to the room's screen and to everyone")
+    await mona.send("/plenary")
+    start_dots = await mona.wait_for(_showing(_label("nb", "Start the dot vote")))
+    await room.wait_for(lambda m: "•" in m.text)
+    await mona.press(start_dots, _label("nb", "Start the dot vote"))
+    for position, (person, _) in enumerate(people):
+        card = await person.wait_for(_showing("➕ 1"))
+        on_card = _theme_count(card)
+        for pick in DOT_CHOICES[position % len(DOT_CHOICES)]:
+            await person.press(card, f"➕ {(pick - 1) % on_card + 1}")
+            card = await person.wait_for(_edit_of(card))
+    await mona.send("/close")
+    return await room.wait_for(
+        lambda m: m.text.lstrip().startswith("The themes") or "1. " in m.text
+    )
+
+
+def _note_count(card: BotMessage) -> int:
+    """The card says «note 1 of N»: N in any language is the last number of its first line."""
+    return int([word for word in card.text.splitlines()[0].split() if word.isdigit()][-1])
+
+
+def _theme_count(card: BotMessage) -> int:
+    return sum(1 for label in card.button_labels() if label.startswith("➕"))
+
+
+def _banner(title: str) -> None:
+    print(f"\n=== {title} ===\n", flush=True)
 
 
 def _demo_secret(folder: Path) -> bytes:
@@ -216,14 +299,14 @@ async def run_demo(settings: Settings, *, quiet: bool = False) -> int:
     bot = asyncio.create_task(serve(local, demo_secrets, stop))
     try:
         print("=== Dialogue seminar demo: a moderator and six participants ===\n", flush=True)
-        summary = await asyncio.wait_for(_script(api), timeout=180)
+        mona, room, people = await asyncio.wait_for(_script(api), timeout=300)
+        ranking = await asyncio.wait_for(_group_work(api, mona, room, people), timeout=300)
+        await api.wait_idle(quiet=0.5, timeout=30)
     finally:
         stop.set()
         await bot
         await api.stop()
-    print("\n=== The round's summary, as the moderator got it ===\n")
-    for message in summary:
-        print(message.text)
-        print()
-    print(f"Database left at {database}")
+    print("\n=== The seminar's themes, ranked by the dot vote ===\n")
+    print(ranking.text)
+    print(f"\nDatabase left at {database}")
     return 0
