@@ -28,6 +28,8 @@ class Settings:
     timezone: str
     note_max_length: int
     group_size: int
+    dot_budget: int
+    dot_max_per_theme: int
     retention_days: int
     log_level: str
 
@@ -90,6 +92,13 @@ def load_settings(path: Path) -> Settings:
     group_size = _get(raw, "seminar", "group_size", int, 5)
     if group_size < 3:
         raise ConfigError("seminar.group_size must be at least 3")
+    dot_budget = _get(raw, "seminar", "dot_budget", int, 5)
+    dot_max_per_theme = _get(raw, "seminar", "dot_max_per_theme", int, 3)
+    if not 1 <= dot_max_per_theme <= dot_budget <= 20:
+        raise ConfigError(
+            "seminar.dot_budget and seminar.dot_max_per_theme must satisfy "
+            "1 <= dot_max_per_theme <= dot_budget <= 20"
+        )
     retention_days = _get(raw, "seminar", "retention_days", int, 180)
     if retention_days < 1:
         raise ConfigError("seminar.retention_days must be at least 1")
@@ -105,6 +114,8 @@ def load_settings(path: Path) -> Settings:
         timezone=timezone,
         note_max_length=note_max_length,
         group_size=group_size,
+        dot_budget=dot_budget,
+        dot_max_per_theme=dot_max_per_theme,
         retention_days=retention_days,
         log_level=log_level,
     )

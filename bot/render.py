@@ -244,7 +244,10 @@ def help_text(t: Translator, moderator: bool) -> Screen:
             t.gettext("/open – open the answer round"),
             t.gettext("/close – close the answer round and get the summary"),
             t.gettext("/paper – type in notes written on paper"),
-            t.gettext("/groups – form the groups (/groups all: everyone, not only writers)"),
+            t.gettext(
+                "/groups – form the groups; add a size (/groups 4), «all» for everyone and not "
+                "only those who wrote, or «deal» to spread all notes over the groups"
+            ),
             t.gettext("/vote – start voting the notes into themes"),
             t.gettext("/moderate – settle ties and unsorted notes"),
             t.gettext("/themes – rename, merge or offer themes"),

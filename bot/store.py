@@ -332,12 +332,18 @@ class Store:
     # -- seminars ------------------------------------------------------------------------
 
     async def create_seminar(
-        self, owner: int, title: str, language: str, questions: Iterable[str], group_size: int
+        self,
+        owner: int,
+        title: str,
+        language: str,
+        questions: Iterable[str],
+        group_size: int,
+        dots: tuple[int, int] = (5, 3),
     ) -> Seminar:
         """Creates the seminar, makes the owner its moderator and their active seminar."""
         cur = await self._db.execute(
             "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at, dot_budget, dot_max_per_theme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 title,
                 language,
@@ -346,6 +352,7 @@ class Store:
                 new_code(),
                 group_size,
                 _now(),
+                *dots,
             ),
         )
         seminar_id = cur.lastrowid

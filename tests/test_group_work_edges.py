@@ -243,3 +243,60 @@ async def test_bind_announce_paper_notes_review_and_progress(
     shown = await kari.wait_for(contains("Skrevet på papir"))
     assert "Kari sin lapp" in shown.text
     assert "Nordmann" not in shown.text
+
+
+async def test_late_joiner_and_votes_survive_a_crash(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, _ = await seminar_in_groups(api, 6, size=3)
+    code = bot.query("SELECT invite_code FROM seminars")[0][0]
+    (_, group_a), (_, group_b) = seats.items()
+    await group_a[0].send("Tid")
+    await group_a[0].wait_for(contains("Tid"))
+    await group_b[0].send("Tillit")
+    await group_b[0].wait_for(contains("Tillit"))
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    voter = group_a[1]
+    card = await voter.wait_for(has_button("Tid"))
+    await voter.press(card, "Tid")
+    await voter.wait_for(edit_of(card))
+    assert votes(bot) == 1
+
+    await bot.kill()
+    await bot.restart()
+    assert votes(bot) == 1
+    # The card from before the crash still works.
+    card = next(m for m in reversed(voter.inbox) if "🔄" in m.button_labels())
+    await voter.press(card, "Tid")
+    await voter.wait_for(edit_of(card))
+    assert votes(bot) == 2
+
+    # Someone who joins now sits in the smallest group and can vote at once.
+    late = api.user("Late Lars", language_code="en")
+    await join(late, str(code), "en")
+    late_card = await late.wait_for(lambda m: "🔄" in m.button_labels())
+    theme = next(x for x in late_card.button_labels() if x in ("Tid", "Tillit"))
+    await late.press(late_card, theme)
+    await late.wait_for(edit_of(late_card))
+    assert votes(bot) == 3
+    sizes = sorted(int(r[0]) for r in bot.query("SELECT COUNT(*) FROM writers GROUP BY group_id"))
+    assert sizes == [3, 4]
+
+
+async def test_notes_can_be_dealt_across_all_groups(api: LocalBotApi, bot: BotProcess) -> None:
+    mona = api.user("Mona", language_code="nb")
+    code = await create_seminar(mona)
+    people = [api.user(f"P{i}", language_code="en") for i in range(6)]
+    for person in people:
+        await join(person, code, "en")
+    await mona.send("/open")
+    await mona.wait_for(has_button(button("nb", "Close the answer round")))
+    for i, person in enumerate(people[:2]):
+        await person.wait_for(has_button(button("en", "Next question ▶")))
+        for n in range(3):
+            await answer(person, f"Note {i}-{n}")
+    await mona.send("/close")
+    await mona.wait_for(contains("Note 0-0"))
+    await mona.send("/groups all 3 deal")
+    await mona.wait_for(has_button(button("nb", "Show the notes to the groups")))
+    per_group = sorted(int(r[0]) for r in bot.query("SELECT COUNT(*) FROM notes GROUP BY group_id"))
+    assert per_group == [3, 3]

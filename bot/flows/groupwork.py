@@ -162,7 +162,12 @@ Refusal = NoSeminar | NotModerator | WrongPhase
 
 
 async def form_groups(
-    deps: Deps, person: Person, *, everyone: bool = False, size: int | None = None
+    deps: Deps,
+    person: Person,
+    *,
+    everyone: bool = False,
+    size: int | None = None,
+    deal: bool = False,
 ) -> GroupsFormed | NoGroupsYet | Refusal:
     """Splits the participants into random groups; each group sorts its own members' notes."""
     seminar = await deps.moderated_seminar(person)
@@ -170,6 +175,9 @@ async def form_groups(
         return seminar
     if size is not None:
         seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
+    if deal:
+        await deps.store.set_deal_all_notes(seminar.id, True)
+        seminar = dataclasses.replace(seminar, deal_all_notes=True)
     if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
         return WrongPhase(seminar)
     members = await participants_of(deps, seminar)
@@ -248,6 +256,28 @@ async def seat_late_joiner(deps: Deps, seminar: Seminar, tg_id: int) -> Group | 
         await deps.store.update_writer(dataclasses.replace(writer, group_id=smallest.id))
         return smallest
     return next((g for g in groups if g.id == writer.group_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What a late joiner needs to take part in the group work already under way."""
+
+    group: Group
+    notes: list[Note]
+    themes: list[Theme]
+    card: VoteCard | None
+
+
+async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> CatchUp | None:
+    if not seminar.notes_revealed:
+        return None
+    notes = await deps.store.group_notes(group.id)
+    random.SystemRandom().shuffle(notes)
+    themes = await deps.store.themes(seminar.id, group.id)
+    card = None
+    if seminar.phase is Phase.VOTING:
+        card = await _card(deps, seminar, group, deps.keys.pseudonym(seminar.id, tg_id), 0)
+    return CatchUp(group, notes, themes, card)
 
 
 # -- reviewing and showing the notes ------------------------------------------------------

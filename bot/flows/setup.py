@@ -239,6 +239,7 @@ async def _create(deps: Deps, person: Person, draft: dict[str, object]) -> Semin
         language=language,
         questions=questions,
         group_size=deps.settings.group_size,
+        dots=(deps.settings.dot_budget, deps.settings.dot_max_per_theme),
     )
     return SeminarCreated(seminar)
 

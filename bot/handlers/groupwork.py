@@ -54,9 +54,16 @@ async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: obj
 
 
 async def _form(
-    context: BotContext, person: Person, t: Translator, everyone: bool, size: int | None = None
+    context: BotContext,
+    person: Person,
+    t: Translator,
+    everyone: bool,
+    size: int | None = None,
+    deal: bool = False,
 ) -> None:
-    outcome = await groupwork.form_groups(context.deps, person, everyone=everyone, size=size)
+    outcome = await groupwork.form_groups(
+        context.deps, person, everyone=everyone, size=size, deal=deal
+    )
     if isinstance(outcome, groupwork.NoGroupsYet):
         screen = render.nobody_to_group(t)
         everyone_key = render.Key(
@@ -84,7 +91,8 @@ async def groups_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []]
     everyone = any(a in ("all", "alle", "everyone") for a in args)
     size = next((int(a) for a in args if a.isdigit()), None)
-    await _form(context, person_of(update), await reader(update, context), everyone, size)
+    deal = any(a in ("deal", "del", "spread") for a in args)
+    await _form(context, person_of(update), await reader(update, context), everyone, size, deal)
 
 
 async def form_button(

@@ -20,6 +20,7 @@ from bot.handlers.common import (
     pressed_message,
     reader,
     send,
+    send_many,
 )
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import Screen
@@ -113,8 +114,15 @@ async def consent_given(
             await send(context, chat_id, render.joined(tj, seminar))
             await _prompt_if_answering(context, chat_id, update)
             group = await groupwork.seat_late_joiner(context.deps, seminar, chat_id)
+            late = None
             if group is not None:
                 await send(context, chat_id, render.seated(tj, seminar, group))
+                late = await groupwork.catch_up(context.deps, seminar, chat_id, group)
+            if late is not None:
+                screens = render.group_notes(tj, seminar, late.group, late.notes, late.themes)
+                if late.card is not None:
+                    screens.append(render.vote_card(tj, late.card))
+                await send_many(context, chat_id, screens)
         case people.AlreadyJoined(seminar=seminar, language=language):
             await send(context, chat_id, render.already_joined(translator(language), seminar))
         case people.SeminarEnded(seminar=seminar, language=language):
