@@ -190,3 +190,24 @@ async def test_messages_waiting_behind_a_slow_one_survive_a_crash(
         "Andre lapp",
         "Første lapp",
     ]
+
+
+async def test_a_button_press_delivered_again_is_handled_once(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
+    await answer(anna, "Denne blir")
+    saved = await answer(anna, "Denne skal slettes én gang")
+    delete = dict(saved.buttons[0])[button("nb", "🗑 Delete")]
+    await anna.press(saved, button("nb", "🗑 Delete"))
+    await anna.wait_for(lambda m: m.message_id == saved.message_id and m.edited > 0)
+    await api.wait_idle()
+    assert note_count(bot) == 1
+    (update_id,) = api.confirmed_update_ids("callback_query", delete)
+    await bot.kill()
+    # As if the bot died after deleting but before remembering the update as handled.
+    bot.execute("DELETE FROM processed_updates WHERE update_id = ?", update_id)
+    api.redeliver(update_id)
+    await bot.restart()
+    await api.wait_idle()
+    assert note_count(bot) == 1

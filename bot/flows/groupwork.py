@@ -496,8 +496,10 @@ async def merge_themes(
 # -- voting -------------------------------------------------------------------------------
 
 
-async def open_voting(deps: Deps, person: Person) -> VotingOpened | NoGroupsYet | Refusal:
-    seminar = await deps.moderated_seminar(person)
+async def open_voting(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> VotingOpened | NoGroupsYet | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is Phase.GROUPING and not await deps.store.groups(seminar.id):
@@ -642,8 +644,10 @@ async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
     return found
 
 
-async def open_plenary(deps: Deps, person: Person) -> Plenary | NoGroupsYet | Refusal:
-    seminar = await deps.moderated_seminar(person)
+async def open_plenary(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> Plenary | NoGroupsYet | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if not await deps.store.set_phase(seminar.id, (Phase.VOTING,), Phase.PLENARY):

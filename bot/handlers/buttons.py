@@ -6,19 +6,51 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
-from bot.handlers.common import BotContext, reader
+from bot.domain import Person
+from bot.handlers.common import BotContext, drop_buttons, person_of, pressed_message, reader
 from bot.i18n import Translator
 
-__all__ = ["ButtonRoute", "make_dispatcher"]
+__all__ = ["ButtonRoute", "command_and_button", "make_dispatcher"]
 
 log = logging.getLogger(__name__)
 
 # A route does the work of one button and returns the short notice to show, if any.
 ButtonRoute = Callable[[Update, BotContext, Button, Translator], Awaitable[str | None]]
+
+
+# A moderator's action on a seminar: the active one (from a command) or the button's own.
+ModeratorAction = Callable[[BotContext, Person, Translator, int | None], Awaitable[None]]
+
+
+def command_and_button(
+    action: ModeratorAction,
+) -> tuple[Callable[[Update, BotContext], Coroutine[Any, Any, None]], ButtonRoute]:
+    """The same action as a command and as a button, whose keyboard goes once pressed."""
+
+    async def command(update: Update, context: BotContext) -> None:
+        await action(context, person_of(update), await reader(update, context), None)
+
+    async def pressed(
+        update: Update, context: BotContext, button: Button, t: Translator
+    ) -> str | None:
+        await drop_buttons(context, pressed_message(update))
+        await action(context, person_of(update), t, button.arg(0))
+        return None
+
+    return command, pressed
+
+
+async def _answer(query: CallbackQuery, notice: str | None, show_alert: bool = False) -> None:
+    """A press redelivered after a crash, or older than Telegram allows, cannot be answered."""
+    try:
+        await query.answer(notice, show_alert=show_alert)
+    except BadRequest as exc:
+        log.info("a button press could not be answered: %s", exc.message)
 
 
 def make_dispatcher(
@@ -32,24 +64,24 @@ def make_dispatcher(
         try:
             button = context.services.codec.unpack(query.data or "")
         except StaleButton:
-            await query.answer(render.expired_button(t))
+            await _answer(query, render.expired_button(t))
             return
         except ForgedButton:
             log.warning("rejected button data the bot did not make")
-            await query.answer(render.invalid_button(t), show_alert=True)
+            await _answer(query, render.invalid_button(t), show_alert=True)
             return
         route = routes.get(button.action)
         if route is None:
-            await query.answer(render.expired_button(t))
+            await _answer(query, render.expired_button(t))
             return
         if query.message is not None and query.message.chat.type != "private":
-            await query.answer(render.invalid_button(t))
+            await _answer(query, render.invalid_button(t))
             return
         try:
             notice = await route(update, context, button, t)
         except ForgedButton:
             log.warning("rejected button data with arguments out of range")
             notice = render.invalid_button(t)
-        await query.answer(notice)
+        await _answer(query, notice)
 
     return on_button

@@ -10,7 +10,7 @@ from bot.callbacks import Action, Button
 from bot.domain import Person, SetupStep
 from bot.flows import groupwork, setup
 from bot.flows.deps import NoSeminar, NotModerator
-from bot.handlers.buttons import ButtonRoute
+from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
     broadcast,
@@ -283,8 +283,10 @@ async def moderator_text(update: Update, context: BotContext, step: SetupStep, t
 # -- voting -------------------------------------------------------------------------------
 
 
-async def _open_voting(context: BotContext, person: Person, t: Translator) -> None:
-    outcome = await groupwork.open_voting(context.deps, person)
+async def _open_voting(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await groupwork.open_voting(context.deps, person, seminar_id)
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.VotingOpened)
@@ -299,16 +301,7 @@ async def _open_voting(context: BotContext, person: Person, t: Translator) -> No
     await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
 
 
-async def vote_command(update: Update, context: BotContext) -> None:
-    await _open_voting(context, person_of(update), await reader(update, context))
-
-
-async def voting_button(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    await _open_voting(context, person_of(update), t)
-    return None
+vote_command, voting_button = command_and_button(_open_voting)
 
 
 async def _show_card(
@@ -369,8 +362,10 @@ async def settle(update: Update, context: BotContext, button: Button, t: Transla
 # -- plenary and dots ---------------------------------------------------------------------
 
 
-async def _plenary(context: BotContext, person: Person, t: Translator) -> None:
-    outcome = await groupwork.open_plenary(context.deps, person)
+async def _plenary(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await groupwork.open_plenary(context.deps, person, seminar_id)
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.Plenary)
@@ -382,16 +377,7 @@ async def _plenary(context: BotContext, person: Person, t: Translator) -> None:
     await send(context, person.tg_id, render.plenary_moderator(t, seminar))
 
 
-async def plenary_command(update: Update, context: BotContext) -> None:
-    await _plenary(context, person_of(update), await reader(update, context))
-
-
-async def plenary_button(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    await _plenary(context, person_of(update), t)
-    return None
+plenary_command, plenary_button = command_and_button(_plenary)
 
 
 async def open_dots(

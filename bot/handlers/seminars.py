@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Awaitable, Callable
 
 import segno
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -15,9 +16,9 @@ from bot import render
 from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, setup
-from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.handlers import groupwork, team
-from bot.handlers.buttons import ButtonRoute
+from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -90,35 +91,20 @@ async def setup_language(
     return await _after_setup(update, context, t, outcome)
 
 
-async def setup_default(
+SETUP_STEPS: dict[Action, Callable[[Deps, Person], Awaitable[setup.SetupOutcome | None]]] = {
+    Action.SETUP_DEFAULT_QUESTIONS: setup.use_default_questions,
+    Action.SETUP_CUSTOM_QUESTIONS: setup.write_own_questions,
+    Action.SETUP_QUESTIONS_DONE: setup.questions_done,
+    Action.SETUP_CANCEL: setup.cancel,
+}
+
+
+async def setup_step(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
+    """A button of the /new conversation; its step decides what it may do."""
     await drop_buttons(context, pressed_message(update))
-    outcome = await setup.use_default_questions(context.deps, person_of(update))
-    return await _after_setup(update, context, t, outcome)
-
-
-async def setup_custom(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    outcome = await setup.write_own_questions(context.deps, person_of(update))
-    return await _after_setup(update, context, t, outcome)
-
-
-async def setup_questions_done(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    outcome = await setup.questions_done(context.deps, person_of(update))
-    return await _after_setup(update, context, t, outcome)
-
-
-async def setup_cancel(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    outcome = await setup.cancel(context.deps, person_of(update))
+    outcome = await SETUP_STEPS[button.action](context.deps, person_of(update))
     return await _after_setup(update, context, t, outcome)
 
 
@@ -226,16 +212,7 @@ async def _prompt_for(context: BotContext, tg_id: int, seminar: Seminar) -> int 
     return 0
 
 
-async def open_command(update: Update, context: BotContext) -> None:
-    await _open(context, person_of(update), await reader(update, context), None)
-
-
-async def open_button(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    await _open(context, person_of(update), t, button.arg(0))
-    return None
+open_command, open_button = command_and_button(_open)
 
 
 async def _close(
@@ -265,16 +242,7 @@ async def _close(
         )
 
 
-async def close_command(update: Update, context: BotContext) -> None:
-    await _close(context, person_of(update), await reader(update, context), None)
-
-
-async def close_button(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    await _close(context, person_of(update), t, button.arg(0))
-    return None
+close_command, close_button = command_and_button(_close)
 
 
 # -- hiding a note ------------------------------------------------------------------------
@@ -321,10 +289,7 @@ async def hide_cancel(
 
 BUTTONS: dict[Action, ButtonRoute] = {
     Action.SETUP_LANGUAGE: setup_language,
-    Action.SETUP_DEFAULT_QUESTIONS: setup_default,
-    Action.SETUP_CUSTOM_QUESTIONS: setup_custom,
-    Action.SETUP_QUESTIONS_DONE: setup_questions_done,
-    Action.SETUP_CANCEL: setup_cancel,
+    **dict.fromkeys(SETUP_STEPS, setup_step),
     Action.NEW_INVITE: renew_invite,
     Action.OPEN_ROUND: open_button,
     Action.CLOSE_ROUND: close_button,

@@ -393,11 +393,12 @@ class LocalBotApi:
         return uid
 
     def confirmed_update_ids(self, kind: str, text: str) -> list[int]:
-        """Ids of updates the bot confirmed that carried this message text."""
+        """Ids of updates the bot confirmed that carried this text (or button data)."""
         return [
             uid
             for uid, update in self._confirmed.items()
-            if isinstance(update.get(kind), dict) and update[kind].get("text") == text
+            if isinstance(update.get(kind), dict)
+            and text in (update[kind].get("text"), update[kind].get("data"))
         ]
 
     def redeliver(self, update_id: int) -> None:
