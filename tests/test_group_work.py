@@ -212,6 +212,16 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     assert "3" in lines[2]
     await group_b[5].wait_for(contains("1. Relasjon"))
 
+    # No message to anybody, moderators and the room included, names a participant.
+    every_message = [
+        m.text + " ".join(m.button_labels()) for chat in (mona, room, *people) for m in chat.inbox
+    ]
+    for person in people:
+        for shown in every_message:
+            assert person.name not in shown
+            assert str(person.id) not in shown
+            assert f"@{person.username}" not in shown
+
     # Nothing in the database ties a vote or a dot to a Telegram id.
     ids = {str(p.id) for p in people}
     for table in ("votes", "dots", "themes", "groups"):
