@@ -32,6 +32,7 @@ from bot.handlers.common import BotContext, Services, reader, send
 from bot.i18n import LANGUAGES, translator
 from bot.keys import Keyring
 from bot.polling import poll_until
+from bot.sender import Broadcaster
 from bot.store import Store
 
 __all__ = ["build_application", "serve"]
@@ -89,7 +90,6 @@ async def _post_init(app: BotApp) -> None:
 
 def build_application(settings: Settings, secrets: Secrets, store: Store) -> BotApp:
     keys = Keyring(secrets.seminar_secret)
-    services = Services(Deps(store, keys, settings), CallbackCodec(keys))
     builder = (
         ApplicationBuilder()
         .token(secrets.bot_token)
@@ -101,7 +101,9 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     )
     # The builder cannot infer the custom context class for the job queue; the cast states it.
     app = cast(BotApp, builder.build())
-    app.bot_data["services"] = services
+    codec = CallbackCodec(keys)
+    broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
+    app.bot_data["services"] = Services(Deps(store, keys, settings), codec, broadcaster)
     app.add_handler(TypeHandler(Update, skip_seen), group=-1)
     modules = (joining, seminars, groupwork, team, answering)
     for module in modules:
@@ -143,8 +145,11 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
         try:
             await _post_init(app)
             await app.start()
+            services: Services = app.bot_data["services"]
+            await services.broadcaster.resume()
             log.info("bot started (polling)")
             await poll_until(app, stop, ALLOWED_UPDATES)
+            await services.broadcaster.stop()
             await app.stop()
         finally:
             await app.shutdown()

@@ -32,6 +32,8 @@ class Settings:
     dot_max_per_theme: int
     retention_days: int
     log_level: str
+    clock_file: Path | None = None
+    send_rate: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,9 @@ class Secrets:
         return "Secrets(<hidden>)"
 
 
-def _get(table: dict[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
+def _get(
+    table: dict[str, Any], section: str, key: str, kind: type | tuple[type, ...], default: Any
+) -> Any:
     sect = table.get(section, {})
     if not isinstance(sect, dict):
         raise ConfigError(f"[{section}] must be a table")
@@ -51,7 +55,8 @@ def _get(table: dict[str, Any], section: str, key: str, kind: type, default: Any
     if kind is int and isinstance(value, bool):
         raise ConfigError(f"{section}.{key} must be a whole number")
     if not isinstance(value, kind):
-        raise ConfigError(f"{section}.{key} must be a {kind.__name__}, not {value!r}")
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise ConfigError(f"{section}.{key} must be a {names}, not {value!r}")
     return value
 
 
@@ -102,6 +107,11 @@ def load_settings(path: Path) -> Settings:
     retention_days = _get(raw, "seminar", "retention_days", int, 180)
     if retention_days < 1:
         raise ConfigError("seminar.retention_days must be at least 1")
+    clock = _get(raw, "testing", "clock_file", str, "")
+    clock_file = (path.parent / clock) if clock else None
+    send_rate = _get(raw, "telegram", "messages_per_second", (int, float), 30)
+    if not 1 <= send_rate <= 1000:
+        raise ConfigError("telegram.messages_per_second must be between 1 and 1000")
     log_level = _get(raw, "logging", "level", str, "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("logging.level must be DEBUG, INFO, WARNING or ERROR")
@@ -118,6 +128,8 @@ def load_settings(path: Path) -> Settings:
         dot_max_per_theme=dot_max_per_theme,
         retention_days=retention_days,
         log_level=log_level,
+        clock_file=clock_file,
+        send_rate=float(send_rate),
     )
 
 

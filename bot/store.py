@@ -33,7 +33,15 @@ from bot.domain import (
 )
 from bot.keys import new_code, new_id
 
-__all__ = ["NoteCounts", "SecretMismatch", "Store"]
+__all__ = [
+    "BroadcastStore",
+    "Delivery",
+    "NoteCounts",
+    "Schedule",
+    "ScheduleStore",
+    "SecretMismatch",
+    "Store",
+]
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +154,47 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (seminar_id, chat_id)
     ) WITHOUT ROWID;
     """,
+    """
+    ALTER TABLE seminars ADD COLUMN office_chat_id INTEGER;
+    ALTER TABLE seminars ADD COLUMN previous_id INTEGER;
+    ALTER TABLE members ADD COLUMN wants_summaries INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER REFERENCES seminars(id) ON DELETE CASCADE,
+        origin TEXT UNIQUE,
+        screens TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        sent_screens INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        PRIMARY KEY (broadcast_id, chat_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_pending ON deliveries(status, broadcast_id);
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        run_at TEXT NOT NULL,
+        daily_at TEXT,
+        created_by INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX one_open_or_close ON schedules(seminar_id, kind)
+        WHERE status IN ('pending', 'running') AND kind IN ('open', 'close');
+    CREATE INDEX schedules_due ON schedules(status, run_at);
+    CREATE TABLE readbacks (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (seminar_id, voter)
+    ) WITHOUT ROWID;
+    """,
 )
 
 CHECK_KEY = "secret_check"
@@ -252,6 +301,11 @@ class Store:
 
     async def close(self) -> None:
         await self._db.close()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """For the store's companion classes in this module only."""
+        return self._db
 
     async def _migrate(self) -> None:
         async with self._db.execute("PRAGMA user_version") as cur:
@@ -923,3 +977,204 @@ class Store:
 
 def _theme(row: aiosqlite.Row) -> Theme:
     return Theme(row["id"], row["seminar_id"], row["group_id"], row["name"])
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    broadcast_id: int
+    chat_id: int
+    language: str
+    sent_screens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: int
+    seminar_id: int
+    kind: str
+    run_at: datetime
+    daily_at: str | None
+    created_by: int
+    status: str
+
+
+def _schedule(row: aiosqlite.Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        seminar_id=row["seminar_id"],
+        kind=row["kind"],
+        run_at=datetime.fromisoformat(row["run_at"]),
+        daily_at=row["daily_at"],
+        created_by=row["created_by"],
+        status=row["status"],
+    )
+
+
+class BroadcastStore:
+    """Broadcasts and their per-recipient deliveries, so a crash skips nobody."""
+
+    def __init__(self, store: Store) -> None:
+        self._db = store.connection
+
+    async def create(
+        self,
+        seminar_id: int | None,
+        origin: str | None,
+        screens: str,
+        recipients: Iterable[tuple[int, str]],
+    ) -> int:
+        """Records a broadcast and one pending delivery per recipient, in one transaction.
+
+        With an origin that exists already, nothing new is made and its id is returned, so an
+        action repeated after a crash does not broadcast twice.
+        """
+        if origin is not None:
+            async with self._db.execute(
+                "SELECT id FROM broadcasts WHERE origin = ?", (origin,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None:
+                return int(row[0])
+        cur = await self._db.execute(
+            "INSERT INTO broadcasts (seminar_id, origin, screens, created_at) VALUES (?, ?, ?, ?)",
+            (seminar_id, origin, screens, _now()),
+        )
+        broadcast_id = cur.lastrowid
+        assert broadcast_id is not None
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language) VALUES (?, ?, ?)",
+            [(broadcast_id, chat, language) for chat, language in recipients],
+        )
+        await self._db.commit()
+        return broadcast_id
+
+    async def screens(self, broadcast_id: int) -> str:
+        sql = "SELECT screens FROM broadcasts WHERE id = ?"
+        async with self._db.execute(sql, (broadcast_id,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else "{}"
+
+    async def pending(self, broadcast_id: int | None = None) -> list[Delivery]:
+        sql = "SELECT * FROM deliveries WHERE status = 'pending'"
+        params: tuple[object, ...] = ()
+        if broadcast_id is not None:
+            sql += " AND broadcast_id = ?"
+            params = (broadcast_id,)
+        async with self._db.execute(sql + " ORDER BY broadcast_id", params) as cur:
+            rows = await cur.fetchall()
+        return [
+            Delivery(r["broadcast_id"], r["chat_id"], r["language"], r["sent_screens"])
+            for r in rows
+        ]
+
+    async def progress(self, broadcast_id: int, chat_id: int, sent_screens: int) -> None:
+        await self._db.execute(
+            "UPDATE deliveries SET sent_screens = ? WHERE broadcast_id = ? AND chat_id = ?",
+            (sent_screens, broadcast_id, chat_id),
+        )
+        await self._db.commit()
+
+    async def finish(self, broadcast_id: int, chat_id: int, status: str) -> None:
+        await self._db.execute(
+            "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND chat_id = ?",
+            (status, broadcast_id, chat_id),
+        )
+        await self._db.commit()
+
+    async def counts(self, broadcast_id: int) -> dict[str, int]:
+        async with self._db.execute(
+            "SELECT status, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY status",
+            (broadcast_id,),
+        ) as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def forget_delivered(self) -> None:
+        """Finished broadcasts are not kept: who got what is nobody's business afterwards."""
+        await self._db.execute(
+            "DELETE FROM broadcasts WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
+            " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')"
+        )
+        await self._db.commit()
+
+
+class ScheduleStore:
+    """Time boxes, reminders and recurring summaries, armed from here at every start."""
+
+    def __init__(self, store: Store) -> None:
+        self._db = store.connection
+
+    async def add(
+        self,
+        seminar_id: int,
+        kind: str,
+        run_at: datetime,
+        created_by: int,
+        daily_at: str | None = None,
+    ) -> Schedule | None:
+        """None when an open or close of this seminar is already scheduled."""
+        try:
+            cur = await self._db.execute(
+                "INSERT INTO schedules (seminar_id, kind, run_at, daily_at, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (seminar_id, kind, run_at.isoformat(), daily_at, created_by, _now()),
+            )
+        except aiosqlite.IntegrityError:
+            await self._db.rollback()
+            return None
+        await self._db.commit()
+        assert cur.lastrowid is not None
+        return await self.get(cur.lastrowid)
+
+    async def get(self, schedule_id: int) -> Schedule | None:
+        sql = "SELECT * FROM schedules WHERE id = ?"
+        async with self._db.execute(sql, (schedule_id,)) as cur:
+            row = await cur.fetchone()
+        return _schedule(row) if row else None
+
+    async def active(self, seminar_id: int) -> list[Schedule]:
+        async with self._db.execute(
+            "SELECT * FROM schedules WHERE seminar_id = ? AND status IN ('pending', 'running')"
+            " ORDER BY run_at",
+            (seminar_id,),
+        ) as cur:
+            return [_schedule(r) for r in await cur.fetchall()]
+
+    async def due(self, now: datetime) -> list[Schedule]:
+        """Pending jobs whose time has come, and jobs a crash interrupted."""
+        async with self._db.execute(
+            "SELECT * FROM schedules WHERE (status = 'pending' AND run_at <= ?)"
+            " OR status = 'running' ORDER BY run_at",
+            (now.isoformat(),),
+        ) as cur:
+            return [_schedule(r) for r in await cur.fetchall()]
+
+    async def claim(self, schedule_id: int) -> bool:
+        """Marks a job as running; only one claimer wins, so a job never starts twice."""
+        cur = await self._db.execute(
+            "UPDATE schedules SET status = 'running' WHERE id = ? AND status = 'pending'",
+            (schedule_id,),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def settle(self, schedule_id: int, status: str, next_run: datetime | None = None) -> None:
+        """Ends a run: done, missed or failed; a daily job is set for its next time instead."""
+        if next_run is not None:
+            await self._db.execute(
+                "UPDATE schedules SET status = 'pending', run_at = ? WHERE id = ?",
+                (next_run.isoformat(), schedule_id),
+            )
+        else:
+            await self._db.execute(
+                "UPDATE schedules SET status = ? WHERE id = ?", (status, schedule_id)
+            )
+        await self._db.commit()
+
+    async def cancel(self, schedule_id: int) -> Schedule | None:
+        found = await self.get(schedule_id)
+        cur = await self._db.execute(
+            "UPDATE schedules SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+            (schedule_id,),
+        )
+        await self._db.commit()
+        return found if cur.rowcount == 1 else None

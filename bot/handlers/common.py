@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import CallbackContext, ExtBot
@@ -18,6 +18,7 @@ from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
 from bot.i18n import Translator, translator
 from bot.render import Screen
+from bot.sender import Broadcaster, markup
 
 __all__ = [
     "BotContext",
@@ -40,6 +41,7 @@ T = TypeVar("T")
 class Services:
     deps: Deps
     codec: CallbackCodec
+    broadcaster: Broadcaster
     bot_username: str = ""
 
 
@@ -72,24 +74,6 @@ def person_of(update: Update) -> Person:
 async def reader(update: Update, context: BotContext) -> Translator:
     """The translator for whoever sent this update."""
     return translator(await context.deps.language(person_of(update)))
-
-
-def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
-    if not screen.keys:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(key.label, url=key.url)
-                if key.url
-                else InlineKeyboardButton(
-                    key.label, callback_data=codec.pack(key.button) if key.button else None
-                )
-                for key in row
-            ]
-            for row in screen.keys
-        ]
-    )
 
 
 # Pauses before retrying a call that failed for a passing reason (5xx, network, time-out).
@@ -169,23 +153,24 @@ async def broadcast(
     context: BotContext,
     members: Iterable[Member],
     screens_for: Callable[[Translator], list[Screen]],
+    origin: str | None = None,
 ) -> int:
-    """Sends each member the screens in their own language; returns how many were reached."""
-    reached = 0
-    for member in members:
-        t = translator(member.language)
-        sent = [await send(context, member.tg_id, screen) for screen in screens_for(t)]
-        reached += all(message is not None for message in sent)
-    return reached
+    """Sends each member the screens in their own language, through the rate-limited sender."""
+    members = list(members)
+    if not members:
+        return 0
+    seminar_id = members[0].seminar_id
+    return await context.services.broadcaster.broadcast(seminar_id, members, screens_for, origin)
 
 
 async def post_to_plenary(
-    context: BotContext, seminar: Seminar, screens_for: Callable[[Translator], list[Screen]]
+    context: BotContext,
+    seminar: Seminar,
+    screens_for: Callable[[Translator], list[Screen]],
+    origin: str | None = None,
 ) -> None:
     """The plenary chat, if one is bound, reads the seminar's own language."""
     if seminar.plenary_chat_id is None:
         return
-    try:
-        await send_many(context, seminar.plenary_chat_id, screens_for(translator(seminar.language)))
-    except BadRequest as exc:
-        log.warning("could not post to the plenary chat: %s", exc.message)
+    recipient = (seminar.plenary_chat_id, seminar.language)
+    await context.services.broadcaster.broadcast(seminar.id, [recipient], screens_for, origin)

@@ -371,9 +371,10 @@ async def _plenary(
     assert isinstance(outcome, groupwork.Plenary)
     seminar, results = outcome.seminar, outcome.results
     await post_to_plenary(context, seminar, lambda ts: render.plenary(ts, seminar, results))
-    await broadcast(context, outcome.participants, lambda tm: render.plenary(tm, seminar, results))
-    moderators = [m for m in outcome.moderators if m not in outcome.participants]
-    await broadcast(context, moderators, lambda tm: render.plenary(tm, seminar, results))
+    everyone = outcome.participants + [
+        m for m in outcome.moderators if m.tg_id not in {p.tg_id for p in outcome.participants}
+    ]
+    await broadcast(context, everyone, lambda tm: render.plenary(tm, seminar, results))
     await send(context, person.tg_id, render.plenary_moderator(t, seminar))
 
 
@@ -417,9 +418,10 @@ async def close_dots(context: BotContext, person: Person, t: Translator) -> bool
         return False
     seminar, ranked = outcome.seminar, outcome.ranking
     await post_to_plenary(context, seminar, lambda ts: [render.ranking(ts, seminar, ranked)])
-    await broadcast(context, outcome.participants, lambda tm: [render.ranking(tm, seminar, ranked)])
-    moderators = [m for m in outcome.moderators if m not in outcome.participants]
-    await broadcast(context, moderators, lambda tm: [render.ranking(tm, seminar, ranked)])
+    everyone = outcome.participants + [
+        m for m in outcome.moderators if m.tg_id not in {p.tg_id for p in outcome.participants}
+    ]
+    await broadcast(context, everyone, lambda tm: [render.ranking(tm, seminar, ranked)])
     return True
 
 

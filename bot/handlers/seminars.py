@@ -21,6 +21,7 @@ from bot.handlers import groupwork, team
 from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
+    broadcast,
     drop_buttons,
     edit,
     person_of,
@@ -28,7 +29,6 @@ from bot.handlers.common import (
     pressed_message,
     reader,
     send,
-    send_many,
     with_retries,
 )
 from bot.i18n import LANGUAGES, Translator, translator
@@ -189,27 +189,40 @@ async def _open(context: BotContext, person: Person, t: Translator, seminar_id: 
     if not isinstance(outcome, setup.RoundOpened):
         await send(context, person.tg_id, render.refusal(t, outcome))
         return
+    await announce_opened(context, outcome, person, t)
+
+
+async def announce_opened(
+    context: BotContext,
+    outcome: setup.RoundOpened,
+    moderator: Person,
+    t: Translator,
+    origin: str | None = None,
+) -> None:
+    """Everyone hears the round is open; broadcasts are recorded before anything is sent."""
     seminar = outcome.seminar
-    await send(
-        context, person.tg_id, render.round_opened_moderator(t, seminar, len(outcome.participants))
-    )
-    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
-    await team.start_progress(context, seminar)
     limit = context.deps.settings.note_max_length
-    for member in outcome.participants:
-        tm = translator(member.language)
-        writer_prompt = await _prompt_for(context, member.tg_id, seminar)
-        screens = [render.round_opened_participant(tm, seminar, outcome.reopened)]
-        if writer_prompt is not None:
-            screens.append(render.question_prompt(tm, seminar, writer_prompt, limit))
-        await send_many(context, member.tg_id, screens)
+
+    def screens(tm: Translator) -> list[Screen]:
+        opened = [render.round_opened_participant(tm, seminar, outcome.reopened)]
+        if outcome.reopened:
+            return opened
+        return [*opened, render.question_prompt(tm, seminar, 0, limit)]
+
+    await broadcast(context, outcome.participants, screens, _origin(origin, "participants"))
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: [render.phase_announcement(ts, seminar)],
+        _origin(origin, "plenary"),
+    )
+    count = len(outcome.participants)
+    await send(context, moderator.tg_id, render.round_opened_moderator(t, seminar, count))
+    await team.start_progress(context, seminar)
 
 
-async def _prompt_for(context: BotContext, tg_id: int, seminar: Seminar) -> int | None:
-    prompt = await answering.current_prompt(context.deps, Person(tg_id, None))
-    if isinstance(prompt, answering.QuestionPrompt) and prompt.seminar.id == seminar.id:
-        return prompt.question
-    return 0
+def _origin(origin: str | None, part: str) -> str | None:
+    return f"{origin}:{part}" if origin else None
 
 
 open_command, open_button = command_and_button(_open)
@@ -225,21 +238,35 @@ async def _close(
     if not isinstance(outcome, setup.RoundClosed):
         await send(context, person.tg_id, render.refusal(t, outcome))
         return
-    seminar = outcome.seminar
+    await announce_closed(context, outcome)
+
+
+async def announce_closed(
+    context: BotContext, outcome: setup.RoundClosed, origin: str | None = None
+) -> None:
+    """Moderators get every note; participants a thank-you with the counts."""
+    seminar, counts = outcome.seminar, outcome.counts
     closed = (outcome.closed_at, context.deps.settings.timezone)
-    for moderator in outcome.moderators:
-        tm = translator(moderator.language)
-        screens = render.round_summary(tm, seminar, outcome.counts, outcome.notes, closed)
-        await send_many(context, moderator.tg_id, screens)
-    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
     moderators = {m.tg_id for m in outcome.moderators}
-    for member in outcome.participants:
-        if member.tg_id in moderators:
-            continue
-        tm = translator(member.language)
-        await send(
-            context, member.tg_id, render.round_closed_participant(tm, seminar, outcome.counts)
-        )
+    participants = [m for m in outcome.participants if m.tg_id not in moderators]
+    await broadcast(
+        context,
+        participants,
+        lambda tm: [render.round_closed_participant(tm, seminar, counts)],
+        _origin(origin, "participants"),
+    )
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: [render.phase_announcement(ts, seminar)],
+        _origin(origin, "plenary"),
+    )
+    await broadcast(
+        context,
+        outcome.moderators,
+        lambda tm: render.round_summary(tm, seminar, counts, outcome.notes, closed),
+        _origin(origin, "moderators"),
+    )
 
 
 close_command, close_button = command_and_button(_close)

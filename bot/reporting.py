@@ -1,0 +1,530 @@
+"""A seminar's report as HTML, CSV, JSON and a PNG chart: ReportData in, bytes or text out.
+
+Everything here is pure except ``render_chart``, which runs ``python -m bot.chart`` in a
+subprocess so that the bot process never loads the imaging library. The report holds no
+identities: ReportData has none, and nothing here adds any.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import html
+import io
+import json
+import os
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.flows.report_data import ReportData, ReportNote, ReportTheme
+from bot.i18n import Translator, translator
+
+__all__ = [
+    "CHART_TIMEOUT",
+    "CSV_COLUMNS",
+    "PNG_SIGNATURE",
+    "ChartError",
+    "chart_spec",
+    "plain_group",
+    "render_chart",
+    "report_csv",
+    "report_html",
+    "report_json",
+]
+
+CHART_TIMEOUT = 60.0  # seconds
+CHART_MAX_ROWS = 40
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CSV_COLUMNS = (
+    "question_number",
+    "question",
+    "note",
+    "group",
+    "theme",
+    "theme_rank",
+    "votes_for_theme",
+    "theme_dots",
+    "paper",
+)
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChartError(RuntimeError):
+    """The chart subprocess failed, timed out or wrote no PNG."""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _group_label(t: Translator, group: str) -> str:
+    return t.gettext("Group {name}").format(name=group)
+
+
+def _question_text(data: ReportData, question: int) -> str:
+    return data.questions[question] if 0 <= question < len(data.questions) else ""
+
+
+def _notes_for_question(data: ReportData, question: int) -> int:
+    counts = data.notes_per_question
+    return counts[question] if 0 <= question < len(counts) else 0
+
+
+def _never_grouped(data: ReportData) -> list[ReportNote]:
+    """The notes of all_notes that neither a theme nor the unsorted list holds.
+
+    Notes carry no id, so they are matched by identical (text, question) pairs, counted:
+    two identical notes of which one is in a theme leave the other here.
+    """
+    covered = Counter(
+        (note.text, note.question)
+        for note in (*(n for theme in data.themes for n in theme.notes), *data.unsorted)
+    )
+    rest: list[ReportNote] = []
+    for note in data.all_notes:
+        key = (note.text, note.question)
+        if covered[key] > 0:
+            covered[key] -= 1
+        else:
+            rest.append(note)
+    return rest
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body {
+  margin: 0; background: #f4f5f7; color: #1d2125;
+  font-family: "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 16px; line-height: 1.5;
+}
+main {
+  max-width: 52rem; margin: 2rem auto; padding: 2rem 2.5rem;
+  background: #fff; border-radius: 8px; box-shadow: 0 1px 4px rgba(0, 0, 0, .08);
+}
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .25rem; }
+h2 {
+  font-size: 1.35rem; margin: 2.2rem 0 .8rem; padding-bottom: .25rem;
+  border-bottom: 2px solid #d8dde3;
+}
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+.kind { margin: 0 0 1.2rem; color: #555d66; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem; margin: 0; }
+dl.facts dt { color: #555d66; }
+dl.facts dd { margin: 0; }
+ol.questions li { margin: .3rem 0; }
+table { border-collapse: collapse; margin: .4rem 0; }
+th, td { text-align: left; padding: .3rem .9rem .3rem 0; vertical-align: top; }
+thead th { border-bottom: 1px solid #b9c0c8; font-weight: 600; }
+tbody tr + tr td, tbody tr + tr th { border-top: 1px solid #eceff2; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody th { font-weight: normal; }
+figure.chart { margin: 1rem 0; }
+figure.chart img { display: block; max-width: 100%; height: auto; border: 1px solid #eceff2; }
+section.theme { margin: 1.6rem 0 0; }
+section.theme h3 { margin-bottom: .1rem; }
+.rank { color: #2563a5; margin-right: .3rem; }
+.about { margin: 0 0 .5rem; color: #555d66; }
+ul.notes { list-style: none; margin: 0; padding: 0; }
+ul.notes li {
+  margin: .35rem 0; padding: .45rem .7rem; background: #fbf7e4;
+  border-left: 4px solid #e8c547; border-radius: 3px;
+}
+.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.votes, .paper { color: #555d66; font-size: .85em; white-space: nowrap; }
+.empty { color: #555d66; font-style: italic; }
+footer { margin-top: 2.5rem; padding-top: .8rem; border-top: 1px solid #d8dde3; }
+footer p { margin: 0; color: #555d66; font-size: .9em; }
+@page { size: A4; margin: 18mm 16mm 20mm; }
+@media print {
+  *, *::before, *::after { background: transparent !important; box-shadow: none !important; }
+  body { font-size: 11pt; line-height: 1.4; color: #000; }
+  main { max-width: none; margin: 0; padding: 0; border-radius: 0; }
+  h1 { font-size: 18pt; }
+  h2 { font-size: 14pt; margin-top: 1.4em; }
+  h3 { font-size: 12pt; }
+  h1, h2, h3, .about, thead { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-inside: avoid; page-break-inside: avoid; }
+  li, tr, figure { break-inside: avoid; page-break-inside: avoid; }
+  section.theme, section.question { break-before: auto; }
+  ul.notes li { border-left: 2pt solid #999; padding: .15em .5em; margin: .25em 0; }
+  .kind, .about, .votes, .paper, dl.facts dt, .empty, footer p { color: #333; }
+  figure.chart img { border: 0; max-height: 120mm; width: auto; }
+  p, li { orphans: 3; widows: 3; }
+}
+"""
+
+
+def _note_item(t: Translator, note: ReportNote, *, votes: bool) -> str:
+    parts = [f'<span class="text">{_e(note.text)}</span>']
+    if note.paper:
+        parts.append(f'<span class="paper">{_e(t.gettext("(paper)"))}</span>')
+    if votes:
+        label = t.ngettext("{count} vote", "{count} votes", note.votes)
+        parts.append(f'<span class="votes">{_e(label.format(count=t.number(note.votes)))}</span>')
+    return "<li>" + " ".join(parts) + "</li>"
+
+
+def _note_list(t: Translator, notes: Iterable[ReportNote], *, votes: bool) -> Iterator[str]:
+    yield '<ul class="notes">'
+    yield from (_note_item(t, note, votes=votes) for note in notes)
+    yield "</ul>"
+
+
+def _facts(t: Translator, data: ReportData) -> Iterator[str]:
+    def when(moment: datetime) -> str:
+        return _e(t.datetime(moment, data.timezone))
+
+    yield '<dl class="facts">'
+    yield f"<dt>{_e(t.gettext('Started'))}</dt><dd>{when(data.created_at)}</dd>"
+    if data.closed_at is not None:
+        yield f"<dt>{_e(t.gettext('Closed'))}</dt><dd>{when(data.closed_at)}</dd>"
+    yield f"<dt>{_e(t.gettext('Report made'))}</dt><dd>{when(data.generated_at)}</dd>"
+    yield f"<dt>{_e(t.gettext('Time zone'))}</dt><dd>{_e(data.timezone)}</dd>"
+    yield f"<dt>{_e(t.gettext('Phase'))}</dt><dd>{_e(data.phase)}</dd>"
+    yield "</dl>"
+
+
+def _participation(t: Translator, data: ReportData) -> Iterator[str]:
+    rows: list[tuple[str, int]] = [
+        (t.gettext("People taking part"), data.participants),
+        (t.gettext("People who wrote notes"), data.writers),
+        (t.gettext("Notes in total"), data.notes_total),
+    ]
+    rows += [
+        (t.gettext("Notes for question {number}").format(number=number), count)
+        for number, count in enumerate(data.notes_per_question, start=1)
+    ]
+    rows += [
+        (t.gettext("Groups"), data.groups),
+        (t.gettext("Votes in the group work"), data.votes),
+        (t.gettext("People who gave dots"), data.dot_voters),
+    ]
+    yield f"<h2>{_e(t.gettext('Participation'))}</h2>"
+    yield "<table><tbody>"
+    for label, value in rows:
+        yield f'<tr><th scope="row">{_e(label)}</th><td class="num">{_e(t.number(value))}</td></tr>'
+    yield "</tbody></table>"
+
+
+def _ranking_table(t: Translator, themes: Iterable[ReportTheme]) -> Iterator[str]:
+    yield "<table><thead><tr>"
+    yield f'<th class="num" scope="col">{_e(t.gettext("Rank"))}</th>'
+    yield f'<th scope="col">{_e(t.gettext("Theme"))}</th>'
+    yield f'<th scope="col">{_e(t.gettext("Group"))}</th>'
+    yield f'<th class="num" scope="col">{_e(t.gettext("Notes"))}</th>'
+    yield f'<th class="num" scope="col">{_e(t.gettext("Dots"))}</th>'
+    yield "</tr></thead><tbody>"
+    for theme in themes:
+        yield (
+            f'<tr><td class="num">{_e(t.number(theme.rank))}</td><td>{_e(theme.name)}</td>'
+            f"<td>{_e(theme.group)}</td>"
+            f'<td class="num">{_e(t.number(len(theme.notes)))}</td>'
+            f'<td class="num">{_e(t.number(theme.dots))}</td></tr>'
+        )
+    yield "</tbody></table>"
+
+
+def _theme(t: Translator, theme: ReportTheme) -> Iterator[str]:
+    notes = t.ngettext("{count} note", "{count} notes", len(theme.notes))
+    dots = t.ngettext("{count} dot", "{count} dots", theme.dots)
+    about = " · ".join(
+        (
+            _group_label(t, theme.group),
+            notes.format(count=t.number(len(theme.notes))),
+            dots.format(count=t.number(theme.dots)),
+        )
+    )
+    yield '<section class="theme">'
+    yield f'<h3><span class="rank">{_e(t.number(theme.rank))}.</span> {_e(theme.name)}</h3>'
+    yield f'<p class="about">{_e(about)}</p>'
+    yield from _note_list(t, theme.notes, votes=True)
+    yield "</section>"
+
+
+def _all_notes(t: Translator, data: ReportData) -> Iterator[str]:
+    yield f"<h2>{_e(t.gettext('All notes'))}</h2>"
+    by_question: dict[int, list[ReportNote]] = {}
+    for note in data.all_notes:
+        by_question.setdefault(note.question, []).append(note)
+    known = range(len(data.questions))
+    for question in [*known, *sorted(q for q in by_question if q not in known)]:
+        heading = t.gettext("Question {number}: {question}").format(
+            number=question + 1, question=_question_text(data, question)
+        )
+        yield '<section class="question">'
+        yield f"<h3>{_e(heading)}</h3>"
+        notes = by_question.get(question, [])
+        if notes:
+            yield from _note_list(t, notes, votes=False)
+        else:
+            yield f'<p class="empty">{_e(t.gettext("No notes."))}</p>'
+        yield "</section>"
+
+
+def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
+    if not (data.recognised or data.missing or data.missing_notes):
+        return
+    yield f"<h2>{_e(t.gettext('Read-back'))}</h2>"
+    yield "<table><tbody>"
+    for label, value in (
+        (t.gettext("“I recognise this”"), data.recognised),
+        (t.gettext("“Something is missing”"), data.missing),
+    ):
+        yield f'<tr><th scope="row">{_e(label)}</th><td class="num">{_e(t.number(value))}</td></tr>'
+    yield "</tbody></table>"
+    if data.missing_notes:
+        yield f"<h3>{_e(t.gettext('What people said was missing'))}</h3>"
+        yield '<ul class="notes">'
+        yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in data.missing_notes)
+        yield "</ul>"
+
+
+def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None) -> str:
+    """The report as one self-contained HTML5 document: inline CSS, no scripts, no links."""
+    title = data.title or t.gettext("Dialogue seminar")
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(data.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(t.gettext('Report: {title}').format(title=title))}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<header>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="kind">{_e(t.gettext("Report from a dialogue seminar"))}</p>',
+        *_facts(t, data),
+        "</header>",
+        f"<h2>{_e(t.gettext('Questions'))}</h2>",
+        '<ol class="questions">',
+        *(f"<li>{_e(question)}</li>" for question in data.questions),
+        "</ol>",
+        *_participation(t, data),
+    ]
+    parts.append(f"<h2>{_e(t.gettext('Themes, ranked by dots'))}</h2>")
+    if chart_png:
+        alt = (
+            t.gettext("Bar chart of the themes: number of notes and dots for each theme.")
+            if data.themes
+            else t.gettext("Bar chart of the number of notes for each question.")
+        )
+        source = base64.b64encode(chart_png).decode("ascii")
+        parts.append(
+            f'<figure class="chart"><img src="data:image/png;base64,{source}" alt="{_e(alt)}">'
+            "</figure>"
+        )
+    if data.themes:
+        parts += _ranking_table(t, data.themes)
+        for theme in data.themes:
+            parts += _theme(t, theme)
+    else:
+        parts.append(f'<p class="empty">{_e(t.gettext("No themes were made."))}</p>')
+    if data.unsorted:
+        parts.append(f"<h2>{_e(t.gettext('Notes no theme got'))}</h2>")
+        parts += _note_list(t, data.unsorted, votes=False)
+    parts += _all_notes(t, data)
+    parts += _read_back(t, data)
+    footer = t.gettext("This report holds no names. The notes are shown in mixed order.")
+    parts += [f"<footer><p>{_e(footer)}</p></footer>", "</main>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not read as a formula (notes are anonymous user input)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def report_csv(data: ReportData) -> bytes:
+    """One row per note, UTF-8 with a BOM so that Excel reads it right.
+
+    Sorted notes come first by theme rank, then the unsorted ones, then the notes that were
+    never in a group. Text cells that start like a formula get a leading apostrophe.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+
+    def row(note: ReportNote, group: str, theme: ReportTheme | None) -> list[str | int]:
+        return [
+            note.question + 1,
+            _cell(_question_text(data, note.question)),
+            _cell(note.text),
+            _cell(group),
+            _cell(theme.name) if theme else "",
+            theme.rank if theme else "",
+            note.votes if theme else "",
+            theme.dots if theme else "",
+            "yes" if note.paper else "no",
+        ]
+
+    for theme in sorted(data.themes, key=lambda theme: theme.rank):
+        writer.writerows(row(note, theme.group, theme) for note in theme.notes)
+    writer.writerows(row(note, "", None) for note in data.unsorted)
+    writer.writerows(row(note, "", None) for note in _never_grouped(data))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def _note_json(note: ReportNote) -> dict[str, Any]:
+    return {
+        "text": note.text,
+        "question_number": note.question + 1,
+        "votes": note.votes,
+        "paper": note.paper,
+    }
+
+
+def report_json(data: ReportData) -> bytes:
+    """The whole report as UTF-8 JSON; times in ISO 8601, question numbers from 1."""
+    document: dict[str, Any] = {
+        "title": data.title,
+        "language": data.language,
+        "timezone": data.timezone,
+        "created_at": data.created_at.isoformat(),
+        "closed_at": data.closed_at.isoformat() if data.closed_at else None,
+        "generated_at": data.generated_at.isoformat(),
+        "phase": data.phase,
+        "questions": [
+            {"number": number, "text": text, "notes": _notes_for_question(data, number - 1)}
+            for number, text in enumerate(data.questions, start=1)
+        ],
+        "participants": data.participants,
+        "writers": data.writers,
+        "notes_total": data.notes_total,
+        "notes_per_question": list(data.notes_per_question),
+        "groups": data.groups,
+        "votes": data.votes,
+        "dot_voters": data.dot_voters,
+        "themes": [
+            {
+                "rank": theme.rank,
+                "name": theme.name,
+                "group": theme.group,
+                "dots": theme.dots,
+                "notes_count": len(theme.notes),
+                "notes": [_note_json(note) for note in theme.notes],
+            }
+            for theme in data.themes
+        ],
+        "unsorted": [_note_json(note) for note in data.unsorted],
+        "all_notes": [_note_json(note) for note in data.all_notes],
+        "read_back": {
+            "recognised": data.recognised,
+            "missing": data.missing,
+            "missing_notes": list(data.missing_notes),
+        },
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- Chart ----------------------------------------------------------------------------------
+
+
+def plain_group(t: Translator, group: str) -> str:
+    """A group's name without its emoji mark, e.g. "🟦 1" → "Group 1" (the chart's font
+    has no emoji)."""
+    kept = "".join(
+        char
+        for char in unicodedata.normalize("NFC", group)
+        if unicodedata.category(char) not in ("So", "Sk", "Cf", "Cn", "Co", "Cs", "Mn", "Me")
+    )
+    name = " ".join(kept.split())
+    return _group_label(t, name) if name else ""
+
+
+def chart_spec(data: ReportData) -> dict[str, Any]:
+    """What ``bot.chart`` draws: translated labels and numbers, no identities."""
+    t = translator(data.language)
+    if data.themes:
+        themes = data.themes[:CHART_MAX_ROWS]
+        rows = [
+            {
+                "name": f"{theme.rank}. {theme.name}",
+                "group": plain_group(t, theme.group),
+                "values": [len(theme.notes), theme.dots],
+            }
+            for theme in themes
+        ]
+        legend = [t.gettext("Notes"), t.gettext("Dots")]
+        subtitle = t.gettext("Themes: number of notes and dots")
+        left_out = len(data.themes) - len(themes)
+        footnote = (
+            t.ngettext(
+                "{count} more theme is not shown.", "{count} more themes are not shown.", left_out
+            ).format(count=t.number(left_out))
+            if left_out
+            else None
+        )
+    else:
+        rows = [
+            {
+                "name": f"{number}. {question}",
+                "group": "",
+                "values": [_notes_for_question(data, number - 1)],
+            }
+            for number, question in enumerate(data.questions[:CHART_MAX_ROWS], start=1)
+        ]
+        legend = [t.gettext("Notes")]
+        subtitle = t.gettext("Notes per question")
+        footnote = None
+    return {
+        "title": data.title,
+        "subtitle": subtitle,
+        "legend": legend,
+        "rows": rows,
+        "footnote": footnote,
+        "empty": t.gettext("No notes."),
+    }
+
+
+async def render_chart(data: ReportData) -> bytes:
+    """The PNG chart of the themes (or of the notes per question, if there are no themes).
+
+    Drawn by ``python -m bot.chart`` in a subprocess, so Pillow is never loaded here.
+    Raises ChartError if the subprocess fails or takes longer than CHART_TIMEOUT seconds.
+    """
+    limit = CHART_TIMEOUT
+    payload = json.dumps(chart_spec(data), ensure_ascii=False).encode("utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(_PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.chart",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    try:
+        async with asyncio.timeout(limit):
+            stdout, stderr = await process.communicate(payload)
+    except TimeoutError:
+        raise ChartError(f"the chart took longer than {limit:g} s") from None
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    if process.returncode != 0 or not stdout.startswith(PNG_SIGNATURE):
+        message = stderr.decode("utf-8", "replace").strip()[-500:]
+        raise ChartError(f"the chart failed (exit {process.returncode}): {message}")
+    return stdout

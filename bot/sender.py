@@ -1,0 +1,229 @@
+"""One rate-limited sender for broadcasts, with delivery recorded per recipient.
+
+It keeps under Telegram's limits (about 30 messages a second overall, one a second per chat,
+20 a minute per group), waits out a 429's retry_after, retries transient failures, and marks
+people who blocked the bot instead of retrying them. Each recipient's progress is committed
+after every message, so a broadcast cut short by a crash resumes where it stopped: nobody is
+skipped, and only the message in flight at the moment of the crash can arrive twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.callbacks import Action, Button, CallbackCodec
+from bot.domain import Member
+from bot.i18n import Translator, translator
+from bot.render import Key, Screen
+from bot.store import BroadcastStore, Delivery, Store
+
+__all__ = ["Broadcaster", "markup", "retry_seconds"]
+
+log = logging.getLogger(__name__)
+
+PRIVATE_GAP = 1.0  # seconds between two messages to one person
+GROUP_GAP = 3.0  # 20 a minute in a group
+WORKERS = 32
+MAX_BACKOFF = 30.0
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    value: Any = exc.retry_after
+    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+
+
+class _Pace:
+    """A token bucket: at most `rate` sends a second, with a burst of one second's worth."""
+
+    def __init__(self, rate: float) -> None:
+        self._rate = rate
+        self._tokens = 1.0
+        self._stamp = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self._tokens = min(self._rate, self._tokens + (now - self._stamp) * self._rate)
+                self._stamp = now
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
+                    return
+                await asyncio.sleep((1.0 - self._tokens) / self._rate)
+
+
+def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
+    if not screen.keys:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(key.label, url=key.url)
+                if key.url
+                else InlineKeyboardButton(
+                    key.label, callback_data=codec.pack(key.button) if key.button else None
+                )
+                for key in row
+            ]
+            for row in screen.keys
+        ]
+    )
+
+
+def _encode(screens: list[Screen]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": s.text,
+            "keys": [
+                [
+                    {
+                        "label": k.label,
+                        "url": k.url,
+                        "action": k.button.action.value if k.button else None,
+                        "args": list(k.button.args) if k.button else [],
+                    }
+                    for k in row
+                ]
+                for row in s.keys
+            ],
+        }
+        for s in screens
+    ]
+
+
+def _decode(raw: list[dict[str, Any]]) -> list[Screen]:
+    return [
+        Screen(
+            item["text"],
+            tuple(
+                tuple(
+                    Key(
+                        k["label"],
+                        Button(Action(k["action"]), tuple(k["args"])) if k["action"] else None,
+                        k["url"],
+                    )
+                    for k in row
+                )
+                for row in item["keys"]
+            ),
+        )
+        for item in raw
+    ]
+
+
+class Broadcaster:
+    def __init__(self, bot: Bot, store: Store, codec: CallbackCodec, rate: float) -> None:
+        self._bot = bot
+        self._store = store
+        self._deliveries = BroadcastStore(store)
+        self._codec = codec
+        self._pace = _Pace(rate)
+        self._running: dict[int, asyncio.Task[None]] = {}
+
+    async def broadcast(
+        self,
+        seminar_id: int | None,
+        recipients: Iterable[Member | tuple[int, str]],
+        screens_for: Callable[[Translator], list[Screen]],
+        origin: str | None = None,
+    ) -> int:
+        """Records the broadcast, starts it in the background, and returns how many get it.
+
+        The screens are rendered once per language; each recipient gets them in theirs.
+        """
+        pairs = [(r.tg_id, r.language) if isinstance(r, Member) else r for r in recipients]
+        languages = sorted({language for _, language in pairs})
+        screens = {lang: _encode(screens_for(translator(lang))) for lang in languages}
+        broadcast_id = await self._deliveries.create(
+            seminar_id, origin, json.dumps(screens, ensure_ascii=False), pairs
+        )
+        self.start(broadcast_id)
+        return len(pairs)
+
+    def start(self, broadcast_id: int) -> None:
+        if broadcast_id not in self._running:
+            task = asyncio.create_task(self._run(broadcast_id))
+            self._running[broadcast_id] = task
+            task.add_done_callback(lambda _: self._running.pop(broadcast_id, None))
+
+    async def resume(self) -> None:
+        """Restarts every broadcast a crash or a shutdown left unfinished."""
+        for broadcast_id in sorted({d.broadcast_id for d in await self._deliveries.pending()}):
+            self.start(broadcast_id)
+
+    async def wait(self) -> None:
+        """Waits for the broadcasts under way (used when stopping and in the demo)."""
+        while self._running:
+            await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+
+    async def stop(self) -> None:
+        for task in list(self._running.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+
+    async def _run(self, broadcast_id: int) -> None:
+        screens = {
+            language: _decode(raw)
+            for language, raw in json.loads(await self._deliveries.screens(broadcast_id)).items()
+        }
+        queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        for delivery in await self._deliveries.pending(broadcast_id):
+            queue.put_nowait(delivery)
+
+        async def worker() -> None:
+            while not queue.empty():
+                delivery = queue.get_nowait()
+                await self._deliver(delivery, screens.get(delivery.language, []))
+
+        await asyncio.gather(*(worker() for _ in range(min(WORKERS, queue.qsize()))))
+        counts = await self._deliveries.counts(broadcast_id)
+        log.info("broadcast %d finished: %s", broadcast_id, counts)
+        await self._deliveries.forget_delivered()
+
+    async def _deliver(self, delivery: Delivery, screens: list[Screen]) -> None:
+        gap = GROUP_GAP if delivery.chat_id < 0 else PRIVATE_GAP
+        for index in range(delivery.sent_screens, len(screens)):
+            if index > delivery.sent_screens:
+                await asyncio.sleep(gap)
+            status = await self._send(delivery.chat_id, screens[index])
+            if status != "sent":
+                await self._deliveries.finish(delivery.broadcast_id, delivery.chat_id, status)
+                return
+            await self._deliveries.progress(delivery.broadcast_id, delivery.chat_id, index + 1)
+        await self._deliveries.finish(delivery.broadcast_id, delivery.chat_id, "sent")
+
+    async def _send(self, chat_id: int, screen: Screen) -> str:
+        """Sends one message until it is through: "sent", "blocked" or "refused"."""
+        backoff = 0.5
+        while True:
+            await self._pace.take()
+            try:
+                await self._bot.send_message(
+                    chat_id,
+                    screen.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(screen, self._codec),
+                )
+                return "sent"
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_seconds(exc))
+            except Forbidden:
+                await self._store.set_blocked(chat_id, True)
+                return "blocked"
+            except BadRequest as exc:
+                log.warning("a broadcast message was refused: %s", exc.message)
+                return "refused"
+            except (NetworkError, TimedOut) as exc:
+                log.warning("broadcast send failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)

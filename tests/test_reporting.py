@@ -1,0 +1,357 @@
+"""The report: HTML that nests and escapes, CSV and JSON with every note and no identity,
+and a PNG chart drawn in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from bot import reporting
+from bot.flows.report_data import ReportData, ReportNote, ReportTheme
+from bot.i18n import translator
+
+HOSTILE = "<script>alert(1)</script> & «sitat»"
+
+QUESTIONS = (
+    "Fortell om en gang du ble møtt på en god måte av Nav.",
+    "Hva gjorde at det føltes trygt?",
+)
+
+THEMES = (
+    ReportTheme(
+        name="Å bli sett",
+        group="🟦 1",
+        notes=(
+            ReportNote("Veilederen hørte på meg og husket hva jeg hadde sagt.", 0, votes=3),
+            ReportNote(HOSTILE, 1, votes=2),
+            ReportNote("Hun ringte tilbake samme dag, som lovet.", 0, votes=1, paper=True),
+        ),
+        dots=9,
+        rank=1,
+    ),
+    ReportTheme(
+        name="Tid og ro <b>ikke fet</b>",
+        group="🟩 2",
+        notes=(
+            ReportNote("Jeg fikk god tid på møtet, ingen stress.", 0, votes=2),
+            ReportNote("Ærlige svar, også når svaret var nei.", 1, votes=2),
+        ),
+        dots=4,
+        rank=2,
+    ),
+)
+
+UNSORTED = (ReportNote("=SUM(A1:A9) var ikke en formel her, bare tekst.", 1),)
+
+NEVER_GROUPED = (
+    ReportNote("Søknaden min ble behandlet på to uker.", 0),
+    ReportNote("Det var fint å kunne chatte om kvelden.", 1, paper=True),
+)
+
+
+def _all_notes() -> tuple[ReportNote, ...]:
+    notes = [note for theme in THEMES for note in theme.notes] + [*UNSORTED, *NEVER_GROUPED]
+    # all_notes carries no votes, and it is by question.
+    plain = [ReportNote(note.text, note.question, paper=note.paper) for note in notes]
+    return tuple(sorted(plain, key=lambda note: note.question))
+
+
+def _data(**changes: Any) -> ReportData:
+    all_notes = _all_notes()
+    data = ReportData(
+        title="Gode møter med Nav <våren> & sånn",
+        language="nb",
+        timezone="Europe/Oslo",
+        created_at=datetime(2027, 3, 4, 8, 30, tzinfo=UTC),
+        closed_at=datetime(2027, 3, 4, 11, 45, tzinfo=UTC),
+        generated_at=datetime(2027, 3, 4, 11, 46, tzinfo=UTC),
+        phase="Avsluttet",
+        questions=QUESTIONS,
+        participants=12,
+        writers=8,
+        notes_per_question=(
+            sum(1 for note in all_notes if note.question == 0),
+            sum(1 for note in all_notes if note.question == 1),
+        ),
+        groups=2,
+        votes=10,
+        dot_voters=7,
+        themes=THEMES,
+        unsorted=UNSORTED,
+        all_notes=all_notes,
+        recognised=6,
+        missing=2,
+        missing_notes=("Mer om ventetid & <frister>", "Tolk på telefon"),
+    )
+    return dataclasses.replace(data, **changes)
+
+
+NOTE_TEXTS = [note.text for note in _all_notes()]
+
+VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+}  # fmt: skip
+
+
+class StrictChecker(HTMLParser):
+    """Fails on any non-void element that is not closed in order, and collects the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.doctype = False
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = self.doctype or decl.lower() == "doctype html"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in VOID, f"<{tag} /> is not a void element"
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert tag not in VOID, f"</{tag}> closes a void element"
+        assert self.stack, f"</{tag}> closes nothing"
+        assert self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1]}>"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _check_html(document: str) -> StrictChecker:
+    checker = StrictChecker()
+    checker.feed(document)
+    checker.close()
+    assert checker.doctype
+    assert checker.stack == []
+    return checker
+
+
+def test_html_nests_escapes_and_holds_every_theme_and_note() -> None:
+    data = _data()
+    document = reporting.report_html(data, translator("nb"))
+    checker = _check_html(document)
+    text = " ".join(" ".join(checker.text).split())
+
+    assert document.startswith("<!DOCTYPE html>")
+    assert ("html", {"lang": "nb"}) in checker.tags
+    for theme in THEMES:
+        assert theme.name in text
+    for note in NOTE_TEXTS:
+        assert note in text
+    for missing in data.missing_notes:
+        assert missing in text
+    assert data.title in text
+    assert all(question in text for question in QUESTIONS)
+
+    assert "<script" not in document.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; «sitat»" in document
+    assert "<b>ikke fet</b>" not in document
+    assert "http://" not in document
+    assert "https://" not in document
+    assert not [tag for tag, attrs in checker.tags if tag in ("script", "link", "iframe")]
+    assert "@media print" in document
+    assert "Gruppe 🟦 1" in text  # the group's name, through the catalog
+
+
+def test_html_shows_counts_dates_paper_notes_and_the_footer() -> None:
+    data = _data()
+    t = translator("nb")
+    document = reporting.report_html(data, t)
+    text = " ".join(" ".join(_check_html(document).text).split())
+    for moment in (data.created_at, data.closed_at, data.generated_at):
+        assert moment is not None
+        assert t.datetime(moment, "Europe/Oslo") in text
+    assert "Avsluttet" in text
+    # Two paper notes in All notes, one of them in a theme too.
+    assert document.count('<span class="paper">') == 3
+    assert t.ngettext("{count} vote", "{count} votes", 3).format(count=3) in text
+    footer = t.gettext("This report holds no names. The notes are shown in mixed order.")
+    assert footer in text
+    assert t.gettext("“I recognise this”") + " 6" in text
+
+
+def test_html_for_a_seminar_without_group_work_shows_every_note() -> None:
+    data = _data(themes=(), unsorted=(), groups=0, votes=0, dot_voters=0, recognised=0)
+    data = dataclasses.replace(data, missing=0, missing_notes=(), closed_at=None)
+    document = reporting.report_html(data, translator("en"))
+    text = " ".join(" ".join(_check_html(document).text).split())
+    for note in NOTE_TEXTS:
+        assert note in text
+    assert "No themes were made." in text
+    assert "Read-back" not in text
+    assert "Closed" not in text
+
+
+def test_html_embeds_the_chart_as_a_data_uri() -> None:
+    png = reporting.PNG_SIGNATURE + b"not really a png"
+    document = reporting.report_html(_data(), translator("en"), chart_png=png)
+    checker = _check_html(document)
+    images = [attrs for tag, attrs in checker.tags if tag == "img"]
+    assert len(images) == 1
+    assert (images[0]["src"] or "").startswith("data:image/png;base64,")
+    assert images[0]["alt"]
+
+
+def _csv_rows(data: ReportData) -> list[dict[str, str]]:
+    raw = reporting.report_csv(data)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    assert tuple(header) == reporting.CSV_COLUMNS
+    return [dict(zip(header, row, strict=True)) for row in reader]
+
+
+def test_csv_has_one_row_per_note_in_rank_order() -> None:
+    rows = _csv_rows(_data())
+    assert len(rows) == len(NOTE_TEXTS)
+    notes = [row["note"].removeprefix("'") for row in rows]
+    assert sorted(notes) == sorted(NOTE_TEXTS)
+    assert [row["theme_rank"] for row in rows] == ["1", "1", "1", "2", "2", "", "", ""]
+    first = rows[0]
+    assert first["theme"] == "Å bli sett"
+    assert first["group"] == "🟦 1"
+    assert first["votes_for_theme"] == "3"
+    assert first["theme_dots"] == "9"
+    assert first["question_number"] == "1"
+    assert first["question"] == QUESTIONS[0]
+    assert rows[1]["note"] == HOSTILE
+    assert rows[2]["paper"] == "yes"
+    assert rows[5]["note"] == "'" + UNSORTED[0].text  # no formula in a spreadsheet
+    assert rows[5]["theme"] == rows[5]["group"] == ""
+    assert {row["note"] for row in rows[6:]} == {note.text for note in NEVER_GROUPED}
+
+
+def test_csv_keeps_identical_notes_apart() -> None:
+    twin = ReportNote(THEMES[0].notes[0].text, 0)
+    data = _data(all_notes=(*_all_notes(), twin))
+    rows = _csv_rows(data)
+    assert len(rows) == len(NOTE_TEXTS) + 1
+    assert rows[-1]["note"] == twin.text
+    assert rows[-1]["theme"] == ""
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _keys(item)}
+    return set()
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_json_holds_every_note_and_no_identity() -> None:
+    data = _data()
+    raw = reporting.report_json(data)
+    assert "Å bli sett".encode() in raw  # not \u-escaped
+    document = json.loads(raw.decode("utf-8"))
+    strings = _strings(document)
+    for note in NOTE_TEXTS:
+        assert note in strings
+    assert document["notes_total"] == data.notes_total == len(NOTE_TEXTS)
+    assert document["created_at"] == "2027-03-04T08:30:00+00:00"
+    assert datetime.fromisoformat(document["generated_at"]) == data.generated_at
+    assert [theme["rank"] for theme in document["themes"]] == [1, 2]
+    assert document["read_back"]["missing_notes"] == list(data.missing_notes)
+    for key in _keys(document):
+        assert key == key.lower()
+        assert key != "id"
+        assert not key.endswith("_id")
+        assert not any(word in key for word in ("user", "pseudonym", "author", "telegram"))
+
+
+def _png(raw: bytes) -> Image.Image:
+    assert raw.startswith(reporting.PNG_SIGNATURE)
+    with Image.open(io.BytesIO(raw)) as image:
+        image.load()
+        return image.copy()
+
+
+def _ink_rows(image: Image.Image, colour: tuple[int, int, int]) -> int:
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    return sum(
+        1
+        for y in range(height)
+        if any(rgb.getpixel((x, y)) == colour for x in range(width // 2, width - 60, 4))
+    )
+
+
+async def test_chart_of_themes_is_a_png_with_both_series() -> None:
+    image = _png(await reporting.render_chart(_data()))
+    assert 1000 <= image.width <= 1400
+    assert 200 <= image.height <= 2000
+    assert image.getpixel((2, 2)) in ((255, 255, 255), 255)
+    notes_colour, dots_colour = (37, 99, 165), (230, 128, 36)
+    assert _ink_rows(image, notes_colour) > 0
+    assert _ink_rows(image, dots_colour) > 0
+
+
+async def test_chart_without_themes_shows_notes_per_question() -> None:
+    image = _png(await reporting.render_chart(_data(themes=(), unsorted=())))
+    assert 1000 <= image.width <= 1400
+    assert _ink_rows(image, (37, 99, 165)) > 0
+    assert _ink_rows(image, (230, 128, 36)) == 0
+
+
+async def test_chart_of_an_empty_seminar_and_of_many_themes() -> None:
+    empty = _data(themes=(), unsorted=(), all_notes=(), notes_per_question=(0, 0), questions=())
+    assert _png(await reporting.render_chart(empty)).width >= 1000
+    many = tuple(
+        dataclasses.replace(THEMES[0], name=f"Tema {i} " + "lang tekst " * 20, rank=i)
+        for i in range(1, 80)
+    )
+    image = _png(await reporting.render_chart(_data(themes=many)))
+    assert image.height < 5000
+
+
+async def test_chart_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reporting, "chart_spec", lambda data: {"rows": "x"})
+    # A malformed spec is drawn leniently rather than crashing.
+    assert (await reporting.render_chart(_data())).startswith(reporting.PNG_SIGNATURE)
+    monkeypatch.setattr(reporting, "CHART_TIMEOUT", 0.001)
+    with pytest.raises(reporting.ChartError, match="longer than"):
+        await reporting.render_chart(_data())
+
+
+def test_chart_labels_drop_emoji_and_the_font_draws_norwegian_letters() -> None:
+    from bot.chart import Typeface
+
+    t = translator("nb")
+    assert reporting.plain_group(t, "🟦 1") == "Gruppe 1"
+    assert reporting.plain_group(t, "⬜ 8") == "Gruppe 8"
+    face = Typeface(20)
+    assert face.clean("🟦 Æ ø å – é") == "Æ ø å - e"
+    assert face.measure("æøå") > face.measure("aoa")
+    assert face.fit("ord " * 100, 300, "(Gruppe 1)").endswith("… (Gruppe 1)")
+
+
+def test_the_bot_process_does_not_load_pillow() -> None:
+    code = "import sys, bot.reporting; sys.exit('PIL' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
