@@ -22,11 +22,12 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot import render
+from bot import render, scheduler
 from bot.callbacks import CallbackCodec
+from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.flows.deps import Deps
-from bot.handlers import answering, groupwork, joining, seminars, team
+from bot.handlers import answering, groupwork, joining, schedules, seminars, team
 from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
 from bot.i18n import LANGUAGES, translator
@@ -103,9 +104,10 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     app = cast(BotApp, builder.build())
     codec = CallbackCodec(keys)
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
-    app.bot_data["services"] = Services(Deps(store, keys, settings), codec, broadcaster)
+    deps = Deps(store, keys, settings, Clock(settings.clock_file))
+    app.bot_data["services"] = Services(deps, codec, broadcaster)
     app.add_handler(TypeHandler(Update, skip_seen), group=-1)
-    modules = (joining, seminars, groupwork, team, answering)
+    modules = (joining, seminars, groupwork, team, schedules, answering)
     for module in modules:
         app.add_handlers(module.handlers(), group=0)
     app.add_handlers(joining.fallbacks(), group=0)
@@ -147,6 +149,7 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
             await app.start()
             services: Services = app.bot_data["services"]
             await services.broadcaster.resume()
+            scheduler.arm(app)
             log.info("bot started (polling)")
             await poll_until(app, stop, ALLOWED_UPDATES)
             await services.broadcaster.stop()

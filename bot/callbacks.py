@@ -71,6 +71,10 @@ class Action(StrEnum):
     SWITCH_SEMINAR = "W"  # args: seminar id
     PAPER_QUESTION = "F"  # args: question index
     PAPER_DONE = "K"
+    SCHEDULE_ASK = "A"  # args: kind index
+    SCHEDULE_REMIND = "B"  # args: minutes before the close
+    SCHEDULE_CANCEL = "J"  # args: schedule id
+    SUMMARIES_TOGGLE = "E"
 
 
 class StaleButton(Exception):

@@ -58,6 +58,7 @@ class SetupStep(StrEnum):
     RENAME_THEME = "rename_theme"
     SHORTEN_NOTE = "shorten_note"
     PRESET_THEMES = "preset_themes"
+    SCHEDULE_TIME = "schedule_time"
 
 
 class DotVote(StrEnum):

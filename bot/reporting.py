@@ -313,7 +313,7 @@ def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None)
         "</ol>",
         *_participation(t, data),
     ]
-    parts.append(f"<h2>{_e(t.gettext('Themes, ranked by dots'))}</h2>")
+    parts.append(f"<h2>{_e(t.gettext('Themes, ranked'))}</h2>")
     if chart_png:
         alt = (
             t.gettext("Bar chart of the themes: number of notes and dots for each theme.")

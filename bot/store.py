@@ -959,6 +959,20 @@ class Store:
             "SELECT COUNT(DISTINCT voter) FROM dots WHERE seminar_id = ? AND count > 0", seminar_id
         )
 
+    async def summary_subscribers(self, seminar_id: int) -> set[int]:
+        sql = "SELECT tg_id FROM members WHERE seminar_id = ? AND wants_summaries = 1"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            return {int(r[0]) for r in await cur.fetchall()}
+
+    async def toggle_summaries(self, seminar_id: int, tg_id: int) -> bool:
+        await self._db.execute(
+            "UPDATE members SET wants_summaries = 1 - wants_summaries"
+            " WHERE seminar_id = ? AND tg_id = ?",
+            (seminar_id, tg_id),
+        )
+        await self._db.commit()
+        return tg_id in await self.summary_subscribers(seminar_id)
+
     # -- live progress -------------------------------------------------------------------
 
     async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:

@@ -35,6 +35,7 @@ def write_config(directory: Path, base_url: str, **seminar: object) -> Path:
     ]
     lines += [f"{key} = {value}" for key, value in values.items()]
     lines += ["[logging]", 'level = "DEBUG"']
+    lines += ["[testing]", 'clock_file = "clock.txt"']
     path = directory / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -122,6 +123,12 @@ class BotProcess:
         self.logs.clear()
         await self.start()
 
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the bot's clock forward; the bot reads it on every tick."""
+        clock = self.directory / "clock.txt"
+        current = float(clock.read_text() or 0) if clock.exists() else 0.0
+        clock.write_text(str(current + seconds))
+
     def execute(self, sql: str, *params: object) -> None:
         """Changes the database behind the bot's back, e.g. to let an invite expire."""
         with sqlite3.connect(self.database) as conn:
@@ -168,7 +175,7 @@ async def create_seminar(
 
 def fragment(language: str, msgid: str) -> str:
     """The translated text's opening words, up to its first placeholder or tag."""
-    translated = translator(language).gettext(msgid)
+    translated = re.sub(r"<[^>]+>", "", translator(language).gettext(msgid))
     opening = re.split(r"[{<]", translated, maxsplit=1)[0].strip()
     assert len(opening) >= 8, f"no usable fragment in {translated!r}"
     return opening

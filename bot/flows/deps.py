@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Member, Person, Role, Seminar, User
 from bot.i18n import language_for
@@ -28,6 +29,7 @@ class Deps:
     store: Store
     keys: Keyring
     settings: Settings
+    clock: Clock = field(default_factory=Clock)
 
     async def language(self, person: Person, user: User | None = None) -> str:
         """The stored choice first, then the Telegram client's language."""

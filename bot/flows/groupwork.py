@@ -712,8 +712,10 @@ async def change_dots(
     return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter))
 
 
-async def close_dots(deps: Deps, person: Person) -> DotsClosed | Refusal:
-    seminar = await deps.moderated_seminar(person)
+async def close_dots(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> DotsClosed | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if not await deps.store.set_dot_vote(seminar.id, DotVote.OPEN, DotVote.CLOSED):

@@ -10,7 +10,7 @@ from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import SetupStep
 from bot.flows import answering, setup
 from bot.flows import groupwork as groupwork_flow
-from bot.handlers import groupwork, seminars, team
+from bot.handlers import groupwork, schedules, seminars, team
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -41,6 +41,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if step is SetupStep.PAPER_NOTES:
         await team.paper_text(update, context, message.text)
+        return
+    if step is SetupStep.SCHEDULE_TIME:
+        await schedules.schedule_text(update, context, message.text)
         return
     if step in (SetupStep.RENAME_THEME, SetupStep.SHORTEN_NOTE, SetupStep.PRESET_THEMES):
         await groupwork.moderator_text(update, context, step, message.text)

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button
-from bot.domain import Person, SetupStep
+from bot.domain import Member, Person, SetupStep
 from bot.flows import groupwork, setup
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.handlers.buttons import ButtonRoute, command_and_button
@@ -369,13 +369,34 @@ async def _plenary(
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.Plenary)
+    await announce_plenary(context, outcome, person, t)
+
+
+def _everyone(participants: list[Member], moderators: list[Member]) -> list[Member]:
+    seen = {p.tg_id for p in participants}
+    return participants + [m for m in moderators if m.tg_id not in seen]
+
+
+def _part(origin: str | None, part: str) -> str | None:
+    return f"{origin}:{part}" if origin else None
+
+
+async def announce_plenary(
+    context: BotContext,
+    outcome: groupwork.Plenary,
+    moderator: Person,
+    t: Translator,
+    origin: str | None = None,
+) -> None:
     seminar, results = outcome.seminar, outcome.results
-    await post_to_plenary(context, seminar, lambda ts: render.plenary(ts, seminar, results))
-    everyone = outcome.participants + [
-        m for m in outcome.moderators if m.tg_id not in {p.tg_id for p in outcome.participants}
-    ]
-    await broadcast(context, everyone, lambda tm: render.plenary(tm, seminar, results))
-    await send(context, person.tg_id, render.plenary_moderator(t, seminar))
+    await post_to_plenary(
+        context, seminar, lambda ts: render.plenary(ts, seminar, results), _part(origin, "plenary")
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context, everyone, lambda tm: render.plenary(tm, seminar, results), _part(origin, "all")
+    )
+    await send(context, moderator.tg_id, render.plenary_moderator(t, seminar))
 
 
 plenary_command, plenary_button = command_and_button(_plenary)
@@ -416,13 +437,21 @@ async def close_dots(context: BotContext, person: Person, t: Translator) -> bool
     outcome = await groupwork.close_dots(context.deps, person)
     if not isinstance(outcome, groupwork.DotsClosed):
         return False
-    seminar, ranked = outcome.seminar, outcome.ranking
-    await post_to_plenary(context, seminar, lambda ts: [render.ranking(ts, seminar, ranked)])
-    everyone = outcome.participants + [
-        m for m in outcome.moderators if m.tg_id not in {p.tg_id for p in outcome.participants}
-    ]
-    await broadcast(context, everyone, lambda tm: [render.ranking(tm, seminar, ranked)])
+    await announce_ranking(context, outcome)
     return True
+
+
+async def announce_ranking(
+    context: BotContext, outcome: groupwork.DotsClosed, origin: str | None = None
+) -> None:
+    seminar, ranked = outcome.seminar, outcome.ranking
+    await post_to_plenary(
+        context, seminar, lambda ts: [render.ranking(ts, seminar, ranked)], _part(origin, "plenary")
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context, everyone, lambda tm: [render.ranking(tm, seminar, ranked)], _part(origin, "all")
+    )
 
 
 async def close_dots_button(

@@ -1,0 +1,154 @@
+"""Every scheduled job lives in the database; one APScheduler job looks for due ones each second.
+
+APScheduler forgets a job that fell due while the bot was down, so catch-up is ours: a due
+close or summary still runs once when the bot is back; a reminder whose moment has passed
+with its round is reported to the moderators as missed. A job is claimed in the database
+before it runs, so it never starts twice, and one interrupted by a crash is finished at the
+next start: its phase change cannot happen twice, and its broadcasts resume where they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from telegram.ext import Application
+
+from bot import render
+from bot.domain import DotVote, Person, Phase, Seminar
+from bot.flows import groupwork, schedules, setup
+from bot.flows.timing import next_daily, parse_clock_time
+from bot.handlers import groupwork as groupwork_handlers
+from bot.handlers import seminars as seminar_handlers
+from bot.handlers.common import BotContext
+from bot.handlers.schedules import send_summary
+from bot.i18n import translator
+from bot.store import Schedule, ScheduleStore
+
+__all__ = ["arm"]
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+LATE = timedelta(minutes=2)  # a job this much past its time was held up by downtime
+
+
+def arm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Starts the one repeating job that runs whatever the database says is due."""
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        cast(Any, _tick), interval=TICK_SECONDS, first=TICK_SECONDS, name="schedules"
+    )
+
+
+async def _tick(context: BotContext) -> None:
+    now = context.deps.clock.now()
+    store = ScheduleStore(context.deps.store)
+    for item in await store.due(now):
+        if item.status == "pending" and not await store.claim(item.id):
+            continue
+        try:
+            await _run(context, item, now)
+        except Exception:
+            log.exception("scheduled job %d (%s) failed", item.id, item.kind)
+            await store.settle(item.id, "failed")
+
+
+async def _run(context: BotContext, item: Schedule, now: datetime) -> None:
+    store = ScheduleStore(context.deps.store)
+    seminar = await context.deps.store.seminar(item.seminar_id)
+    if seminar is None:
+        await store.settle(item.id, "done")
+        return
+    origin = f"schedule:{item.id}"
+    if item.kind == schedules.Kind.SUMMARY:
+        await _summary(context, item, seminar, now, origin)
+    elif item.kind == schedules.Kind.REMIND:
+        await _remind(context, item, seminar, now, origin)
+    else:
+        done = await _move_on(context, item, seminar, origin)
+        if not done:
+            await _tell_moderators(context, seminar, item, missed=True)
+            await store.settle(item.id, "missed")
+            return
+        if now - item.run_at > LATE:
+            await _tell_moderators(context, seminar, item, missed=False)
+        await store.settle(item.id, "done")
+
+
+async def _summary(
+    context: BotContext, item: Schedule, seminar: Seminar, now: datetime, origin: str
+) -> None:
+    store = ScheduleStore(context.deps.store)
+    if seminar.phase is Phase.CLOSED:
+        await store.settle(item.id, "done")
+        return
+    await send_summary(context, seminar.id, f"{origin}:{item.run_at.isoformat()}")
+    at = parse_clock_time(item.daily_at or "09:00")
+    assert at is not None
+    # Days missed while the bot was down are not sent one after another: once is enough.
+    await store.settle(item.id, "pending", next_daily(at, now, context.deps.settings.timezone))
+
+
+async def _remind(
+    context: BotContext, item: Schedule, seminar: Seminar, now: datetime, origin: str
+) -> None:
+    store = ScheduleStore(context.deps.store)
+    closes = [s for s in await store.active(seminar.id) if s.kind == schedules.Kind.CLOSE]
+    too_late = any(close.run_at <= now for close in closes)
+    if too_late or not schedules.can_remind(seminar):
+        await _tell_moderators(context, seminar, item, missed=True)
+        await store.settle(item.id, "missed")
+        return
+    waiting = await schedules.reminder_recipients(context.deps, seminar)
+    await context.services.broadcaster.broadcast(
+        seminar.id, waiting, lambda t: [render.reminder(t, seminar)], origin
+    )
+    await store.settle(item.id, "done")
+
+
+async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin: str) -> bool:
+    """Opens or closes on the moderator's behalf; False if the seminar had moved on already."""
+    deps = context.deps
+    moderator = Person(item.created_by, None)
+    t = translator(await deps.language(moderator))
+    if item.kind == schedules.Kind.OPEN:
+        opened = await setup.open_round(deps, moderator, seminar.id)
+        if isinstance(opened, setup.RoundOpened):
+            await seminar_handlers.announce_opened(context, opened, moderator, t, origin)
+            return True
+        return item.status == "running" and seminar.phase is Phase.ANSWERING
+    if seminar.phase is Phase.ANSWERING:
+        closed = await setup.close_round(deps, moderator, seminar.id)
+        if isinstance(closed, setup.RoundClosed):
+            await seminar_handlers.announce_closed(context, closed, origin)
+            return True
+    elif seminar.phase is Phase.VOTING:
+        plenary = await groupwork.open_plenary(deps, moderator, seminar.id)
+        if isinstance(plenary, groupwork.Plenary):
+            await groupwork_handlers.announce_plenary(context, plenary, moderator, t, origin)
+            return True
+    elif seminar.dot_vote is DotVote.OPEN:
+        ranked = await groupwork.close_dots(deps, moderator, seminar.id)
+        if isinstance(ranked, groupwork.DotsClosed):
+            await groupwork_handlers.announce_ranking(context, ranked, origin)
+            return True
+    # A job interrupted by a crash after its phase change has nothing left to do.
+    return item.status == "running"
+
+
+async def _tell_moderators(
+    context: BotContext, seminar: Seminar, item: Schedule, *, missed: bool
+) -> None:
+    zone = context.deps.settings.timezone
+    current = await context.deps.store.seminar(seminar.id) or seminar
+    await context.services.broadcaster.broadcast(
+        seminar.id,
+        await context.deps.moderators(seminar.id),
+        lambda t: [
+            render.job_missed(t, item, zone, current)
+            if missed
+            else render.job_done_late(t, item, zone)
+        ],
+    )
