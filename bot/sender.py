@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE_GAP = 1.0  # seconds between two messages to one person
 GROUP_GAP = 3.0  # 20 a minute in a group
-WORKERS = 32
+WORKERS = 4  # messages in flight at once; a crash can repeat at most these
 MAX_BACKOFF = 30.0
 
 
