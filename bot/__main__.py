@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -19,8 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="path to config.toml")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
-    demo = sub.add_parser("demo", help="run a whole answer round against a local Bot API server")
-    demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    demo = sub.add_parser("demo", help="run a whole seminar against a local Bot API server")
+    demo.add_argument("--quiet", action="store_true", help="print only the result")
+    report = sub.add_parser("report", help="write a seminar's report (HTML, CSV, JSON, PNG)")
+    report.add_argument("seminar", type=int, help="the seminar's number (see /seminars)")
+    report.add_argument("--out", type=Path, default=Path("report"), help="folder to write to")
+    report.add_argument("--database", type=Path, help="another database than config.toml's")
+    backup = sub.add_parser("backup", help="make a consistent copy of the live database")
+    backup.add_argument("path", type=Path, help="where to write the copy")
     args = parser.parse_args(argv)
 
     try:
@@ -29,6 +36,22 @@ def main(argv: list[str] | None = None) -> int:
             from bot.demo import run_demo
 
             return asyncio.run(run_demo(settings, quiet=args.quiet))
+        if args.command == "backup":
+            from bot.tools import backup_database
+
+            backup_database(settings.database, args.path)
+            print(f"copied {settings.database} to {args.path}")
+            return 0
+        if args.command == "report":
+            from bot.tools import write_report
+
+            if args.database is not None:
+                settings = dataclasses.replace(settings, database=args.database)
+            secrets = load_secrets(need_token=False)
+            written = asyncio.run(write_report(settings, secrets, args.seminar, args.out))
+            for path in written:
+                print(path)
+            return 0
         secrets = load_secrets()
         configure_logging(settings.log_level, secrets.bot_token)
         from bot.app import serve
@@ -37,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     except SecretMismatch as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 3

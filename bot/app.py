@@ -27,7 +27,15 @@ from bot.callbacks import CallbackCodec
 from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.flows.deps import Deps
-from bot.handlers import answering, groupwork, joining, schedules, seminars, team
+from bot.handlers import (
+    answering,
+    closing,
+    groupwork,
+    joining,
+    schedules,
+    seminars,
+    team,
+)
 from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
 from bot.i18n import LANGUAGES, translator
@@ -107,7 +115,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     deps = Deps(store, keys, settings, Clock(settings.clock_file))
     app.bot_data["services"] = Services(deps, codec, broadcaster)
     app.add_handler(TypeHandler(Update, skip_seen), group=-1)
-    modules = (joining, seminars, groupwork, team, schedules, answering)
+    modules = (joining, seminars, groupwork, team, schedules, closing, answering)
     for module in modules:
         app.add_handlers(module.handlers(), group=0)
     app.add_handlers(joining.fallbacks(), group=0)

@@ -75,6 +75,9 @@ class Action(StrEnum):
     SCHEDULE_REMIND = "B"  # args: minutes before the close
     SCHEDULE_CANCEL = "J"  # args: schedule id
     SUMMARIES_TOGGLE = "E"
+    READBACK_RECOGNISED = "I"  # args: seminar id
+    READBACK_MISSING = "U"  # args: seminar id
+    CLOSE_SEMINAR = "zz"  # args: seminar id
 
 
 class StaleButton(Exception):

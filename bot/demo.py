@@ -21,6 +21,7 @@ from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi, SimGroup, SimUser
 from bot.localapi.sim import BotMessage, Event
 from bot.logs import configure_logging
+from bot.tools import write_report
 
 __all__ = ["run_demo"]
 
@@ -308,5 +309,8 @@ async def run_demo(settings: Settings, *, quiet: bool = False) -> int:
         await api.stop()
     print("\n=== The seminar's themes, ranked by the dot vote ===\n")
     print(ranking.text)
-    print(f"\nDatabase left at {database}")
+    report = await write_report(local, demo_secrets, 1, folder / "demo-report")
+    print(f"\nDatabase left at {database}; the report is in {report[0].parent}:")
+    for path in report:
+        print(f"  {path}")
     return 0

@@ -44,6 +44,7 @@ class Awaiting(StrEnum):
     NOTE = "note"
     EDIT = "edit"
     CONFIRM = "confirm"
+    READBACK = "readback"
 
 
 class SetupStep(StrEnum):

@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot import render
 from bot.domain import DotVote, Person, Phase, Seminar
-from bot.flows import groupwork, schedules, setup
+from bot.flows import closing, groupwork, schedules, setup
 from bot.flows.timing import next_daily, parse_clock_time
 from bot.handlers import groupwork as groupwork_handlers
 from bot.handlers import seminars as seminar_handlers
@@ -42,8 +42,17 @@ def arm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
 
 
+PURGE_EVERY = timedelta(hours=1)
+_last_purge: list[datetime] = []
+
+
 async def _tick(context: BotContext) -> None:
     now = context.deps.clock.now()
+    if not _last_purge or now - _last_purge[0] >= PURGE_EVERY:
+        _last_purge[:] = [now]
+        purged = await closing.purge(context.deps, now)
+        if purged:
+            log.info("deleted %d seminar(s) past the retention period", purged)
     store = ScheduleStore(context.deps.store)
     for item in await store.due(now):
         if item.status == "pending" and not await store.claim(item.id):

@@ -973,6 +973,86 @@ class Store:
         await self._db.commit()
         return tg_id in await self.summary_subscribers(seminar_id)
 
+    async def save_read_back(
+        self, seminar_id: int, voter: str, answer: str, note: str | None = None
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO readbacks (seminar_id, voter, answer, note) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (seminar_id, voter) DO UPDATE SET answer = excluded.answer,"
+            " note = ifnull(excluded.note, readbacks.note)",
+            (seminar_id, voter, answer, note),
+        )
+        await self._db.commit()
+
+    async def read_back_counts(self, seminar_id: int) -> tuple[int, int, list[str]]:
+        sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            rows = list(await cur.fetchall())
+        recognised = sum(1 for r in rows if r[0] == "recognised")
+        notes = [str(r[1]) for r in rows if r[0] == "missing" and r[1]]
+        return recognised, len(rows) - recognised, notes
+
+    async def vote_count(self, seminar_id: int) -> int:
+        return await self._count(
+            "SELECT COUNT(*) FROM votes v JOIN notes n ON n.id = v.note_id"
+            " WHERE n.seminar_id = ? AND n.hidden = 0",
+            seminar_id,
+        )
+
+    async def close_seminar(
+        self, seminar_id: int, expected: Iterable[Phase], now: datetime
+    ) -> bool:
+        allowed = [p.value for p in expected]
+        marks = ",".join("?" * len(allowed))
+        cur = await self._db.execute(
+            f"UPDATE seminars SET phase = ?, closed_at = ? WHERE id = ? AND phase IN ({marks})",
+            (Phase.CLOSED.value, now.isoformat(), seminar_id, *allowed),
+        )
+        await self._db.commit()
+        return cur.rowcount == 1
+
+    async def closed_at(self, seminar_id: int) -> datetime | None:
+        sql = "SELECT closed_at FROM seminars WHERE id = ?"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            row = await cur.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def purge_closed(self, before: datetime) -> int:
+        """Deletes closed seminars and everything in them (the foreign keys cascade)."""
+        async with self._db.execute(
+            "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
+            (Phase.CLOSED.value, before.isoformat()),
+        ) as cur:
+            ids = [int(r[0]) for r in await cur.fetchall()]
+        for seminar_id in ids:
+            await self._db.execute(
+                "DELETE FROM votes WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
+                (seminar_id,),
+            )
+            await self._db.execute("DELETE FROM seminars WHERE id = ?", (seminar_id,))
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = NULL WHERE active_seminar_id = ?",
+                (seminar_id,),
+            )
+        await self._db.execute(
+            "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM members m"
+            " WHERE m.tg_id = users.tg_id)"
+        )
+        await self._db.commit()
+        return len(ids)
+
+    async def set_office_chat(self, seminar_id: int, chat_id: int) -> None:
+        await self._db.execute(
+            "UPDATE seminars SET office_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+        )
+        await self._db.commit()
+
+    async def office_chat(self, seminar_id: int) -> int | None:
+        sql = "SELECT office_chat_id FROM seminars WHERE id = ?"
+        async with self._db.execute(sql, (seminar_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     # -- live progress -------------------------------------------------------------------
 
     async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:

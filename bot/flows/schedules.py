@@ -196,13 +196,14 @@ async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
     return SummaryData(seminar, participants, counts.total, themes, votes, dots)
 
 
-async def summary_readers(deps: Deps, seminar: Seminar) -> list[Member]:
-    """Moderators, and the participants who asked for summaries."""
+async def summary_readers(deps: Deps, seminar: Seminar, *, everyone: bool = False) -> list[Member]:
+    """Moderators, and the participants who asked for summaries (or all of them)."""
     wanting = await deps.store.summary_subscribers(seminar.id)
+    moderators = {m.tg_id for m in await deps.moderators(seminar.id)}
     return [
         m
         for m in await deps.store.members(seminar.id)
-        if m.tg_id in wanting or m.tg_id in {x.tg_id for x in await deps.moderators(seminar.id)}
+        if everyone or m.tg_id in wanting or m.tg_id in moderators
     ]
 
 

@@ -149,15 +149,19 @@ async def announce(
 
 
 async def bind_plenary_chat(
-    deps: Deps, person: Person, chat_id: int, is_chat_admin: bool
+    deps: Deps, person: Person, chat_id: int, is_chat_admin: bool, *, office: bool = False
 ) -> Bound | NoSeminar | NotModerator:
-    """Only someone who is both an administrator of the chat and a moderator may bind it."""
+    """Only someone who is both an administrator of the chat and a moderator may bind it,
+    as the plenary chat or, with office, as the service office's chat for the report."""
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
     if not is_chat_admin:
         return NotModerator(seminar)
-    await deps.store.set_plenary_chat(seminar.id, chat_id)
+    if office:
+        await deps.store.set_office_chat(seminar.id, chat_id)
+    else:
+        await deps.store.set_plenary_chat(seminar.id, chat_id)
     bound = await deps.store.seminar(seminar.id)
     assert bound is not None
     return Bound(bound)

@@ -9,8 +9,9 @@ from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import SetupStep
 from bot.flows import answering, setup
+from bot.flows import closing as closing_flow
 from bot.flows import groupwork as groupwork_flow
-from bot.handlers import groupwork, schedules, seminars, team
+from bot.handlers import closing, groupwork, schedules, seminars, team
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -51,6 +52,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     if message.forward_origin is not None:
         await send(context, message.chat_id, render.forwarded(t))
+        return
+    if await closing_flow.takes_read_back_note(context.deps, person):
+        await closing.read_back_text(update, context, message.text)
         return
     if await groupwork_flow.takes_theme_proposals(context.deps, person):
         await groupwork.propose(update, context, message.text)

@@ -113,13 +113,16 @@ async def cancel(update: Update, context: BotContext, button: Button, t: Transla
     return None
 
 
-async def send_summary(context: BotContext, seminar_id: int, origin: str | None = None) -> None:
-    """The summary to the moderators, the plenary chat and the participants who asked."""
+async def send_summary(
+    context: BotContext, seminar_id: int, origin: str | None = None, *, everyone: bool = False
+) -> None:
+    """The summary to the moderators, the plenary chat and the participants who asked for it
+    (or, with everyone, all participants)."""
     seminar = await context.deps.store.seminar(seminar_id)
     if seminar is None:
         return
     data = await schedules.summary(context.deps, seminar)
-    readers = await schedules.summary_readers(context.deps, seminar)
+    readers = await schedules.summary_readers(context.deps, seminar, everyone=everyone)
     moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
 
     await context.services.broadcaster.broadcast(

@@ -17,7 +17,7 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, setup
 from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.handlers import groupwork, team
+from bot.handlers import closing, groupwork, team
 from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
@@ -233,6 +233,8 @@ async def _close(
 ) -> None:
     """/close ends the answer round, or the dot vote while the plenary runs."""
     if await groupwork.close_dots(context, person, t):
+        return
+    if await closing.ask_to_close(context, person, t):
         return
     outcome = await setup.close_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundClosed):

@@ -147,8 +147,12 @@ async def bind_command(update: Update, context: BotContext) -> None:
     except TelegramError as exc:
         log.warning("could not check a chat administrator: %s", exc.message)
         is_admin = False
-    outcome = await team.bind_plenary_chat(context.deps, person, chat.id, is_admin)
+    args = context.args or []
+    office = bool(args) and args[0].lower() in ("office", "kontor", "kontoret")
+    outcome = await team.bind_plenary_chat(context.deps, person, chat.id, is_admin, office=office)
     match outcome:
+        case team.Bound(seminar=seminar) if office:
+            await send(context, chat.id, render.office_bound(translator(seminar.language), seminar))
         case team.Bound(seminar=seminar):
             await send(context, chat.id, render.bound(translator(seminar.language), seminar))
         case NotModerator():

@@ -1,0 +1,164 @@
+"""The end of a seminar: the read-back, closing it, the report's data, and purging old ones."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain import Awaiting, DotVote, Person, Phase, Seminar
+from bot.flows import groupwork
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.report_data import ReportData, ReportNote, ReportTheme
+from bot.flows.setup import WrongPhase, participants_of
+
+__all__ = [
+    "SeminarClosed",
+    "answer_read_back",
+    "close_seminar",
+    "purge",
+    "read_back_note",
+    "report_data",
+    "start_read_back",
+]
+
+MAX_MISSING_NOTE = 500
+
+Refusal = NoSeminar | NotModerator | WrongPhase
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarClosed:
+    seminar: Seminar
+
+
+async def start_read_back(deps: Deps, person: Person) -> tuple[Seminar, list[str]] | Refusal:
+    """After the plenary, the themes are read back so people can say if they recognise them."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.PLENARY or seminar.dot_vote is DotVote.OPEN:
+        return WrongPhase(seminar)
+    themes = []
+    for result in await groupwork.results(deps, seminar):
+        themes += [theme.name for theme, _ in result.themes]
+    return seminar, themes
+
+
+async def answer_read_back(
+    deps: Deps, person: Person, seminar_id: int, recognised: bool
+) -> Seminar | NoSeminar | WrongPhase:
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NoSeminar()
+    pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
+    writer = await deps.store.writer(seminar.id, pseudonym)
+    if writer is None:
+        return NoSeminar()
+    if seminar.phase is not Phase.PLENARY:
+        return WrongPhase(seminar)
+    await deps.store.save_read_back(
+        seminar.id, pseudonym, "recognised" if recognised else "missing"
+    )
+    if not recognised:
+        await deps.store.update_writer(dataclasses.replace(writer, awaiting=Awaiting.READBACK))
+    return seminar
+
+
+async def takes_read_back_note(deps: Deps, person: Person) -> bool:
+    seminar = await deps.active_seminar(person)
+    if seminar is None or seminar.phase is not Phase.PLENARY:
+        return False
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    return writer is not None and writer.awaiting is Awaiting.READBACK
+
+
+async def read_back_note(deps: Deps, person: Person, text: str) -> Seminar | None:
+    """What someone says is missing: kept for the report, without any name."""
+    seminar = await deps.active_seminar(person)
+    if seminar is None:
+        return None
+    pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
+    writer = await deps.store.writer(seminar.id, pseudonym)
+    if writer is None:
+        return None
+    await deps.store.save_read_back(
+        seminar.id, pseudonym, "missing", text.strip()[:MAX_MISSING_NOTE]
+    )
+    await deps.store.update_writer(dataclasses.replace(writer, awaiting=Awaiting.NOTE))
+    return seminar
+
+
+async def close_seminar(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> SeminarClosed | Refusal:
+    """Ends the seminar for good; it is purged after the retention period."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    movable = (Phase.GROUPING, Phase.VOTING, Phase.PLENARY)
+    if seminar.dot_vote is DotVote.OPEN or not await deps.store.close_seminar(
+        seminar.id, movable, deps.clock.now()
+    ):
+        return WrongPhase(seminar)
+    closed = await deps.store.seminar(seminar.id)
+    assert closed is not None
+    return SeminarClosed(closed)
+
+
+async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportData:
+    """Counts, ranked themes and notes: everything the report shows, and no identity."""
+    results = await groupwork.results(deps, seminar)
+    dots = await deps.store.dot_totals(seminar.id)
+    ranked = []
+    for result in results:
+        for theme, notes in result.themes:
+            ranked.append(
+                (
+                    theme.name,
+                    result.group.name,
+                    tuple(ReportNote(n.text, n.question, votes, n.paper) for n, votes in notes),
+                    dots.get(theme.id, 0),
+                )
+            )
+    ranked.sort(key=lambda t: (-t[3], -len(t[2]), t[0].casefold()))
+    themes = tuple(
+        ReportTheme(name, group, notes, dot_count, rank)
+        for rank, (name, group, notes, dot_count) in enumerate(ranked, start=1)
+    )
+    unsorted = tuple(
+        ReportNote(n.text, n.question, 0, n.paper) for r in results for n in r.unsorted
+    )
+    visible = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    random.SystemRandom().shuffle(visible)
+    visible.sort(key=lambda n: n.question)
+    counts = await deps.store.note_counts(seminar)
+    recognised, missing, missing_notes = await deps.store.read_back_counts(seminar.id)
+    return ReportData(
+        title=seminar.title,
+        language=seminar.language,
+        timezone=deps.settings.timezone,
+        created_at=seminar.created_at,
+        closed_at=await deps.store.closed_at(seminar.id),
+        generated_at=deps.clock.now(),
+        phase=phase_label,
+        questions=seminar.questions,
+        participants=len(await participants_of(deps, seminar)),
+        writers=counts.writers,
+        notes_per_question=counts.per_question,
+        groups=len(results),
+        votes=await deps.store.vote_count(seminar.id),
+        dot_voters=await deps.store.dot_voters(seminar.id),
+        themes=themes,
+        unsorted=unsorted,
+        all_notes=tuple(ReportNote(n.text, n.question, 0, n.paper) for n in visible),
+        recognised=recognised,
+        missing=missing,
+        missing_notes=tuple(missing_notes),
+    )
+
+
+async def purge(deps: Deps, now: datetime) -> int:
+    """Deletes seminars that closed longer ago than the retention period."""
+    return await deps.store.purge_closed(now - timedelta(days=deps.settings.retention_days))

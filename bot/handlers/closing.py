@@ -1,0 +1,178 @@
+"""/check (the read-back), /report, and closing a seminar for good."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render, reporting
+from bot.callbacks import Action, Button
+from bot.domain import Person, Seminar
+from bot.flows import closing
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.setup import WrongPhase, participants_of
+from bot.handlers.buttons import ButtonRoute
+from bot.handlers.common import (
+    BotContext,
+    broadcast,
+    drop_buttons,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+    with_retries,
+)
+from bot.handlers.schedules import send_summary
+from bot.i18n import Translator, translator
+
+__all__ = ["BUTTONS", "ask_to_close", "handlers", "read_back_text", "send_report"]
+
+log = logging.getLogger(__name__)
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+async def check_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await closing.start_read_back(context.deps, person_of(update))
+    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return
+    seminar, themes = outcome
+    people = await participants_of(context.deps, seminar)
+    count = await broadcast(context, people, lambda tm: [render.read_back(tm, seminar, themes)])
+    await send(context, _chat(update), render.read_back_sent(t, count))
+
+
+async def _read_back(
+    update: Update, context: BotContext, button: Button, t: Translator, recognised: bool
+) -> str | None:
+    outcome = await closing.answer_read_back(
+        context.deps, person_of(update), button.arg(0), recognised
+    )
+    if isinstance(outcome, NoSeminar):
+        return render.expired_button(t)
+    if isinstance(outcome, WrongPhase):
+        await drop_buttons(context, pressed_message(update))
+        return render.phase_over(t, outcome.seminar)
+    await send(context, _chat(update), render.read_back_thanks(t, recognised))
+    return None
+
+
+async def recognised(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    return await _read_back(update, context, button, t, True)
+
+
+async def missing(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    return await _read_back(update, context, button, t, False)
+
+
+async def read_back_text(update: Update, context: BotContext, text: str) -> None:
+    t = await reader(update, context)
+    await closing.read_back_note(context.deps, person_of(update), text)
+    await send(context, _chat(update), render.read_back_noted(t))
+
+
+async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -> None:
+    """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
+    t = translator(seminar.language)
+    data = await closing.report_data(context.deps, seminar, render.phase_name(t, seminar.phase))
+    try:
+        chart = await reporting.render_chart(data)
+    except reporting.ChartError:
+        log.warning("the report's chart could not be drawn")
+        chart = None
+    files = [
+        ("report.html", reporting.report_html(data, t, chart).encode("utf-8")),
+        ("notes.csv", reporting.report_csv(data)),
+        ("report.json", reporting.report_json(data)),
+    ]
+    if chart is not None:
+        files.append(("chart.png", chart))
+    for chat_id in chats:
+        for index, (name, content) in enumerate(files):
+            caption = render.report_caption(t, seminar) if index == 0 else None
+            await _send_file(context, chat_id, name, content, caption)
+
+
+async def _send_file(
+    context: BotContext, chat_id: int, name: str, content: bytes, caption: str | None
+) -> None:
+    try:
+        await with_retries(
+            lambda: context.bot.send_document(
+                chat_id, content, filename=name, caption=caption, parse_mode="HTML"
+            )
+        )
+    except TelegramError as exc:
+        log.warning("a report file could not be sent: %s", exc.message)
+
+
+async def _report_chats(context: BotContext, seminar: Seminar) -> list[int]:
+    chats = [m.tg_id for m in await context.deps.moderators(seminar.id)]
+    office = await context.deps.store.office_chat(seminar.id)
+    return [*chats, office] if office is not None else chats
+
+
+async def report_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    seminar = await context.deps.moderated_seminar(person_of(update))
+    if not isinstance(seminar, Seminar):
+        await send(context, _chat(update), render.refusal(t, seminar))
+        return
+    await send_report(context, seminar, await _report_chats(context, seminar))
+    # Participants get the short summary, moderators and the plenary chat the full one.
+    await send_summary(context, seminar.id, everyone=True)
+
+
+async def ask_to_close(context: BotContext, person: Person, t: Translator) -> bool:
+    """When nothing else is running, /close offers to close the seminar for good."""
+    seminar = await context.deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar) or seminar.phase.value not in (
+        "grouping",
+        "voting",
+        "plenary",
+    ):
+        return False
+    days = context.deps.settings.retention_days
+    await send(context, person.tg_id, render.close_seminar_ask(t, seminar, days))
+    return True
+
+
+async def close_seminar(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
+        await send(context, _chat(update), render.refusal(t, outcome))
+        return None
+    seminar = outcome.seminar
+    days = context.deps.settings.retention_days
+    people = await participants_of(context.deps, seminar)
+    await broadcast(context, people, lambda tm: [render.seminar_closed(tm, seminar, days)])
+    await send_summary(context, seminar.id)
+    await send_report(context, seminar, await _report_chats(context, seminar))
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.READBACK_RECOGNISED: recognised,
+    Action.READBACK_MISSING: missing,
+    Action.CLOSE_SEMINAR: close_seminar,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("check", check_command, filters=private),
+        CommandHandler("report", report_command, filters=private),
+    ]

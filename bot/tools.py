@@ -1,0 +1,61 @@
+"""Command-line tools beside the bot: a report from the database, and a backup of it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot import render, reporting
+from bot.clock import Clock
+from bot.config import Secrets, Settings
+from bot.flows import closing
+from bot.flows.deps import Deps
+from bot.i18n import translator
+from bot.keys import Keyring
+from bot.store import Store
+
+__all__ = ["backup_database", "write_report"]
+
+
+def backup_database(database: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, safe while the bot is running.
+
+    The copy holds pseudonyms but not the key, so it cannot link a note to a person.
+    """
+    if not database.exists():
+        raise LookupError(f"no database at {database}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
+async def write_report(
+    settings: Settings, secrets: Secrets, seminar_id: int, out: Path
+) -> list[Path]:
+    store = await Store.open(settings.database)
+    try:
+        keys = Keyring(secrets.seminar_secret)
+        await store.verify_secret(keys.check_value)
+        seminar = await store.seminar(seminar_id)
+        if seminar is None:
+            raise LookupError(f"no seminar number {seminar_id} in {settings.database}")
+        deps = Deps(store, keys, settings, Clock(settings.clock_file))
+        t = translator(seminar.language)
+        data = await closing.report_data(deps, seminar, render.phase_name(t, seminar.phase))
+    finally:
+        await store.close()
+    chart = await reporting.render_chart(data)
+    files = {
+        "report.html": reporting.report_html(data, t, chart).encode("utf-8"),
+        "notes.csv": reporting.report_csv(data),
+        "report.json": reporting.report_json(data),
+        "chart.png": chart,
+    }
+    return _write(out, files)
+
+
+def _write(out: Path, files: dict[str, bytes]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+    return [out / name for name in files]
