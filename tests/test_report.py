@@ -1,0 +1,159 @@
+"""The end of a seminar: read-back, report documents, closing, purge, and the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import sqlite3
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from groupwork_helpers import edit_of, seminar_in_groups, ui
+from harness import ROOT, SECRET, BotProcess, button, contains, has_button, saying
+
+from bot.localapi import FloodLimits, LocalBotApi
+
+
+@pytest.fixture
+def flood() -> FloodLimits:
+    return FloodLimits.off()
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.sources: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.sources += [v or "" for k, v in attrs if k in ("src", "href")]
+
+
+async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, notes = await seminar_in_groups(api, 4, size=4)
+    ((_, members),) = seats.items()
+    await members[0].send("Tillit")
+    await members[0].wait_for(contains("Tillit"))
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    for person in members:
+        card = await person.wait_for(has_button("Tillit"))
+        for _ in range(3):
+            await person.press(card, next(x for x in card.button_labels() if x.endswith("Tillit")))
+            card = await person.wait_for(edit_of(card))
+    office = api.group("NAV-kontoret", members=[mona], admins=[mona])
+    await office.send(mona, "/bind office")
+    await office.wait_for(contains("Gode møter med Nav"))
+    await mona.send("/plenary")
+    await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+
+    # The read-back: one recognises it, one says something is missing and says what.
+    await mona.send("/check")
+    for person in members[:2]:
+        await person.wait_for(has_button(button(ui(person), "I recognise this")))
+    first = next(m for m in reversed(members[0].inbox) if m.buttons)
+    await members[0].press(first, button(ui(members[0]), "I recognise this"))
+    await members[0].wait_for(saying(ui(members[0]), "Thank you! That is good to know."))
+    second = next(m for m in reversed(members[1].inbox) if m.buttons)
+    await members[1].press(second, button(ui(members[1]), "Something is missing"))
+    await members[1].wait_for(
+        saying(
+            ui(members[1]),
+            "Thank you for saying so. What is missing? Write it in a message, in your own words.",
+        )
+    )
+    await members[1].send("Hvordan det er å vente lenge på svar")
+    await members[1].wait_for(
+        saying(ui(members[1]), "Thank you, it is noted for the report, without your name.")
+    )
+
+    # /report: documents to the moderators and the office.
+    await mona.send("/report")
+    html_doc = await office.wait_for(
+        lambda m: m.kind == "document" and m.file_name == "report.html"
+    )
+    await api.wait_idle()
+    files = {m.file_name: m.file_bytes for m in office.inbox if m.kind == "document"}
+    assert set(files) == {"report.html", "notes.csv", "report.json", "chart.png"}
+    page = _Collect()
+    page.feed((html_doc.file_bytes or b"").decode("utf-8"))
+    shown = " ".join(page.text)
+    for note in notes.values():
+        assert note in shown
+    assert "Tillit" in shown
+    assert "Hvordan det er å vente lenge på svar" in shown
+    assert not [s for s in page.sources if s.startswith("http")]
+    rows = list(csv.DictReader(io.StringIO((files["notes.csv"] or b"").decode("utf-8-sig"))))
+    assert len(rows) == 4
+    data = json.loads(files["report.json"] or b"{}")
+    assert data["read_back"]["recognised"] == 1
+    assert data["read_back"]["missing"] == 1
+    assert (files["chart.png"] or b"").startswith(b"\x89PNG")
+    everything = b"".join(v or b"" for v in files.values())
+    for person in members:
+        assert person.name.encode() not in everything
+        assert str(person.id).encode() not in everything
+    for (pseudonym,) in bot.query("SELECT pseudonym FROM writers"):
+        assert str(pseudonym).encode() not in everything
+
+    # Closing for good, then the purge after the retention period.
+    await mona.send("/close")
+    ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
+    await mona.press(ask, button("nb", "Close the seminar"))
+    for person in members:
+        await person.wait_for(contains("180"))
+    assert bot.query("SELECT phase FROM seminars") == [("closed",)]
+    await mona.send("/open")
+    await mona.wait_for(
+        saying("nb", "That is not possible now: <b>{title}</b> is at the step «{phase}».")
+    )
+    bot.advance_clock(181 * 86400)
+    await _eventually(lambda: bot.query("SELECT COUNT(*) FROM seminars") == [(0,)])
+    assert bot.query("SELECT COUNT(*) FROM notes") == [(0,)]
+    assert bot.query("SELECT COUNT(*) FROM users") == [(0,)]
+
+
+async def _eventually(check: object, seconds: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline, "not within time"
+        await asyncio.sleep(0.2)
+
+
+async def test_report_and_backup_from_the_command_line(
+    api: LocalBotApi, bot: BotProcess, tmp_path: Path
+) -> None:
+    _, _, notes = await seminar_in_groups(api, 3)
+    env = {**os.environ, "SEMINAR_SECRET": SECRET}
+    env.pop("BOT_TOKEN", None)
+    config = bot.directory / "config.toml"
+    out = tmp_path / "out"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config), "report", "1", "--out", str(out),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    html_text = (out / "report.html").read_text(encoding="utf-8")
+    for note in notes.values():
+        assert note in html_text
+    assert (out / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+    copy = tmp_path / "backup.sqlite3"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config), "backup", str(copy),
+        cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM notes").fetchone() == (3,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
