@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run test lint typecheck translations bench clean
+.PHONY: install demo run test lint typecheck translations bench-broadcast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,14 @@ run: $(STAMP)
 	$(BIN)/python -m bot run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
@@ -36,6 +36,9 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
 		--project=seminarbot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+bench-broadcast: $(STAMP)
+	$(BIN)/python bench/broadcast.py --participants 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -173,6 +173,12 @@ async def receive_text(deps: Deps, person: Person, text: str) -> SetupOutcome | 
         draft["title"] = title
         await deps.store.set_setup(person.tg_id, SetupStep.LANGUAGE, json.dumps(draft))
         return AskLanguage(title)
+    if user.setup_step is SetupStep.LANGUAGE:
+        # The step waits for a button; a text (or a message delivered again) asks again.
+        return AskLanguage(str(draft.get("title", "")))
+    if user.setup_step is SetupStep.QUESTIONS:
+        language = str(draft.get("language", deps.settings.default_language))
+        return AskQuestions(language, default_questions(language))
     if user.setup_step is SetupStep.CUSTOM_QUESTIONS:
         question = _clean(text, MAX_QUESTION)
         if isinstance(question, InvalidSetupText):

@@ -37,7 +37,12 @@ async def on_text(update: Update, context: BotContext) -> None:
     assert message.text is not None
     person = person_of(update)
     step = await setup.expected(context.deps, person)
-    if step in (SetupStep.TITLE, SetupStep.CUSTOM_QUESTIONS):
+    if step in (
+        SetupStep.TITLE,
+        SetupStep.LANGUAGE,
+        SetupStep.QUESTIONS,
+        SetupStep.CUSTOM_QUESTIONS,
+    ):
         await seminars.setup_text(update, context, message.text)
         return
     if step is SetupStep.PAPER_NOTES:
