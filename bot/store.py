@@ -1018,13 +1018,18 @@ class Store:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def purge_closed(self, before: datetime) -> int:
-        """Deletes closed seminars and everything in them (the foreign keys cascade)."""
+        """Deletes closed seminars and everything in them (the foreign keys cascade), and the
+        people who were in no other seminar."""
         async with self._db.execute(
             "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
             (Phase.CLOSED.value, before.isoformat()),
         ) as cur:
             ids = [int(r[0]) for r in await cur.fetchall()]
         for seminar_id in ids:
+            async with self._db.execute(
+                "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
+            ) as cur:
+                people = [int(r[0]) for r in await cur.fetchall()]
             await self._db.execute(
                 "DELETE FROM votes WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
                 (seminar_id,),
@@ -1034,10 +1039,11 @@ class Store:
                 "UPDATE users SET active_seminar_id = NULL WHERE active_seminar_id = ?",
                 (seminar_id,),
             )
-        await self._db.execute(
-            "DELETE FROM users WHERE NOT EXISTS (SELECT 1 FROM members m"
-            " WHERE m.tg_id = users.tg_id)"
-        )
+            await self._db.executemany(
+                "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM members m WHERE m.tg_id = users.tg_id)",
+                [(tg_id,) for tg_id in people],
+            )
         await self._db.commit()
         return len(ids)
 

@@ -175,7 +175,9 @@ async def create_seminar(
 
 def fragment(language: str, msgid: str) -> str:
     """The translated text's opening words, up to its first placeholder or tag."""
-    translated = re.sub(r"<[^>]+>", "", translator(language).gettext(msgid))
+    translated = re.sub(
+        r"</?(b|i|u|s|code|pre|blockquote)>", "", translator(language).gettext(msgid)
+    )
     opening = re.split(r"[{<]", translated, maxsplit=1)[0].strip()
     assert len(opening) >= 8, f"no usable fragment in {translated!r}"
     return opening
