@@ -78,6 +78,7 @@ class Action(StrEnum):
     READBACK_RECOGNISED = "I"  # args: seminar id
     READBACK_MISSING = "U"  # args: seminar id
     CLOSE_SEMINAR = "zz"  # args: seminar id
+    OPEN_WITH_PREVIOUS = "pv"  # args: seminar id, the earlier seminar's id
 
 
 class StaleButton(Exception):

@@ -84,6 +84,7 @@ class Seminar:
     dot_budget: int = 5
     dot_max_per_theme: int = 3
     dot_vote: DotVote = DotVote.NOT_STARTED
+    previous_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

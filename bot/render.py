@@ -647,7 +647,9 @@ def setup_cancelled(t: Translator) -> Screen:
     return Screen(t.gettext("Cancelled. Nothing was created."))
 
 
-def seminar_created(t: Translator, seminar: Seminar, link: str) -> Screen:
+def seminar_created(
+    t: Translator, seminar: Seminar, link: str, previous: Seminar | None = None
+) -> Screen:
     text = "\n\n".join(
         (
             t.gettext("The seminar <b>{title}</b> is ready.").format(title=esc(seminar.title)),
@@ -658,9 +660,30 @@ def seminar_created(t: Translator, seminar: Seminar, link: str) -> Screen:
             ),
         )
     )
+    rows: list[tuple[Key, ...]] = [
+        (_key(t.pgettext("button", "Open the answer round"), Action.OPEN_ROUND, seminar.id),)
+    ]
+    if previous is not None:
+        label = t.pgettext("button", "Begin with the summary of «{title}»").format(
+            title=previous.title[:30]
+        )
+        rows.append((_key(label, Action.OPEN_WITH_PREVIOUS, seminar.id, previous.id),))
+    return Screen(text, tuple(rows))
+
+
+def opens_with_previous(t: Translator, previous: Seminar) -> Screen:
     return Screen(
-        text,
-        ((_key(t.pgettext("button", "Open the answer round"), Action.OPEN_ROUND, seminar.id),),),
+        t.gettext(
+            "When the answer round opens, the participants first get the summary of <b>{title}</b>."
+        ).format(title=esc(previous.title))
+    )
+
+
+def previous_summary(t: Translator, data: SummaryData) -> Screen:
+    return Screen(
+        t.gettext("Last time, in <b>{title}</b>:").format(title=esc(data.seminar.title))
+        + "\n"
+        + summary_short(t, data).text
     )
 
 

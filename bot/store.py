@@ -236,6 +236,7 @@ def _seminar(row: aiosqlite.Row) -> Seminar:
         dot_budget=row["dot_budget"],
         dot_max_per_theme=row["dot_max_per_theme"],
         dot_vote=DotVote(row["dot_vote"]),
+        previous_id=row["previous_id"],
     )
 
 
@@ -1058,6 +1059,12 @@ class Store:
         async with self._db.execute(sql, (seminar_id,)) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row and row[0] is not None else None
+
+    async def set_previous(self, seminar_id: int, previous_id: int) -> None:
+        await self._db.execute(
+            "UPDATE seminars SET previous_id = ? WHERE id = ?", (previous_id, seminar_id)
+        )
+        await self._db.commit()
 
     # -- live progress -------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from groupwork_helpers import edit_of, seminar_in_groups, ui
-from harness import ROOT, SECRET, BotProcess, button, contains, has_button, saying
+from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
 
 from bot.localapi import FloodLimits, LocalBotApi
 
@@ -157,3 +157,30 @@ async def test_report_and_backup_from_the_command_line(
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT COUNT(*) FROM notes").fetchone() == (3,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_the_summary_of_one_seminar_opens_the_next(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, _ = await seminar_in_groups(api, 3)
+    ((_, members),) = seats.items()
+    await members[0].send("Tillit")
+    await members[0].wait_for(contains("Tillit"))
+    await mona.send("/new")
+    await mona.wait_for(has_button(button("nb", "Cancel")))
+    await mona.send("Oppfølgingsseminar")
+    choice = await mona.wait_for(has_button("Norsk (bokmål)"))
+    await mona.press(choice, "Norsk (bokmål)")
+    questions = await mona.wait_for(has_button(button("nb", "Use these questions")))
+    await mona.press(questions, button("nb", "Use these questions"))
+    created = await mona.wait_for(contains("?start="))
+    follow_up = button("nb", "Begin with the summary of «{title}»").format(
+        title="Gode møter med Nav"
+    )
+    await mona.press(created, follow_up)
+    await mona.wait_for(contains("Gode møter med Nav"))
+    code = created.text.split("?start=")[1].split()[0]
+    newcomer = api.user("Nina", language_code="nb")
+    await join(newcomer, code, "nb")
+    await mona.press(created, button("nb", "Open the answer round"))
+    earlier = await newcomer.wait_for(contains("Gode møter med Nav", "«"))
+    assert "3" in earlier.text
+    await newcomer.wait_for(has_button(button("nb", "Next question ▶")))

@@ -80,6 +80,7 @@ class SetupCancelled:
 @dataclass(frozen=True, slots=True)
 class SeminarCreated:
     seminar: Seminar
+    previous: Seminar | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,26 @@ async def _create(deps: Deps, person: Person, draft: dict[str, object]) -> Semin
         group_size=deps.settings.group_size,
         dots=(deps.settings.dot_budget, deps.settings.dot_max_per_theme),
     )
-    return SeminarCreated(seminar)
+    earlier = [
+        s
+        for s, role in await deps.store.seminars_of(person.tg_id)
+        if role is Role.MODERATOR and s.id != seminar.id
+    ]
+    return SeminarCreated(seminar, earlier[0] if earlier else None)
+
+
+async def open_with_previous(
+    deps: Deps, person: Person, seminar_id: int, previous_id: int
+) -> tuple[Seminar, Seminar] | NoSeminar | NotModerator:
+    """The summary of an earlier seminar opens this one's answer round."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    previous = await deps.moderated_seminar(person, previous_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not isinstance(previous, Seminar):
+        return previous
+    await deps.store.set_previous(seminar.id, previous.id)
+    return seminar, previous
 
 
 # -- running the round --------------------------------------------------------------------

@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
-from bot.flows import answering, setup
+from bot.flows import answering, schedules, setup
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.handlers import closing, groupwork, team
 from bot.handlers.buttons import ButtonRoute, command_and_button
@@ -53,9 +53,9 @@ def _setup_screen(t: Translator, outcome: setup.SetupOutcome, context: BotContex
             return render.invalid_setup_text(t, reason, limit)
         case setup.SetupCancelled():
             return render.setup_cancelled(t)
-        case setup.SeminarCreated(seminar=seminar):
+        case setup.SeminarCreated(seminar=seminar, previous=previous):
             link = render.join_link(context.services.bot_username, seminar.invite_code)
-            return render.seminar_created(t, seminar, link)
+            return render.seminar_created(t, seminar, link, previous)
 
 
 async def _after_setup(
@@ -202,9 +202,15 @@ async def announce_opened(
     """Everyone hears the round is open; broadcasts are recorded before anything is sent."""
     seminar = outcome.seminar
     limit = context.deps.settings.note_max_length
+    earlier = None
+    if seminar.previous_id is not None and not outcome.reopened:
+        previous = await context.deps.store.seminar(seminar.previous_id)
+        earlier = await schedules.summary(context.deps, previous) if previous else None
 
     def screens(tm: Translator) -> list[Screen]:
         opened = [render.round_opened_participant(tm, seminar, outcome.reopened)]
+        if earlier is not None:
+            opened.insert(0, render.previous_summary(tm, earlier))
         if outcome.reopened:
             return opened
         return [*opened, render.question_prompt(tm, seminar, 0, limit)]
@@ -316,7 +322,20 @@ async def hide_cancel(
     return None
 
 
+async def open_with_previous(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await setup.open_with_previous(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if isinstance(outcome, NoSeminar | NotModerator):
+        return render.not_moderator(t).text
+    await send(context, person_of(update).tg_id, render.opens_with_previous(t, outcome[1]))
+    return None
+
+
 BUTTONS: dict[Action, ButtonRoute] = {
+    Action.OPEN_WITH_PREVIOUS: open_with_previous,
     Action.SETUP_LANGUAGE: setup_language,
     **dict.fromkeys(SETUP_STEPS, setup_step),
     Action.NEW_INVITE: renew_invite,
