@@ -163,10 +163,15 @@ footer p { margin: 0; color: #555d66; font-size: .9em; }
 """
 
 
+def _el(tag: str, text: str, attributes: str = "") -> str:
+    """An element holding escaped text; keeps gettext calls outside f-strings for Babel."""
+    return f"<{tag}{attributes}>{_e(text)}</{tag}>"
+
+
 def _note_item(t: Translator, note: ReportNote, *, votes: bool) -> str:
     parts = [f'<span class="text">{_e(note.text)}</span>']
     if note.paper:
-        parts.append(f'<span class="paper">{_e(t.gettext("(paper)"))}</span>')
+        parts.append(_el("span", t.gettext("(paper)"), ' class="paper"'))
     if votes:
         label = t.ngettext("{count} vote", "{count} votes", note.votes)
         parts.append(f'<span class="votes">{_e(label.format(count=t.number(note.votes)))}</span>')
@@ -184,12 +189,12 @@ def _facts(t: Translator, data: ReportData) -> Iterator[str]:
         return _e(t.datetime(moment, data.timezone))
 
     yield '<dl class="facts">'
-    yield f"<dt>{_e(t.gettext('Started'))}</dt><dd>{when(data.created_at)}</dd>"
+    yield _el("dt", t.gettext("Started")) + f"<dd>{when(data.created_at)}</dd>"
     if data.closed_at is not None:
-        yield f"<dt>{_e(t.gettext('Closed'))}</dt><dd>{when(data.closed_at)}</dd>"
-    yield f"<dt>{_e(t.gettext('Report made'))}</dt><dd>{when(data.generated_at)}</dd>"
-    yield f"<dt>{_e(t.gettext('Time zone'))}</dt><dd>{_e(data.timezone)}</dd>"
-    yield f"<dt>{_e(t.gettext('Phase'))}</dt><dd>{_e(data.phase)}</dd>"
+        yield _el("dt", t.gettext("Closed")) + f"<dd>{when(data.closed_at)}</dd>"
+    yield _el("dt", t.gettext("Report made")) + f"<dd>{when(data.generated_at)}</dd>"
+    yield _el("dt", t.gettext("Time zone")) + f"<dd>{_e(data.timezone)}</dd>"
+    yield _el("dt", t.gettext("Phase")) + f"<dd>{_e(data.phase)}</dd>"
     yield "</dl>"
 
 
@@ -208,7 +213,7 @@ def _participation(t: Translator, data: ReportData) -> Iterator[str]:
         (t.gettext("Votes in the group work"), data.votes),
         (t.gettext("People who gave dots"), data.dot_voters),
     ]
-    yield f"<h2>{_e(t.gettext('Participation'))}</h2>"
+    yield _el("h2", t.gettext("Participation"))
     yield "<table><tbody>"
     for label, value in rows:
         yield f'<tr><th scope="row">{_e(label)}</th><td class="num">{_e(t.number(value))}</td></tr>'
@@ -217,11 +222,11 @@ def _participation(t: Translator, data: ReportData) -> Iterator[str]:
 
 def _ranking_table(t: Translator, themes: Iterable[ReportTheme]) -> Iterator[str]:
     yield "<table><thead><tr>"
-    yield f'<th class="num" scope="col">{_e(t.gettext("Rank"))}</th>'
-    yield f'<th scope="col">{_e(t.gettext("Theme"))}</th>'
-    yield f'<th scope="col">{_e(t.gettext("Group"))}</th>'
-    yield f'<th class="num" scope="col">{_e(t.gettext("Notes"))}</th>'
-    yield f'<th class="num" scope="col">{_e(t.gettext("Dots"))}</th>'
+    yield _el("th", t.gettext("Rank"), ' class="num" scope="col"')
+    yield _el("th", t.gettext("Theme"), ' scope="col"')
+    yield _el("th", t.gettext("Group"), ' scope="col"')
+    yield _el("th", t.gettext("Notes"), ' class="num" scope="col"')
+    yield _el("th", t.gettext("Dots"), ' class="num" scope="col"')
     yield "</tr></thead><tbody>"
     for theme in themes:
         yield (
@@ -251,7 +256,7 @@ def _theme(t: Translator, theme: ReportTheme) -> Iterator[str]:
 
 
 def _all_notes(t: Translator, data: ReportData) -> Iterator[str]:
-    yield f"<h2>{_e(t.gettext('All notes'))}</h2>"
+    yield _el("h2", t.gettext("All notes"))
     by_question: dict[int, list[ReportNote]] = {}
     for note in data.all_notes:
         by_question.setdefault(note.question, []).append(note)
@@ -266,14 +271,14 @@ def _all_notes(t: Translator, data: ReportData) -> Iterator[str]:
         if notes:
             yield from _note_list(t, notes, votes=False)
         else:
-            yield f'<p class="empty">{_e(t.gettext("No notes."))}</p>'
+            yield _el("p", t.gettext("No notes."), ' class="empty"')
         yield "</section>"
 
 
 def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
     if not (data.recognised or data.missing or data.missing_notes):
         return
-    yield f"<h2>{_e(t.gettext('Read-back'))}</h2>"
+    yield _el("h2", t.gettext("Read-back"))
     yield "<table><tbody>"
     for label, value in (
         (t.gettext("“I recognise this”"), data.recognised),
@@ -282,7 +287,7 @@ def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
         yield f'<tr><th scope="row">{_e(label)}</th><td class="num">{_e(t.number(value))}</td></tr>'
     yield "</tbody></table>"
     if data.missing_notes:
-        yield f"<h3>{_e(t.gettext('What people said was missing'))}</h3>"
+        yield _el("h3", t.gettext("What people said was missing"))
         yield '<ul class="notes">'
         yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in data.missing_notes)
         yield "</ul>"
@@ -297,23 +302,23 @@ def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None)
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(t.gettext('Report: {title}').format(title=title))}</title>",
+        _el("title", t.gettext("Report: {title}").format(title=title)),
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
         "<main>",
         "<header>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="kind">{_e(t.gettext("Report from a dialogue seminar"))}</p>',
+        _el("p", t.gettext("Report from a dialogue seminar"), ' class="kind"'),
         *_facts(t, data),
         "</header>",
-        f"<h2>{_e(t.gettext('Questions'))}</h2>",
+        _el("h2", t.gettext("Questions")),
         '<ol class="questions">',
         *(f"<li>{_e(question)}</li>" for question in data.questions),
         "</ol>",
         *_participation(t, data),
     ]
-    parts.append(f"<h2>{_e(t.gettext('Themes, ranked'))}</h2>")
+    parts.append(_el("h2", t.gettext("Themes, ranked")))
     if chart_png:
         alt = (
             t.gettext("Bar chart of the themes: number of notes and dots for each theme.")
@@ -330,9 +335,9 @@ def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None)
         for theme in data.themes:
             parts += _theme(t, theme)
     else:
-        parts.append(f'<p class="empty">{_e(t.gettext("No themes were made."))}</p>')
+        parts.append(_el("p", t.gettext("No themes were made."), ' class="empty"'))
     if data.unsorted:
-        parts.append(f"<h2>{_e(t.gettext('Notes no theme got'))}</h2>")
+        parts.append(_el("h2", t.gettext("Notes no theme got")))
         parts += _note_list(t, data.unsorted, votes=False)
     parts += _all_notes(t, data)
     parts += _read_back(t, data)
