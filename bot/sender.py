@@ -4,7 +4,8 @@ It keeps under Telegram's limits (about 30 messages a second overall, one a seco
 20 a minute per group), waits out a 429's retry_after, retries transient failures, and marks
 people who blocked the bot instead of retrying them. Each recipient's progress is committed
 after every message, so a broadcast cut short by a crash resumes where it stopped: nobody is
-skipped, and only the message in flight at the moment of the crash can arrive twice.
+skipped, and only the message in flight at the moment of the crash can arrive twice: one
+message is sent at a time, which the rate limit, not the round trip, holds back.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 PRIVATE_GAP = 1.0  # seconds between two messages to one person
 GROUP_GAP = 3.0  # 20 a minute in a group
-WORKERS = 4  # messages in flight at once; a crash can repeat at most these
 MAX_BACKOFF = 30.0
 
 
@@ -172,35 +172,36 @@ class Broadcaster:
         await asyncio.gather(*list(self._running.values()), return_exceptions=True)
 
     async def _run(self, broadcast_id: int) -> None:
+        """Round by round: everyone's next message, so one person's second message never
+        waits behind the pause their first one needs."""
         screens = {
             language: _decode(raw)
             for language, raw in json.loads(await self._deliveries.screens(broadcast_id)).items()
         }
-        queue: asyncio.Queue[Delivery] = asyncio.Queue()
-        for delivery in await self._deliveries.pending(broadcast_id):
-            queue.put_nowait(delivery)
-
-        async def worker() -> None:
-            while not queue.empty():
-                delivery = queue.get_nowait()
-                await self._deliver(delivery, screens.get(delivery.language, []))
-
-        await asyncio.gather(*(worker() for _ in range(min(WORKERS, queue.qsize()))))
+        waiting = [(d, d.sent_screens) for d in await self._deliveries.pending(broadcast_id)]
+        last_sent: dict[int, float] = {}
+        while waiting:
+            still: list[tuple[Delivery, int]] = []
+            for delivery, index in waiting:
+                mine = screens.get(delivery.language, [])
+                if index >= len(mine):
+                    await self._deliveries.finish(broadcast_id, delivery.chat_id, "sent")
+                    continue
+                gap = GROUP_GAP if delivery.chat_id < 0 else PRIVATE_GAP
+                pause = last_sent.get(delivery.chat_id, 0.0) + gap - time.monotonic()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                status = await self._send(delivery.chat_id, mine[index])
+                last_sent[delivery.chat_id] = time.monotonic()
+                if status != "sent":
+                    await self._deliveries.finish(broadcast_id, delivery.chat_id, status)
+                    continue
+                await self._deliveries.progress(broadcast_id, delivery.chat_id, index + 1)
+                still.append((delivery, index + 1))
+            waiting = still
         counts = await self._deliveries.counts(broadcast_id)
         log.info("broadcast %d finished: %s", broadcast_id, counts)
         await self._deliveries.forget_delivered()
-
-    async def _deliver(self, delivery: Delivery, screens: list[Screen]) -> None:
-        gap = GROUP_GAP if delivery.chat_id < 0 else PRIVATE_GAP
-        for index in range(delivery.sent_screens, len(screens)):
-            if index > delivery.sent_screens:
-                await asyncio.sleep(gap)
-            status = await self._send(delivery.chat_id, screens[index])
-            if status != "sent":
-                await self._deliveries.finish(delivery.broadcast_id, delivery.chat_id, status)
-                return
-            await self._deliveries.progress(delivery.broadcast_id, delivery.chat_id, index + 1)
-        await self._deliveries.finish(delivery.broadcast_id, delivery.chat_id, "sent")
 
     async def _send(self, chat_id: int, screen: Screen) -> str:
         """Sends one message until it is through: "sent", "blocked" or "refused"."""

@@ -226,3 +226,12 @@ async def seminar_with(
 
 def _ui(language: str) -> str:
     return {"no": "nb", "nb": "nb", "nn": "nn", "en": "en"}.get(language, "en")
+
+
+async def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
+    """For conditions over many chats at once, where waiting on one chat is not enough."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.01)

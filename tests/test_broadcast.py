@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 
 import pytest
-from harness import BotProcess, create_seminar, join
+from harness import BotProcess, create_seminar, join, wait_until
 
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
 
@@ -36,14 +36,6 @@ def _ui(user: SimUser) -> str:
 
 def received(people: list[SimUser]) -> Counter[int]:
     return Counter(person.id for person in people for m in person.inbox if ANNOUNCEMENT in m.text)
-
-
-async def wait_until(check: object, seconds: float) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not check():  # type: ignore[operator]
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.2)
 
 
 async def test_everyone_gets_it_once_through_429s_and_5xx(

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from harness import BotProcess, answer, button, contains, has_button, saying, seminar_with, text
+from harness import (
+    BotProcess,
+    answer,
+    button,
+    contains,
+    has_button,
+    saying,
+    seminar_with,
+    text,
+    wait_until,
+)
 
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.sim import BotMessage
@@ -113,3 +123,35 @@ async def test_jobs_that_fell_due_while_the_bot_was_down(api: LocalBotApi, bot: 
     statuses = sorted(str(r[0]) for r in bot.query("SELECT status FROM schedules"))
     assert statuses == ["done", "missed"]
     assert anna.inbox
+
+
+async def test_a_crash_in_the_middle_of_a_scheduled_close(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    people_spec = [(f"P{i:02d}", "nb") for i in range(24)]
+    mona, _, people = await seminar_with(api, people_spec)
+    await schedule(mona, "Close the current step", "om 1 timer")
+    closing_words = saying(
+        "nb", "Next, the notes go to the group work, without names. I will let you know."
+    )
+
+    def told() -> int:
+        return sum(1 for p in people for m in p.inbox if closing_words(m))
+
+    bot.advance_clock(3601)
+    await wait_until(lambda: told() > 0)
+    await bot.kill()
+    assert told() < len(people)
+    await bot.restart()
+    await wait_until(lambda: all(any(closing_words(m) for m in p.inbox) for p in people))
+    await api.wait_idle(quiet=1.0, timeout=30)
+    counts = [sum(1 for m in p.inbox if closing_words(m)) for p in people]
+    assert sum(counts) - len(people) <= 1
+    assert bot.query("SELECT phase FROM seminars") == [("grouping",)]
+    assert bot.query("SELECT status FROM schedules") == [("done",)]
+    summaries = [
+        m
+        for m in mona.inbox
+        if "Hide 1" in " ".join(m.button_labels()) or "Skjul 1" in " ".join(m.button_labels())
+    ]
+    assert len(summaries) <= 2

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
@@ -18,7 +18,7 @@ from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
 from bot.i18n import Translator, translator
 from bot.render import Screen
-from bot.sender import Broadcaster, markup
+from bot.sender import Broadcaster, markup, retry_seconds
 
 __all__ = [
     "BotContext",
@@ -87,6 +87,9 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
             return await call()
         except BadRequest:
             raise
+        except RetryAfter as exc:
+            # The rate limiter already waited several times; the chat is busy, so wait again.
+            await asyncio.sleep(retry_seconds(exc))
         except NetworkError as exc:
             log.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
