@@ -69,7 +69,11 @@ async def mark_seen(update: Update, context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure without its content and apologises to the person, if there is one."""
     error = context.error
-    log.error("handling an update failed: %s", type(error).__name__, exc_info=error)
+    if isinstance(error, NetworkError):
+        # The Bot API stayed unreachable through every retry: an outage, not a bug.
+        log.warning("handling an update failed: the Bot API did not answer (%s)", error)
+    else:
+        log.error("handling an update failed: %s", type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
         t = await reader(update, context)
         screen = render.Screen(t.gettext("Sorry, something went wrong. Please try again."))

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE_GAP = 1.0  # seconds between two messages to one person
 GROUP_GAP = 3.0  # 20 a minute in a group
-MAX_BACKOFF = 30.0
+MAX_BACKOFF = 5.0  # an outage is retried every few seconds until it ends
 
 
 def retry_seconds(exc: RetryAfter) -> float:

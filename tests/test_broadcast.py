@@ -43,8 +43,8 @@ async def test_everyone_gets_it_once_through_429s_and_5xx(
 ) -> None:
     mona, people = await crowd(api, 200)
     api.flood = flood
-    api.fail_next("sendMessage", status=500, count=15)
-    api.fail_next("sendMessage", status=502, count=5)
+    api.fail_next("sendMessage", status=500, count=6)
+    api.fail_next("sendMessage", status=502, count=3)
     before = api.stats.rate_limited
     await mona.send(f"/announce {ANNOUNCEMENT}")
     await wait_until(lambda: len(received(people)) == 200, 60)
