@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -155,3 +156,18 @@ async def test_a_crash_in_the_middle_of_a_scheduled_close(
         if "Hide 1" in " ".join(m.button_labels()) or "Skjul 1" in " ".join(m.button_labels())
     ]
     assert len(summaries) <= 2
+
+
+async def test_a_cancelled_job_does_not_run(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, _, (anna,) = await seminar_with(api, [("Anna", "nb")], open_round=False)
+    await schedule(mona, "Open the answer round", "om 10 minutter")
+    await mona.send("/schedule")
+    listing = await mona.wait_for(has_button(button("nb", "Cancel {number}").format(number=1)))
+    await mona.press(listing, button("nb", "Cancel {number}").format(number=1))
+    await mona.wait_for(contains(text("nb", "Open the answer round")))
+    bot.advance_clock(11 * 60)
+    await asyncio.sleep(2.5)
+    await api.wait_idle()
+    assert not any(button("nb", "Next question ▶") in m.button_labels() for m in anna.inbox)
+    assert bot.query("SELECT status FROM schedules") == [("cancelled",)]
+    assert bot.query("SELECT phase FROM seminars") == [("draft",)]
