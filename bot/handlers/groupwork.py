@@ -308,11 +308,15 @@ async def _show_card(
     update: Update,
     context: BotContext,
     t: Translator,
-    outcome: groupwork.VoteCard | groupwork.NotInGroup | groupwork.PhaseOver,
+    outcome: groupwork.VoteCard | groupwork.DotCard | groupwork.NotInGroup | groupwork.PhaseOver,
 ) -> str | None:
+    """A vote or dot card is edited in place; a card from a past phase loses its buttons."""
     match outcome:
         case groupwork.VoteCard():
             await edit(context, pressed_message(update), render.vote_card(t, outcome))
+            return None
+        case groupwork.DotCard():
+            await edit(context, pressed_message(update), render.dot_card(t, outcome))
             return None
         case groupwork.PhaseOver(seminar=seminar):
             await drop_buttons(context, pressed_message(update))
@@ -421,15 +425,7 @@ async def dot(update: Update, context: BotContext, button: Button, t: Translator
     outcome = await groupwork.change_dots(
         context.deps, person_of(update), button.arg(0), button.arg(1), 1 if button.arg(2) else -1
     )
-    match outcome:
-        case groupwork.DotCard():
-            await edit(context, pressed_message(update), render.dot_card(t, outcome))
-            return None
-        case groupwork.PhaseOver(seminar=seminar):
-            await drop_buttons(context, pressed_message(update))
-            return render.phase_over(t, seminar)
-        case groupwork.NotInGroup():
-            return render.not_in_group(t).text
+    return await _show_card(update, context, t, outcome)
 
 
 async def close_dots(context: BotContext, person: Person, t: Translator) -> bool:
