@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
@@ -43,6 +44,7 @@ from bot.keys import Keyring
 from bot.polling import poll_until
 from bot.sender import Broadcaster
 from bot.store import Store
+from bot.webhook import WebhookServer, webhook_secret
 
 __all__ = ["build_application", "serve"]
 
@@ -143,6 +145,22 @@ async def _initialize(app: BotApp) -> None:
             delay = min(delay * 2, 30.0)
 
 
+async def _serve_webhook(
+    app: BotApp, settings: Settings, secrets: Secrets, store: Store, stop: asyncio.Event
+) -> None:
+    secret = webhook_secret(secrets.seminar_secret)
+    server = WebhookServer(app, store, secret, urlsplit(settings.webhook_url).path or "/")
+    await server.start(settings.webhook_listen, settings.webhook_port)
+    try:
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("bot started (webhook)")
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
 async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None = None) -> None:
     """Runs the bot with long polling until SIGINT/SIGTERM or until `stop` is set."""
     keys = Keyring(secrets.seminar_secret)
@@ -162,8 +180,11 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
             services: Services = app.bot_data["services"]
             await services.broadcaster.resume()
             scheduler.arm(app)
-            log.info("bot started (polling)")
-            await poll_until(app, stop, ALLOWED_UPDATES)
+            if settings.mode == "webhook":
+                await _serve_webhook(app, settings, secrets, store, stop)
+            else:
+                log.info("bot started (polling)")
+                await poll_until(app, stop, ALLOWED_UPDATES)
             await services.broadcaster.stop()
             await app.stop()
         finally:

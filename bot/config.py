@@ -34,6 +34,9 @@ class Settings:
     log_level: str
     clock_file: Path | None = None
     send_rate: float = 30.0
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,15 @@ def load_settings(path: Path) -> Settings:
     mode = _get(raw, "telegram", "mode", str, "polling")
     if mode not in ("polling", "webhook"):
         raise ConfigError('telegram.mode must be "polling" or "webhook"')
+    webhook_url = _get(raw, "telegram", "webhook_url", str, "")
+    if mode == "webhook" and not webhook_url.startswith(("https://", "http://")):
+        raise ConfigError(
+            "telegram.webhook_url must be the public https:// address in webhook mode"
+        )
+    webhook_listen = _get(raw, "telegram", "webhook_listen", str, "127.0.0.1")
+    webhook_port = _get(raw, "telegram", "webhook_port", int, 8080)
+    if not 0 <= webhook_port <= 65535:
+        raise ConfigError("telegram.webhook_port must be a port number")
     database = Path(_get(raw, "storage", "database", str, "data/seminar.sqlite3"))
     if not database.is_absolute():
         database = path.parent / database
@@ -130,6 +142,9 @@ def load_settings(path: Path) -> Settings:
         log_level=log_level,
         clock_file=clock_file,
         send_rate=float(send_rate),
+        webhook_url=webhook_url,
+        webhook_listen=webhook_listen,
+        webhook_port=webhook_port,
     )
 
 

@@ -303,6 +303,14 @@ class Store:
     async def close(self) -> None:
         await self._db.close()
 
+    async def healthy(self) -> bool:
+        """Whether the database answers, for the health check."""
+        try:
+            async with self._db.execute("SELECT 1") as cur:
+                return await cur.fetchone() is not None
+        except (aiosqlite.Error, ValueError):
+            return False
+
     @property
     def connection(self) -> aiosqlite.Connection:
         """For the store's companion classes in this module only."""

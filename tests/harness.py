@@ -21,11 +21,14 @@ TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
 SECRET = "test-seminar-secret-0123456789"
 
 
-def write_config(directory: Path, base_url: str, **seminar: object) -> Path:
+def write_config(
+    directory: Path, base_url: str, telegram: dict[str, object] | None = None, **seminar: object
+) -> Path:
     values = {"note_max_length": 280, "retention_days": 180, **seminar}
     lines = [
         "[telegram]",
         f'api_base_url = "{base_url}"',
+        *(f"{key} = {value}" for key, value in (telegram or {}).items()),
         "[storage]",
         'database = "seminar.sqlite3"',
         "[seminar]",
@@ -48,6 +51,7 @@ class BotProcess:
     api: LocalBotApi
     directory: Path
     secret: str = SECRET
+    telegram: dict[str, object] = field(default_factory=dict)
     process: asyncio.subprocess.Process | None = None
     logs: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
@@ -61,7 +65,7 @@ class BotProcess:
         return "".join(self.logs)
 
     async def start(self) -> None:
-        config = write_config(self.directory, self.api.base_url.removesuffix("/bot"))
+        config = write_config(self.directory, self.api.base_url.removesuffix("/bot"), self.telegram)
         env = {
             **os.environ,
             "BOT_TOKEN": self.api.token,

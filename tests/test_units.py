@@ -82,6 +82,8 @@ def test_settings_defaults_and_errors(tmp_path: Path) -> None:
         ('[seminar]\ntimezone = "Mars/Olympus"', "seminar.timezone"),
         ("[seminar]\ngroup_size = 2", "seminar.group_size"),
         ('[telegram]\nmode = "carrier-pigeon"', "telegram.mode"),
+        ('[telegram]\nmode = "webhook"', "telegram.webhook_url"),
+        ("[telegram]\nmessages_per_second = 0", "telegram.messages_per_second"),
         ("[seminar\n", "not valid TOML"),
     ]:
         config.write_text(bad, encoding="utf-8")

@@ -760,7 +760,9 @@ class LocalBotApi:
         if self._session is None:
             self._session = ClientSession(timeout=ClientTimeout(total=10))
         backoff = 0.2
-        while self.webhook_url:
+        # Stopping is checked as well as cancellation: on Python 3.11 asyncio.wait_for can
+        # swallow a cancel that arrives together with the wake-up that stop() sends.
+        while self.webhook_url and not self._stopping:
             if not self._pending:
                 await self._updates_signal.wait(1.0)
                 continue

@@ -1,0 +1,60 @@
+"""Webhook mode: the local Bot API posts updates to the bot, which checks the secret token."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import aiohttp
+from harness import BotProcess, answer, button, create_seminar, has_button, join
+
+from bot.localapi import LocalBotApi
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_round_over_the_webhook(api: LocalBotApi, tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-updates"
+    bot = BotProcess(
+        api,
+        tmp_path,
+        telegram={"mode": '"webhook"', "webhook_url": f'"{url}"', "webhook_port": port},
+    )
+    await bot.start()
+    try:
+        assert api.webhook_url == url
+        assert api.webhook_secret
+        mona = api.user("Mona", language_code="nb")
+        code = await create_seminar(mona)
+        kari = api.user("Kari", language_code="nb")
+        await join(kari, code, "nb")
+        await mona.send("/open")
+        await kari.wait_for(has_button(button("nb", "Next question ▶")))
+        await answer(kari, "Levert med webhook")
+
+        async with aiohttp.ClientSession() as session:
+            forged = {"update_id": 1, "message": {"message_id": 1, "date": 0,
+                      "chat": {"id": kari.id, "type": "private"}, "text": "smuglet inn"}}  # fmt: skip
+            async with session.post(url, json=forged) as response:
+                assert response.status == 403
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            async with session.post(url, json=forged, headers=headers) as response:
+                assert response.status == 403
+            async with session.get(f"http://127.0.0.1:{port}/health") as response:
+                assert response.status == 200
+                assert (await response.json())["ok"] is True
+
+        # Killed and back: updates that came meanwhile are delivered once it listens again.
+        await bot.kill()
+        await kari.send("Skrevet mens boten var borte")
+        await bot.restart()
+        await kari.wait_for(lambda m: "Skrevet mens boten var borte" in m.text, timeout=20)
+        texts = sorted(str(r[0]) for r in bot.query("SELECT text FROM notes"))
+        assert texts == ["Levert med webhook", "Skrevet mens boten var borte"]
+    finally:
+        await bot.stop()
