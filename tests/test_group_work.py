@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
+from groupwork_helpers import GROUP_NAME, edit_of, ui
 from harness import (
     BotProcess,
     answer,
@@ -17,11 +17,8 @@ from harness import (
     saying,
 )
 
-from bot.domain import GROUP_MARKS
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
 from bot.localapi.sim import BotMessage
-
-GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r") \d+")
 
 
 @pytest.fixture
@@ -30,21 +27,12 @@ def flood() -> FloodLimits:
     return FloodLimits.off()
 
 
-def ui(user: SimUser) -> str:
-    return {"nb": "nb", "en": "en"}[user.language_code or "en"]
-
-
 async def vote_for(user: SimUser, card: BotMessage, theme: str) -> BotMessage:
     """Presses a theme on the user's vote card and waits for the card to change."""
     edits = card.edited
     label = next(x for x in card.button_labels() if x.removeprefix("✅ ") == theme)
     await user.press(card, label)
     return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
-
-
-def edit_of(message: BotMessage) -> Callable[[BotMessage], bool]:
-    edits = message.edited
-    return lambda m: m.message_id == message.message_id and m.edited > edits
 
 
 async def navigate(user: SimUser, card: BotMessage, arrow: str) -> BotMessage:
