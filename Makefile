@@ -38,7 +38,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 
 bench-broadcast: $(STAMP)
-	$(BIN)/python bench/broadcast.py --participants 1000
+	$(BIN)/python -m bench.broadcast --participants 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

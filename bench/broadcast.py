@@ -1,9 +1,9 @@
-"""Benchmark: a broadcast to many participants against the local Bot API with Telegram's limits.
+"""A broadcast to many participants against the local Bot API with Telegram's limits on.
 
 Prints how fast the bot's sender delivers, as a fraction of the configured rate (30 messages a
 second by default), and how many 429s it met on the way. Not a test: it asserts nothing.
 
-    .venv/bin/python bench/broadcast.py --participants 1000
+    python -m bench.broadcast --participants 1000
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from telegram.ext import AIORateLimiter, ExtBot
@@ -26,7 +27,21 @@ from bot.store import BroadcastStore, Store
 TOKEN = "123456:BENCH"
 
 
-async def run(participants: int, rate: float) -> None:
+@dataclass
+class BroadcastResult:
+    participants: int
+    delivered: int
+    pending: int
+    seconds: float
+    rate: float
+    rate_limited: int
+
+    @property
+    def achieved(self) -> float:
+        return self.delivered / self.seconds
+
+
+async def measure(participants: int, rate: float) -> BroadcastResult:
     api = LocalBotApi(token=TOKEN, bot_username="bench_bot", flood=FloodLimits())
     base_url = await api.start()
     people = [api.user(f"P{i}", language_code="nb") for i in range(participants)]
@@ -51,14 +66,20 @@ async def run(participants: int, rate: float) -> None:
             await store.close()
     await api.stop()
     delivered = sum(1 for p in people if p.inbox)
-    achieved = delivered / elapsed
-    print(f"participants          {participants}")
-    print(f"delivered             {delivered} (pending afterwards: {left})")
-    print(f"time                  {elapsed:.2f} s")
-    print(f"rate                  {achieved:.1f} messages/s")
-    print(f"configured rate       {rate:.1f} messages/s")
-    print(f"fraction of the rate  {achieved / rate:.3f}")
-    print(f"429 answers met       {api.stats.rate_limited}")
+    return BroadcastResult(participants, delivered, left, elapsed, rate, api.stats.rate_limited)
+
+
+def print_result(result: BroadcastResult) -> None:
+    print(f"\n## A broadcast to {result.participants} participants, Telegram's limits on\n")
+    print("| | value |")
+    print("|---|---:|")
+    print(f"| delivered | {result.delivered} (still pending: {result.pending}) |")
+    print(f"| time | {result.seconds:.1f} s |")
+    print(f"| rate | {result.achieved:.1f} messages/s |")
+    print(
+        f"| fraction of the configured {result.rate:.0f}/s | {result.achieved / result.rate:.3f} |"
+    )
+    print(f"| 429 answers met (each retried) | {result.rate_limited} |")
 
 
 def main() -> None:
@@ -66,7 +87,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=30.0)
     args = parser.parse_args()
-    asyncio.run(run(args.participants, args.rate))
+    print_result(asyncio.run(measure(args.participants, args.rate)))
 
 
 if __name__ == "__main__":

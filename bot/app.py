@@ -111,7 +111,8 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        # Every call, replies and broadcasts alike, stays under the configured rate.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
         .updater(None)
     )
     # The builder cannot infer the custom context class for the job queue; the cast states it.

@@ -64,7 +64,8 @@ class Action(StrEnum):
     PRESET_THEMES = "T"  # args: seminar id
     OPEN_PLENARY = "O"  # args: seminar id
     OPEN_DOTS = "X"  # args: seminar id
-    DOT = "u"  # args: seminar id, theme id, 1 = add / 0 = withdraw
+    DOT = "u"  # args: seminar id, theme id, 1 = add / 0 = withdraw, page of the card
+    DOT_PAGE = "dp"  # args: seminar id, page
     CLOSE_DOTS = "Y"  # args: seminar id
     INVITE_MODERATOR = "i"  # args: seminar id
     REMOVE_MODERATOR = "b"  # args: seminar id, user id

@@ -1346,7 +1346,11 @@ def plenary_moderator(t: Translator, seminar: Seminar) -> Screen:
     )
 
 
+DOT_PAGE_SIZE = 8  # themes per page of the dot card: a phone screen of buttons
+
+
 def dot_card(t: Translator, card: DotCard) -> Screen:
+    """Dots left, and a page of themes with a ➕ and ➖ each; ◀ ▶ turn the pages."""
     seminar = card.seminar
     lines = [
         t.gettext("<b>Dot vote: {title}</b>").format(title=esc(seminar.title)),
@@ -1366,18 +1370,35 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
     }
     if card.refused:
         lines.append(f"<i>{refusals[card.refused]}</i>")
+    pages = max(1, -(-len(card.themes) // DOT_PAGE_SIZE))
+    page = max(0, min(card.page, pages - 1))
+    first = page * DOT_PAGE_SIZE
+    shown = list(enumerate(card.themes, start=1))[first : first + DOT_PAGE_SIZE]
+    if pages > 1:
+        lines.append(
+            t.gettext("Themes {first}–{last} of {total}:").format(
+                first=first + 1, last=first + len(shown), total=len(card.themes)
+            )
+        )
     rows: list[tuple[Key, ...]] = []
-    for number, (theme, group) in enumerate(card.themes, start=1):
+    for number, (theme, group) in shown:
         mine = card.mine.get(theme.id, 0)
         where = f" ({group.name})" if group else ""
         lines.append(f"{number}. {esc(theme.name)}{where} {'●' * mine}")
         rows.append(
             (
-                _key(f"➕ {number}", Action.DOT, seminar.id, theme.id, 1),
-                _key(f"➖ {number}", Action.DOT, seminar.id, theme.id, 0),
+                _key(f"➕ {number}", Action.DOT, seminar.id, theme.id, 1, page),
+                _key(f"➖ {number}", Action.DOT, seminar.id, theme.id, 0, page),
             )
         )
-    return Screen("\n".join(lines), tuple(rows[:48]))
+    nav: list[Key] = []
+    if page > 0:
+        nav.append(_key("◀", Action.DOT_PAGE, seminar.id, page - 1))
+    if page + 1 < pages:
+        nav.append(_key("▶", Action.DOT_PAGE, seminar.id, page + 1))
+    if nav:
+        rows.append(tuple(nav))
+    return Screen("\n".join(lines), tuple(rows))
 
 
 def dots_opened_moderator(t: Translator, seminar: Seminar) -> Screen:

@@ -195,6 +195,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (seminar_id, voter)
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE INDEX notes_by_group ON notes(group_id);
+    CREATE INDEX writers_by_group ON writers(group_id);
+    CREATE INDEX themes_by_group ON themes(seminar_id, group_id);
+    """,
 )
 
 CHECK_KEY = "secret_check"
@@ -238,6 +243,14 @@ def _seminar(row: aiosqlite.Row) -> Seminar:
         dot_vote=DotVote(row["dot_vote"]),
         previous_id=row["previous_id"],
     )
+
+
+async def _first(
+    db: aiosqlite.Connection, sql: str, params: Iterable[object] = ()
+) -> aiosqlite.Row | None:
+    """The first row, in one round trip to the database thread instead of three."""
+    rows = await db.execute_fetchall(sql, params)
+    return next(iter(rows), None)
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -306,8 +319,7 @@ class Store:
     async def healthy(self) -> bool:
         """Whether the database answers, for the health check."""
         try:
-            async with self._db.execute("SELECT 1") as cur:
-                return await cur.fetchone() is not None
+            return await _first(self._db, "SELECT 1") is not None
         except (aiosqlite.Error, ValueError):
             return False
 
@@ -317,8 +329,7 @@ class Store:
         return self._db
 
     async def _migrate(self) -> None:
-        async with self._db.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "PRAGMA user_version")
         version = int(row[0]) if row else 0
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             await self._db.executescript(
@@ -328,8 +339,7 @@ class Store:
 
     async def verify_secret(self, check_value: str) -> None:
         """Stores the secret's check value on first start and refuses a different one later."""
-        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (CHECK_KEY,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "SELECT value FROM meta WHERE key = ?", (CHECK_KEY,))
         if row is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?)", (CHECK_KEY, check_value)
@@ -346,8 +356,7 @@ class Store:
 
     async def was_processed(self, update_id: int) -> bool:
         sql = "SELECT 1 FROM processed_updates WHERE update_id = ?"
-        async with self._db.execute(sql, (update_id,)) as cur:
-            return await cur.fetchone() is not None
+        return await _first(self._db, sql, (update_id,)) is not None
 
     async def mark_processed(self, update_id: int) -> None:
         await self._db.execute(
@@ -363,8 +372,7 @@ class Store:
     # -- users ---------------------------------------------------------------------------
 
     async def user(self, tg_id: int) -> User | None:
-        async with self._db.execute("SELECT * FROM users WHERE tg_id = ?", (tg_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "SELECT * FROM users WHERE tg_id = ?", (tg_id,))
         return _user(row) if row else None
 
     async def save_user_language(self, tg_id: int, language: str) -> None:
@@ -435,14 +443,12 @@ class Store:
         return seminar
 
     async def seminar(self, seminar_id: int) -> Seminar | None:
-        async with self._db.execute("SELECT * FROM seminars WHERE id = ?", (seminar_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "SELECT * FROM seminars WHERE id = ?", (seminar_id,))
         return _seminar(row) if row else None
 
     async def seminar_by_code(self, code: str) -> Seminar | None:
         sql = "SELECT * FROM seminars WHERE invite_code = ?"
-        async with self._db.execute(sql, (code,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (code,))
         return _seminar(row) if row else None
 
     async def set_phase(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
@@ -455,6 +461,23 @@ class Store:
         )
         await self._db.commit()
         return cur.rowcount == 1
+
+    async def open_plenary(self, seminar_id: int, winners: dict[int, int]) -> bool:
+        """Ends the sorting vote: the phase moves on and every note's winning theme is written
+        down in the same transaction, so later readers need not count the votes again."""
+        cur = await self._db.execute(
+            "UPDATE seminars SET phase = ? WHERE id = ? AND phase = ?",
+            (Phase.PLENARY.value, seminar_id, Phase.VOTING.value),
+        )
+        if cur.rowcount != 1:
+            await self._db.rollback()
+            return False
+        await self._db.executemany(
+            "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ? AND settled = 0",
+            [(theme_id, note_id) for note_id, theme_id in winners.items()],
+        )
+        await self._db.commit()
+        return True
 
     async def renew_invite_code(self, seminar_id: int) -> str:
         code = new_code()
@@ -477,12 +500,12 @@ class Store:
         await self._db.commit()
 
     async def membership(self, seminar_id: int, tg_id: int) -> Member | None:
-        async with self._db.execute(
+        row = await _first(
+            self._db,
             "SELECT m.seminar_id, m.tg_id, m.role, u.language FROM members m"
             " JOIN users u ON u.tg_id = m.tg_id WHERE m.seminar_id = ? AND m.tg_id = ?",
             (seminar_id, tg_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return Member(row["seminar_id"], row["tg_id"], Role(row["role"]), row["language"])
@@ -494,8 +517,7 @@ class Store:
         )
         if not include_blocked:
             sql += " AND u.blocked = 0"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            rows = await cur.fetchall()
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [Member(r["seminar_id"], r["tg_id"], Role(r["role"]), r["language"]) for r in rows]
 
     async def member_count(self, seminar_id: int) -> int:
@@ -506,17 +528,17 @@ class Store:
         )
 
     async def _count(self, sql: str, *params: object) -> int:
-        async with self._db.execute(sql, params) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, params)
         return int(row[0]) if row else 0
 
     # -- writers -------------------------------------------------------------------------
 
     async def writer(self, seminar_id: int, pseudonym: str) -> Writer | None:
-        async with self._db.execute(
-            "SELECT * FROM writers WHERE seminar_id = ? AND pseudonym = ?", (seminar_id, pseudonym)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await _first(
+            self._db,
+            "SELECT * FROM writers WHERE seminar_id = ? AND pseudonym = ?",
+            (seminar_id, pseudonym),
+        )
         return _writer(row) if row else None
 
     async def add_writer(self, seminar_id: int, pseudonym: str) -> None:
@@ -569,29 +591,25 @@ class Store:
 
     async def note(self, note_id: int) -> tuple[Note, str] | None:
         """The note and its author's pseudonym (for checking ownership, never for display)."""
-        async with self._db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "SELECT * FROM notes WHERE id = ?", (note_id,))
         return (_note(row), row["author"]) if row else None
 
     async def note_by_ref(self, source_ref: str) -> Note | None:
         sql = "SELECT * FROM notes WHERE source_ref = ?"
-        async with self._db.execute(sql, (source_ref,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (source_ref,))
         return _note(row) if row else None
 
     async def notes_of(self, seminar_id: int, pseudonym: str) -> list[Note]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT * FROM notes WHERE seminar_id = ? AND author = ? ORDER BY question, id",
             (seminar_id, pseudonym),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_note(r) for r in rows]
 
     async def seminar_notes(self, seminar_id: int) -> list[Note]:
         """Every note of a seminar in id order, which is random, never submission order."""
         sql = "SELECT * FROM notes WHERE seminar_id = ? ORDER BY id"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            rows = await cur.fetchall()
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [_note(r) for r in rows]
 
     async def update_note_text(self, note_id: int, text: str, writer: Writer | None = None) -> None:
@@ -614,14 +632,13 @@ class Store:
 
     async def note_counts(self, seminar: Seminar) -> NoteCounts:
         per_question = [0] * len(seminar.questions)
-        async with self._db.execute(
+        for row in await self._db.execute_fetchall(
             "SELECT question, COUNT(*) FROM notes WHERE seminar_id = ? AND hidden = 0"
             " GROUP BY question",
             (seminar.id,),
-        ) as cur:
-            for row in await cur.fetchall():
-                if 0 <= row[0] < len(per_question):
-                    per_question[row[0]] = row[1]
+        ):
+            if 0 <= row[0] < len(per_question):
+                per_question[row[0]] = row[1]
         writers = await self._count(
             "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ?", seminar.id
         )
@@ -688,12 +705,11 @@ class Store:
         await self._db.commit()
 
     async def seminars_of(self, tg_id: int) -> list[tuple[Seminar, Role]]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT s.*, m.role FROM seminars s JOIN members m ON m.seminar_id = s.id"
             " WHERE m.tg_id = ? ORDER BY s.created_at DESC, s.id DESC",
             (tg_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(_seminar(r), Role(r["role"])) for r in rows]
 
     # -- moderators ----------------------------------------------------------------------
@@ -709,10 +725,11 @@ class Store:
 
     async def redeem_moderator_invite(self, code: str, now: datetime) -> tuple[int | None, str]:
         """Uses an invite once: returns (seminar id, "ok") or (None, "unknown"|"used"|"expired")."""
-        async with self._db.execute(
-            "SELECT seminar_id, expires_at, used FROM moderator_invites WHERE code = ?", (code,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await _first(
+            self._db,
+            "SELECT seminar_id, expires_at, used FROM moderator_invites WHERE code = ?",
+            (code,),
+        )
         if row is None:
             return None, "unknown"
         if row["used"]:
@@ -740,12 +757,11 @@ class Store:
         await self._db.commit()
 
     async def moderator_names(self, seminar_id: int) -> list[tuple[int, str]]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT tg_id, ifnull(display_name, '') FROM members"
             " WHERE seminar_id = ? AND role = ? ORDER BY display_name",
             (seminar_id, Role.MODERATOR.value),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def demote_moderator(self, seminar_id: int, tg_id: int) -> bool:
@@ -791,29 +807,38 @@ class Store:
 
     async def groups(self, seminar_id: int) -> list[Group]:
         sql = "SELECT * FROM groups WHERE seminar_id = ? ORDER BY number"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            rows = await cur.fetchall()
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [Group(r["id"], r["seminar_id"], r["number"]) for r in rows]
 
     async def group_sizes(self, seminar_id: int) -> dict[int, int]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT group_id, COUNT(*) FROM writers WHERE seminar_id = ? AND group_id IS NOT NULL"
             " GROUP BY group_id",
             (seminar_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return {int(r[0]): int(r[1]) for r in rows}
 
     async def group_members(self, group_id: int) -> list[str]:
         sql = "SELECT pseudonym FROM writers WHERE group_id = ?"
-        async with self._db.execute(sql, (group_id,)) as cur:
-            return [str(r[0]) for r in await cur.fetchall()]
+        return [str(r[0]) for r in await self._db.execute_fetchall(sql, (group_id,))]
 
     async def group_notes(self, group_id: int) -> list[Note]:
         """A group's visible notes, in id order (random)."""
         sql = "SELECT * FROM notes WHERE group_id = ? AND hidden = 0 ORDER BY id"
-        async with self._db.execute(sql, (group_id,)) as cur:
-            return [_note(r) for r in await cur.fetchall()]
+        return [_note(r) for r in await self._db.execute_fetchall(sql, (group_id,))]
+
+    async def grouped_notes(self, seminar_id: int) -> dict[int, list[Note]]:
+        """Every group's visible notes, by group id, each list in id order (random)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT * FROM notes WHERE seminar_id = ? AND group_id IS NOT NULL AND hidden = 0"
+            " ORDER BY id",
+            (seminar_id,),
+        )
+        result: dict[int, list[Note]] = {}
+        for row in rows:
+            note = _note(row)
+            result.setdefault(int(row["group_id"]), []).append(note)
+        return result
 
     async def set_note_group(self, note_id: int, group_id: int) -> None:
         await self._db.execute("UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id))
@@ -836,12 +861,12 @@ class Store:
         self, seminar_id: int, group_id: int | None, name: str, key: str
     ) -> tuple[Theme, bool]:
         """Adds a theme unless one with the same key is there; returns it and whether it is new."""
-        async with self._db.execute(
+        row = await _first(
+            self._db,
             "SELECT * FROM themes WHERE seminar_id = ? AND ifnull(group_id, 0) = ? AND key = ?"
             " AND merged_into IS NULL",
             (seminar_id, group_id or 0, key),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is not None:
             return _theme(row), False
         theme = Theme(new_id(), seminar_id, group_id, name)
@@ -854,8 +879,7 @@ class Store:
 
     async def theme(self, theme_id: int) -> tuple[Theme, int | None] | None:
         """A theme and, if it was merged away, the theme it went into."""
-        async with self._db.execute("SELECT * FROM themes WHERE id = ?", (theme_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, "SELECT * FROM themes WHERE id = ?", (theme_id,))
         return (_theme(row), row["merged_into"]) if row else None
 
     async def themes(self, seminar_id: int, group_id: int | None = None) -> list[Theme]:
@@ -865,8 +889,7 @@ class Store:
         if group_id is not None:
             sql += " AND group_id = ?"
             params += (group_id,)
-        async with self._db.execute(sql + " ORDER BY key", params) as cur:
-            return [_theme(r) for r in await cur.fetchall()]
+        return [_theme(r) for r in await self._db.execute_fetchall(sql + " ORDER BY key", params)]
 
     async def rename_theme(self, theme_id: int, name: str, key: str) -> bool:
         try:
@@ -913,17 +936,16 @@ class Store:
     async def votes_of(self, voter: str) -> dict[int, int]:
         """One voter's choices: note id -> theme id."""
         sql = "SELECT note_id, theme_id FROM votes WHERE voter = ?"
-        async with self._db.execute(sql, (voter,)) as cur:
-            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+        return {int(r[0]): int(r[1]) for r in await self._db.execute_fetchall(sql, (voter,))}
 
-    async def group_votes(self, group_id: int) -> dict[int, list[int]]:
-        """For each note a group sorts, the theme ids its votes went to (voters left out)."""
-        async with self._db.execute(
+    async def sorting_votes(self, seminar_id: int) -> dict[int, list[int]]:
+        """For each visible note of the seminar's groups, the theme ids its votes went to
+        (voters left out)."""
+        rows = await self._db.execute_fetchall(
             "SELECT v.note_id, v.theme_id FROM votes v JOIN notes n ON n.id = v.note_id"
-            " WHERE n.group_id = ? AND n.hidden = 0",
-            (group_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+            " WHERE n.seminar_id = ? AND n.group_id IS NOT NULL AND n.hidden = 0",
+            (seminar_id,),
+        )
         result: dict[int, list[int]] = {}
         for note_id, theme_id in rows:
             result.setdefault(int(note_id), []).append(int(theme_id))
@@ -935,6 +957,16 @@ class Store:
         )
         await self._db.commit()
 
+    async def settled_counts(self, seminar_id: int) -> dict[int, int]:
+        """How many visible notes ended in each theme, once the outcome is written down."""
+        rows = await self._db.execute_fetchall(
+            "SELECT settled_theme_id, COUNT(*) FROM notes WHERE seminar_id = ? AND settled = 1"
+            " AND hidden = 0 AND group_id IS NOT NULL AND settled_theme_id IS NOT NULL"
+            " GROUP BY settled_theme_id",
+            (seminar_id,),
+        )
+        return {int(theme_id): int(count) for theme_id, count in rows}
+
     async def shorten_note(self, note_id: int, text: str) -> None:
         await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
         await self._db.commit()
@@ -942,11 +974,13 @@ class Store:
     # -- dots ----------------------------------------------------------------------------
 
     async def dots_of(self, seminar_id: int, voter: str) -> dict[int, int]:
-        async with self._db.execute(
-            "SELECT theme_id, count FROM dots WHERE seminar_id = ? AND voter = ? AND count > 0",
-            (seminar_id, voter),
-        ) as cur:
-            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+        return {
+            int(r[0]): int(r[1])
+            for r in await self._db.execute_fetchall(
+                "SELECT theme_id, count FROM dots WHERE seminar_id = ? AND voter = ? AND count > 0",
+                (seminar_id, voter),
+            )
+        }
 
     async def change_dots(self, seminar_id: int, voter: str, theme_id: int, change: int) -> None:
         await self._db.execute(
@@ -957,11 +991,13 @@ class Store:
         await self._db.commit()
 
     async def dot_totals(self, seminar_id: int) -> dict[int, int]:
-        async with self._db.execute(
-            "SELECT theme_id, SUM(count) FROM dots WHERE seminar_id = ? GROUP BY theme_id",
-            (seminar_id,),
-        ) as cur:
-            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+        return {
+            int(r[0]): int(r[1])
+            for r in await self._db.execute_fetchall(
+                "SELECT theme_id, SUM(count) FROM dots WHERE seminar_id = ? GROUP BY theme_id",
+                (seminar_id,),
+            )
+        }
 
     async def dot_voters(self, seminar_id: int) -> int:
         return await self._count(
@@ -970,8 +1006,7 @@ class Store:
 
     async def summary_subscribers(self, seminar_id: int) -> set[int]:
         sql = "SELECT tg_id FROM members WHERE seminar_id = ? AND wants_summaries = 1"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            return {int(r[0]) for r in await cur.fetchall()}
+        return {int(r[0]) for r in await self._db.execute_fetchall(sql, (seminar_id,))}
 
     async def toggle_summaries(self, seminar_id: int, tg_id: int) -> bool:
         await self._db.execute(
@@ -995,8 +1030,7 @@ class Store:
 
     async def read_back_counts(self, seminar_id: int) -> tuple[int, int, list[str]]:
         sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            rows = list(await cur.fetchall())
+        rows = list(await self._db.execute_fetchall(sql, (seminar_id,)))
         recognised = sum(1 for r in rows if r[0] == "recognised")
         notes = [str(r[1]) for r in rows if r[0] == "missing" and r[1]]
         return recognised, len(rows) - recognised, notes
@@ -1022,23 +1056,26 @@ class Store:
 
     async def closed_at(self, seminar_id: int) -> datetime | None:
         sql = "SELECT closed_at FROM seminars WHERE id = ?"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (seminar_id,))
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def purge_closed(self, before: datetime) -> int:
         """Deletes closed seminars and everything in them (the foreign keys cascade), and the
         people who were in no other seminar."""
-        async with self._db.execute(
-            "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
-            (Phase.CLOSED.value, before.isoformat()),
-        ) as cur:
-            ids = [int(r[0]) for r in await cur.fetchall()]
+        ids = [
+            int(r[0])
+            for r in await self._db.execute_fetchall(
+                "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
+                (Phase.CLOSED.value, before.isoformat()),
+            )
+        ]
         for seminar_id in ids:
-            async with self._db.execute(
-                "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
-            ) as cur:
-                people = [int(r[0]) for r in await cur.fetchall()]
+            people = [
+                int(r[0])
+                for r in await self._db.execute_fetchall(
+                    "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
+                )
+            ]
             await self._db.execute(
                 "DELETE FROM votes WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
                 (seminar_id,),
@@ -1064,8 +1101,7 @@ class Store:
 
     async def office_chat(self, seminar_id: int) -> int | None:
         sql = "SELECT office_chat_id FROM seminars WHERE id = ?"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (seminar_id,))
         return int(row[0]) if row and row[0] is not None else None
 
     async def set_previous(self, seminar_id: int, previous_id: int) -> None:
@@ -1078,8 +1114,7 @@ class Store:
 
     async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:
         sql = "SELECT chat_id, message_id FROM progress_messages WHERE seminar_id = ?"
-        async with self._db.execute(sql, (seminar_id,)) as cur:
-            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+        return [(int(r[0]), int(r[1])) for r in await self._db.execute_fetchall(sql, (seminar_id,))]
 
     async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
         await self._db.execute(
@@ -1144,10 +1179,7 @@ class BroadcastStore:
         action repeated after a crash does not broadcast twice.
         """
         if origin is not None:
-            async with self._db.execute(
-                "SELECT id FROM broadcasts WHERE origin = ?", (origin,)
-            ) as cur:
-                row = await cur.fetchone()
+            row = await _first(self._db, "SELECT id FROM broadcasts WHERE origin = ?", (origin,))
             if row is not None:
                 return int(row[0])
         cur = await self._db.execute(
@@ -1165,8 +1197,7 @@ class BroadcastStore:
 
     async def screens(self, broadcast_id: int) -> str:
         sql = "SELECT screens FROM broadcasts WHERE id = ?"
-        async with self._db.execute(sql, (broadcast_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (broadcast_id,))
         return str(row[0]) if row else "{}"
 
     async def pending(self, broadcast_id: int | None = None) -> list[Delivery]:
@@ -1175,8 +1206,7 @@ class BroadcastStore:
         if broadcast_id is not None:
             sql += " AND broadcast_id = ?"
             params = (broadcast_id,)
-        async with self._db.execute(sql + " ORDER BY broadcast_id", params) as cur:
-            rows = await cur.fetchall()
+        rows = await self._db.execute_fetchall(sql + " ORDER BY broadcast_id", params)
         return [
             Delivery(r["broadcast_id"], r["chat_id"], r["language"], r["sent_screens"])
             for r in rows
@@ -1197,11 +1227,13 @@ class BroadcastStore:
         await self._db.commit()
 
     async def counts(self, broadcast_id: int) -> dict[str, int]:
-        async with self._db.execute(
-            "SELECT status, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY status",
-            (broadcast_id,),
-        ) as cur:
-            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+        return {
+            str(r[0]): int(r[1])
+            for r in await self._db.execute_fetchall(
+                "SELECT status, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY status",
+                (broadcast_id,),
+            )
+        }
 
     async def forget_delivered(self) -> None:
         """Finished broadcasts are not kept: who got what is nobody's business afterwards."""
@@ -1242,26 +1274,29 @@ class ScheduleStore:
 
     async def get(self, schedule_id: int) -> Schedule | None:
         sql = "SELECT * FROM schedules WHERE id = ?"
-        async with self._db.execute(sql, (schedule_id,)) as cur:
-            row = await cur.fetchone()
+        row = await _first(self._db, sql, (schedule_id,))
         return _schedule(row) if row else None
 
     async def active(self, seminar_id: int) -> list[Schedule]:
-        async with self._db.execute(
-            "SELECT * FROM schedules WHERE seminar_id = ? AND status IN ('pending', 'running')"
-            " ORDER BY run_at",
-            (seminar_id,),
-        ) as cur:
-            return [_schedule(r) for r in await cur.fetchall()]
+        return [
+            _schedule(r)
+            for r in await self._db.execute_fetchall(
+                "SELECT * FROM schedules WHERE seminar_id = ? AND status IN ('pending', 'running')"
+                " ORDER BY run_at",
+                (seminar_id,),
+            )
+        ]
 
     async def due(self, now: datetime) -> list[Schedule]:
         """Pending jobs whose time has come, and jobs a crash interrupted."""
-        async with self._db.execute(
-            "SELECT * FROM schedules WHERE (status = 'pending' AND run_at <= ?)"
-            " OR status = 'running' ORDER BY run_at",
-            (now.isoformat(),),
-        ) as cur:
-            return [_schedule(r) for r in await cur.fetchall()]
+        return [
+            _schedule(r)
+            for r in await self._db.execute_fetchall(
+                "SELECT * FROM schedules WHERE (status = 'pending' AND run_at <= ?)"
+                " OR status = 'running' ORDER BY run_at",
+                (now.isoformat(),),
+            )
+        ]
 
     async def claim(self, schedule_id: int) -> bool:
         """Marks a job as running; only one claimer wins, so a job never starts twice."""

@@ -307,3 +307,48 @@ async def test_notes_can_be_dealt_across_all_groups(api: LocalBotApi, bot: BotPr
     await mona.wait_for(has_button(button("nb", "Show the notes to the groups")))
     per_group = sorted(int(r[0]) for r in bot.query("SELECT COUNT(*) FROM notes GROUP BY group_id"))
     assert per_group == [3, 3]
+
+
+async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: BotProcess) -> None:
+    mona, seats, _ = await seminar_in_groups(api, 9, size=3)
+    for number, members in enumerate(seats.values()):
+        for position, person in enumerate(members):
+            name = f"Tema {number}{position}"
+            await person.send(name)
+            await person.wait_for(contains(name))
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    for members in seats.values():
+        for person in members:
+            card = await person.wait_for(has_button("🔄"))
+            for index in range(3):
+                themes = [
+                    label.removeprefix("✅ ") for row in card.buttons[:-1] for label, _ in row
+                ]
+                edited = edit_of(card)
+                await person.press(card, themes[index])
+                card = await person.wait_for(edited)
+    await mona.send("/plenary")
+    start = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+    await mona.press(start, button("nb", "Start the dot vote"))
+    voter = next(iter(seats.values()))[0]
+    card = await voter.wait_for(has_button("➕ 1"))
+    assert "➕ 8" in card.button_labels()
+    assert "➕ 9" not in card.button_labels()
+    assert "1–8" in card.text
+    assert "9." not in card.text
+
+    edited = edit_of(card)
+    await voter.press(card, "▶")
+    card = await voter.wait_for(edited)
+    assert "➕ 9" in card.button_labels()
+    assert "➕ 1" not in card.button_labels()
+    assert "◀" in card.button_labels()
+    assert "▶" not in card.button_labels()
+
+    edited = edit_of(card)
+    await voter.press(card, "➕ 9")
+    card = await voter.wait_for(edited)
+    assert "➕ 9" in card.button_labels(), "the card stays on the page that was pressed"
+    assert next(line for line in card.text.splitlines() if line.startswith("9.")).endswith("●")
+    assert bot.query("SELECT SUM(count) FROM dots") == [(1,)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from bot import render
-from bot.domain import Note, Phase, Seminar
+from bot.domain import DotVote, Group, Note, Phase, Seminar, Theme
+from bot.flows.groupwork import DotCard
 from bot.i18n import translator
 from bot.store import NoteCounts
 
@@ -54,3 +56,27 @@ def test_own_notes_list_splits_and_numbers_buttons() -> None:
     assert "🗑 1" in labels
     closed = render.my_notes(t, SEMINAR, notes[:2], editable=False)
     assert closed[0].keys == ()
+
+
+def test_a_dot_card_shows_a_page_of_themes_and_keeps_the_page_in_range() -> None:
+    seminar = dataclasses.replace(SEMINAR, phase=Phase.PLENARY, dot_vote=DotVote.OPEN)
+    group = Group(1, 7, 1)
+    themes = [(Theme(100 + i, 7, 1, f"Tema <{i}>"), group) for i in range(20)]
+    t = translator("en")
+
+    second = render.dot_card(t, DotCard(seminar, themes, {109: 2}, page=1))
+    labels = [key.label for row in second.keys for key in row]
+    assert labels == [f"{sign} {n}" for n in range(9, 17) for sign in "➕➖"] + ["◀", "▶"]
+    assert "Themes 9–16 of 20:" in second.text
+    assert "10. Tema &lt;9&gt; (🟦 1) ●●" in second.text
+    assert "8. " not in second.text
+
+    last = render.dot_card(t, DotCard(seminar, themes, {}, page=99))
+    labels = [key.label for row in last.keys for key in row]
+    assert labels[-1] == "◀"
+    assert "➕ 20" in labels
+    assert "▶" not in labels
+
+    few = render.dot_card(t, DotCard(seminar, themes[:3], {}))
+    assert [key.label for row in few.keys for key in row][-1] == "➖ 3"
+    assert "Themes" not in few.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain import DotVote, Group, Member, Note, Person, Phase, Seminar, Theme
@@ -141,6 +141,7 @@ class DotCard:
     themes: list[tuple[Theme, Group | None]]
     mine: dict[int, int]
     refused: str | None = None
+    page: int = 0  # which page of themes the card shows; the renderer keeps it in range
 
     @property
     def left(self) -> int:
@@ -516,15 +517,25 @@ async def open_voting(
     return VotingOpened(voting, cards, await deps.store.group_sizes(voting.id))
 
 
-async def _card(deps: Deps, seminar: Seminar, group: Group, voter: str, index: int) -> VoteCard:
+async def _card(
+    deps: Deps, seminar: Seminar, group: Group, voter: str, index: int, *, advance: bool = False
+) -> VoteCard:
+    """The card at index; with advance, the next one once that note has the voter's vote."""
     notes = await deps.store.group_notes(group.id)
     mine = await deps.store.votes_of(voter)
     themes = await deps.store.themes(seminar.id, group.id)
-    index = max(0, min(index, len(notes) - 1)) if notes else 0
-    note = notes[index] if notes else None
     sorted_count = sum(1 for n in notes if n.id in mine)
-    choice = mine.get(note.id) if note else None
-    return VoteCard(seminar, group, note, index, len(notes), themes, choice, sorted_count)
+
+    def at(position: int) -> VoteCard:
+        position = max(0, min(position, len(notes) - 1)) if notes else 0
+        note = notes[position] if notes else None
+        choice = mine.get(note.id) if note else None
+        return VoteCard(seminar, group, note, position, len(notes), themes, choice, sorted_count)
+
+    card = at(index)
+    if advance and card.index + 1 < card.total and card.choice is not None:
+        return at(index + 1)
+    return card
 
 
 async def vote_card(
@@ -564,27 +575,30 @@ async def cast_vote(
         # The theme was merged away while the card was open: show the card again, unchanged.
         return await _card(deps, seminar, group, voter, index)
     await deps.store.set_vote(note_id, voter, theme_id)
-    card = await _card(deps, seminar, group, voter, index)
-    if card.index + 1 < card.total and card.choice is not None:
-        return await _card(deps, seminar, group, voter, index + 1)
-    return card
+    return await _card(deps, seminar, group, voter, index, advance=True)
 
 
 # -- settling ties ------------------------------------------------------------------------
 
 
-async def _group_outcome(
-    deps: Deps, seminar: Seminar, group: Group
-) -> tuple[dict[int, tuple[Note, dict[int, int], int | None]], list[Theme]]:
-    """For every note of a group: its votes per theme and the theme it ends in (or None)."""
-    themes = await deps.store.themes(seminar.id, group.id)
-    votes = await deps.store.group_votes(group.id)
-    outcome = {}
-    for note in await deps.store.group_notes(group.id):
-        tally = tally_note(votes.get(note.id, []))
-        theme = note.settled_theme_id if note.settled else tally.winner
-        outcome[note.id] = (note, dict(tally.counts), theme)
-    return outcome, themes
+Outcome = dict[int, tuple[Note, dict[int, int], int | None]]
+
+
+async def _outcomes(deps: Deps, seminar: Seminar) -> list[tuple[Group, Outcome, list[Theme]]]:
+    """For every group and each of its notes: the votes per theme and the theme it ends in
+    (or None). Four queries, however many groups."""
+    themes = await deps.store.themes(seminar.id)
+    votes = await deps.store.sorting_votes(seminar.id)
+    notes = await deps.store.grouped_notes(seminar.id)
+    found = []
+    for group in await deps.store.groups(seminar.id):
+        outcome: Outcome = {}
+        for note in notes.get(group.id, []):
+            tally = tally_note(votes.get(note.id, []))
+            theme = note.settled_theme_id if note.settled else tally.winner
+            outcome[note.id] = (note, dict(tally.counts), theme)
+        found.append((group, outcome, [t for t in themes if t.group_id == group.id]))
+    return found
 
 
 async def next_to_settle(deps: Deps, person: Person) -> SettleCard | Refusal:
@@ -595,8 +609,7 @@ async def next_to_settle(deps: Deps, person: Person) -> SettleCard | Refusal:
     if seminar.phase not in (Phase.VOTING, Phase.PLENARY):
         return WrongPhase(seminar)
     queue: list[tuple[Group, Note, dict[int, int], list[Theme]]] = []
-    for group in await deps.store.groups(seminar.id):
-        outcome, themes = await _group_outcome(deps, seminar, group)
+    for group, outcome, themes in await _outcomes(deps, seminar):
         for note, counts, theme in outcome.values():
             if theme is None and not note.settled:
                 queue.append((group, note, counts, themes))
@@ -626,11 +639,16 @@ async def settle(
 # -- plenary and dots ---------------------------------------------------------------------
 
 
-async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
-    """Every group's themes with their notes and vote counts; empty themes disappear."""
+def _ranked(themes: Iterable[tuple[Theme, int]]) -> list[Theme]:
+    """A group's themes that hold notes, the fullest first: the order of plenary and dot card."""
+    held = [(theme, count) for theme, count in themes if count]
+    held.sort(key=lambda item: (-item[1], item[0].name.casefold()))
+    return [theme for theme, _ in held]
+
+
+def _results(outcomes: list[tuple[Group, Outcome, list[Theme]]]) -> list[GroupResult]:
     found = []
-    for group in await deps.store.groups(seminar.id):
-        outcome, themes = await _group_outcome(deps, seminar, group)
+    for group, outcome, themes in outcomes:
         by_theme: dict[int, list[tuple[Note, int]]] = {t.id: [] for t in themes}
         unsorted = []
         for note, counts, theme in outcome.values():
@@ -638,10 +656,14 @@ async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
                 unsorted.append(note)
             else:
                 by_theme[theme].append((note, counts.get(theme, 0)))
-        listed = [(t, by_theme[t.id]) for t in themes if by_theme[t.id]]
-        listed.sort(key=lambda item: (-len(item[1]), item[0].name.casefold()))
+        listed = [(t, by_theme[t.id]) for t in _ranked((t, len(by_theme[t.id])) for t in themes)]
         found.append(GroupResult(group, listed, unsorted))
     return found
+
+
+async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
+    """Every group's themes with their notes and vote counts; empty themes disappear."""
+    return _results(await _outcomes(deps, seminar))
 
 
 async def open_plenary(
@@ -650,24 +672,35 @@ async def open_plenary(
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
-    if not await deps.store.set_phase(seminar.id, (Phase.VOTING,), Phase.PLENARY):
-        if seminar.phase is Phase.GROUPING:
-            return NoGroupsYet(seminar)
+    if seminar.phase is Phase.GROUPING:
+        return NoGroupsYet(seminar)
+    outcomes = await _outcomes(deps, seminar)
+    winners = {
+        note.id: theme
+        for _, outcome, _ in outcomes
+        for note, _, theme in outcome.values()
+        if theme is not None and not note.settled
+    }
+    if not await deps.store.open_plenary(seminar.id, winners):
         return WrongPhase(seminar)
     plenary = await deps.store.seminar(seminar.id)
     assert plenary is not None
     return Plenary(
         plenary,
-        await results(deps, plenary),
+        _results(outcomes),
         await participants_of(deps, plenary),
         await deps.moderators(plenary.id),
     )
 
 
 async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group | None]]:
+    """The plenary's themes in its order, from the outcome written down when voting ended."""
+    counts = await deps.store.settled_counts(seminar.id)
+    themes = await deps.store.themes(seminar.id)
     listed: list[tuple[Theme, Group | None]] = []
-    for result in await results(deps, seminar):
-        listed += [(theme, result.group) for theme, _ in result.themes]
+    for group in await deps.store.groups(seminar.id):
+        mine = ((t, counts.get(t.id, 0)) for t in themes if t.group_id == group.id)
+        listed += [(theme, group) for theme in _ranked(mine)]
     return listed
 
 
@@ -688,10 +721,9 @@ async def open_dots(
     return opened, cards
 
 
-async def change_dots(
-    deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int
-) -> DotCard | PhaseOver | NotInGroup:
-    """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
+async def _dot_voter(
+    deps: Deps, person: Person, seminar_id: int
+) -> tuple[Seminar, str] | NotInGroup | PhaseOver:
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
         return NotInGroup()
@@ -700,16 +732,39 @@ async def change_dots(
         return NotInGroup()
     if seminar.dot_vote is not DotVote.OPEN:
         return PhaseOver(seminar)
+    return seminar, voter
+
+
+async def dot_page(
+    deps: Deps, person: Person, seminar_id: int, page: int
+) -> DotCard | PhaseOver | NotInGroup:
+    """Another page of the dot card's themes."""
+    found = await _dot_voter(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, voter = found
     themes = await _dot_themes(deps, seminar)
-    if theme_id not in {t.id for t, _ in themes}:
-        return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), "gone")
+    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), page=page)
+
+
+async def change_dots(
+    deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int, page: int = 0
+) -> DotCard | PhaseOver | NotInGroup:
+    """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
+    found = await _dot_voter(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, voter = found
+    themes = await _dot_themes(deps, seminar)
     mine = await deps.store.dots_of(seminar.id, voter)
+    if theme_id not in {t.id for t, _ in themes}:
+        return DotCard(seminar, themes, mine, "gone", page)
     try:
         check_dots(mine, theme_id, change, seminar.dot_budget, seminar.dot_max_per_theme)
     except DotError as refused:
-        return DotCard(seminar, themes, mine, refused.reason)
+        return DotCard(seminar, themes, mine, refused.reason, page)
     await deps.store.change_dots(seminar.id, voter, theme_id, change)
-    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter))
+    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), page=page)
 
 
 async def close_dots(

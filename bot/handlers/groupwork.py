@@ -422,8 +422,19 @@ async def open_dots(
 
 
 async def dot(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    change = 1 if button.arg(2) else -1
+    page = button.args[3] if len(button.args) > 3 else 0  # cards from before pages: the first
     outcome = await groupwork.change_dots(
-        context.deps, person_of(update), button.arg(0), button.arg(1), 1 if button.arg(2) else -1
+        context.deps, person_of(update), button.arg(0), button.arg(1), change, page
+    )
+    return await _show_card(update, context, t, outcome)
+
+
+async def dot_page(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.dot_page(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     return await _show_card(update, context, t, outcome)
 
@@ -476,6 +487,7 @@ BUTTONS: dict[Action, ButtonRoute] = {
     Action.OPEN_PLENARY: plenary_button,
     Action.OPEN_DOTS: open_dots,
     Action.DOT: dot,
+    Action.DOT_PAGE: dot_page,
     Action.CLOSE_DOTS: close_dots_button,
 }
 

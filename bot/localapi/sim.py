@@ -68,6 +68,7 @@ class BotMessage:
     deleted: bool = False
     edited: int = 0
     raw: JSON = field(default_factory=dict)
+    at: float = 0.0  # time.perf_counter() when the bot sent or last edited it
 
     def button_labels(self) -> list[str]:
         """All inline button labels, row by row."""
@@ -134,6 +135,7 @@ class SimChat:
 
     def record_event(self, msg: BotMessage) -> None:
         """Append a new-or-edited bot message to the event stream and wake waiters."""
+        msg.at = time.perf_counter()
         self._events.append((msg, replace(msg, raw=dict(msg.raw))))
         self._notifier.notify()
 
