@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run test lint typecheck translations bench-broadcast clean
+.PHONY: install demo run test lint typecheck translations bench bench-broadcast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
 		--project=seminarbot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+# The seminar bot against a bare python-telegram-bot bot, a 10,000-note seminar, a broadcast.
+bench: $(STAMP)
+	$(BIN)/python -m bench.seminar
 
 bench-broadcast: $(STAMP)
 	$(BIN)/python -m bench.broadcast --participants 1000
