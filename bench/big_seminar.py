@@ -95,10 +95,10 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
             votes += 1
     await groupwork.open_plenary(deps, MODERATOR)
     dots = await groupwork.open_dots(deps, MODERATOR)
-    assert isinstance(dots, tuple)
-    for member, dot_card in dots[1]:
+    assert isinstance(dots, groupwork.DotsOpened)
+    for member in dots.voters:
         for pick in (0, 1, 0):
-            theme = dot_card.themes[pick % len(dot_card.themes)][0]
+            theme = dots.card.themes[pick % len(dots.card.themes)][0]
             await groupwork.change_dots(deps, Person(member.tg_id, "nb"), seminar_id, theme.id, +1)
     await groupwork.close_dots(deps, MODERATOR)
     return seminar_id, votes

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_THEME_NAME",
     "DotCard",
     "DotsClosed",
+    "DotsOpened",
     "GroupResult",
     "GroupsFormed",
     "InvalidThemeName",
@@ -146,6 +147,15 @@ class DotCard:
     @property
     def left(self) -> int:
         return self.seminar.dot_budget - sum(self.mine.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DotsOpened:
+    """Every participant starts from the same blank card."""
+
+    seminar: Seminar
+    card: DotCard
+    voters: list[Member]
 
 
 @dataclass(frozen=True, slots=True)
@@ -704,9 +714,7 @@ async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group |
     return listed
 
 
-async def open_dots(
-    deps: Deps, person: Person
-) -> tuple[Seminar, list[tuple[Member, DotCard]]] | Refusal:
+async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
@@ -716,9 +724,8 @@ async def open_dots(
         return WrongPhase(seminar)
     opened = await deps.store.seminar(seminar.id)
     assert opened is not None
-    themes = await _dot_themes(deps, opened)
-    cards = [(m, DotCard(opened, themes, {})) for m in await participants_of(deps, opened)]
-    return opened, cards
+    card = DotCard(opened, await _dot_themes(deps, opened), {})
+    return DotsOpened(opened, card, await participants_of(deps, opened))
 
 
 async def _dot_voter(

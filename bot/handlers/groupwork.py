@@ -413,11 +413,11 @@ async def open_dots(
     outcome = await groupwork.open_dots(context.deps, person_of(update))
     if await _refuse(context, _chat(update), t, outcome):
         return None
-    assert isinstance(outcome, tuple)
-    seminar, cards = outcome
-    for member, card in cards:
-        await send(context, member.tg_id, render.dot_card(translator(member.language), card))
-    await send(context, _chat(update), render.dots_opened_moderator(t, seminar))
+    assert isinstance(outcome, groupwork.DotsOpened)
+    card = outcome.card
+    # Through the sender: after the plenary's messages, and resumed after a crash.
+    await broadcast(context, outcome.voters, lambda tm: [render.dot_card(tm, card)])
+    await send(context, _chat(update), render.dots_opened_moderator(t, outcome.seminar))
     return None
 
 
