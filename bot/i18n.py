@@ -6,6 +6,7 @@ compiled .mo file needs to be built or committed.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from datetime import datetime
@@ -36,6 +37,12 @@ def language_for(language_code: str | None, fallback: str) -> str:
     return fallback
 
 
+@functools.lru_cache(maxsize=4096)
+def _number(value: int, locale: str) -> str:
+    """Counts repeat (a report shows thousands of small ones), and Babel is slow to format."""
+    return format_decimal(value, locale=locale)
+
+
 class Translator:
     """gettext plus Babel formatting for one language."""
 
@@ -54,7 +61,7 @@ class Translator:
         return self._catalog.pgettext(context, message)
 
     def number(self, value: int) -> str:
-        return format_decimal(value, locale=self._locale)
+        return _number(value, self._locale)
 
     def datetime(self, moment: datetime, zone: str) -> str:
         return format_datetime(moment, "medium", tzinfo=ZoneInfo(zone), locale=self._locale)

@@ -13,6 +13,7 @@ import csv
 import html
 import io
 import json
+import logging
 import os
 import sys
 import unicodedata
@@ -25,6 +26,8 @@ from typing import Any
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.i18n import Translator, translator
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "CHART_TIMEOUT",
     "CSV_COLUMNS",
@@ -34,6 +37,7 @@ __all__ = [
     "plain_group",
     "render_chart",
     "report_csv",
+    "report_files",
     "report_html",
     "report_json",
 ]
@@ -436,7 +440,8 @@ def report_json(data: ReportData) -> bytes:
             "missing_notes": list(data.missing_notes),
         },
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact: the C encoder is many times faster than the indenting one at 10,000 notes.
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # --- Chart ----------------------------------------------------------------------------------
@@ -497,6 +502,30 @@ def chart_spec(data: ReportData) -> dict[str, Any]:
         "footnote": footnote,
         "empty": t.gettext("No notes."),
     }
+
+
+async def report_files(data: ReportData, t: Translator) -> list[tuple[str, bytes]]:
+    """The report: HTML with its chart, CSV, JSON and the chart as a picture.
+
+    The chart is drawn in its own process while the rest is built in threads, so that a large
+    seminar's report does not hold up the bot's event loop. Without a chart the report goes out
+    all the same.
+    """
+    chart_task = asyncio.create_task(render_chart(data))
+    table, document = await asyncio.gather(
+        asyncio.to_thread(report_csv, data), asyncio.to_thread(report_json, data)
+    )
+    chart: bytes | None
+    try:
+        chart = await chart_task
+    except ChartError as exc:
+        log.warning("the report's chart could not be drawn: %s", exc)
+        chart = None
+    page = await asyncio.to_thread(lambda: report_html(data, t, chart).encode("utf-8"))
+    files = [("report.html", page), ("notes.csv", table), ("report.json", document)]
+    if chart is not None:
+        files.append(("chart.png", chart))
+    return files
 
 
 async def render_chart(data: ReportData) -> bytes:

@@ -44,13 +44,7 @@ async def write_report(
         data = await closing.report_data(deps, seminar, render.phase_name(t, seminar.phase))
     finally:
         await store.close()
-    chart = await reporting.render_chart(data)
-    files = {
-        "report.html": reporting.report_html(data, t, chart).encode("utf-8"),
-        "notes.csv": reporting.report_csv(data),
-        "report.json": reporting.report_json(data),
-        "chart.png": chart,
-    }
+    files = dict(await reporting.report_files(data, t))
     return _write(out, files)
 
 

@@ -84,18 +84,7 @@ async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -
     """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
     t = translator(seminar.language)
     data = await closing.report_data(context.deps, seminar, render.phase_name(t, seminar.phase))
-    try:
-        chart = await reporting.render_chart(data)
-    except reporting.ChartError:
-        log.warning("the report's chart could not be drawn")
-        chart = None
-    files = [
-        ("report.html", reporting.report_html(data, t, chart).encode("utf-8")),
-        ("notes.csv", reporting.report_csv(data)),
-        ("report.json", reporting.report_json(data)),
-    ]
-    if chart is not None:
-        files.append(("chart.png", chart))
+    files = await reporting.report_files(data, t)
     for chat_id in chats:
         for index, (name, content) in enumerate(files):
             caption = render.report_caption(t, seminar) if index == 0 else None
