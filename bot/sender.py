@@ -128,7 +128,9 @@ class Broadcaster:
         self._deliveries = BroadcastStore(store)
         self._codec = codec
         self._pace = _Pace(rate)
-        self._running: dict[int, asyncio.Task[None]] = {}
+        self._queued: set[int] = set()
+        self._last_sent: dict[int, float] = {}  # chat id -> time.monotonic() of its last message
+        self._worker: asyncio.Task[None] | None = None
 
     async def broadcast(
         self,
@@ -151,10 +153,21 @@ class Broadcaster:
         return len(pairs)
 
     def start(self, broadcast_id: int) -> None:
-        if broadcast_id not in self._running:
-            task = asyncio.create_task(self._run(broadcast_id))
-            self._running[broadcast_id] = task
-            task.add_done_callback(lambda _: self._running.pop(broadcast_id, None))
+        self._queued.add(broadcast_id)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work())
+
+    async def _work(self) -> None:
+        """One broadcast after another, oldest first: everyone reads the bot's messages in the
+        order it decided them (the plenary's themes before the dot card, say)."""
+        while self._queued:
+            broadcast_id = min(self._queued)
+            try:
+                await self._run(broadcast_id)
+            except Exception:
+                # Its deliveries stay pending in the database; the next start resumes them.
+                log.exception("broadcast %d stopped", broadcast_id)
+            self._queued.discard(broadcast_id)
 
     async def resume(self) -> None:
         """Restarts every broadcast a crash or a shutdown left unfinished."""
@@ -163,13 +176,13 @@ class Broadcaster:
 
     async def wait(self) -> None:
         """Waits for the broadcasts under way (used when stopping and in the demo)."""
-        while self._running:
-            await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+        while self._worker is not None and not self._worker.done():
+            await asyncio.gather(self._worker, return_exceptions=True)
 
     async def stop(self) -> None:
-        for task in list(self._running.values()):
-            task.cancel()
-        await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
 
     async def _run(self, broadcast_id: int) -> None:
         """Round by round: everyone's next message, so one person's second message never
@@ -179,7 +192,7 @@ class Broadcaster:
             for language, raw in json.loads(await self._deliveries.screens(broadcast_id)).items()
         }
         waiting = [(d, d.sent_screens) for d in await self._deliveries.pending(broadcast_id)]
-        last_sent: dict[int, float] = {}
+        last_sent = self._last_sent
         while waiting:
             still: list[tuple[Delivery, int]] = []
             for delivery, index in waiting:

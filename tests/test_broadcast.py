@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from harness import BotProcess, create_seminar, join, wait_until
+from harness import TOKEN, BotProcess, create_seminar, join, wait_until
+from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.callbacks import CallbackCodec
+from bot.keys import Keyring
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
+from bot.render import Screen
+from bot.sender import Broadcaster
+from bot.store import Store
 
 ANNOUNCEMENT = "Husk: vi starter klokka ti"
 
@@ -70,3 +77,28 @@ async def test_a_crash_in_the_middle_skips_nobody(
     counts = received(people)
     duplicates = sum(n - 1 for n in counts.values())
     assert duplicates <= 1
+
+
+async def test_broadcasts_reach_each_person_in_the_order_they_were_made(tmp_path: Path) -> None:
+    """A long broadcast (the plenary) and a short one right after it (the dot card): nobody
+    gets the second before the end of the first."""
+    async with LocalBotApi(token=TOKEN, flood=FloodLimits()) as api:
+        people = [api.user(f"P{i}", language_code="nb") for i in range(20)]
+        for person in people:
+            person.started = True
+        bot = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=AIORateLimiter(max_retries=5))
+        store = await Store.open(tmp_path / "order.sqlite3")
+        try:
+            await bot.initialize()
+            sender = Broadcaster(bot, store, CallbackCodec(Keyring(b"order-secret-0123456789")), 30)
+            recipients = [(p.id, "nb") for p in people]
+            long = [Screen(f"Plenum del {part}") for part in (1, 2, 3)]
+            await sender.broadcast(None, recipients, lambda t: long)
+            await sender.broadcast(None, recipients, lambda t: [Screen("Prikkekortet")])
+            await sender.wait()
+        finally:
+            await bot.shutdown()
+            await store.close()
+        for person in people:
+            texts = [m.text for m in person.inbox]
+            assert texts == ["Plenum del 1", "Plenum del 2", "Plenum del 3", "Prikkekortet"]
