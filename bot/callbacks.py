@@ -128,7 +128,11 @@ class CallbackCodec:
         return data
 
     def unpack(self, data: str) -> Button:
-        if not data or len(data.encode()) > MAX_BYTES or "." not in data:
+        try:
+            size = len(data.encode())
+        except UnicodeEncodeError as exc:  # a lone surrogate: nothing the bot ever made
+            raise ForgedButton("not unicode") from exc
+        if not data or size > MAX_BYTES or "." not in data:
             raise ForgedButton("malformed")
         body, _, mac = data.rpartition(".")
         if body[:1] != VERSION:

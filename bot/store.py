@@ -199,6 +199,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX notes_by_group ON notes(group_id);
     CREATE INDEX writers_by_group ON writers(group_id);
     CREATE INDEX themes_by_group ON themes(seminar_id, group_id);
+    CREATE TABLE note_edits (
+        ref TEXT PRIMARY KEY,
+        note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX note_edits_by_note ON note_edits(note_id);
     """,
 )
 
@@ -599,6 +604,16 @@ class Store:
         row = await _first(self._db, sql, (source_ref,))
         return _note(row) if row else None
 
+    async def note_from_message(self, ref: str) -> tuple[Note, bool] | None:
+        """The note a message made, or whose text it replaced (then True)."""
+        row = await _first(
+            self._db,
+            "SELECT *, 0 AS edit FROM notes WHERE source_ref = ? UNION ALL"
+            " SELECT n.*, 1 FROM note_edits e JOIN notes n ON n.id = e.note_id WHERE e.ref = ?",
+            (ref, ref),
+        )
+        return (_note(row), bool(row["edit"])) if row else None
+
     async def notes_of(self, seminar_id: int, pseudonym: str) -> list[Note]:
         rows = await self._db.execute_fetchall(
             "SELECT * FROM notes WHERE seminar_id = ? AND author = ? ORDER BY question, id",
@@ -612,8 +627,15 @@ class Store:
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [_note(r) for r in rows]
 
-    async def update_note_text(self, note_id: int, text: str, writer: Writer | None = None) -> None:
+    async def update_note_text(
+        self, note_id: int, text: str, writer: Writer | None = None, ref: str | None = None
+    ) -> None:
+        """The new text, and the message it came in, so that message delivered again is known."""
         await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+        if ref is not None:
+            await self._db.execute(
+                "INSERT OR IGNORE INTO note_edits (ref, note_id) VALUES (?, ?)", (ref, note_id)
+            )
         if writer is not None:
             await self.update_writer(writer)
         else:
@@ -764,8 +786,16 @@ class Store:
         )
         return [(int(r[0]), str(r[1])) for r in rows]
 
-    async def demote_moderator(self, seminar_id: int, tg_id: int) -> bool:
-        """A removed co-moderator stays a participant if they joined as one, else leaves."""
+    async def demote_moderator(self, seminar_id: int, tg_id: int, *, wrote: bool) -> bool:
+        """A removed co-moderator who joined as a participant (and so has notes to keep or
+        forget) stays one; anybody else leaves the seminar."""
+        if wrote:
+            cur = await self._db.execute(
+                "UPDATE members SET role = ? WHERE seminar_id = ? AND tg_id = ? AND role = ?",
+                (Role.PARTICIPANT.value, seminar_id, tg_id, Role.MODERATOR.value),
+            )
+            await self._db.commit()
+            return cur.rowcount == 1
         cur = await self._db.execute(
             "DELETE FROM members WHERE seminar_id = ? AND tg_id = ? AND role = ?",
             (seminar_id, tg_id, Role.MODERATOR.value),

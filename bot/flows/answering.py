@@ -187,10 +187,11 @@ async def receive_text(
         return found
     seminar, writer = found
     ref = deps.keys.message_ref(seminar.id, chat_id, message_id)
-    if (existing := await deps.store.note_by_ref(ref)) is not None:
+    if (existing := await deps.store.note_from_message(ref)) is not None:
         # Telegram delivered this message again: answer as the first time, store nothing.
-        count = await _count_for(deps, seminar, writer, existing.question)
-        return NoteSaved(seminar, existing, edited=False, notes_for_question=count)
+        note, edited = existing
+        count = await _count_for(deps, seminar, writer, note.question)
+        return NoteSaved(seminar, note, edited=edited, notes_for_question=count)
     checked = _check(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
@@ -216,7 +217,7 @@ async def _save(
         if owned is None:
             await deps.store.update_writer(settled)
             return NoteGone()
-        await deps.store.update_note_text(target, text, settled)
+        await deps.store.update_note_text(target, text, settled, ref)
         note = dataclasses.replace(owned, text=text)
         count = await _count_for(deps, seminar, writer, note.question)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)

@@ -611,12 +611,20 @@ async def _outcomes(deps: Deps, seminar: Seminar) -> list[tuple[Group, Outcome, 
     return found
 
 
+def _can_settle(seminar: Seminar) -> bool:
+    """Ties are settled from the voting until the dot vote starts: once dots are given, a theme
+    must not lose its notes (and with them its place in the vote)."""
+    return (
+        seminar.phase in (Phase.VOTING, Phase.PLENARY) and seminar.dot_vote is DotVote.NOT_STARTED
+    )
+
+
 async def next_to_settle(deps: Deps, person: Person) -> SettleCard | Refusal:
     """Ties and notes nobody sorted, one at a time, for the moderator to decide."""
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
-    if seminar.phase not in (Phase.VOTING, Phase.PLENARY):
+    if not _can_settle(seminar):
         return WrongPhase(seminar)
     queue: list[tuple[Group, Note, dict[int, int], list[Theme]]] = []
     for group, outcome, themes in await _outcomes(deps, seminar):
@@ -638,6 +646,8 @@ async def settle(
     seminar = await deps.moderated_seminar(person, found[0].seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
+    if not _can_settle(seminar):
+        return WrongPhase(seminar)
     if theme_id is not None:
         theme = await deps.store.theme(theme_id)
         if theme is None or theme[1] is not None or theme[0].group_id != found[0].group_id:

@@ -115,7 +115,8 @@ async def remove_co_moderator(
         return seminar
     if tg_id == person.tg_id:
         return False
-    return await deps.store.demote_moderator(seminar.id, tg_id)
+    wrote = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, tg_id))
+    return await deps.store.demote_moderator(seminar.id, tg_id, wrote=wrote is not None)
 
 
 async def my_seminars(deps: Deps, person: Person) -> tuple[list[tuple[Seminar, Role]], int | None]:
