@@ -988,10 +988,12 @@ class Store:
         await self._db.commit()
 
     async def settled_counts(self, seminar_id: int) -> dict[int, int]:
-        """How many visible notes ended in each theme, once the outcome is written down."""
+        """How many notes ended in each theme, once the outcome is written down. Hidden notes
+        count too: a theme keeps its place in the dot vote, and its dots, if a note that
+        identified somebody is hidden during the vote."""
         rows = await self._db.execute_fetchall(
             "SELECT settled_theme_id, COUNT(*) FROM notes WHERE seminar_id = ? AND settled = 1"
-            " AND hidden = 0 AND group_id IS NOT NULL AND settled_theme_id IS NOT NULL"
+            " AND group_id IS NOT NULL AND settled_theme_id IS NOT NULL"
             " GROUP BY settled_theme_id",
             (seminar_id,),
         )

@@ -1544,7 +1544,7 @@ def test_the_seminar_keeps_its_promises_whatever_people_do() -> None:
     )
 
 
-# -- the shortest sequences of flow calls that once broke these promises --------------
+# -- the shortest sequences of flow calls that broke (or still break) these promises -----
 
 
 async def _room(path: Path) -> tuple[Deps, Seminar]:
@@ -1578,32 +1578,53 @@ async def test_an_edit_delivered_twice_makes_no_second_note(tmp_path: Path) -> N
         await deps.store.close()
 
 
+async def _two_dots_given(deps: Deps, seminar: Seminar) -> list[int]:
+    """From an open round to the dot vote, one group and one theme holding every note, and two
+    dots on it from the first participant; returns the notes."""
+    room = PARTICIPANTS[:3]
+    for i, person in enumerate(room):
+        await answering.receive_text(deps, person, NOTE_TEXTS[i], person.tg_id, 1)
+    await setup.close_round(deps, MODERATOR)
+    await groupwork.form_groups(deps, MODERATOR)
+    await groupwork.show_notes(deps, MODERATOR)
+    for person in room:
+        await groupwork.propose_theme(deps, person, "Tid")
+    await groupwork.open_voting(deps, MODERATOR)
+    (group,) = await deps.store.groups(seminar.id)
+    (theme,) = await deps.store.themes(seminar.id, group.id)
+    notes = [n.id for n in await deps.store.group_notes(group.id)]
+    for person in room:
+        for note_id in notes:
+            await groupwork.cast_vote(deps, person, note_id, theme.id, 0)
+    await groupwork.open_plenary(deps, MODERATOR)
+    await groupwork.open_dots(deps, MODERATOR)
+    for _ in range(2):
+        placed = await groupwork.change_dots(deps, room[0], seminar.id, theme.id, 1)
+        assert isinstance(placed, groupwork.DotCard)
+        assert placed.refused is None
+    return notes
+
+
 async def test_settling_a_note_during_the_dot_vote_loses_no_dots(tmp_path: Path) -> None:
     """Once dots are given, settling may not empty a theme: its dots would be lost."""
     deps, seminar = await _room(tmp_path)
-    room = PARTICIPANTS[:3]
     try:
-        for i, person in enumerate(room):
-            await answering.receive_text(deps, person, NOTE_TEXTS[i], person.tg_id, 1)
-        await setup.close_round(deps, MODERATOR)
-        await groupwork.form_groups(deps, MODERATOR)
-        await groupwork.show_notes(deps, MODERATOR)
-        for person in room:
-            await groupwork.propose_theme(deps, person, "Tid")
-        await groupwork.open_voting(deps, MODERATOR)
-        (group,) = await deps.store.groups(seminar.id)
-        (theme,) = [t.id for t in await deps.store.themes(seminar.id, group.id)]
-        for person in room:
-            for note in await deps.store.group_notes(group.id):
-                await groupwork.cast_vote(deps, person, note.id, theme, 0)
-        await groupwork.open_plenary(deps, MODERATOR)
-        await groupwork.open_dots(deps, MODERATOR)
-        for _ in range(2):
-            placed = await groupwork.change_dots(deps, room[0], seminar.id, theme, 1)
-            assert isinstance(placed, groupwork.DotCard)
-            assert placed.refused is None
-        for note in await deps.store.group_notes(group.id):
-            await groupwork.settle(deps, MODERATOR, note.id, None)
+        for note_id in await _two_dots_given(deps, seminar):
+            await groupwork.settle(deps, MODERATOR, note_id, None)
+        ranked = await groupwork.close_dots(deps, MODERATOR)
+        assert isinstance(ranked, groupwork.DotsClosed)
+        assert sum(dots for _, _, dots in ranked.ranking) == 2
+    finally:
+        await deps.store.close()
+
+
+async def test_hiding_notes_during_the_dot_vote_loses_no_dots(tmp_path: Path) -> None:
+    """A theme whose notes are all hidden during the dot vote keeps its place and its dots."""
+    deps, seminar = await _room(tmp_path)
+    try:
+        for note_id in await _two_dots_given(deps, seminar):
+            hidden = await answering.hide(deps, MODERATOR, note_id)
+            assert isinstance(hidden, answering.NoteHidden)
         ranked = await groupwork.close_dots(deps, MODERATOR)
         assert isinstance(ranked, groupwork.DotsClosed)
         assert sum(dots for _, _, dots in ranked.ranking) == 2
@@ -1632,3 +1653,16 @@ def test_forged_data_that_is_not_unicode_is_rejected() -> None:
     """A lone surrogate, which a JSON string can carry, is forged data, not a crash."""
     with pytest.raises(ForgedButton):
         CallbackCodec(Keyring(SECRET)).unpack("1x:1.\ud800")
+
+
+async def test_dealing_refused_in_the_wrong_phase_changes_nothing(tmp_path: Path) -> None:
+    """`/groups deal` during the answer round is refused, and leaves the seminar as it was."""
+    deps, seminar = await _room(tmp_path)
+    try:
+        refused = await groupwork.form_groups(deps, MODERATOR, deal=True)
+        assert isinstance(refused, setup.WrongPhase)
+        after = await deps.store.seminar(seminar.id)
+        assert after is not None
+        assert after.deal_all_notes is False
+    finally:
+        await deps.store.close()

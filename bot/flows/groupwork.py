@@ -186,11 +186,11 @@ async def form_groups(
         return seminar
     if size is not None:
         seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
+    if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
+        return WrongPhase(seminar)
     if deal:
         await deps.store.set_deal_all_notes(seminar.id, True)
         seminar = dataclasses.replace(seminar, deal_all_notes=True)
-    if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
-        return WrongPhase(seminar)
     members = await participants_of(deps, seminar)
     pseudonyms = {deps.keys.pseudonym(seminar.id, m.tg_id): m for m in members}
     notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
