@@ -380,7 +380,8 @@ def draw_chart(spec: ChartSpec) -> Image.Image:
 
 def render_png(spec: ChartSpec) -> bytes:
     buffer = io.BytesIO()
-    draw_chart(spec).save(buffer, format="PNG", optimize=True)
+    # A palette image is small already; optimize=True would try every compression for little.
+    draw_chart(spec).save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
 
 

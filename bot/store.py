@@ -857,19 +857,6 @@ class Store:
         sql = "SELECT * FROM notes WHERE group_id = ? AND hidden = 0 ORDER BY id"
         return [_note(r) for r in await self._db.execute_fetchall(sql, (group_id,))]
 
-    async def grouped_notes(self, seminar_id: int) -> dict[int, list[Note]]:
-        """Every group's visible notes, by group id, each list in id order (random)."""
-        rows = await self._db.execute_fetchall(
-            "SELECT * FROM notes WHERE seminar_id = ? AND group_id IS NOT NULL AND hidden = 0"
-            " ORDER BY id",
-            (seminar_id,),
-        )
-        result: dict[int, list[Note]] = {}
-        for row in rows:
-            note = _note(row)
-            result.setdefault(int(row["group_id"]), []).append(note)
-        return result
-
     async def set_note_group(self, note_id: int, group_id: int) -> None:
         await self._db.execute("UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id))
         await self._db.commit()

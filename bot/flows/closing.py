@@ -109,7 +109,8 @@ async def close_seminar(
 
 async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportData:
     """Counts, ranked themes and notes: everything the report shows, and no identity."""
-    results = await groupwork.results(deps, seminar)
+    every_note = await deps.store.seminar_notes(seminar.id)
+    results = await groupwork.results(deps, seminar, every_note)
     dots = await deps.store.dot_totals(seminar.id)
     ranked = []
     for result in results:
@@ -130,7 +131,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
     unsorted = tuple(
         ReportNote(n.text, n.question, 0, n.paper) for r in results for n in r.unsorted
     )
-    visible = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    visible = [n for n in every_note if not n.hidden]
     random.SystemRandom().shuffle(visible)
     visible.sort(key=lambda n: n.question)
     counts = await deps.store.note_counts(seminar)

@@ -594,16 +594,21 @@ async def cast_vote(
 Outcome = dict[int, tuple[Note, dict[int, int], int | None]]
 
 
-async def _outcomes(deps: Deps, seminar: Seminar) -> list[tuple[Group, Outcome, list[Theme]]]:
+async def _outcomes(
+    deps: Deps, seminar: Seminar, notes: list[Note] | None = None
+) -> list[tuple[Group, Outcome, list[Theme]]]:
     """For every group and each of its notes: the votes per theme and the theme it ends in
-    (or None). Four queries, however many groups."""
+    (or None). Four queries, however many groups; three if the seminar's notes are at hand."""
     themes = await deps.store.themes(seminar.id)
     votes = await deps.store.sorting_votes(seminar.id)
-    notes = await deps.store.grouped_notes(seminar.id)
+    by_group: dict[int, list[Note]] = {}
+    for note in notes if notes is not None else await deps.store.seminar_notes(seminar.id):
+        if note.group_id is not None and not note.hidden:
+            by_group.setdefault(note.group_id, []).append(note)
     found = []
     for group in await deps.store.groups(seminar.id):
         outcome: Outcome = {}
-        for note in notes.get(group.id, []):
+        for note in by_group.get(group.id, []):
             tally = tally_note(votes.get(note.id, []))
             theme = note.settled_theme_id if note.settled else tally.winner
             outcome[note.id] = (note, dict(tally.counts), theme)
@@ -681,9 +686,12 @@ def _results(outcomes: list[tuple[Group, Outcome, list[Theme]]]) -> list[GroupRe
     return found
 
 
-async def results(deps: Deps, seminar: Seminar) -> list[GroupResult]:
-    """Every group's themes with their notes and vote counts; empty themes disappear."""
-    return _results(await _outcomes(deps, seminar))
+async def results(
+    deps: Deps, seminar: Seminar, notes: list[Note] | None = None
+) -> list[GroupResult]:
+    """Every group's themes with their notes and vote counts; empty themes disappear.
+    `notes`, if given, are all of the seminar's notes in id order."""
+    return _results(await _outcomes(deps, seminar, notes))
 
 
 async def open_plenary(
