@@ -30,6 +30,7 @@ from bot.tools import write_report
 
 SECRET = b"bench-seminar-secret-0123456789abcdef"
 MODERATOR = Person(1, "nb")
+VOTERS_PER_GROUP = 3
 THEMES = ("Relasjon", "Tid", "Å bli trodd", "Valgfrihet", "Kunnskap")
 SENTENCE = (
     "veilederen hørte på meg og tok seg tid til å forstå hele situasjonen min, ringte tilbake "
@@ -82,7 +83,12 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
     opened = await groupwork.open_voting(deps, MODERATOR)
     assert isinstance(opened, groupwork.VotingOpened)
     votes = 0
+    voters: dict[int, int] = {}
     for member, first_card in opened.cards:
+        # Three members of each group sort all its notes, as in a room where not all vote.
+        voters[first_card.group.id] = voters.get(first_card.group.id, 0) + 1
+        if voters[first_card.group.id] > VOTERS_PER_GROUP:
+            continue
         person = Person(member.tg_id, "nb")
         card = first_card
         for _ in range(first_card.total):

@@ -74,11 +74,16 @@ class Participant:
 class Stopwatch:
     """Offers updates for simulated people and times the answer each of them waits for."""
 
-    def __init__(self) -> None:
+    def __init__(self, api: LocalBotApi) -> None:
+        self.api = api
         self.offered_at: dict[int, float] = {}
         self.latencies: list[float] = []
         self.updates = 0
+        self.calls = 0  # Bot API calls the bot made during the timed stages
         self.timing = False
+
+    def calls_so_far(self) -> int:
+        return sum(n for method, n in self.api.stats.by_method.items() if method != "getUpdates")
 
     def _offer(self, who: Participant, stage: str, kind: str, text: str) -> None:
         who.script.setdefault(stage, []).append((kind, text))
@@ -119,6 +124,11 @@ class LoadResult:
     latencies: list[float]
     peak_mib: float
     stage_seconds: dict[str, float]
+    calls: int
+
+    @property
+    def calls_per_update(self) -> float:
+        return self.calls / self.updates
 
     @property
     def per_second(self) -> float:
@@ -137,9 +147,11 @@ async def timed_stage(
     act: Callable[[Participant], Awaitable[None]],
 ) -> None:
     clock.timing = True
+    calls = clock.calls_so_far()
     started = time.perf_counter()
     await asyncio.gather(*(act(p) for p in people))
     seconds[stage] = time.perf_counter() - started
+    clock.calls += clock.calls_so_far() - calls
     clock.timing = False
 
 
@@ -257,7 +269,7 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
     config = write_config(folder, base_url)
     bot = BotUnderTest(["-m", "bot", "--config", str(config), "run"], folder)
     await bot.start(api)
-    clock = Stopwatch()
+    clock = Stopwatch(api)
     seconds: dict[str, float] = {}
     try:
         moderator = api.user("Mona", language_code="nb", username="mona")
@@ -364,7 +376,10 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
     finally:
         await bot.stop()
         await api.stop()
-    return LoadResult(clock.updates, sum(seconds.values()), clock.latencies, peak, seconds), people
+    result = LoadResult(
+        clock.updates, sum(seconds.values()), clock.latencies, peak, seconds, clock.calls
+    )
+    return result, people
 
 
 def _note_count(card: BotMessage) -> int:
@@ -391,7 +406,7 @@ async def run_bare(scripts: list[Participant], folder: Path) -> LoadResult:
     base_url = await api.start()
     bot = BotUnderTest(["-m", "bench.bare_bot", "--base-url", base_url], folder)
     await bot.start(api)
-    clock = Stopwatch()
+    clock = Stopwatch(api)
     seconds: dict[str, float] = {}
     people = [
         Participant(api.user(f"P{p.index}", language_code=p.language), p.language, p.index)
@@ -425,7 +440,9 @@ async def run_bare(scripts: list[Participant], folder: Path) -> LoadResult:
     finally:
         await bot.stop()
         await api.stop()
-    return LoadResult(clock.updates, sum(seconds.values()), clock.latencies, peak, seconds)
+    return LoadResult(
+        clock.updates, sum(seconds.values()), clock.latencies, peak, seconds, clock.calls
+    )
 
 
 # ---------------------------------------------------------------- report
@@ -454,6 +471,12 @@ def print_load(count: int, ours: LoadResult, bare: LoadResult) -> None:
         ("reply latency p95 (ms)", ours.percentile(0.95), bare.percentile(0.95), "{:.1f}"),
         ("reply latency p99 (ms)", ours.percentile(0.99), bare.percentile(0.99), "{:.1f}"),
         ("peak memory of the bot (MiB)", ours.peak_mib, bare.peak_mib, "{:.0f}"),
+        (
+            "Bot API calls per update",
+            ours.calls / ours.updates,
+            bare.calls / bare.updates,
+            "{:.2f}",
+        ),
     ]
     for name, mine, theirs, form in rows:
         print(f"| {name} | {form.format(mine)} | {form.format(theirs)} | {mine / theirs:.2f} |")
