@@ -30,7 +30,7 @@ from bot.tools import write_report
 
 SECRET = b"bench-seminar-secret-0123456789abcdef"
 MODERATOR = Person(1, "nb")
-VOTERS_PER_GROUP = 3
+VOTERS_PER_GROUP = 2
 THEMES = ("Relasjon", "Tid", "Å bli trodd", "Valgfrihet", "Kunnskap")
 SENTENCE = (
     "veilederen hørte på meg og tok seg tid til å forstå hele situasjonen min, ringte tilbake "
@@ -85,7 +85,7 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
     votes = 0
     voters: dict[int, int] = {}
     for member, first_card in opened.cards:
-        # Three members of each group sort all its notes, as in a room where not all vote.
+        # Two members of each group sort all its notes, as in a room where not all vote.
         voters[first_card.group.id] = voters.get(first_card.group.id, 0) + 1
         if voters[first_card.group.id] > VOTERS_PER_GROUP:
             continue
