@@ -1410,17 +1410,19 @@ def dots_opened_moderator(t: Translator, seminar: Seminar) -> Screen:
 
 def ranking(
     t: Translator, seminar: Seminar, ranked: Sequence[tuple[Theme, Group | None, int]]
-) -> Screen:
-    lines = [
-        t.gettext("<b>The themes of {title}, ranked by dots</b>").format(title=esc(seminar.title))
-    ]
+) -> list[Screen]:
+    """Every theme in order of dots, over as many messages as a long list needs."""
+    head = t.gettext("<b>The themes of {title}, ranked by dots</b>").format(
+        title=esc(seminar.title)
+    )
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
     for place, (theme, group, dots) in enumerate(ranked, start=1):
         where = f" ({group.name})" if group else ""
         counted = t.ngettext("{count} dot", "{count} dots", dots).format(count=t.number(dots))
-        lines.append(f"{place}. {esc(theme.name)}{where}: {counted}")
+        blocks.append((f"{place}. {esc(theme.name)}{where}: {counted}", ()))
     if not ranked:
-        lines.append(t.gettext("(no themes)"))
-    return Screen("\n".join(lines))
+        blocks.append((t.gettext("(no themes)"), ()))
+    return paginate(head, blocks)
 
 
 # -- running the room ---------------------------------------------------------------------

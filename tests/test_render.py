@@ -80,3 +80,18 @@ def test_a_dot_card_shows_a_page_of_themes_and_keeps_the_page_in_range() -> None
     few = render.dot_card(t, DotCard(seminar, themes[:3], {}))
     assert [key.label for row in few.keys for key in row][-1] == "➖ 3"
     assert "Themes" not in few.text
+
+
+def test_a_long_ranking_is_split_within_telegrams_limits() -> None:
+    group = Group(1, 7, 1)
+    ranked = [
+        (Theme(i, 7, 1, f"Et ganske langt tema nummer {i} <&>"), group, i) for i in range(300)
+    ]
+    screens = render.ranking(translator("nb"), SEMINAR, ranked)
+    assert len(screens) > 1
+    assert all(len(screen.text) <= 4096 for screen in screens)
+    lines = [line for screen in screens for line in screen.text.splitlines()[1:]]
+    assert lines[0].startswith("1. Et ganske langt tema nummer 0 &lt;&amp;&gt;")
+    assert (
+        sum(1 for screen in screens for line in screen.text.splitlines() if ". Et " in line) == 300
+    )

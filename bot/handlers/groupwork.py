@@ -453,11 +453,11 @@ async def announce_ranking(
 ) -> None:
     seminar, ranked = outcome.seminar, outcome.ranking
     await post_to_plenary(
-        context, seminar, lambda ts: [render.ranking(ts, seminar, ranked)], _part(origin, "plenary")
+        context, seminar, lambda ts: render.ranking(ts, seminar, ranked), _part(origin, "plenary")
     )
     everyone = _everyone(outcome.participants, outcome.moderators)
     await broadcast(
-        context, everyone, lambda tm: [render.ranking(tm, seminar, ranked)], _part(origin, "all")
+        context, everyone, lambda tm: render.ranking(tm, seminar, ranked), _part(origin, "all")
     )
 
 
