@@ -214,7 +214,7 @@ class Broadcaster:
             waiting = still
         counts = await self._deliveries.counts(broadcast_id)
         log.info("broadcast %d finished: %s", broadcast_id, counts)
-        await self._deliveries.forget_delivered()
+        await self._deliveries.forget_delivered(broadcast_id)
 
     async def _send(self, chat_id: int, screen: Screen) -> str:
         """Sends one message until it is through: "sent", "blocked" or "refused"."""

@@ -1254,11 +1254,13 @@ class BroadcastStore:
             )
         }
 
-    async def forget_delivered(self) -> None:
-        """Finished broadcasts are not kept: who got what is nobody's business afterwards."""
+    async def forget_delivered(self, broadcast_id: int) -> None:
+        """A finished broadcast is not kept: who got what is nobody's business afterwards.
+        Only this one: another may be half written in the open transaction right now."""
         await self._db.execute(
-            "DELETE FROM broadcasts WHERE NOT EXISTS (SELECT 1 FROM deliveries d"
-            " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')"
+            "DELETE FROM broadcasts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
+            " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')",
+            (broadcast_id,),
         )
         await self._db.commit()
 
