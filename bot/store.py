@@ -8,9 +8,11 @@ ids are random.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -302,6 +304,7 @@ class Store:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -333,6 +336,19 @@ class Store:
         """For the store's companion classes in this module only."""
         return self._db
 
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One write, whole or not at all. Updates are handled side by side on one connection,
+        so without this lock one handler's commit could take another's half-done write with it.
+        Reads need no lock; a read may see a write that is still under way."""
+        async with self._write_lock:
+            try:
+                yield
+            except BaseException:
+                await self._db.rollback()
+                raise
+            await self._db.commit()
+
     async def _migrate(self) -> None:
         row = await _first(self._db, "PRAGMA user_version")
         version = int(row[0]) if row else 0
@@ -344,18 +360,18 @@ class Store:
 
     async def verify_secret(self, check_value: str) -> None:
         """Stores the secret's check value on first start and refuses a different one later."""
-        row = await _first(self._db, "SELECT value FROM meta WHERE key = ?", (CHECK_KEY,))
-        if row is None:
-            await self._db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?)", (CHECK_KEY, check_value)
-            )
-            await self._db.commit()
-        elif row["value"] != check_value:
-            raise SecretMismatch(
-                "SEMINAR_SECRET differs from the one this database was created with; "
-                "with another secret no participant could reach their notes. "
-                "Start with the original secret, or use a new database file."
-            )
+        async with self.transaction():
+            row = await _first(self._db, "SELECT value FROM meta WHERE key = ?", (CHECK_KEY,))
+            if row is None:
+                await self._db.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)", (CHECK_KEY, check_value)
+                )
+            elif row["value"] != check_value:
+                raise SecretMismatch(
+                    "SEMINAR_SECRET differs from the one this database was created with; "
+                    "with another secret no participant could reach their notes. "
+                    "Start with the original secret, or use a new database file."
+                )
 
     # -- updates -------------------------------------------------------------------------
 
@@ -364,15 +380,15 @@ class Store:
         return await _first(self._db, sql, (update_id,)) is not None
 
     async def mark_processed(self, update_id: int) -> None:
-        await self._db.execute(
-            "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
-        )
-        if update_id % 500 == 0:
+        async with self.transaction():
             await self._db.execute(
-                "DELETE FROM processed_updates WHERE update_id < ?",
-                (update_id - KEEP_PROCESSED_UPDATES,),
+                "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
             )
-        await self._db.commit()
+            if update_id % 500 == 0:
+                await self._db.execute(
+                    "DELETE FROM processed_updates WHERE update_id < ?",
+                    (update_id - KEEP_PROCESSED_UPDATES,),
+                )
 
     # -- users ---------------------------------------------------------------------------
 
@@ -381,29 +397,29 @@ class Store:
         return _user(row) if row else None
 
     async def save_user_language(self, tg_id: int, language: str) -> None:
-        await self._db.execute(
-            "INSERT INTO users (tg_id, language) VALUES (?, ?) "
-            "ON CONFLICT (tg_id) DO UPDATE SET language = excluded.language, blocked = 0",
-            (tg_id, language),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO users (tg_id, language) VALUES (?, ?) "
+                "ON CONFLICT (tg_id) DO UPDATE SET language = excluded.language, blocked = 0",
+                (tg_id, language),
+            )
 
     async def set_active_seminar(self, tg_id: int, seminar_id: int | None) -> None:
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+            )
 
     async def set_setup(self, tg_id: int, step: SetupStep, draft: str) -> None:
-        await self._db.execute(
-            "UPDATE users SET setup_step = ?, setup_draft = ? WHERE tg_id = ?",
-            (step.value, draft, tg_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE users SET setup_step = ?, setup_draft = ? WHERE tg_id = ?",
+                (step.value, draft, tg_id),
+            )
 
     async def set_blocked(self, tg_id: int, blocked: bool) -> None:
-        await self._db.execute("UPDATE users SET blocked = ? WHERE tg_id = ?", (blocked, tg_id))
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute("UPDATE users SET blocked = ? WHERE tg_id = ?", (blocked, tg_id))
 
     # -- seminars ------------------------------------------------------------------------
 
@@ -417,35 +433,35 @@ class Store:
         dots: tuple[int, int] = (5, 3),
     ) -> Seminar:
         """Creates the seminar, makes the owner its moderator and their active seminar."""
-        cur = await self._db.execute(
-            "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
-            " created_at, dot_budget, dot_max_per_theme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                title,
-                language,
-                Phase.DRAFT.value,
-                json.dumps(list(questions), ensure_ascii=False),
-                new_code(),
-                group_size,
-                _now(),
-                *dots,
-            ),
-        )
-        seminar_id = cur.lastrowid
-        assert seminar_id is not None
-        await self._db.execute(
-            "INSERT INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
-            (seminar_id, owner, Role.MODERATOR.value),
-        )
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = ?, setup_step = 'none', setup_draft = '{}'"
-            " WHERE tg_id = ?",
-            (seminar_id, owner),
-        )
-        await self._db.commit()
-        seminar = await self.seminar(seminar_id)
-        assert seminar is not None
-        return seminar
+        async with self.transaction():
+            cur = await self._db.execute(
+                "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
+                " created_at, dot_budget, dot_max_per_theme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    title,
+                    language,
+                    Phase.DRAFT.value,
+                    json.dumps(list(questions), ensure_ascii=False),
+                    new_code(),
+                    group_size,
+                    _now(),
+                    *dots,
+                ),
+            )
+            seminar_id = cur.lastrowid
+            assert seminar_id is not None
+            await self._db.execute(
+                "INSERT INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
+                (seminar_id, owner, Role.MODERATOR.value),
+            )
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = ?, setup_step = 'none', setup_draft = '{}'"
+                " WHERE tg_id = ?",
+                (seminar_id, owner),
+            )
+            seminar = await self.seminar(seminar_id)
+            assert seminar is not None
+            return seminar
 
     async def seminar(self, seminar_id: int) -> Seminar | None:
         row = await _first(self._db, "SELECT * FROM seminars WHERE id = ?", (seminar_id,))
@@ -458,51 +474,51 @@ class Store:
 
     async def set_phase(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
         """Moves the phase only from an expected one, so two moderators cannot both move it."""
-        allowed = [p.value for p in expected]
-        marks = ",".join("?" * len(allowed))
-        cur = await self._db.execute(
-            f"UPDATE seminars SET phase = ? WHERE id = ? AND phase IN ({marks})",
-            (phase.value, seminar_id, *allowed),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            allowed = [p.value for p in expected]
+            marks = ",".join("?" * len(allowed))
+            cur = await self._db.execute(
+                f"UPDATE seminars SET phase = ? WHERE id = ? AND phase IN ({marks})",
+                (phase.value, seminar_id, *allowed),
+            )
+            return cur.rowcount == 1
 
     async def open_plenary(self, seminar_id: int, winners: dict[int, int]) -> bool:
         """Ends the sorting vote: the phase moves on and every note's winning theme is written
         down in the same transaction, so later readers need not count the votes again."""
-        cur = await self._db.execute(
-            "UPDATE seminars SET phase = ? WHERE id = ? AND phase = ?",
-            (Phase.PLENARY.value, seminar_id, Phase.VOTING.value),
-        )
-        if cur.rowcount != 1:
-            await self._db.rollback()
-            return False
-        await self._db.executemany(
-            "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ? AND settled = 0",
-            [(theme_id, note_id) for note_id, theme_id in winners.items()],
-        )
-        await self._db.commit()
-        return True
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE seminars SET phase = ? WHERE id = ? AND phase = ?",
+                (Phase.PLENARY.value, seminar_id, Phase.VOTING.value),
+            )
+            if cur.rowcount != 1:
+                await self._db.rollback()
+                return False
+            await self._db.executemany(
+                "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ? AND settled = 0",
+                [(theme_id, note_id) for note_id, theme_id in winners.items()],
+            )
+            return True
 
     async def renew_invite_code(self, seminar_id: int) -> str:
-        code = new_code()
-        await self._db.execute(
-            "UPDATE seminars SET invite_code = ? WHERE id = ?", (code, seminar_id)
-        )
-        await self._db.commit()
-        return code
+        async with self.transaction():
+            code = new_code()
+            await self._db.execute(
+                "UPDATE seminars SET invite_code = ? WHERE id = ?", (code, seminar_id)
+            )
+            return code
 
     # -- members -------------------------------------------------------------------------
 
     async def add_member(self, seminar_id: int, tg_id: int, role: Role) -> None:
-        await self._db.execute(
-            "INSERT OR IGNORE INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
-            (seminar_id, tg_id, role.value),
-        )
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
+                (seminar_id, tg_id, role.value),
+            )
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+            )
 
     async def membership(self, seminar_id: int, tg_id: int) -> Member | None:
         row = await _first(
@@ -547,13 +563,18 @@ class Store:
         return _writer(row) if row else None
 
     async def add_writer(self, seminar_id: int, pseudonym: str) -> None:
-        await self._db.execute(
-            "INSERT OR IGNORE INTO writers (seminar_id, pseudonym) VALUES (?, ?)",
-            (seminar_id, pseudonym),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO writers (seminar_id, pseudonym) VALUES (?, ?)",
+                (seminar_id, pseudonym),
+            )
 
     async def update_writer(self, writer: Writer) -> None:
+        async with self.transaction():
+            await self._save_writer(writer)
+
+    async def _save_writer(self, writer: Writer) -> None:
+        """Inside a transaction the caller holds."""
         await self._db.execute(
             "UPDATE writers SET question = ?, awaiting = ?, target_note_id = ?, draft = ?,"
             " draft_ref = ?, done = ?, group_id = ? WHERE seminar_id = ? AND pseudonym = ?",
@@ -569,7 +590,6 @@ class Store:
                 writer.pseudonym,
             ),
         )
-        await self._db.commit()
 
     # -- notes ---------------------------------------------------------------------------
 
@@ -581,18 +601,19 @@ class Store:
         Returns the note and whether it is new: a message Telegram delivers twice has the same
         source_ref and yields the note saved the first time.
         """
-        if source_ref is not None:
-            existing = await self.note_by_ref(source_ref)
-            if existing is not None:
-                return existing, False
-        note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
-        await self._db.execute(
-            "INSERT INTO notes (id, seminar_id, author, question, text, source_ref)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (note.id, note.seminar_id, writer.pseudonym, question, text, source_ref),
-        )
-        await self.update_writer(writer)
-        return note, True
+        async with self.transaction():
+            if source_ref is not None:
+                existing = await self.note_by_ref(source_ref)
+                if existing is not None:
+                    return existing, False
+            note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
+            await self._db.execute(
+                "INSERT INTO notes (id, seminar_id, author, question, text, source_ref)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (note.id, note.seminar_id, writer.pseudonym, question, text, source_ref),
+            )
+            await self._save_writer(writer)
+            return note, True
 
     async def note(self, note_id: int) -> tuple[Note, str] | None:
         """The note and its author's pseudonym (for checking ownership, never for display)."""
@@ -631,26 +652,25 @@ class Store:
         self, note_id: int, text: str, writer: Writer | None = None, ref: str | None = None
     ) -> None:
         """The new text, and the message it came in, so that message delivered again is known."""
-        await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
-        if ref is not None:
-            await self._db.execute(
-                "INSERT OR IGNORE INTO note_edits (ref, note_id) VALUES (?, ?)", (ref, note_id)
-            )
-        if writer is not None:
-            await self.update_writer(writer)
-        else:
-            await self._db.commit()
+        async with self.transaction():
+            await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+            if ref is not None:
+                await self._db.execute(
+                    "INSERT OR IGNORE INTO note_edits (ref, note_id) VALUES (?, ?)", (ref, note_id)
+                )
+            if writer is not None:
+                await self._save_writer(writer)
 
     async def delete_note(self, note_id: int) -> None:
-        await self._db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
 
     async def hide_note(self, note_id: int) -> bool:
-        cur = await self._db.execute(
-            "UPDATE notes SET hidden = 1 WHERE id = ? AND hidden = 0", (note_id,)
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE notes SET hidden = 1 WHERE id = ? AND hidden = 0", (note_id,)
+            )
+            return cur.rowcount == 1
 
     async def note_counts(self, seminar: Seminar) -> NoteCounts:
         per_question = [0] * len(seminar.questions)
@@ -671,60 +691,61 @@ class Store:
 
     async def forget(self, seminar_id: int, tg_id: int, pseudonym: str) -> None:
         """Deletes a person's notes, answering state and membership in one transaction."""
-        await self._db.execute(
-            "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
-        )
-        await self._db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,))
-        await self._db.execute(
-            "DELETE FROM dots WHERE seminar_id = ? AND voter = ?", (seminar_id, pseudonym)
-        )
-        await self._db.execute(
-            "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?", (seminar_id, pseudonym)
-        )
-        await self._db.execute(
-            "DELETE FROM members WHERE seminar_id = ? AND tg_id = ?", (seminar_id, tg_id)
-        )
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = ("
-            " SELECT seminar_id FROM members WHERE tg_id = ? LIMIT 1) WHERE tg_id = ?",
-            (tg_id, tg_id),
-        )
-        await self._db.execute(
-            "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
-            " (SELECT 1 FROM members WHERE tg_id = ?)",
-            (tg_id, tg_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
+            )
+            await self._db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,))
+            await self._db.execute(
+                "DELETE FROM dots WHERE seminar_id = ? AND voter = ?", (seminar_id, pseudonym)
+            )
+            await self._db.execute(
+                "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?",
+                (seminar_id, pseudonym),
+            )
+            await self._db.execute(
+                "DELETE FROM members WHERE seminar_id = ? AND tg_id = ?", (seminar_id, tg_id)
+            )
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = ("
+                " SELECT seminar_id FROM members WHERE tg_id = ? LIMIT 1) WHERE tg_id = ?",
+                (tg_id, tg_id),
+            )
+            await self._db.execute(
+                "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM members WHERE tg_id = ?)",
+                (tg_id, tg_id),
+            )
 
     # -- seminar settings ----------------------------------------------------------------
 
     async def set_plenary_chat(self, seminar_id: int, chat_id: int | None) -> None:
-        await self._db.execute(
-            "UPDATE seminars SET plenary_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE seminars SET plenary_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+            )
 
     async def set_dot_vote(self, seminar_id: int, expected: DotVote, state: DotVote) -> bool:
-        cur = await self._db.execute(
-            "UPDATE seminars SET dot_vote = ? WHERE id = ? AND dot_vote = ?",
-            (state.value, seminar_id, expected.value),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE seminars SET dot_vote = ? WHERE id = ? AND dot_vote = ?",
+                (state.value, seminar_id, expected.value),
+            )
+            return cur.rowcount == 1
 
     async def set_notes_revealed(self, seminar_id: int) -> bool:
-        cur = await self._db.execute(
-            "UPDATE seminars SET notes_revealed = 1 WHERE id = ? AND notes_revealed = 0",
-            (seminar_id,),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE seminars SET notes_revealed = 1 WHERE id = ? AND notes_revealed = 0",
+                (seminar_id,),
+            )
+            return cur.rowcount == 1
 
     async def set_deal_all_notes(self, seminar_id: int, deal: bool) -> None:
-        await self._db.execute(
-            "UPDATE seminars SET deal_all_notes = ? WHERE id = ?", (deal, seminar_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE seminars SET deal_all_notes = ? WHERE id = ?", (deal, seminar_id)
+            )
 
     async def seminars_of(self, tg_id: int) -> list[tuple[Seminar, Role]]:
         rows = await self._db.execute_fetchall(
@@ -737,46 +758,46 @@ class Store:
     # -- moderators ----------------------------------------------------------------------
 
     async def create_moderator_invite(self, seminar_id: int, expires_at: datetime) -> str:
-        code = new_code()
-        await self._db.execute(
-            "INSERT INTO moderator_invites (code, seminar_id, expires_at) VALUES (?, ?, ?)",
-            (code, seminar_id, expires_at.isoformat()),
-        )
-        await self._db.commit()
-        return code
+        async with self.transaction():
+            code = new_code()
+            await self._db.execute(
+                "INSERT INTO moderator_invites (code, seminar_id, expires_at) VALUES (?, ?, ?)",
+                (code, seminar_id, expires_at.isoformat()),
+            )
+            return code
 
     async def redeem_moderator_invite(self, code: str, now: datetime) -> tuple[int | None, str]:
         """Uses an invite once: returns (seminar id, "ok") or (None, "unknown"|"used"|"expired")."""
-        row = await _first(
-            self._db,
-            "SELECT seminar_id, expires_at, used FROM moderator_invites WHERE code = ?",
-            (code,),
-        )
-        if row is None:
-            return None, "unknown"
-        if row["used"]:
-            return None, "used"
-        if datetime.fromisoformat(row["expires_at"]) <= now:
-            return None, "expired"
-        cur2 = await self._db.execute(
-            "UPDATE moderator_invites SET used = 1 WHERE code = ? AND used = 0", (code,)
-        )
-        await self._db.commit()
-        if cur2.rowcount != 1:
-            return None, "used"
-        return int(row["seminar_id"]), "ok"
+        async with self.transaction():
+            row = await _first(
+                self._db,
+                "SELECT seminar_id, expires_at, used FROM moderator_invites WHERE code = ?",
+                (code,),
+            )
+            if row is None:
+                return None, "unknown"
+            if row["used"]:
+                return None, "used"
+            if datetime.fromisoformat(row["expires_at"]) <= now:
+                return None, "expired"
+            cur2 = await self._db.execute(
+                "UPDATE moderator_invites SET used = 1 WHERE code = ? AND used = 0", (code,)
+            )
+            if cur2.rowcount != 1:
+                return None, "used"
+            return int(row["seminar_id"]), "ok"
 
     async def make_moderator(self, seminar_id: int, tg_id: int, display_name: str) -> None:
-        await self._db.execute(
-            "INSERT INTO members (seminar_id, tg_id, role, display_name) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (seminar_id, tg_id) DO UPDATE SET role = excluded.role,"
-            " display_name = excluded.display_name",
-            (seminar_id, tg_id, Role.MODERATOR.value, display_name),
-        )
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO members (seminar_id, tg_id, role, display_name) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (seminar_id, tg_id) DO UPDATE SET role = excluded.role,"
+                " display_name = excluded.display_name",
+                (seminar_id, tg_id, Role.MODERATOR.value, display_name),
+            )
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+            )
 
     async def moderator_names(self, seminar_id: int) -> list[tuple[int, str]]:
         rows = await self._db.execute_fetchall(
@@ -789,23 +810,23 @@ class Store:
     async def demote_moderator(self, seminar_id: int, tg_id: int, *, wrote: bool) -> bool:
         """A removed co-moderator who joined as a participant (and so has notes to keep or
         forget) stays one; anybody else leaves the seminar."""
-        if wrote:
+        async with self.transaction():
+            if wrote:
+                cur = await self._db.execute(
+                    "UPDATE members SET role = ? WHERE seminar_id = ? AND tg_id = ? AND role = ?",
+                    (Role.PARTICIPANT.value, seminar_id, tg_id, Role.MODERATOR.value),
+                )
+                return cur.rowcount == 1
             cur = await self._db.execute(
-                "UPDATE members SET role = ? WHERE seminar_id = ? AND tg_id = ? AND role = ?",
-                (Role.PARTICIPANT.value, seminar_id, tg_id, Role.MODERATOR.value),
+                "DELETE FROM members WHERE seminar_id = ? AND tg_id = ? AND role = ?",
+                (seminar_id, tg_id, Role.MODERATOR.value),
             )
-            await self._db.commit()
+            await self._db.execute(
+                "UPDATE users SET active_seminar_id = NULL"
+                " WHERE tg_id = ? AND active_seminar_id = ?",
+                (tg_id, seminar_id),
+            )
             return cur.rowcount == 1
-        cur = await self._db.execute(
-            "DELETE FROM members WHERE seminar_id = ? AND tg_id = ? AND role = ?",
-            (seminar_id, tg_id, Role.MODERATOR.value),
-        )
-        await self._db.execute(
-            "UPDATE users SET active_seminar_id = NULL WHERE tg_id = ? AND active_seminar_id = ?",
-            (tg_id, seminar_id),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
 
     # -- groups --------------------------------------------------------------------------
 
@@ -819,21 +840,21 @@ class Store:
 
         `notes` maps a note id to the index of its group in `members`.
         """
-        groups = [Group(new_id(), seminar_id, number) for number in range(1, len(members) + 1)]
-        await self._db.executemany(
-            "INSERT INTO groups (id, seminar_id, number) VALUES (?, ?, ?)",
-            [(g.id, g.seminar_id, g.number) for g in groups],
-        )
-        await self._db.executemany(
-            "UPDATE writers SET group_id = ? WHERE seminar_id = ? AND pseudonym = ?",
-            [(groups[i].id, seminar_id, p) for i, people in enumerate(members) for p in people],
-        )
-        await self._db.executemany(
-            "UPDATE notes SET group_id = ? WHERE id = ?",
-            [(groups[index].id, note_id) for note_id, index in notes.items()],
-        )
-        await self._db.commit()
-        return groups
+        async with self.transaction():
+            groups = [Group(new_id(), seminar_id, number) for number in range(1, len(members) + 1)]
+            await self._db.executemany(
+                "INSERT INTO groups (id, seminar_id, number) VALUES (?, ?, ?)",
+                [(g.id, g.seminar_id, g.number) for g in groups],
+            )
+            await self._db.executemany(
+                "UPDATE writers SET group_id = ? WHERE seminar_id = ? AND pseudonym = ?",
+                [(groups[i].id, seminar_id, p) for i, people in enumerate(members) for p in people],
+            )
+            await self._db.executemany(
+                "UPDATE notes SET group_id = ? WHERE id = ?",
+                [(groups[index].id, note_id) for note_id, index in notes.items()],
+            )
+            return groups
 
     async def groups(self, seminar_id: int) -> list[Group]:
         sql = "SELECT * FROM groups WHERE seminar_id = ? ORDER BY number"
@@ -858,19 +879,21 @@ class Store:
         return [_note(r) for r in await self._db.execute_fetchall(sql, (group_id,))]
 
     async def set_note_group(self, note_id: int, group_id: int) -> None:
-        await self._db.execute("UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id))
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id)
+            )
 
     async def add_paper_note(self, seminar_id: int, question: int, text: str) -> Note:
         """A note typed in from paper: its author is a pseudonym of its own, linked to nobody."""
-        note = Note(new_id(), seminar_id, question, text, hidden=False, paper=True)
-        await self._db.execute(
-            "INSERT INTO notes (id, seminar_id, author, question, text, paper)"
-            " VALUES (?, ?, ?, ?, ?, 1)",
-            (note.id, seminar_id, f"paper:{new_code()}", question, text),
-        )
-        await self._db.commit()
-        return note
+        async with self.transaction():
+            note = Note(new_id(), seminar_id, question, text, hidden=False, paper=True)
+            await self._db.execute(
+                "INSERT INTO notes (id, seminar_id, author, question, text, paper)"
+                " VALUES (?, ?, ?, ?, ?, 1)",
+                (note.id, seminar_id, f"paper:{new_code()}", question, text),
+            )
+            return note
 
     # -- themes --------------------------------------------------------------------------
 
@@ -878,21 +901,21 @@ class Store:
         self, seminar_id: int, group_id: int | None, name: str, key: str
     ) -> tuple[Theme, bool]:
         """Adds a theme unless one with the same key is there; returns it and whether it is new."""
-        row = await _first(
-            self._db,
-            "SELECT * FROM themes WHERE seminar_id = ? AND ifnull(group_id, 0) = ? AND key = ?"
-            " AND merged_into IS NULL",
-            (seminar_id, group_id or 0, key),
-        )
-        if row is not None:
-            return _theme(row), False
-        theme = Theme(new_id(), seminar_id, group_id, name)
-        await self._db.execute(
-            "INSERT INTO themes (id, seminar_id, group_id, name, key) VALUES (?, ?, ?, ?, ?)",
-            (theme.id, seminar_id, group_id, name, key),
-        )
-        await self._db.commit()
-        return theme, True
+        async with self.transaction():
+            row = await _first(
+                self._db,
+                "SELECT * FROM themes WHERE seminar_id = ? AND ifnull(group_id, 0) = ? AND key = ?"
+                " AND merged_into IS NULL",
+                (seminar_id, group_id or 0, key),
+            )
+            if row is not None:
+                return _theme(row), False
+            theme = Theme(new_id(), seminar_id, group_id, name)
+            await self._db.execute(
+                "INSERT INTO themes (id, seminar_id, group_id, name, key) VALUES (?, ?, ?, ?, ?)",
+                (theme.id, seminar_id, group_id, name, key),
+            )
+            return theme, True
 
     async def theme(self, theme_id: int) -> tuple[Theme, int | None] | None:
         """A theme and, if it was merged away, the theme it went into."""
@@ -909,46 +932,50 @@ class Store:
         return [_theme(r) for r in await self._db.execute_fetchall(sql + " ORDER BY key", params)]
 
     async def rename_theme(self, theme_id: int, name: str, key: str) -> bool:
-        try:
-            cur = await self._db.execute(
-                "UPDATE themes SET name = ?, key = ? WHERE id = ? AND merged_into IS NULL",
-                (name, key, theme_id),
-            )
-        except aiosqlite.IntegrityError:
-            await self._db.rollback()
-            return False
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            try:
+                cur = await self._db.execute(
+                    "UPDATE themes SET name = ?, key = ? WHERE id = ? AND merged_into IS NULL",
+                    (name, key, theme_id),
+                )
+            except aiosqlite.IntegrityError:
+                await self._db.rollback()
+                return False
+            return cur.rowcount == 1
 
     async def merge_themes(self, source: int, target: int) -> None:
         """Moves every vote, decision and dot of `source` to `target`, then retires `source`."""
-        await self._db.execute("UPDATE themes SET merged_into = ? WHERE id = ?", (target, source))
-        await self._db.execute(
-            "UPDATE themes SET merged_into = ? WHERE merged_into = ?", (target, source)
-        )
-        await self._db.execute("UPDATE votes SET theme_id = ? WHERE theme_id = ?", (target, source))
-        await self._db.execute(
-            "UPDATE notes SET settled_theme_id = ? WHERE settled_theme_id = ?", (target, source)
-        )
-        await self._db.execute(
-            "INSERT INTO dots (seminar_id, voter, theme_id, count)"
-            " SELECT seminar_id, voter, ?, count FROM dots WHERE theme_id = ? AND true"
-            " ON CONFLICT (seminar_id, voter, theme_id)"
-            " DO UPDATE SET count = count + excluded.count",
-            (target, source),
-        )
-        await self._db.execute("DELETE FROM dots WHERE theme_id = ?", (source,))
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE themes SET merged_into = ? WHERE id = ?", (target, source)
+            )
+            await self._db.execute(
+                "UPDATE themes SET merged_into = ? WHERE merged_into = ?", (target, source)
+            )
+            await self._db.execute(
+                "UPDATE votes SET theme_id = ? WHERE theme_id = ?", (target, source)
+            )
+            await self._db.execute(
+                "UPDATE notes SET settled_theme_id = ? WHERE settled_theme_id = ?", (target, source)
+            )
+            await self._db.execute(
+                "INSERT INTO dots (seminar_id, voter, theme_id, count)"
+                " SELECT seminar_id, voter, ?, count FROM dots WHERE theme_id = ? AND true"
+                " ON CONFLICT (seminar_id, voter, theme_id)"
+                " DO UPDATE SET count = count + excluded.count",
+                (target, source),
+            )
+            await self._db.execute("DELETE FROM dots WHERE theme_id = ?", (source,))
 
     # -- votes ---------------------------------------------------------------------------
 
     async def set_vote(self, note_id: int, voter: str, theme_id: int) -> None:
-        await self._db.execute(
-            "INSERT INTO votes (note_id, voter, theme_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (note_id, voter) DO UPDATE SET theme_id = excluded.theme_id",
-            (note_id, voter, theme_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO votes (note_id, voter, theme_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (note_id, voter) DO UPDATE SET theme_id = excluded.theme_id",
+                (note_id, voter, theme_id),
+            )
 
     async def votes_of(self, voter: str) -> dict[int, int]:
         """One voter's choices: note id -> theme id."""
@@ -969,10 +996,11 @@ class Store:
         return result
 
     async def settle_note(self, note_id: int, theme_id: int | None) -> None:
-        await self._db.execute(
-            "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ?", (theme_id, note_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ?",
+                (theme_id, note_id),
+            )
 
     async def settled_counts(self, seminar_id: int) -> dict[int, int]:
         """How many notes ended in each theme, once the outcome is written down. Hidden notes
@@ -987,8 +1015,8 @@ class Store:
         return {int(theme_id): int(count) for theme_id, count in rows}
 
     async def shorten_note(self, note_id: int, text: str) -> None:
-        await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
 
     # -- dots ----------------------------------------------------------------------------
 
@@ -1002,12 +1030,13 @@ class Store:
         }
 
     async def change_dots(self, seminar_id: int, voter: str, theme_id: int, change: int) -> None:
-        await self._db.execute(
-            "INSERT INTO dots (seminar_id, voter, theme_id, count) VALUES (?, ?, ?, max(?, 0))"
-            " ON CONFLICT (seminar_id, voter, theme_id) DO UPDATE SET count = max(count + ?, 0)",
-            (seminar_id, voter, theme_id, change, change),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO dots (seminar_id, voter, theme_id, count) VALUES (?, ?, ?, max(?, 0))"
+                " ON CONFLICT (seminar_id, voter, theme_id)"
+                " DO UPDATE SET count = max(count + ?, 0)",
+                (seminar_id, voter, theme_id, change, change),
+            )
 
     async def dot_totals(self, seminar_id: int) -> dict[int, int]:
         return {
@@ -1028,24 +1057,24 @@ class Store:
         return {int(r[0]) for r in await self._db.execute_fetchall(sql, (seminar_id,))}
 
     async def toggle_summaries(self, seminar_id: int, tg_id: int) -> bool:
-        await self._db.execute(
-            "UPDATE members SET wants_summaries = 1 - wants_summaries"
-            " WHERE seminar_id = ? AND tg_id = ?",
-            (seminar_id, tg_id),
-        )
-        await self._db.commit()
-        return tg_id in await self.summary_subscribers(seminar_id)
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE members SET wants_summaries = 1 - wants_summaries"
+                " WHERE seminar_id = ? AND tg_id = ?",
+                (seminar_id, tg_id),
+            )
+            return tg_id in await self.summary_subscribers(seminar_id)
 
     async def save_read_back(
         self, seminar_id: int, voter: str, answer: str, note: str | None = None
     ) -> None:
-        await self._db.execute(
-            "INSERT INTO readbacks (seminar_id, voter, answer, note) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (seminar_id, voter) DO UPDATE SET answer = excluded.answer,"
-            " note = ifnull(excluded.note, readbacks.note)",
-            (seminar_id, voter, answer, note),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO readbacks (seminar_id, voter, answer, note) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (seminar_id, voter) DO UPDATE SET answer = excluded.answer,"
+                " note = ifnull(excluded.note, readbacks.note)",
+                (seminar_id, voter, answer, note),
+            )
 
     async def read_back_counts(self, seminar_id: int) -> tuple[int, int, list[str]]:
         sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
@@ -1064,14 +1093,14 @@ class Store:
     async def close_seminar(
         self, seminar_id: int, expected: Iterable[Phase], now: datetime
     ) -> bool:
-        allowed = [p.value for p in expected]
-        marks = ",".join("?" * len(allowed))
-        cur = await self._db.execute(
-            f"UPDATE seminars SET phase = ?, closed_at = ? WHERE id = ? AND phase IN ({marks})",
-            (Phase.CLOSED.value, now.isoformat(), seminar_id, *allowed),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            allowed = [p.value for p in expected]
+            marks = ",".join("?" * len(allowed))
+            cur = await self._db.execute(
+                f"UPDATE seminars SET phase = ?, closed_at = ? WHERE id = ? AND phase IN ({marks})",
+                (Phase.CLOSED.value, now.isoformat(), seminar_id, *allowed),
+            )
+            return cur.rowcount == 1
 
     async def closed_at(self, seminar_id: int) -> datetime | None:
         sql = "SELECT closed_at FROM seminars WHERE id = ?"
@@ -1081,42 +1110,43 @@ class Store:
     async def purge_closed(self, before: datetime) -> int:
         """Deletes closed seminars and everything in them (the foreign keys cascade), and the
         people who were in no other seminar."""
-        ids = [
-            int(r[0])
-            for r in await self._db.execute_fetchall(
-                "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
-                (Phase.CLOSED.value, before.isoformat()),
-            )
-        ]
-        for seminar_id in ids:
-            people = [
+        async with self.transaction():
+            ids = [
                 int(r[0])
                 for r in await self._db.execute_fetchall(
-                    "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
+                    "SELECT id FROM seminars WHERE phase = ? AND closed_at < ?",
+                    (Phase.CLOSED.value, before.isoformat()),
                 )
             ]
-            await self._db.execute(
-                "DELETE FROM votes WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
-                (seminar_id,),
-            )
-            await self._db.execute("DELETE FROM seminars WHERE id = ?", (seminar_id,))
-            await self._db.execute(
-                "UPDATE users SET active_seminar_id = NULL WHERE active_seminar_id = ?",
-                (seminar_id,),
-            )
-            await self._db.executemany(
-                "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
-                " (SELECT 1 FROM members m WHERE m.tg_id = users.tg_id)",
-                [(tg_id,) for tg_id in people],
-            )
-        await self._db.commit()
-        return len(ids)
+            for seminar_id in ids:
+                people = [
+                    int(r[0])
+                    for r in await self._db.execute_fetchall(
+                        "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
+                    )
+                ]
+                await self._db.execute(
+                    "DELETE FROM votes"
+                    " WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
+                    (seminar_id,),
+                )
+                await self._db.execute("DELETE FROM seminars WHERE id = ?", (seminar_id,))
+                await self._db.execute(
+                    "UPDATE users SET active_seminar_id = NULL WHERE active_seminar_id = ?",
+                    (seminar_id,),
+                )
+                await self._db.executemany(
+                    "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM members m WHERE m.tg_id = users.tg_id)",
+                    [(tg_id,) for tg_id in people],
+                )
+            return len(ids)
 
     async def set_office_chat(self, seminar_id: int, chat_id: int) -> None:
-        await self._db.execute(
-            "UPDATE seminars SET office_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE seminars SET office_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+            )
 
     async def office_chat(self, seminar_id: int) -> int | None:
         sql = "SELECT office_chat_id FROM seminars WHERE id = ?"
@@ -1124,10 +1154,10 @@ class Store:
         return int(row[0]) if row and row[0] is not None else None
 
     async def set_previous(self, seminar_id: int, previous_id: int) -> None:
-        await self._db.execute(
-            "UPDATE seminars SET previous_id = ? WHERE id = ?", (previous_id, seminar_id)
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE seminars SET previous_id = ? WHERE id = ?", (previous_id, seminar_id)
+            )
 
     # -- live progress -------------------------------------------------------------------
 
@@ -1136,12 +1166,12 @@ class Store:
         return [(int(r[0]), int(r[1])) for r in await self._db.execute_fetchall(sql, (seminar_id,))]
 
     async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
-        await self._db.execute(
-            "INSERT INTO progress_messages (seminar_id, chat_id, message_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (seminar_id, chat_id) DO UPDATE SET message_id = excluded.message_id",
-            (seminar_id, chat_id, message_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO progress_messages (seminar_id, chat_id, message_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (seminar_id, chat_id) DO UPDATE SET message_id = excluded.message_id",
+                (seminar_id, chat_id, message_id),
+            )
 
 
 def _theme(row: aiosqlite.Row) -> Theme:
@@ -1184,6 +1214,7 @@ class BroadcastStore:
 
     def __init__(self, store: Store) -> None:
         self._db = store.connection
+        self.transaction = store.transaction
 
     async def create(
         self,
@@ -1197,22 +1228,26 @@ class BroadcastStore:
         With an origin that exists already, nothing new is made and its id is returned, so an
         action repeated after a crash does not broadcast twice.
         """
-        if origin is not None:
-            row = await _first(self._db, "SELECT id FROM broadcasts WHERE origin = ?", (origin,))
-            if row is not None:
-                return int(row[0])
-        cur = await self._db.execute(
-            "INSERT INTO broadcasts (seminar_id, origin, screens, created_at) VALUES (?, ?, ?, ?)",
-            (seminar_id, origin, screens, _now()),
-        )
-        broadcast_id = cur.lastrowid
-        assert broadcast_id is not None
-        await self._db.executemany(
-            "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language) VALUES (?, ?, ?)",
-            [(broadcast_id, chat, language) for chat, language in recipients],
-        )
-        await self._db.commit()
-        return broadcast_id
+        async with self.transaction():
+            if origin is not None:
+                row = await _first(
+                    self._db, "SELECT id FROM broadcasts WHERE origin = ?", (origin,)
+                )
+                if row is not None:
+                    return int(row[0])
+            cur = await self._db.execute(
+                "INSERT INTO broadcasts (seminar_id, origin, screens, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (seminar_id, origin, screens, _now()),
+            )
+            broadcast_id = cur.lastrowid
+            assert broadcast_id is not None
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language)"
+                " VALUES (?, ?, ?)",
+                [(broadcast_id, chat, language) for chat, language in recipients],
+            )
+            return broadcast_id
 
     async def screens(self, broadcast_id: int) -> str:
         sql = "SELECT screens FROM broadcasts WHERE id = ?"
@@ -1232,18 +1267,18 @@ class BroadcastStore:
         ]
 
     async def progress(self, broadcast_id: int, chat_id: int, sent_screens: int) -> None:
-        await self._db.execute(
-            "UPDATE deliveries SET sent_screens = ? WHERE broadcast_id = ? AND chat_id = ?",
-            (sent_screens, broadcast_id, chat_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE deliveries SET sent_screens = ? WHERE broadcast_id = ? AND chat_id = ?",
+                (sent_screens, broadcast_id, chat_id),
+            )
 
     async def finish(self, broadcast_id: int, chat_id: int, status: str) -> None:
-        await self._db.execute(
-            "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND chat_id = ?",
-            (status, broadcast_id, chat_id),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND chat_id = ?",
+                (status, broadcast_id, chat_id),
+            )
 
     async def counts(self, broadcast_id: int) -> dict[str, int]:
         return {
@@ -1257,12 +1292,12 @@ class BroadcastStore:
     async def forget_delivered(self, broadcast_id: int) -> None:
         """A finished broadcast is not kept: who got what is nobody's business afterwards.
         Only this one: another may be half written in the open transaction right now."""
-        await self._db.execute(
-            "DELETE FROM broadcasts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
-            " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')",
-            (broadcast_id,),
-        )
-        await self._db.commit()
+        async with self.transaction():
+            await self._db.execute(
+                "DELETE FROM broadcasts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
+                " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')",
+                (broadcast_id,),
+            )
 
 
 class ScheduleStore:
@@ -1270,6 +1305,7 @@ class ScheduleStore:
 
     def __init__(self, store: Store) -> None:
         self._db = store.connection
+        self.transaction = store.transaction
 
     async def add(
         self,
@@ -1280,18 +1316,18 @@ class ScheduleStore:
         daily_at: str | None = None,
     ) -> Schedule | None:
         """None when an open or close of this seminar is already scheduled."""
-        try:
-            cur = await self._db.execute(
-                "INSERT INTO schedules (seminar_id, kind, run_at, daily_at, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (seminar_id, kind, run_at.isoformat(), daily_at, created_by, _now()),
-            )
-        except aiosqlite.IntegrityError:
-            await self._db.rollback()
-            return None
-        await self._db.commit()
-        assert cur.lastrowid is not None
-        return await self.get(cur.lastrowid)
+        async with self.transaction():
+            try:
+                cur = await self._db.execute(
+                    "INSERT INTO schedules (seminar_id, kind, run_at, daily_at, created_by,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (seminar_id, kind, run_at.isoformat(), daily_at, created_by, _now()),
+                )
+            except aiosqlite.IntegrityError:
+                await self._db.rollback()
+                return None
+            assert cur.lastrowid is not None
+            return await self.get(cur.lastrowid)
 
     async def get(self, schedule_id: int) -> Schedule | None:
         sql = "SELECT * FROM schedules WHERE id = ?"
@@ -1321,31 +1357,31 @@ class ScheduleStore:
 
     async def claim(self, schedule_id: int) -> bool:
         """Marks a job as running; only one claimer wins, so a job never starts twice."""
-        cur = await self._db.execute(
-            "UPDATE schedules SET status = 'running' WHERE id = ? AND status = 'pending'",
-            (schedule_id,),
-        )
-        await self._db.commit()
-        return cur.rowcount == 1
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE schedules SET status = 'running' WHERE id = ? AND status = 'pending'",
+                (schedule_id,),
+            )
+            return cur.rowcount == 1
 
     async def settle(self, schedule_id: int, status: str, next_run: datetime | None = None) -> None:
         """Ends a run: done, missed or failed; a daily job is set for its next time instead."""
-        if next_run is not None:
-            await self._db.execute(
-                "UPDATE schedules SET status = 'pending', run_at = ? WHERE id = ?",
-                (next_run.isoformat(), schedule_id),
-            )
-        else:
-            await self._db.execute(
-                "UPDATE schedules SET status = ? WHERE id = ?", (status, schedule_id)
-            )
-        await self._db.commit()
+        async with self.transaction():
+            if next_run is not None:
+                await self._db.execute(
+                    "UPDATE schedules SET status = 'pending', run_at = ? WHERE id = ?",
+                    (next_run.isoformat(), schedule_id),
+                )
+            else:
+                await self._db.execute(
+                    "UPDATE schedules SET status = ? WHERE id = ?", (status, schedule_id)
+                )
 
     async def cancel(self, schedule_id: int) -> Schedule | None:
-        found = await self.get(schedule_id)
-        cur = await self._db.execute(
-            "UPDATE schedules SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
-            (schedule_id,),
-        )
-        await self._db.commit()
-        return found if cur.rowcount == 1 else None
+        async with self.transaction():
+            found = await self.get(schedule_id)
+            cur = await self._db.execute(
+                "UPDATE schedules SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
+                (schedule_id,),
+            )
+            return found if cur.rowcount == 1 else None
