@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.keys import Keyring
 
-__all__ = ["Action", "Button", "CallbackCodec", "ForgedButton", "StaleButton"]
+__all__ = ["Action", "Button", "CallbackCodec", "ForgedButton", "StaleButton", "peek_action"]
 
 VERSION = "1"
 MAX_BYTES = 64
@@ -111,6 +111,18 @@ def _b36(value: int) -> str:
         out = digits[rest] + out
         if value == 0:
             return out
+
+
+def peek_action(data: str) -> Action | None:
+    """The action a button claims to be, unverified: enough to decide how to schedule its
+    update. The handler still unpacks and checks it."""
+    body = data.rpartition(".")[0]
+    if body[:1] != VERSION:
+        return None
+    try:
+        return Action(body[1:].split(":", 1)[0])
+    except ValueError:
+        return None
 
 
 class CallbackCodec:

@@ -1,9 +1,10 @@
-"""Long polling that confirms an update to Telegram only after it has been handled.
+"""Long polling that confirms updates to Telegram only after they have been handled.
 
 python-telegram-bot's Updater confirms a batch as soon as it is fetched, so a crash loses the
-updates still waiting in its queue. Here the offset moves past an update only once the
-application has processed it; an update that was handled but not yet confirmed when the bot
-died comes back, and the store recognises it.
+updates still waiting in its queue. Here each batch is handled in its lanes (different people
+side by side) and the offset moves past it only once every update in it is done; an update
+that was handled but not yet confirmed when the bot died comes back, and the store recognises
+it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
+
+from bot.lanes import Lanes
 
 __all__ = ["poll_until"]
 
@@ -30,6 +33,7 @@ async def poll_until(
 ) -> None:
     offset: int | None = None
     delay = 1.0
+    lanes = Lanes(app.process_update)
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
@@ -58,9 +62,12 @@ async def poll_until(
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            for update in updates:
-                await app.process_update(update)
-                offset = update.update_id + 1
+            if updates:
+                handled = [lanes.submit(update) for update in updates]
+                await asyncio.wait(handled)
+                for task in handled:
+                    task.result()  # a failure the application did not handle stops the bot
+                offset = updates[-1].update_id + 1
         if offset is not None:
             # Confirm what was handled, so a clean restart does not see it again.
             try:

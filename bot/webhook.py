@@ -1,14 +1,14 @@
 """Webhook mode: a small aiohttp server that takes Telegram's POSTs, plus a health check.
 
 python-telegram-bot's own webhook server has no health endpoint, so this one feeds updates to
-the application itself. Each update is handled before Telegram gets its 200, so an update the
-bot did not finish is sent again, and the store recognises one it already handled: nothing is
-lost and nothing counts twice. Every request must carry the secret token given to setWebhook.
+the application itself, in its lanes (different people side by side, each person's updates in
+order). Each update is handled before Telegram gets its 200, so an update the bot did not
+finish is sent again, and the store recognises one it already handled: nothing is lost and
+nothing counts twice. Every request must carry the secret token given to setWebhook.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -19,6 +19,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.lanes import Lanes
 from bot.store import Store
 
 __all__ = ["WebhookServer", "webhook_secret"]
@@ -45,7 +46,7 @@ class WebhookServer:
         self._store = store
         self._secret = secret
         self._path = path
-        self._lock = asyncio.Lock()  # updates are handled one at a time, in order
+        self._lanes = Lanes(app.process_update)
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:
@@ -71,8 +72,7 @@ class WebhookServer:
             update = Update.de_json(data, self._app.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="not an update")
-        async with self._lock:
-            await self._app.process_update(update)
+        await self._lanes.submit(update)
         return web.Response(text="ok")
 
     async def _health(self, request: web.Request) -> web.Response:

@@ -1,0 +1,115 @@
+"""Updates from different people are handled side by side, each person's in the order sent.
+
+While one person's update waits on Telegram or the database, others' can go ahead; that is
+where the bot spends most of its time under load. A person's own updates still run one after
+another, so a note never overtakes the button pressed before it. An update that may change the
+seminar for everyone (a moderator's command or button, anything in a group chat) runs alone:
+after every update that came before it and before any that comes after, so a phase never
+moves in the middle of someone's answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.callbacks import Action, peek_action
+
+__all__ = ["Lanes", "lane_of"]
+
+# Buttons that change only the presser's own things: their language, consent, notes, votes and
+# dots, their view of a card. Every other button is a moderator's and runs alone.
+PERSONAL_BUTTONS = frozenset(
+    {
+        Action.WELCOME_LANGUAGE,
+        Action.CONSENT,
+        Action.DECLINE,
+        Action.SET_LANGUAGE,
+        Action.NEXT_QUESTION,
+        Action.DONE,
+        Action.EDIT_NOTE,
+        Action.DELETE_NOTE,
+        Action.KEEP_DRAFT,
+        Action.DROP_DRAFT,
+        Action.CANCEL_EDIT,
+        Action.FORGET,
+        Action.FORGET_CANCEL,
+        Action.VOTE,
+        Action.VOTE_CARD,
+        Action.DOT,
+        Action.DOT_PAGE,
+        Action.SWITCH_SEMINAR,
+        Action.SUMMARIES_TOGGLE,
+        Action.READBACK_RECOGNISED,
+        Action.READBACK_MISSING,
+    }
+)
+
+# Commands a participant uses for themselves; every other command runs alone.
+PERSONAL_COMMANDS = frozenset(
+    {"/start", "/help", "/language", "/privacy", "/notes", "/vote", "/forget"}
+)
+
+
+def lane_of(update: Update) -> int | None:
+    """The person whose lane the update runs in, or None when it must run alone."""
+    user = update.effective_user
+    if user is None:
+        return None
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        return user.id if peek_action(data) in PERSONAL_BUTTONS else None
+    message = update.effective_message
+    if message is None or message.chat.type != "private":
+        return None
+    text = message.text or ""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].split("@", 1)[0]
+        return user.id if command in PERSONAL_COMMANDS else None
+    return user.id
+
+
+class Lanes:
+    """Orders updates by the rule above; the order of `submit` calls is the order of arrival."""
+
+    def __init__(self, handle: Callable[[Update], Awaitable[None]]) -> None:
+        self._handle = handle
+        self._last_alone: asyncio.Future[None] | None = None
+        self._since_alone: set[asyncio.Future[None]] = set()
+        self._last_of: dict[int, asyncio.Future[None]] = {}
+
+    def submit(self, update: Update) -> asyncio.Task[None]:
+        """Takes the update's place in line now and handles it when its turn comes."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        person = lane_of(update)
+        if person is None:
+            before = [*self._since_alone, *([self._last_alone] if self._last_alone else [])]
+            self._last_alone = done
+            self._since_alone = set()
+        else:
+            before = [f for f in (self._last_alone, self._last_of.get(person)) if f is not None]
+            self._last_of[person] = done
+            self._since_alone.add(done)
+        return asyncio.create_task(self._run(update, person, before, done))
+
+    async def _run(
+        self,
+        update: Update,
+        person: int | None,
+        before: list[asyncio.Future[None]],
+        done: asyncio.Future[None],
+    ) -> None:
+        try:
+            if before:
+                await asyncio.wait(before)
+            await self._handle(update)
+        finally:
+            done.set_result(None)
+            if person is not None:
+                self._since_alone.discard(done)
+                if self._last_of.get(person) is done:
+                    del self._last_of[person]
+            elif self._last_alone is done:
+                self._last_alone = None

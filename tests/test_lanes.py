@@ -1,0 +1,164 @@
+"""The order updates are handled in: people side by side, each person's own in order, and a
+moderator's update alone between the ones before and after it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.callbacks import Action, Button, CallbackCodec
+from bot.keys import Keyring
+from bot.lanes import Lanes, lane_of
+
+CODEC = CallbackCodec(Keyring(b"lanes-test-secret-0123456789"))
+_ids = iter(range(1, 10_000))
+
+
+def message(user: int, text: str, chat_type: str = "private") -> Update:
+    chat = {"id": user if chat_type == "private" else -100, "type": chat_type}
+    data: dict[str, Any] = {
+        "update_id": next(_ids),
+        "message": {
+            "message_id": next(_ids),
+            "date": 0,
+            "chat": chat,
+            "from": {"id": user, "is_bot": False, "first_name": f"P{user}"},
+            "text": text,
+        },
+    }
+    return Update.de_json(data, None)
+
+
+def press(user: int, data: str) -> Update:
+    return Update.de_json(
+        {
+            "update_id": next(_ids),
+            "callback_query": {
+                "id": str(next(_ids)),
+                "from": {"id": user, "is_bot": False, "first_name": f"P{user}"},
+                "chat_instance": "ci",
+                "data": data,
+            },
+        },
+        None,
+    )
+
+
+def test_a_participants_own_updates_get_their_lane() -> None:
+    assert lane_of(message(7, "Min veileder hørte på meg")) == 7
+    assert lane_of(message(7, "/start abc123")) == 7
+    assert lane_of(message(7, "/notes@seminar_bot")) == 7
+    assert lane_of(press(7, CODEC.pack(Button(Action.VOTE, (1, 2, 0))))) == 7
+    assert lane_of(press(7, CODEC.pack(Button(Action.DOT, (1, 2, 1, 0))))) == 7
+
+
+def test_what_may_change_the_seminar_for_everyone_runs_alone() -> None:
+    assert lane_of(message(7, "/open")) is None
+    assert lane_of(message(7, "/plenary 3")) is None
+    assert lane_of(message(7, "/bind", chat_type="supergroup")) is None
+    assert lane_of(message(7, "hei alle", chat_type="group")) is None
+    assert lane_of(press(7, CODEC.pack(Button(Action.OPEN_VOTING, (1,))))) is None
+    assert lane_of(press(7, CODEC.pack(Button(Action.CLOSE_DOTS, (1,))))) is None
+
+
+@pytest.mark.parametrize("data", ["", "garbage", "9v:1.abc", "1??:1.abc", "1v"])
+def test_button_data_that_names_no_personal_action_runs_alone(data: str) -> None:
+    assert lane_of(press(7, data)) is None
+
+
+class Recorder:
+    """A handler that records starts and ends and holds chosen updates until released."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.gates: dict[int, asyncio.Event] = {}
+
+    def hold(self, update: Update) -> asyncio.Event:
+        gate = asyncio.Event()
+        self.gates[update.update_id] = gate
+        return gate
+
+    async def __call__(self, update: Update) -> None:
+        name = self.name(update)
+        self.events.append(f"start {name}")
+        gate = self.gates.get(update.update_id)
+        if gate is not None:
+            await gate.wait()
+        self.events.append(f"end {name}")
+
+    @staticmethod
+    def name(update: Update) -> str:
+        assert update.effective_message is not None
+        return str(update.effective_message.text)
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_different_people_go_side_by_side() -> None:
+    handler = Recorder()
+    lanes = Lanes(handler)
+    slow = message(1, "a1")
+    gate = handler.hold(slow)
+    first = lanes.submit(slow)
+    second = lanes.submit(message(2, "b1"))
+    await second
+    assert handler.events == ["start a1", "start b1", "end b1"]
+    gate.set()
+    await first
+    assert handler.events[-1] == "end a1"
+
+
+async def test_one_persons_updates_keep_their_order() -> None:
+    handler = Recorder()
+    lanes = Lanes(handler)
+    slow = message(1, "a1")
+    gate = handler.hold(slow)
+    tasks = [lanes.submit(slow), lanes.submit(message(1, "a2")), lanes.submit(message(2, "b1"))]
+    await settle()
+    assert "start a2" not in handler.events
+    assert "end b1" in handler.events
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert handler.events.index("end a1") < handler.events.index("start a2")
+
+
+async def test_a_moderators_update_waits_for_earlier_ones_and_holds_later_ones() -> None:
+    handler = Recorder()
+    lanes = Lanes(handler)
+    note = message(1, "a1")
+    gate_note = handler.hold(note)
+    close = message(9, "/close")
+    gate_close = handler.hold(close)
+    tasks = [lanes.submit(note), lanes.submit(close), lanes.submit(message(2, "b1"))]
+    await settle()
+    assert handler.events == ["start a1"]
+    gate_note.set()
+    await settle()
+    assert handler.events == ["start a1", "end a1", "start /close"]
+    gate_close.set()
+    await asyncio.gather(*tasks)
+    assert handler.events[-2:] == ["start b1", "end b1"]
+
+
+async def test_a_failing_update_does_not_hold_up_the_next() -> None:
+    seen: list[str] = []
+
+    async def handler(update: Update) -> None:
+        text = Recorder.name(update)
+        seen.append(text)
+        if text == "a1":
+            raise RuntimeError("boom")
+
+    lanes = Lanes(handler)
+    failing = lanes.submit(message(1, "a1"))
+    after = lanes.submit(message(1, "a2"))
+    with pytest.raises(RuntimeError):
+        await failing
+    await after
+    assert seen == ["a1", "a2"]
