@@ -39,6 +39,7 @@ from bot.handlers import (
 )
 from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
+from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
 from bot.keys import Keyring
 from bot.polling import poll_until
@@ -114,6 +115,8 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
         # Every call, replies and broadcasts alike, stays under the configured rate.
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
         .updater(None)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
     # The builder cannot infer the custom context class for the job queue; the cast states it.
     app = cast(BotApp, builder.build())
