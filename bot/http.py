@@ -66,10 +66,14 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("this AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data else None
+        # aiohttp has no write timeout; its `connect` covers waiting for a free connection and
+        # opening one, so it gets the pool's and the connection's time together.
+        pool = _seconds(pool_timeout, self._pool_timeout)
+        connect = _seconds(connect_timeout, self._connect_timeout)
         timeout = aiohttp.ClientTimeout(
             total=None,
-            connect=_seconds(pool_timeout, self._pool_timeout),
-            sock_connect=_seconds(connect_timeout, self._connect_timeout),
+            connect=None if pool is None or connect is None else pool + connect,
+            sock_connect=connect,
             sock_read=self._media_timeout if files else _seconds(read_timeout, self._read_timeout),
         )
         body: Any = None
