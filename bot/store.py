@@ -861,6 +861,10 @@ class Store:
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [Group(r["id"], r["seminar_id"], r["number"]) for r in rows]
 
+    async def group(self, group_id: int) -> Group | None:
+        row = await _first(self._db, "SELECT * FROM groups WHERE id = ?", (group_id,))
+        return Group(row["id"], row["seminar_id"], row["number"]) if row else None
+
     async def group_sizes(self, seminar_id: int) -> dict[int, int]:
         rows = await self._db.execute_fetchall(
             "SELECT group_id, COUNT(*) FROM writers WHERE seminar_id = ? AND group_id IS NOT NULL"

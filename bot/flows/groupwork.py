@@ -374,8 +374,8 @@ async def _seat(deps: Deps, person: Person) -> tuple[Seminar, Group] | NotInGrou
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None or writer.group_id is None:
         return NotInGroup()
-    group = next((g for g in await deps.store.groups(seminar.id) if g.id == writer.group_id), None)
-    if group is None:
+    group = await deps.store.group(writer.group_id)
+    if group is None or group.seminar_id != seminar.id:
         return NotInGroup()
     return seminar, group
 
@@ -530,10 +530,23 @@ async def open_voting(
 async def _card(
     deps: Deps, seminar: Seminar, group: Group, voter: str, index: int, *, advance: bool = False
 ) -> VoteCard:
-    """The card at index; with advance, the next one once that note has the voter's vote."""
     notes = await deps.store.group_notes(group.id)
-    mine = await deps.store.votes_of(voter)
     themes = await deps.store.themes(seminar.id, group.id)
+    mine = await deps.store.votes_of(voter)
+    return _card_at(seminar, group, notes, themes, mine, index, advance=advance)
+
+
+def _card_at(
+    seminar: Seminar,
+    group: Group,
+    notes: list[Note],
+    themes: list[Theme],
+    mine: dict[int, int],
+    index: int,
+    *,
+    advance: bool = False,
+) -> VoteCard:
+    """The card at index; with advance, the next one once that note has the voter's vote."""
     sorted_count = sum(1 for n in notes if n.id in mine)
 
     def at(position: int) -> VoteCard:
@@ -571,21 +584,22 @@ async def cast_vote(
     if seminar.phase is not Phase.VOTING:
         return PhaseOver(seminar)
     voter = deps.keys.pseudonym(seminar.id, person.tg_id)
-    found_note = await deps.store.note(note_id)
-    found_theme = await deps.store.theme(theme_id)
-    if (
-        found_note is None
-        or found_note[0].group_id != group.id
-        or found_note[0].hidden
-        or found_theme is None
-        or found_theme[0].group_id != group.id
-    ):
+    # The card's own notes and themes are the check: only this group's visible notes and live
+    # themes can be chosen, and the card after the vote is built from the same rows.
+    notes = await deps.store.group_notes(group.id)
+    themes = await deps.store.themes(seminar.id, group.id)
+    if note_id not in {n.id for n in notes}:
         return NotInGroup()
-    if found_theme[1] is not None:
+    if theme_id not in {t.id for t in themes}:
+        found_theme = await deps.store.theme(theme_id)
+        if found_theme is None or found_theme[0].group_id != group.id or found_theme[1] is None:
+            return NotInGroup()
         # The theme was merged away while the card was open: show the card again, unchanged.
-        return await _card(deps, seminar, group, voter, index)
+        mine = await deps.store.votes_of(voter)
+        return _card_at(seminar, group, notes, themes, mine, index)
     await deps.store.set_vote(note_id, voter, theme_id)
-    return await _card(deps, seminar, group, voter, index, advance=True)
+    mine = await deps.store.votes_of(voter)
+    return _card_at(seminar, group, notes, themes, mine, index, advance=True)
 
 
 # -- settling ties ------------------------------------------------------------------------
