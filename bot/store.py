@@ -1006,17 +1006,23 @@ class Store:
                 (theme_id, note_id),
             )
 
-    async def settled_counts(self, seminar_id: int) -> dict[int, int]:
-        """How many notes ended in each theme, once the outcome is written down. Hidden notes
-        count too: a theme keeps its place in the dot vote, and its dots, if a note that
-        identified somebody is hidden during the vote."""
+    async def settled_themes(self, seminar_id: int) -> list[tuple[Theme, Group, int]]:
+        """The live themes that hold notes once the outcome is written down, with their group
+        and how many notes ended in them, in group order. Hidden notes count too: a theme keeps
+        its place in the dot vote, and its dots, if a note that identified somebody is hidden
+        during the vote."""
         rows = await self._db.execute_fetchall(
-            "SELECT settled_theme_id, COUNT(*) FROM notes WHERE seminar_id = ? AND settled = 1"
-            " AND group_id IS NOT NULL AND settled_theme_id IS NOT NULL"
-            " GROUP BY settled_theme_id",
+            "SELECT t.*, g.number, held.count FROM (SELECT settled_theme_id, COUNT(*) AS count"
+            " FROM notes WHERE seminar_id = ? AND settled = 1 AND group_id IS NOT NULL"
+            " AND settled_theme_id IS NOT NULL GROUP BY settled_theme_id) held"
+            " JOIN themes t ON t.id = held.settled_theme_id AND t.merged_into IS NULL"
+            " JOIN groups g ON g.id = t.group_id ORDER BY g.number",
             (seminar_id,),
         )
-        return {int(theme_id): int(count) for theme_id, count in rows}
+        return [
+            (_theme(r), Group(r["group_id"], seminar_id, r["number"]), int(r["count"]))
+            for r in rows
+        ]
 
     async def shorten_note(self, note_id: int, text: str) -> None:
         async with self.transaction():

@@ -737,13 +737,10 @@ async def open_plenary(
 
 async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group | None]]:
     """The plenary's themes in its order, from the outcome written down when voting ended."""
-    counts = await deps.store.settled_counts(seminar.id)
-    themes = await deps.store.themes(seminar.id)
-    listed: list[tuple[Theme, Group | None]] = []
-    for group in await deps.store.groups(seminar.id):
-        mine = ((t, counts.get(t.id, 0)) for t in themes if t.group_id == group.id)
-        listed += [(theme, group) for theme in _ranked(mine)]
-    return listed
+    by_group: dict[int, tuple[Group, list[tuple[Theme, int]]]] = {}
+    for theme, group, count in await deps.store.settled_themes(seminar.id):
+        by_group.setdefault(group.id, (group, []))[1].append((theme, count))
+    return [(theme, group) for group, held in by_group.values() for theme in _ranked(held)]
 
 
 async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
