@@ -757,9 +757,11 @@ async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
     return DotsOpened(opened, card, await participants_of(deps, opened))
 
 
-async def _dot_voter(
+async def _dot_ballot(
     deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, str] | NotInGroup | PhaseOver:
+) -> tuple[Seminar, str, list[tuple[Theme, Group | None]], dict[int, int]] | NotInGroup | PhaseOver:
+    """The seminar, the voter's pseudonym, the card's themes and the voter's dots, once the
+    person is a participant and the dot vote is open."""
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
         return NotInGroup()
@@ -768,31 +770,29 @@ async def _dot_voter(
         return NotInGroup()
     if seminar.dot_vote is not DotVote.OPEN:
         return PhaseOver(seminar)
-    return seminar, voter
+    themes = await _dot_themes(deps, seminar)
+    return seminar, voter, themes, await deps.store.dots_of(seminar.id, voter)
 
 
 async def dot_page(
     deps: Deps, person: Person, seminar_id: int, page: int
 ) -> DotCard | PhaseOver | NotInGroup:
     """Another page of the dot card's themes."""
-    found = await _dot_voter(deps, person, seminar_id)
+    found = await _dot_ballot(deps, person, seminar_id)
     if not isinstance(found, tuple):
         return found
-    seminar, voter = found
-    themes = await _dot_themes(deps, seminar)
-    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), page=page)
+    seminar, _, themes, mine = found
+    return DotCard(seminar, themes, mine, page=page)
 
 
 async def change_dots(
     deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int, page: int = 0
 ) -> DotCard | PhaseOver | NotInGroup:
     """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
-    found = await _dot_voter(deps, person, seminar_id)
+    found = await _dot_ballot(deps, person, seminar_id)
     if not isinstance(found, tuple):
         return found
-    seminar, voter = found
-    themes = await _dot_themes(deps, seminar)
-    mine = await deps.store.dots_of(seminar.id, voter)
+    seminar, voter, themes, mine = found
     if theme_id not in {t.id for t, _ in themes}:
         return DotCard(seminar, themes, mine, "gone", page)
     try:
