@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import os
 import platform
-import signal
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from bench import big_seminar, broadcast
 from bot.domain import GROUP_MARKS
 from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
+from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,14 +184,8 @@ class BotUnderTest:
         return int(line.split()[1]) / 1024
 
     async def stop(self) -> None:
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.process.wait(), 30)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+        if self.process is not None:
+            await terminate(self.process, grace=30)
 
 
 # ---------------------------------------------------------------- the seminar bot

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.i18n import translator
 from bot.localapi import LocalBotApi, SimUser
+from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,12 +115,7 @@ class BotProcess:
     async def stop(self) -> None:
         if self.process is None or self.process.returncode is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+        await terminate(self.process, grace=15)
         if self._reader:
             await self._reader
 
