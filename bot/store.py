@@ -541,13 +541,6 @@ class Store:
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [Member(r["seminar_id"], r["tg_id"], Role(r["role"]), r["language"]) for r in rows]
 
-    async def member_count(self, seminar_id: int) -> int:
-        return await self._count(
-            "SELECT COUNT(*) FROM members WHERE seminar_id = ? AND role = ?",
-            seminar_id,
-            Role.PARTICIPANT.value,
-        )
-
     async def _count(self, sql: str, *params: object) -> int:
         row = await _first(self._db, sql, params)
         return int(row[0]) if row else 0
