@@ -502,9 +502,13 @@ def my_notes(
 
 
 def paginate(
-    head: str, blocks: Sequence[tuple[str, tuple[Key, ...]]], keys_per_row: int = 4
+    head: str,
+    blocks: Sequence[tuple[str, tuple[Key, ...]]],
+    keys_per_row: int = 4,
+    tail: Screen | None = None,
 ) -> list[Screen]:
-    """Splits blocks over as many messages as Telegram's length and button limits need."""
+    """Splits blocks over as many messages as Telegram's length and button limits need; the
+    tail (closing words and their buttons, rows kept as they are) ends the last message."""
     screens: list[Screen] = []
     text: str = head
     keys: list[Key] = []
@@ -514,7 +518,15 @@ def paginate(
             text, keys = "", []
         text = f"{text}\n{line}" if text else line
         keys.extend(block_keys)
-    screens.append(_screen(text, keys, keys_per_row))
+    last = _screen(text, keys, keys_per_row)
+    if tail is not None:
+        tail_keys = sum(len(row) for row in tail.keys)
+        if len(text) + 1 + len(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
+            screens.append(last)
+            last = tail
+        else:
+            last = Screen(f"{text}\n{tail.text}", last.keys + tail.keys)
+    screens.append(last)
     return screens
 
 
@@ -934,29 +946,28 @@ def group_label(t: Translator, group: Group) -> str:
 
 def groups_formed_moderator(
     t: Translator, seminar: Seminar, groups: Sequence[Group], sizes: Mapping[int, int], paper: int
-) -> Screen:
-    """Group sizes only: who sits where is never shown."""
-    lines = [
-        t.ngettext(
-            "The participants of <b>{title}</b> are now in {count} group:",
-            "The participants of <b>{title}</b> are now in {count} groups:",
-            len(groups),
-        ).format(title=esc(seminar.title), count=t.number(len(groups)))
-    ]
+) -> list[Screen]:
+    """Group sizes only: who sits where is never shown. Many groups take several messages;
+    the buttons come with the last."""
+    head = t.ngettext(
+        "The participants of <b>{title}</b> are now in {count} group:",
+        "The participants of <b>{title}</b> are now in {count} groups:",
+        len(groups),
+    ).format(title=esc(seminar.title), count=t.number(len(groups)))
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
     for group in groups:
         size = sizes.get(group.id, 0)
-        lines.append(
-            t.ngettext("{group}: {count} person", "{group}: {count} people", size).format(
-                group=group_label(t, group), count=t.number(size)
-            )
+        line = t.ngettext("{group}: {count} person", "{group}: {count} people", size).format(
+            group=group_label(t, group), count=t.number(size)
         )
-    lines.append("")
-    lines.append(
+        blocks.append((line, ()))
+    lines = [
+        "",
         t.gettext(
             "Before the groups see their notes, you can go through them and hide or shorten "
             "one that identifies somebody."
-        )
-    )
+        ),
+    ]
     keys: list[tuple[Key, ...]] = [
         (_key(t.pgettext("button", "Review the notes"), Action.REVIEW, seminar.id, 0),),
         (
@@ -977,7 +988,7 @@ def groups_formed_moderator(
             0,
             tuple(_key(group.name, Action.PAPER_TO_GROUP, group.id) for group in groups[:8]),
         )
-    return Screen("\n".join(lines), tuple(keys))
+    return paginate(head, blocks, tail=Screen("\n".join(lines), tuple(keys)))
 
 
 def paper_placed(t: Translator, group: Group, count: int) -> Screen:

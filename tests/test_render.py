@@ -95,3 +95,26 @@ def test_a_long_ranking_is_split_within_telegrams_limits() -> None:
     assert (
         sum(1 for screen in screens for line in screen.text.splitlines() if ". Et " in line) == 300
     )
+
+
+def test_many_groups_are_listed_over_several_messages_with_the_buttons_last() -> None:
+    groups = [Group(i, 7, i) for i in range(1, 201)]
+    sizes = {group.id: 5 for group in groups}
+    screens = render.groups_formed_moderator(translator("nb"), SEMINAR, groups, sizes, paper=3)
+    assert len(screens) > 1
+    assert all(len(screen.text) <= 4096 for screen in screens)
+    assert sum(screen.text.count(": 5 personer") for screen in screens) == 200
+    assert all(not screen.keys for screen in screens[:-1])
+    labels = [key.label for row in screens[-1].keys for key in row]
+    assert "Vis lappene til gruppene" in labels
+    assert len(labels) == 8 + 2  # the first eight groups for the paper notes, review, show
+
+
+def test_a_few_groups_fit_in_one_message() -> None:
+    groups = [Group(i, 7, i) for i in range(1, 4)]
+    (screen,) = render.groups_formed_moderator(
+        translator("nb"), SEMINAR, groups, {1: 5, 2: 5, 3: 4}, paper=0
+    )
+    assert screen.text.count("personer") == 3
+    assert "\n\n" in screen.text  # a blank line before the closing words
+    assert len([key for row in screen.keys for key in row]) == 2

@@ -75,13 +75,10 @@ async def _form(
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.GroupsFormed)
-    await send(
-        context,
-        person.tg_id,
-        render.groups_formed_moderator(
-            t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
-        ),
-    )
+    for screen in render.groups_formed_moderator(
+        t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
+    ):
+        await send(context, person.tg_id, screen)
     for member, group in outcome.seats:
         tm = translator(member.language)
         await send(context, member.tg_id, render.seated(tm, outcome.seminar, group))
