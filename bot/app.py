@@ -10,7 +10,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -72,7 +72,7 @@ async def mark_seen(update: Update, context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure without its content and apologises to the person, if there is one."""
     error = context.error
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # The Bot API stayed unreachable through every retry: an outage, not a bug.
         log.warning("handling an update failed: the Bot API did not answer (%s)", error)
     else:
