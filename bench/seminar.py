@@ -384,7 +384,8 @@ def _note_count(card: BotMessage) -> int:
 async def _settle_ties(moderator: SimUser) -> None:
     moderator.drain()
     await moderator.send("/moderate")
-    decision = await moderator.wait_for(lambda m: m.buttons != [] or "ingen" in m.text.lower())
+    done = translator("nb").gettext("No ties and no unsorted notes are waiting for you.")
+    decision = await moderator.wait_for(lambda m: m.buttons != [] or done in m.text, WAIT)
     while decision.buttons:
         edited = edit_of(decision)
         await moderator.press(decision, decision.buttons[0][0][0])
