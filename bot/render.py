@@ -501,6 +501,12 @@ def my_notes(
     return paginate(head, blocks, keys_per_row=4)
 
 
+def _units(text: str) -> int:
+    """Telegram's measure of a text: UTF-16 code units, so most emoji count twice. The HTML
+    is never shorter than the text Telegram makes of it, so it is a safe upper bound."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def paginate(
     head: str,
     blocks: Sequence[tuple[str, tuple[Key, ...]]],
@@ -513,7 +519,7 @@ def paginate(
     text: str = head
     keys: list[Key] = []
     for line, block_keys in blocks:
-        if len(text) + 1 + len(line) > TEXT_LIMIT or len(keys) + len(block_keys) > 96:
+        if _units(text) + 1 + _units(line) > TEXT_LIMIT or len(keys) + len(block_keys) > 96:
             screens.append(_screen(text, keys, keys_per_row))
             text, keys = "", []
         text = f"{text}\n{line}" if text else line
@@ -521,7 +527,7 @@ def paginate(
     last = _screen(text, keys, keys_per_row)
     if tail is not None:
         tail_keys = sum(len(row) for row in tail.keys)
-        if len(text) + 1 + len(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
+        if _units(text) + 1 + _units(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
             screens.append(last)
             last = tail
         else:
