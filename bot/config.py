@@ -79,7 +79,7 @@ def load_settings(path: Path) -> Settings:
     if mode not in ("polling", "webhook"):
         raise ConfigError('telegram.mode must be "polling" or "webhook"')
     webhook_url = _get(raw, "telegram", "webhook_url", str, "")
-    if mode == "webhook" and not webhook_url.startswith(("https://", "http://")):
+    if mode == "webhook" and not webhook_url.startswith("https://"):
         raise ConfigError(
             "telegram.webhook_url must be the public https:// address in webhook mode"
         )

@@ -582,6 +582,11 @@ def invalid_button(t: Translator) -> str:
     return t.gettext("This button is not valid.")
 
 
+def late_notice(notice: str) -> Screen:
+    """A button's short notice, as a message when Telegram no longer takes the answer."""
+    return Screen(esc(notice))
+
+
 def saved_toast(t: Translator) -> str:
     return t.gettext("Done")
 

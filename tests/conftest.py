@@ -35,5 +35,4 @@ async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
         yield process
     finally:
         await process.stop()
-        failures = [line for line in process.logs if "level=ERROR logger=bot" in line]
-        assert not failures, process.log_text[-4000:]
+        process.assert_clean_logs()

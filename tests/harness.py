@@ -56,6 +56,7 @@ class BotProcess:
     process: asyncio.subprocess.Process | None = None
     logs: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
+    _started_at_line: int = 0
 
     @property
     def database(self) -> Path:
@@ -66,6 +67,7 @@ class BotProcess:
         return "".join(self.logs)
 
     async def start(self) -> None:
+        self._started_at_line = len(self.logs)
         config = write_config(self.directory, self.api.base_url.removesuffix("/bot"), self.telegram)
         env = {
             **os.environ,
@@ -95,9 +97,9 @@ class BotProcess:
             self.logs.append(line.decode(errors="replace"))
 
     async def wait_ready(self, within: float = 20.0) -> None:
-        """Ready once the bot polls for updates."""
+        """Ready once this run of the bot polls for updates (or listens for the webhook)."""
         deadline = asyncio.get_running_loop().time() + within
-        while "bot started" not in self.log_text:
+        while not any("bot started" in line for line in self.logs[self._started_at_line :]):
             if self.process is not None and self.process.returncode is not None:
                 raise RuntimeError(f"bot exited early:\n{self.log_text}")
             if asyncio.get_running_loop().time() > deadline:
@@ -120,8 +122,16 @@ class BotProcess:
             await self._reader
 
     async def restart(self) -> None:
-        self.logs.clear()
+        """Starts the bot again; the logs of every run are kept and checked at the end."""
         await self.start()
+
+    def failures(self) -> list[str]:
+        """ERROR and CRITICAL lines from any logger, and tracebacks, from every run so far."""
+        return [line for line in self.logs if _is_failure(line)]
+
+    def assert_clean_logs(self) -> None:
+        failures = self.failures()
+        assert not failures, "the bot logged failures:\n" + "".join(failures[:20])
 
     def advance_clock(self, seconds: float) -> None:
         """Moves the bot's clock forward; the bot reads it on every tick."""
@@ -138,6 +148,14 @@ class BotProcess:
         """Reads the database directly, as somebody holding only the file could."""
         with sqlite3.connect(self.database) as conn:
             return list(conn.execute(sql, params))
+
+
+_FAILURE = re.compile(r"level=(ERROR|CRITICAL) |^Traceback |^\S*(Error|Exception): ")
+
+
+def _is_failure(line: str) -> bool:
+    """A log line that means something went wrong, whichever logger or stream wrote it."""
+    return _FAILURE.search(line) is not None
 
 
 def contains(*needles: str) -> Callable[[BotMessage], bool]:

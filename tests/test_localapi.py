@@ -660,6 +660,20 @@ async def test_events_and_wait_idle(api: LocalBotApi, client: httpx.AsyncClient)
         await api.wait_idle(quiet=0.05, timeout=0.3)
 
 
+async def _hook_server(
+    handler: Any,
+) -> tuple[Any, int]:
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_post("/hook", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, int(runner.addresses[0][1])
+
+
 async def test_webhook_delivery(api: LocalBotApi, client: httpx.AsyncClient) -> None:
     from aiohttp import web
 
@@ -675,15 +689,10 @@ async def test_webhook_delivery(api: LocalBotApi, client: httpx.AsyncClient) -> 
         )
         return web.Response(text="ok")
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
+    runner, port = await _hook_server(hook)
     try:
-        port = runner.addresses[0][1]
-        await ok(client, "setWebhook", url=f"http://127.0.0.1:{port}/hook", secret_token="s3")
+        api.reverse_proxy("https://bot.example.org", f"http://127.0.0.1:{port}")
+        await ok(client, "setWebhook", url="https://bot.example.org/hook", secret_token="s3")
         assert await err(client, "getUpdates") == (
             409,
             "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
@@ -695,10 +704,128 @@ async def test_webhook_delivery(api: LocalBotApi, client: httpx.AsyncClient) -> 
         assert len(received) == 1
         assert received[0][0]["message"]["text"] == "/start"
         assert received[0][1] == "s3"
+        info = await ok(client, "getWebhookInfo")
+        assert info["url"] == "https://bot.example.org/hook"
+        assert info["last_error_message"] == "Wrong response from the webhook: 500"
         await ok(client, "deleteWebhook", drop_pending_updates=True)
         assert await ok(client, "getUpdates") == []
     finally:
         await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("url", "description"),
+    [
+        ("http://bot.example.org/hook", "An HTTPS URL must be provided for webhook"),
+        (
+            "https://bot.example.org:8080/hook",
+            "Webhook can be set up only on ports 80, 88, 443 or 8443",
+        ),
+        ("https://127.0.0.1:8443/hook", "IP address 127.0.0.1 is reserved"),
+        ("https://10.0.0.7/hook", "IP address 10.0.0.7 is reserved"),
+        ("https:///hook", "Failed to resolve host"),
+    ],
+)
+async def test_set_webhook_refuses_what_telegram_refuses(
+    api: LocalBotApi, client: httpx.AsyncClient, url: str, description: str
+) -> None:
+    status, text = await err(client, "setWebhook", url=url)
+    assert status == 400
+    assert text.startswith("Bad Request: bad webhook: " + description)
+    assert api.webhook_url == ""
+
+
+@pytest.mark.parametrize("port", [80, 88, 443, 8443])
+async def test_set_webhook_takes_telegrams_four_ports(
+    api: LocalBotApi, client: httpx.AsyncClient, port: int
+) -> None:
+    await ok(client, "setWebhook", url=f"https://bot.example.org:{port}/hook")
+    assert api.webhook_url == f"https://bot.example.org:{port}/hook"
+    await ok(client, "deleteWebhook")
+
+
+async def test_webhook_sends_chats_side_by_side_and_each_chat_in_order(
+    api: LocalBotApi, client: httpx.AsyncClient
+) -> None:
+    from aiohttp import web
+
+    open_now: list[int] = []
+    most_open = [0]
+    arrived: dict[int, list[str]] = {}
+    overlapping_in_one_chat: list[int] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        chat = update["message"]["chat"]["id"]
+        if chat in open_now:
+            overlapping_in_one_chat.append(chat)
+        open_now.append(chat)
+        most_open[0] = max(most_open[0], len(open_now))
+        await asyncio.sleep(0.05)
+        arrived.setdefault(chat, []).append(update["message"]["text"])
+        open_now.remove(chat)
+        return web.Response(text="ok")
+
+    runner, port = await _hook_server(hook)
+    try:
+        api.reverse_proxy("https://bot.example.org:8443", f"http://127.0.0.1:{port}")
+        await ok(client, "setWebhook", url="https://bot.example.org:8443/hook", max_connections=3)
+        assert (await ok(client, "getWebhookInfo"))["max_connections"] == 3
+        people = [api.user(f"P{i}") for i in range(6)]
+        for turn in range(4):
+            for person in people:
+                await person.send(f"{person.name} {turn}")
+        await api.wait_idle(quiet=0.1, timeout=10)
+        assert most_open[0] == 3
+        assert overlapping_in_one_chat == []
+        for person in people:
+            assert arrived[person.id] == [f"{person.name} {turn}" for turn in range(4)]
+    finally:
+        await runner.cleanup()
+
+
+async def test_only_who_sees_a_message_can_press_its_buttons(
+    api: LocalBotApi, client: httpx.AsyncClient
+) -> None:
+    alice, bob, carol = api.user("Alice"), api.user("Bob"), api.user("Carol")
+    await alice.send("/start")
+    keyboard = _kb([{"text": "Yes", "callback_data": "y"}])
+    mine = await ok(client, "sendMessage", chat_id=alice.id, text="Pick", reply_markup=keyboard)
+    with pytest.raises(PermissionError, match="Bob cannot see message"):
+        await bob.press(mine, "Yes")
+    with pytest.raises(PermissionError):
+        await bob.press_data(mine, "y")
+    group = api.group("Plenum", members=[alice, bob])
+    posted = await ok(client, "sendMessage", chat_id=group.id, text="Vote", reply_markup=keyboard)
+    await bob.press(posted, "Yes")
+    with pytest.raises(PermissionError, match="Carol cannot see message"):
+        await carol.press(posted, "Yes")
+    group.remove(bob)
+    with pytest.raises(PermissionError):
+        await bob.press(posted, "Yes")
+    presses = [
+        u["callback_query"]["from"]["id"] for u in api.pending_updates if "callback_query" in u
+    ]
+    assert presses == [bob.id]
+
+
+async def test_a_press_can_be_answered_only_within_the_window() -> None:
+    assert LocalBotApi().answer_window == 15.0
+    strict = LocalBotApi(token=TOKEN, flood=FloodLimits.off(), answer_window=0.3)
+    async with strict as api, httpx.AsyncClient(base_url=f"http://127.0.0.1:{api.port}") as local:
+        alice = api.user("Alice")
+        await alice.send("/start")
+        keyboard = _kb([{"text": "Yes", "callback_data": "y"}])
+        msg = await ok(local, "sendMessage", chat_id=alice.id, text="Pick", reply_markup=keyboard)
+        prompt = await alice.press(msg, "Yes")
+        late = await alice.press(msg, "Yes")
+        await ok(local, "answerCallbackQuery", callback_query_id=prompt, text="Saved")
+        await asyncio.sleep(0.4)
+        assert await err(local, "answerCallbackQuery", callback_query_id=late, text="Saved") == (
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        )
+        assert alice.toasts == ["Saved"]
 
 
 # ---------------------------------------------------------------- python-telegram-bot

@@ -19,15 +19,17 @@ def free_port() -> int:
 
 async def test_a_round_over_the_webhook(api: LocalBotApi, tmp_path: Path) -> None:
     port = free_port()
+    public = "https://seminar.example.org:8443/telegram-updates"
     url = f"http://127.0.0.1:{port}/telegram-updates"
+    api.reverse_proxy("https://seminar.example.org:8443", f"http://127.0.0.1:{port}")
     bot = BotProcess(
         api,
         tmp_path,
-        telegram={"mode": '"webhook"', "webhook_url": f'"{url}"', "webhook_port": port},
+        telegram={"mode": '"webhook"', "webhook_url": f'"{public}"', "webhook_port": port},
     )
     await bot.start()
     try:
-        assert api.webhook_url == url
+        assert api.webhook_url == public
         assert api.webhook_secret
         mona = api.user("Mona", language_code="nb")
         code = await create_seminar(mona)
@@ -58,3 +60,4 @@ async def test_a_round_over_the_webhook(api: LocalBotApi, tmp_path: Path) -> Non
         assert texts == ["Levert med webhook", "Skrevet mens boten var borte"]
     finally:
         await bot.stop()
+    bot.assert_clean_logs()

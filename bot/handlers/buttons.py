@@ -12,7 +12,14 @@ from telegram.error import BadRequest
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import Person
-from bot.handlers.common import BotContext, drop_buttons, person_of, pressed_message, reader
+from bot.handlers.common import (
+    BotContext,
+    drop_buttons,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+)
 from bot.i18n import Translator
 
 __all__ = ["ButtonRoute", "command_and_button", "make_dispatcher"]
@@ -45,12 +52,17 @@ def command_and_button(
     return command, pressed
 
 
-async def _answer(query: CallbackQuery, notice: str | None, show_alert: bool = False) -> None:
-    """A press redelivered after a crash, or older than Telegram allows, cannot be answered."""
+async def _answer(
+    context: BotContext, query: CallbackQuery, notice: str | None, show_alert: bool = False
+) -> None:
+    """A press redelivered after a crash, or older than Telegram allows, cannot be answered:
+    its notice then comes as a message, so the person still learns what the press did."""
     try:
         await query.answer(notice, show_alert=show_alert)
     except BadRequest as exc:
         log.info("a button press could not be answered: %s", exc.message)
+        if notice and query.message is not None:
+            await send(context, query.message.chat.id, render.late_notice(notice))
 
 
 def make_dispatcher(
@@ -64,24 +76,24 @@ def make_dispatcher(
         try:
             button = context.services.codec.unpack(query.data or "")
         except StaleButton:
-            await _answer(query, render.expired_button(t))
+            await _answer(context, query, render.expired_button(t))
             return
         except ForgedButton:
             log.warning("rejected button data the bot did not make")
-            await _answer(query, render.invalid_button(t), show_alert=True)
+            await _answer(context, query, render.invalid_button(t), show_alert=True)
             return
         route = routes.get(button.action)
         if route is None:
-            await _answer(query, render.expired_button(t))
+            await _answer(context, query, render.expired_button(t))
             return
         if query.message is not None and query.message.chat.type != "private":
-            await _answer(query, render.invalid_button(t))
+            await _answer(context, query, render.invalid_button(t))
             return
         try:
             notice = await route(update, context, button, t)
         except ForgedButton:
             log.warning("rejected button data with arguments out of range")
             notice = render.invalid_button(t)
-        await _answer(query, notice)
+        await _answer(context, query, notice)
 
     return on_button

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import math
@@ -21,6 +22,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import BodyPartReader, ClientError, ClientSession, ClientTimeout, web
 
@@ -34,7 +36,11 @@ JSON = dict[str, Any]
 Handler = Callable[[JSON], Awaitable[Any]]
 
 _ALL_UPDATE_TYPES_DEFAULT_EXCLUDED = {"chat_member", "message_reaction", "message_reaction_count"}
-_QUERY_TTL = 15 * 60
+# Telegram refuses to answer a callback query much later than this (observed, not in the
+# reference); the bot must then show its answer another way.
+ANSWER_WINDOW = 15.0
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_PORTS = (80, 88, 443, 8443)
 _BUTTON_ACTIONS = (
     "callback_data",
     "url",
@@ -157,12 +163,14 @@ class LocalBotApi:
         *,
         bot_name: str = "Seminar Bot",
         group_privacy: bool = True,
+        answer_window: float = ANSWER_WINDOW,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_name = bot_name
         self.group_privacy = group_privacy
+        self.answer_window = answer_window
         self.flood = flood if flood is not None else FloodLimits()
         self.stats = Stats()
         self.requests: list[tuple[str, JSON]] = []
@@ -174,6 +182,9 @@ class LocalBotApi:
         self.menu_buttons: dict[int | None, JSON] = {}
         self.webhook_url = ""
         self.webhook_secret: str | None = None
+        self.webhook_max_connections = 40
+        self.webhook_last_error: str | None = None
+        self._proxies: list[tuple[str, str]] = []
         self.callback_answers: dict[str, JSON] = {}
         self._next_user_id = 700_000_001
         self._next_group_id = -1_001_000_000_001
@@ -721,14 +732,19 @@ class LocalBotApi:
 
     async def _m_setWebhook(self, p: JSON) -> Any:
         url = str(p.get("url") or "")
-        if url and not re.match(r"https?://", url):
-            raise bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        if url:
+            _check_webhook_url(url)
+        max_connections = int(p.get("max_connections") or 40)
+        if not 1 <= max_connections <= 100:
+            raise bad("bad webhook: max_connections must be between 1 and 100")
         if p.get("drop_pending_updates"):
             self._pending.clear()
         if p.get("allowed_updates") is not None:
             self._allowed_updates = {str(a) for a in p["allowed_updates"]} or None
         self.webhook_url = url
         self.webhook_secret = p.get("secret_token") or None
+        self.webhook_max_connections = max_connections
+        self.webhook_last_error = None
         if url and (self._webhook_task is None or self._webhook_task.done()):
             self._webhook_task = asyncio.create_task(self._deliver_webhooks())
         self._poll_generation += 1
@@ -750,43 +766,97 @@ class LocalBotApi:
             "pending_update_count": len(self._pending),
         }
         if self.webhook_url:
-            info["max_connections"] = 40
+            info["max_connections"] = self.webhook_max_connections
             if self._allowed_updates:
                 info["allowed_updates"] = sorted(self._allowed_updates)
+            if self.webhook_last_error:
+                info["last_error_date"] = int(time.time())
+                info["last_error_message"] = self.webhook_last_error
         return info
 
+    def reverse_proxy(self, public: str, local: str) -> None:
+        """Deliver webhook requests for URLs under ``public`` to ``local``, as a proxy would.
+
+        Telegram only posts to https on ports 80, 88, 443 or 8443; a bot behind a reverse
+        proxy listens on plain http elsewhere. Tests set the public address in the bot's
+        config and route it here to the address the bot listens on.
+        """
+        self._proxies.append((public.rstrip("/"), local.rstrip("/")))
+
+    def _proxied(self, url: str) -> str | None:
+        for public, local in self._proxies:
+            if url == public or url.startswith(public + "/"):
+                return local + url[len(public) :]
+        return None
+
     async def _deliver_webhooks(self) -> None:
-        """POST pending updates, in order, to the webhook until it is removed."""
+        """POST pending updates to the webhook until it is removed.
+
+        As Telegram does: up to ``max_connections`` requests at once, updates of different
+        chats side by side, each chat's in order, the next one only after the 2xx for the last.
+        """
         if self._session is None:
             self._session = ClientSession(timeout=ClientTimeout(total=10))
+        sending: dict[Any, asyncio.Task[bool]] = {}
         backoff = 0.2
-        # Stopping is checked as well as cancellation: on Python 3.11 asyncio.wait_for can
-        # swallow a cancel that arrives together with the wake-up that stop() sends.
-        while self.webhook_url and not self._stopping:
-            if not self._pending:
-                await self._updates_signal.wait(1.0)
-                continue
-            update = self._pending[0]
-            headers = {"Content-Type": "application/json"}
-            if self.webhook_secret:
-                headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-            ok = False
-            try:
-                async with self._session.post(
-                    self.webhook_url, data=json.dumps(update), headers=headers
-                ) as resp:
-                    await resp.read()
-                    ok = 200 <= resp.status < 300
-            except (ClientError, TimeoutError) as exc:
-                log.debug("webhook delivery failed: %s", exc)
-            if ok:
-                if self._pending and self._pending[0] is update:
-                    self._pending.pop(0)
-                self._last_activity = time.monotonic()
-                backoff = 0.2
-            else:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        try:
+            # Stopping is checked as well as cancellation: on Python 3.11 asyncio.wait_for can
+            # swallow a cancel that arrives together with the wake-up that stop() sends.
+            while self.webhook_url and not self._stopping:
+                waiting_chats: set[Any] = set()
+                for update in self._pending:
+                    if len(sending) >= self.webhook_max_connections:
+                        break
+                    chat = _chat_key(update)
+                    if chat in waiting_chats or chat in sending:
+                        waiting_chats.add(chat)
+                        continue
+                    waiting_chats.add(chat)
+                    sending[chat] = asyncio.create_task(self._post_update(update))
+                woken = self._updates_signal.waiter()
+                watched: set[asyncio.Future[Any]] = {woken, *sending.values()}
+                done, _ = await asyncio.wait(
+                    watched, timeout=1.0, return_when=asyncio.FIRST_COMPLETED
+                )
+                woken.cancel()
+                failed = False
+                for chat, task in list(sending.items()):
+                    if task in done:
+                        del sending[chat]
+                        failed = failed or not task.result()
+                if failed:
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+                elif done - {woken}:
+                    backoff = 0.2
+        finally:
+            for task in sending.values():
+                task.cancel()
+
+    async def _post_update(self, update: JSON) -> bool:
+        """One webhook request; True once the bot answered 2xx and the update is confirmed."""
+        assert self._session is not None
+        target = self._proxied(self.webhook_url)
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        try:
+            if target is None:
+                raise ClientError("Connection refused")
+            async with self._session.post(target, data=json.dumps(update), headers=headers) as resp:
+                await resp.read()
+                if not 200 <= resp.status < 300:
+                    self.webhook_last_error = f"Wrong response from the webhook: {resp.status}"
+                    return False
+        except (ClientError, TimeoutError) as exc:
+            log.debug("webhook delivery failed: %s", exc)
+            self.webhook_last_error = f"Connection failed: {exc}"
+            return False
+        with contextlib.suppress(ValueError):
+            self._pending.remove(update)
+        self._confirmed[int(update["update_id"])] = update
+        self._last_activity = time.monotonic()
+        return True
 
     async def _m_setMyCommands(self, p: JSON) -> Any:
         commands = p["commands"]
@@ -1018,8 +1088,8 @@ class LocalBotApi:
     async def _m_answerCallbackQuery(self, p: JSON) -> Any:
         qid = str(p["callback_query_id"])
         q = self._queries.get(qid)
-        if q is None or q.answered or time.monotonic() - q.created > _QUERY_TTL:
-            raise bad("query is too old and response timeout expired or query ID is invalid")
+        if q is None or q.answered or time.monotonic() - q.created > self.answer_window:
+            raise bad(QUERY_TOO_OLD)
         text = str(p.get("text") or "")
         if len(text) > 200:
             raise bad("MESSAGE_TOO_LONG")
@@ -1121,6 +1191,41 @@ class LocalBotApi:
 # ---------------------------------------------------------------------- module helpers
 def _kind_of(update: JSON) -> str:
     return next(k for k in update if k != "update_id")
+
+
+def _chat_key(update: JSON) -> Any:
+    """The chat an update belongs to, for keeping each chat's webhook deliveries in order."""
+    body = update[_kind_of(update)]
+    if isinstance(body, dict):
+        chat = body.get("chat") or (body.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return chat["id"]
+        sender = body.get("from")
+        if isinstance(sender, dict) and "id" in sender:
+            return sender["id"]
+    return update["update_id"]
+
+
+def _check_webhook_url(url: str) -> None:
+    """Telegram's checks of a webhook address: https, one of four ports, a public host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise bad("bad webhook: Failed to parse webhook URL") from exc
+    if parts.scheme != "https":
+        raise bad("bad webhook: An HTTPS URL must be provided for webhook")
+    if (port or 443) not in WEBHOOK_PORTS:
+        raise bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    host = parts.hostname or ""
+    if not host:
+        raise bad("bad webhook: Failed to resolve host: Name or service not known")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not address.is_global:
+        raise bad(f"bad webhook: IP address {host} is reserved")
 
 
 def _scope_key(p: JSON) -> tuple[str, str]:

@@ -38,6 +38,12 @@ class Notifier:
             if not fut.done():
                 fut.set_result(None)
 
+    def waiter(self) -> asyncio.Future[None]:
+        """A future the next :meth:`notify` resolves, registered at once, so no wake-up is lost."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        return fut
+
     async def wait(self, seconds: float | None) -> bool:
         """Wait for the next :meth:`notify`; False if ``seconds`` elapsed first."""
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -416,8 +422,18 @@ class SimUser(SimChat):
             raise LookupError("unknown bot message")
         return await self._callback(current, data, f"data={data!r}")
 
+    def can_see(self, chat: SimChat | None) -> bool:
+        """Only the person of a private chat, or a member of a group, sees its messages."""
+        if isinstance(chat, SimGroup):
+            return chat.status_of(self.id) in ("creator", "administrator", "member")
+        return chat is self
+
     async def _callback(self, msg: BotMessage, data: str, label: str) -> str:
         chat = self.api.chat(msg.chat_id)
+        if not self.can_see(chat):
+            # Telegram shows a message only in its chat: nobody else can press its buttons.
+            where = chat.title if chat else msg.chat_id
+            raise PermissionError(f"{self.name} cannot see message {msg.message_id} in {where!r}")
         if self.blocked:
             self.unblock()
         query_id = str(secrets.randbits(63))
