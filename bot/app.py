@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -43,6 +42,7 @@ from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
 from bot.keys import Keyring
 from bot.polling import poll_until
+from bot.ratelimit import ChatOrderedLimiter
 from bot.sender import Broadcaster
 from bot.store import Store
 from bot.webhook import WebhookServer, webhook_secret
@@ -113,7 +113,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
         .base_file_url(f"{settings.api_base_url}/file/bot")
         .context_types(ContextTypes(context=BotContext))
         # Every call, replies and broadcasts alike, stays under the configured rate.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
+        .rate_limiter(ChatOrderedLimiter(overall_max_rate=settings.send_rate, max_retries=5))
         .updater(None)
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
