@@ -35,6 +35,8 @@ TOKEN = "123456:TEST-TOKEN"
 
 @pytest.fixture
 async def api() -> AsyncIterator[LocalBotApi]:
+    # The double's own tests call it faster than Telegram allows; the flood tests below make
+    # their own limits.
     server = LocalBotApi(token=TOKEN, bot_username="seminar_demo_bot", flood=FloodLimits.off())
     await server.start(port=0)
     yield server

@@ -13,6 +13,22 @@ Usage::
 
 Group chats run in privacy mode by default (``group_privacy=True``): the bot only gets
 commands addressed to it, replies to its messages and @mentions, as on Telegram.
+
+It refuses what Telegram refuses. Where the Bot API reference says so: the 4096-character
+and 64-byte limits, HTML entities, 403 for people who blocked the bot, 429 with
+``retry_after`` under flood (``FloodLimits``), and ``setWebhook`` only for https on ports 80,
+88, 443 or 8443 on a public host. Where the reference is silent, the rules follow Telegram's
+observed behaviour:
+
+- only someone who can see a message can press its buttons: the person of a private chat, or
+  a member of the group (``SimUser.press`` raises ``PermissionError`` otherwise);
+- a callback query can be answered only within ``answer_window`` seconds of the press (15 by
+  default), after which Telegram says "query is too old and response timeout expired or query
+  ID is invalid";
+- webhook updates go out up to ``max_connections`` at once, different chats side by side and
+  each chat's in order, the next only after the bot answered 2xx to the last. Telegram posts to
+  the public https address; ``reverse_proxy(public, local)`` routes it to where the bot
+  listens, as a reverse proxy in front of it would.
 """
 
 from __future__ import annotations
