@@ -13,7 +13,7 @@ import re
 from bot.i18n import translator
 from bot.localapi.sim import BotMessage
 
-__all__ = ["line_with", "lines_of", "plain", "said", "said_n"]
+__all__ = ["line_with", "lines_of", "pattern", "plain", "said", "said_n"]
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote|a)( [^>]*)?>")
 
@@ -38,6 +38,27 @@ def said_n(language: str, singular: str, plural: str, count: int, /, **values: o
     """The plural sentence that fits count, with {count} filled in as well."""
     template = translator(language).ngettext(singular, plural, count)
     return _filled(language, template, {"count": count, **values})
+
+
+def pattern(language: str, msgid: str, /, **values: object) -> re.Pattern[str]:
+    """The sentence as a regular expression: given values must appear as they are, each
+    placeholder left out matches any text and is captured under its own name."""
+    t = translator(language)
+    parts = re.split(r"\{(\w+)\}", plain(t.gettext(msgid)))
+    regex = ""
+    seen: set[str] = set()
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            regex += re.escape(part)
+        elif part in values:
+            value = values[part]
+            regex += re.escape(t.number(value) if isinstance(value, int) else str(value))
+        elif part in seen:
+            regex += f"(?P={part})"
+        else:
+            seen.add(part)
+            regex += f"(?P<{part}>.+?)"
+    return re.compile(regex)
 
 
 def lines_of(message: BotMessage | str) -> list[str]:
