@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
+import pytest
+from checks import said
 from harness import BotProcess, answer, button, contains, has_button, saying, seminar_with
 
 from bot.localapi import LocalBotApi
@@ -28,6 +31,10 @@ async def test_notes_are_shown_shuffled_and_without_authors(
         assert str(person.id) not in str(summary.raw)
 
 
+@pytest.mark.superseded(
+    "issue 13: reads the database through SELECT only, whole cells of two tables; "
+    "replaced by the attacker test on the database, WAL and backup bytes"
+)
 async def test_the_database_alone_cannot_link_a_note_to_a_person(
     api: LocalBotApi, bot: BotProcess
 ) -> None:
@@ -51,10 +58,11 @@ async def test_the_database_alone_cannot_link_a_note_to_a_person(
     }
     authors = {str(r[0]) for r in bot.query("SELECT author FROM notes")}
     assert not authors & people_values
-    # Rows that know people and rows that know notes share no insertion order.
-    assert bot.query("SELECT COUNT(*) FROM pragma_table_info('writers') WHERE name = 'rowid'") == [
-        (0,)
-    ]
+    # Rows that know people and rows that know notes share no insertion order: neither table
+    # has a rowid to sort by.
+    for table in ("members", "writers"):
+        with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
+            bot.query(f"SELECT rowid FROM {table}")
     note_columns = {r[0] for r in bot.query("SELECT name FROM pragma_table_info('notes')")}
     assert not {c for c in note_columns if "tg" in c or "user" in c or "chat" in c}
 
@@ -73,17 +81,28 @@ async def test_a_hidden_note_disappears_and_its_writer_is_told(
     ask = await moderator.wait_for(has_button(button("nb", "Hide the note")))
     await moderator.press(ask, button("nb", "Hide the note"))
     await moderator.wait_for(saying("nb", "The note is hidden."))
-    await anna.wait_for(
+    told = await anna.wait_for(
         saying(
             "nn",
             "A moderator of <b>{title}</b> hid one of your notes because it could identify "
             "somebody. It will not be shown to anyone:",
         )
     )
+    assert told.text.splitlines()[-1] == "Saksbehandlar Kari på kontoret i Storgata var best"
     assert all("Storgata" not in m.text for m in bob.inbox)
-    assert bot.query("SELECT COUNT(*) FROM notes WHERE hidden = 1") == [(1,)]
+    assert bot.query("SELECT text FROM notes WHERE hidden = 1") == [
+        ("Saksbehandlar Kari på kontoret i Storgata var best",)
+    ]
     await anna.send("/notes")
-    await anna.wait_for(saying("nn", "(hidden by a moderator)"))
+    listed = await anna.wait_for(saying("nn", "(hidden by a moderator)"))
+    hidden_line = said(
+        "nn",
+        "{number}. (question {question}) {text}",
+        number=1,
+        question=1,
+        text="Saksbehandlar Kari på kontoret i Storgata var best",
+    )
+    assert hidden_line + " " + said("nn", "(hidden by a moderator)") in listed.text.splitlines()
 
     # A real hide button in the hands of a participant does nothing.
     hide_data = dict(row for keys in summary.buttons for row in keys)[

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+from checks import said
 from harness import (
     ROOT,
     SECRET,
@@ -28,6 +30,10 @@ def note_count(bot: BotProcess) -> int:
     return int(bot.query("SELECT COUNT(*) FROM notes")[0][0])  # type: ignore[call-overload]
 
 
+@pytest.mark.superseded(
+    "issue 12: the kill comes while the bot is idle, after every reply was confirmed; "
+    "replaced by the crash test"
+)
 async def test_sigkill_mid_round_loses_nothing(api: LocalBotApi, bot: BotProcess) -> None:
     _, _, (anna, bob) = await seminar_with(api, [("Anna", "nb"), ("Bob", "en")])
     first = await answer(anna, "Veilederen ringte tilbake samme dag")
@@ -44,14 +50,25 @@ async def test_sigkill_mid_round_loses_nothing(api: LocalBotApi, bot: BotProcess
 
     # A button from before the crash still works, and the round is still open.
     await anna.press(first, button("nb", "Next question ▶"))
-    await anna.wait_for(contains("2"))
+    await anna.wait_for(
+        contains(said("nb", "<b>Question {number} of {total}</b>", number=2, total=2))
+    )
     await answer(anna, "Fordi hun lyttet")
     await bob.send("/notes")
-    listed = await bob.wait_for(contains("They explained the rules"))
-    assert button("en", "✏️ Edit").split()[0] in " ".join(listed.button_labels())
+    listed = await bob.wait_for(
+        contains(
+            said("en", "<b>Your notes in {title}</b>", title="Gode møter med Nav"),
+            "They explained the rules",
+        )
+    )
+    assert listed.button_labels() == ["✏️ 1", "🗑 1"]
     assert note_count(bot) == 5
 
 
+@pytest.mark.superseded(
+    "issue 12: redelivered after the kill of an idle bot, once the reply was confirmed; "
+    "replaced by the crash test"
+)
 async def test_redelivered_update_counts_once(api: LocalBotApi, bot: BotProcess) -> None:
     _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
     await answer(anna, "Ett notat, én gang")
@@ -192,6 +209,10 @@ async def test_messages_waiting_behind_a_slow_one_survive_a_crash(
     ]
 
 
+@pytest.mark.superseded(
+    "issue 12: a Delete is harmless to repeat, so this cannot fail; "
+    "replaced by the repeat-press test"
+)
 async def test_a_button_press_delivered_again_is_handled_once(
     api: LocalBotApi, bot: BotProcess
 ) -> None:

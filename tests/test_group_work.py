@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from checks import said, said_n
 from groupwork_helpers import GROUP_NAME, edit_of, ui
 from harness import (
     BotProcess,
@@ -50,6 +51,28 @@ async def press_dot(user: SimUser, card: BotMessage, theme: str, sign: str) -> B
     return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
 
 
+THEME_LINE = re.compile(r"\d+\. (.+) \((.+)\) ?(●*)")
+
+
+def dots_shown(card: BotMessage, language: str, mine: dict[str, int]) -> dict[str, str]:
+    """Checks that the card shows the reader's own dots and nothing else; returns each theme's
+    group as the card names it."""
+    left = 5 - sum(mine.values())
+    assert said_n(language, "You have {count} dot left.", "You have {count} dots left.", left) in (
+        card.text.splitlines()
+    ), card.text
+    groups = {}
+    for line in card.text.splitlines():
+        if re.match(r"\d+\. ", line):
+            found = THEME_LINE.fullmatch(line.rstrip())
+            assert found is not None, line
+            name, group, dots = found.groups()
+            assert dots == "●" * mine.get(name, 0), (line, mine)
+            groups[name] = group
+    assert sorted(groups) == ["Kunnskap", "Relasjon", "Respekt"], card.text
+    return groups
+
+
 async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess) -> None:
     mona = api.user("Mona Moderator", language_code="nb", username="mona_mod")
     code = await create_seminar(mona)
@@ -76,7 +99,6 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     # Groups: two of six; the moderator sees sizes, never who is where.
     await mona.send("/groups")
     formed = await mona.wait_for(has_button(button("nb", "Show the notes to the groups")))
-    assert formed.text.count(": 6") == 2
     for person in people:
         assert person.name not in formed.text
     seats: dict[str, list[SimUser]] = {}
@@ -87,6 +109,21 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
         seats.setdefault(name.group(0), []).append(person)
     assert sorted(len(members) for members in seats.values()) == [6, 6]
     (first, group_a), (second, group_b) = sorted(seats.items())
+    formed_lines = formed.text.splitlines()
+    assert (
+        said_n(
+            "nb",
+            "The participants of <b>{title}</b> are now in {count} group:",
+            "The participants of <b>{title}</b> are now in {count} groups:",
+            2,
+            title="Gode møter med Nav",
+        )
+        in formed_lines
+    )
+    for name in (first, second):
+        group = said("nb", "Group {name}", name=name)
+        line = said_n("nb", "{group}: {count} person", "{group}: {count} people", 6, group=group)
+        assert line in formed_lines, formed.text
 
     await mona.press(formed, button("nb", "Show the notes to the groups"))
     for person in people:
@@ -127,7 +164,8 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
             card = await navigate(person, card, "◀")
         for index in range(1, 6):
             card = await vote_for(person, card, "Tillit" if index == 5 else "Relasjon")
-        assert "6" in card.text
+        sorted_line = said(ui(person), "{sorted} of {total} notes sorted", sorted=6, total=6)
+        assert sorted_line in card.text.splitlines(), card.text
     for person in group_b:
         card = cards[person.id]
         card = await vote_for(person, card, "Respekt")
@@ -137,14 +175,28 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
 
     await mona.send("/moderate")
     settle = await mona.wait_for(has_button(button("nb", "Leave it unsorted")))
-    assert "2" in settle.text.splitlines()[0]
-    for _ in range(2):
+    why = []
+    for remaining in (2, 1):
+        waiting = said_n(
+            "nb",
+            "{count} note is waiting for your decision.",
+            "{count} notes are waiting for your decision.",
+            remaining,
+        )
+        assert settle.text.splitlines()[0] == waiting, settle.text
+        why.append(settle.text.splitlines()[-1])
         if "Relasjon" in settle.button_labels():
             await mona.press(settle, "Relasjon")
         else:
             await mona.press(settle, button("nb", "Leave it unsorted"))
         settle = await mona.wait_for(edit_of(settle))
     assert not settle.buttons
+    ties = [
+        said("nb", "A tie: {votes}", votes=v)
+        for v in ("«Relasjon»: 3, «Tid»: 3", "«Tid»: 3, «Relasjon»: 3")
+    ]
+    nobody = said("nb", "Nobody sorted this note.")
+    assert sorted(why) in (sorted([ties[0], nobody]), sorted([ties[1], nobody])), why
 
     # The moderator merges «Tillit» into «Relasjon».
     await mona.send("/themes")
@@ -174,31 +226,66 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
             assert str(other.id) not in seen.text
 
     # The dot vote: hidden tallies, the limits, a withdrawn dot, and the ranking.
+    # Every card shows its reader's own dots and nobody else's: while the vote is open, the
+    # others' dots never show, not on a card, not in the room, not to the moderator.
     await mona.press(dots_button, button("nb", "Start the dot vote"))
     dot_cards = {p.id: await p.wait_for(lambda m: "➕ 1" in m.button_labels()) for p in people}
+    for card in dot_cards.values():
+        dots_shown(card, ui(next(p for p in people if p.id == card.chat_id)), {})
     for person in group_a[:3]:
         card = dot_cards[person.id]
+        mine = {"Relasjon": 0}
         for _ in range(3):
             card = await press_dot(person, card, "Relasjon", "➕")
+            mine["Relasjon"] += 1
+            dots_shown(card, ui(person), mine)
         card = await press_dot(person, card, "Relasjon", "➕")  # a fourth: refused
-        assert "●●●●" not in card.text
+        dots_shown(card, ui(person), mine)
+        full = said(ui(person), "That theme already has as many of your dots as it can take.")
+        assert full in card.text.splitlines(), card.text
         card = await press_dot(person, card, "Respekt", "➕")
+        mine["Respekt"] = 1
+        assert dots_shown(card, ui(person), mine) == {
+            "Relasjon": first,
+            "Kunnskap": second,
+            "Respekt": second,
+        }
     for person in group_b[:2]:
+        # Nine dots are on «Relasjon» by now; this card must not show one of them.
         card = dot_cards[person.id]
         card = await press_dot(person, card, "Kunnskap", "➕")
+        dots_shown(card, ui(person), {"Kunnskap": 1})
         card = await press_dot(person, card, "Kunnskap", "➕")
+        dots_shown(card, ui(person), {"Kunnskap": 2})
         card = await press_dot(person, card, "Kunnskap", "➖")
+        dots_shown(card, ui(person), {"Kunnskap": 1})
         card = await press_dot(person, card, "Kunnskap", "➕")
+        dots_shown(card, ui(person), {"Kunnskap": 2})
+    ranked_head = said(
+        "nb", "<b>The themes of {title}, ranked by dots</b>", title="Gode møter med Nav"
+    )
+    for chat in (mona, room, *people):
+        assert not any(ranked_head in m.text for m in chat.inbox), chat.title
     await mona.send("/close")
-    ranked = await room.wait_for(contains("1. Relasjon"))
+    ranked = await room.wait_for(contains(ranked_head))
     lines = [line for line in ranked.text.splitlines() if re.match(r"\d+\. ", line)]
-    assert lines[0].startswith("1. Relasjon")
-    assert "9" in lines[0]
-    assert lines[1].startswith("2. Kunnskap")
-    assert "4" in lines[1]
-    assert lines[2].startswith("3. Respekt")
-    assert "3" in lines[2]
-    await group_b[5].wait_for(contains("1. Relasjon"))
+    assert lines == [
+        f"1. Relasjon ({first}): " + said_n("nb", "{count} dot", "{count} dots", 9),
+        f"2. Kunnskap ({second}): " + said_n("nb", "{count} dot", "{count} dots", 4),
+        f"3. Respekt ({second}): " + said_n("nb", "{count} dot", "{count} dots", 3),
+    ], ranked.text
+    seen = await group_b[5].wait_for(
+        contains(
+            said(
+                ui(group_b[5]),
+                "<b>The themes of {title}, ranked by dots</b>",
+                title="Gode møter med Nav",
+            )
+        )
+    )
+    assert [line for line in seen.text.splitlines() if re.match(r"\d+\. ", line)][:1] == [
+        f"1. Relasjon ({first}): " + said_n(ui(group_b[5]), "{count} dot", "{count} dots", 9)
+    ]
 
     # No message to anybody, moderators and the room included, names a participant.
     every_message = [

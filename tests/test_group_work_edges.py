@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from checks import said, said_n
 from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import (
     BotProcess,
@@ -16,6 +17,7 @@ from harness import (
     text,
 )
 
+from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi
 
 
@@ -28,6 +30,10 @@ def votes(bot: BotProcess) -> int:
     return int(bot.query("SELECT COUNT(*) FROM votes")[0][0])  # type: ignore[call-overload]
 
 
+@pytest.mark.superseded(
+    "issue 12: its double tap cannot fail, votes has a primary key; "
+    "replaced by the repeat-press test"
+)
 async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, _ = await seminar_in_groups(api, 6, size=3)
     (_, group_a), (_, group_b) = seats.items()
@@ -42,7 +48,11 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     await alice.send("Tillit")
     await alice.wait_for(contains("Tillit"))
     await alice.send("x" * 41)
-    await alice.wait_for(contains("40"))
+    await alice.wait_for(
+        contains(
+            said(ui(alice), "Please keep a theme name short: at most {limit} characters.", limit=40)
+        )
+    )
     # The card refreshes to show the new themes.
     card = next(m for m in reversed(alice.inbox) if "🔄" in m.button_labels())
     await alice.press(card, "🔄")
@@ -58,7 +68,7 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     await api.wait_idle()
     assert votes(bot) == 2
     bot.execute("DELETE FROM votes")
-    # Double tap: one vote.
+    # Double tap: one vote. (Issue 12's: votes has a primary key, so this cannot fail.)
     await alice.press_data(card, relasjon)
     await alice.press_data(card, relasjon)
     await api.wait_idle()
@@ -89,9 +99,16 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     # After the voting ends, vote buttons answer that the step is over.
     await mona.send("/plenary")
     await mona.wait_for(has_button(button("nb", "Start the dot vote")))
+    toasts = len(alice.toasts)
     await alice.press_data(card, relasjon)
     await api.wait_idle()
-    assert "«" in alice.toasts[-1]
+    plenary_step = said(
+        ui(alice),
+        "That step is over: the seminar is now at «{phase}».",
+        phase=translator(ui(alice)).pgettext("phase", "plenary"),
+    )
+    assert alice.toasts[toasts:] == [plenary_step]
+    assert alice.bot_messages[card.message_id].buttons == []
     assert votes(bot) == 1
     # Names never reach the moderator.
     for person in (*group_a, *group_b):
@@ -119,9 +136,21 @@ async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotPr
     assert votes(bot) == 4
     await mona.send("/plenary")
     await mona.wait_for(has_button(button("nb", "Start the dot vote")))
-    plenary = await members[0].wait_for(contains("Tid"))
+    language = ui(members[0])
+    plenary = await members[0].wait_for(
+        contains(said(language, "<b>Plenary: {title}</b>", title="Gode møter med Nav"))
+    )
     assert notes[leaver.id] not in plenary.text
-    assert "(2 " in plenary.text or "(2)" in plenary.text or " 2 " in plenary.text
+    lines = plenary.text.splitlines()
+    theme = said_n(
+        language, "<b>«{name}»</b> ({count} note)", "<b>«{name}»</b> ({count} notes)", 2, name="Tid"
+    )
+    assert theme in lines, plenary.text
+    two_votes = said_n(language, "{count} vote", "{count} votes", 2)
+    staying = sorted(notes[p.id] for p in members[:2])
+    assert sorted(lines[lines.index(theme) + 1 :][:2]) == [
+        f"• {note} ({two_votes})" for note in staying
+    ], plenary.text
 
 
 async def test_vote_before_groups_and_co_moderators(api: LocalBotApi, bot: BotProcess) -> None:
@@ -169,9 +198,7 @@ async def test_vote_before_groups_and_co_moderators(api: LocalBotApi, bot: BotPr
     await mona.press(listing, button("nb", "Remove {name}").format(name="Carl Co"))
     await mona.wait_for(edit_of(listing))
     await carl.send("/close")
-    await carl.wait_for(
-        lambda m: "Only the seminar's moderators" in m.text or "no seminar" in m.text
-    )
+    await carl.wait_for(saying("en", "You have no seminar yet. Create one with /new."))
 
 
 async def test_bind_announce_paper_notes_review_and_progress(
@@ -213,28 +240,59 @@ async def test_bind_announce_paper_notes_review_and_progress(
     assert "<b>presis</b>" in heard.text
     await admins_room.wait_for(contains("Vi starter klokka 10"))
 
+    def so_far(count: int) -> str:
+        return said_n("nb", "{count} note so far", "{count} notes so far", count)
+
+    def done(count: int) -> str:
+        return said("nb", "{done} of {total} participants done", done=count, total=1)
+
     await mona.send("/open")
-    progress = await mona.wait_for(contains("0 "))
-    await admins_room.wait_for(contains("0 "))
+    progress = await mona.wait_for(contains(so_far(0)))
+    assert progress.text.splitlines()[1:] == [so_far(0), done(0)]
+    in_room = await admins_room.wait_for(contains(so_far(0)))
+    assert in_room.text.splitlines()[1:] == [so_far(0), done(0)]
     await mona.send("/paper")
     paper = await mona.wait_for(has_button(button("nb", "Done")))
     await mona.send("Skrevet på papir: god veileder")
-    await mona.wait_for(contains("1"))
+    await mona.wait_for(
+        contains(
+            said_n(
+                "nb",
+                "Saved for question {number}. {count} paper note so far.",
+                "Saved for question {number}. {count} paper notes so far.",
+                1,
+                number=1,
+            )
+        )
+    )
     await mona.press(paper, button("nb", "Done"))
     await mona.wait_for(edit_of(paper))
     await answer(kari, "Kari sin lapp med Kari Nordmann i")
     # Live progress: one message, edited, not a stream of new ones.
-    await mona.wait_for(lambda m: m.message_id == progress.message_id and m.edited > 0, timeout=15)
+    await mona.wait_for(
+        lambda m: m.message_id == progress.message_id and so_far(2) in m.text.splitlines(),
+        timeout=15,
+    )
 
     await mona.send("/close")
     summary = await mona.wait_for(contains("Skrevet på papir"))
-    assert "Kari" in summary.text  # her note, not her name:
-    assert "Kari Nordmann i" in summary.text
+    assert "Kari Nordmann i" in summary.text  # her note, not her name
     await mona.send("/groups all")
     formed = await mona.wait_for(has_button(button("nb", "Review the notes")))
     group_button = next(x for x in formed.button_labels() if x.endswith(" 1"))
     await mona.press(formed, group_button)
-    await mona.wait_for(contains("1"))
+    group = said("nb", "Group {name}", name=group_button)
+    await mona.wait_for(
+        contains(
+            said_n(
+                "nb",
+                "{count} paper note goes to {group}.",
+                "{count} paper notes go to {group}.",
+                1,
+                group=group,
+            )
+        )
+    )
     await mona.press(formed, button("nb", "Review the notes"))
     card = await mona.wait_for(has_button(button("nb", "Shorten")))
     for _ in range(2):
@@ -252,6 +310,9 @@ async def test_bind_announce_paper_notes_review_and_progress(
     assert "Nordmann" not in shown.text
 
 
+@pytest.mark.superseded(
+    "issue 12: the kill comes after the vote was confirmed; replaced by the crash test"
+)
 async def test_late_joiner_and_votes_survive_a_crash(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, _ = await seminar_in_groups(api, 6, size=3)
     code = bot.query("SELECT invite_code FROM seminars")[0][0]
@@ -335,7 +396,9 @@ async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: Bo
     card = await voter.wait_for(has_button("➕ 1"))
     assert "➕ 8" in card.button_labels()
     assert "➕ 9" not in card.button_labels()
-    assert "1–8" in card.text
+    assert said(ui(voter), "Themes {first}–{last} of {total}:", first=1, last=8, total=9) in (
+        card.text.splitlines()
+    )
     assert "9." not in card.text
 
     edited = edit_of(card)
@@ -343,6 +406,9 @@ async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: Bo
     card = await voter.wait_for(edited)
     assert "➕ 9" in card.button_labels()
     assert "➕ 1" not in card.button_labels()
+    assert said(ui(voter), "Themes {first}–{last} of {total}:", first=9, last=9, total=9) in (
+        card.text.splitlines()
+    )
     assert "◀" in card.button_labels()
     assert "▶" not in card.button_labels()
 

@@ -13,9 +13,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from checks import said, said_n
 from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
 
+from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi
 
 
@@ -109,7 +111,17 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
     await mona.press(ask, button("nb", "Close the seminar"))
     for person in members:
-        await person.wait_for(contains("180"))
+        await person.wait_for(
+            contains(
+                said(
+                    ui(person),
+                    "<b>{title}</b> is closed. Thank you for taking part! Everything stored about "
+                    "it is deleted after {days} days.",
+                    title="Gode møter med Nav",
+                    days=180,
+                )
+            )
+        )
     assert bot.query("SELECT phase FROM seminars") == [("closed",)]
     await mona.send("/open")
     await mona.wait_for(
@@ -181,6 +193,15 @@ async def test_the_summary_of_one_seminar_opens_the_next(api: LocalBotApi, bot: 
     newcomer = api.user("Nina", language_code="nb")
     await join(newcomer, code, "nb")
     await mona.press(created, button("nb", "Open the answer round"))
-    earlier = await newcomer.wait_for(contains("Gode møter med Nav", "«"))
-    assert "3" in earlier.text
+    last_time = said("nb", "Last time, in <b>{title}</b>:", title="Gode møter med Nav")
+    earlier = await newcomer.wait_for(contains(last_time))
+    short = said(
+        "nb",
+        "<b>{title}</b> is at «{phase}».",
+        title="Gode møter med Nav",
+        phase=translator("nb").pgettext("phase", "answer round closed"),
+    )
+    # «Tillit» has no notes sorted into it yet, so the summary names no themes.
+    short += " " + said_n("nb", "So far {count} note", "So far {count} notes", 3) + "."
+    assert earlier.text.splitlines() == [last_time, short]
     await newcomer.wait_for(has_button(button("nb", "Next question ▶")))

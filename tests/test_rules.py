@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from bot.flows.rules import (
     DotError,
     check_dots,
-    group_count,
     split_into_groups,
     tally_note,
     theme_key,
@@ -20,7 +19,21 @@ from bot.flows.rules import (
 
 @pytest.mark.parametrize(
     ("people", "size", "sizes"),
-    [(12, 5, [6, 6]), (6, 5, [6]), (3, 5, [3]), (11, 3, [4, 4, 3]), (1, 5, [1])],
+    [
+        (12, 5, [6, 6]),
+        (6, 5, [6]),
+        (3, 5, [3]),
+        (11, 3, [4, 4, 3]),
+        (1, 5, [1]),
+        (4, 5, [4]),
+        (9, 5, [9]),
+        (10, 5, [5, 5]),
+        (14, 5, [7, 7]),
+        (15, 5, [5, 5, 5]),
+        (17, 5, [6, 6, 5]),
+        (34, 5, [6, 6, 6, 6, 5, 5]),
+        (8, 3, [4, 4]),
+    ],
 )
 def test_group_sizes(people: int, size: int, sizes: list[int]) -> None:
     groups = split_into_groups(list(range(people)), size, random.Random(1))
@@ -32,7 +45,12 @@ def test_group_sizes(people: int, size: int, sizes: list[int]) -> None:
 )
 def test_groups_are_balanced_and_lose_nobody(people: int, size: int, seed: int) -> None:
     groups = split_into_groups(list(range(people)), size, random.Random(seed))
-    assert len(groups) == group_count(people, size)
+    # As many groups as the size allows, at least one; no group is smaller than the size
+    # unless there are fewer people than that.
+    assert len(groups) == max(1, people // size)
+    if people >= size:
+        assert min(map(len, groups)) >= size
+        assert max(map(len, groups)) < 2 * size
     assert sorted(p for g in groups for p in g) == list(range(people))
     assert max(map(len, groups)) - min(map(len, groups)) <= 1
 

@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from checks import pattern, said, said_n
 from harness import (
     BotProcess,
     answer,
@@ -18,6 +20,7 @@ from harness import (
     wait_until,
 )
 
+from bot.i18n import translator
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.sim import BotMessage
 
@@ -40,7 +43,14 @@ async def schedule(mona: SimUser, kind: str, when: str | None = None) -> BotMess
     await mona.press(menu, "⏰ " + text("nb", kind))
     if when is None:
         return await mona.wait_for(lambda m: bool(m.buttons))
-    await mona.wait_for(lambda m: "14:30" in m.text or "09:00" in m.text)
+    if kind == "Daily summary":
+        asked = "At what time each day should the summary go out? For example 09:00."
+    else:
+        asked = (
+            "When? Write a time such as 14:30, a date and time such as 4.3. 14:30, or «in 30 "
+            "minutes»."
+        )
+    await mona.wait_for(contains(said("nb", asked)))
     await mona.send(when)
     return await mona.wait_for(lambda m: m.message_id > menu.message_id + 1)
 
@@ -53,7 +63,11 @@ async def test_open_close_reminder_and_daily_summary(api: LocalBotApi, bot: BotP
     await bob.send("/schedule")
     await bob.wait_for(saying("en", "Only the seminar's moderators can do that."))
     refused = await schedule(mona, "Open the answer round", "i går")
-    assert "14:30" in refused.text
+    assert refused.text == said(
+        "nb",
+        "I could not read that time. Examples: 14:30, 4.3. 14:30, 2027-03-04 14:30, or «in "
+        "30 minutes».",
+    )
     await mona.send("1.1.2020 10:00")
     await mona.wait_for(saying("nb", "That time has already passed. Please give a later time."))
     await mona.send("om 10 minutter")
@@ -63,15 +77,30 @@ async def test_open_close_reminder_and_daily_summary(api: LocalBotApi, bot: BotP
     for person, language in ((anna, "nb"), (bob, "en"), (cato, "nn")):
         await person.wait_for(has_button(button(language, "Next question ▶")))
 
-    await schedule(mona, "Close the current step", "om 2 timer")
+    close = await schedule(mona, "Close the current step", "om 2 timer")
+    planned = pattern("nb", "Scheduled: {what}, {when}.", what=text("nb", "Close the current step"))
+    found = planned.fullmatch(close.text)
+    assert found is not None, close.text
     twice = await schedule(mona, "Close the current step", "om 3 timer")
-    assert "/schedule" in twice.text
+    # Refused, naming the time already planned (two hours from now), not the new one.
+    assert twice.text == said(
+        "nb",
+        "That is already scheduled for {when}. Cancel it in /schedule first if you want "
+        "another time.",
+        when=found["when"],
+    )
     choices = await schedule(mona, "Reminder to those who have not taken part yet")
     await mona.press(choices, choices.button_labels()[0])  # 30 minutes before the close
     await mona.wait_for(contains(text("nb", "Reminder to those who have not taken part yet")))
     local = (bot_now(bot) + timedelta(minutes=20)).astimezone(ZoneInfo("Europe/Oslo"))
     daily = await schedule(mona, "Daily summary", local.strftime("%H:%M"))
-    assert local.strftime("%H:%M") in daily.text
+    first_run = local.replace(second=0, microsecond=0)
+    assert daily.text == said(
+        "nb",
+        "Scheduled: {what}, {when}.",
+        what=text("nb", "Daily summary"),
+        when=translator("nb").datetime(first_run, "Europe/Oslo"),
+    )
 
     await answer(anna, "Jeg ble møtt med respekt")
     await anna.send("/summary")
@@ -84,12 +113,35 @@ async def test_open_close_reminder_and_daily_summary(api: LocalBotApi, bot: BotP
     bot.advance_clock(21 * 60)  # the daily summary
     full = await mona.wait_for(saying("nb", "<b>Summary: {title}</b>"))
     assert "Anna" not in full.text
-    await anna.wait_for(contains("Gode møter med Nav", "«"))
+    answer_round = translator("nb").pgettext("phase", "answer round")
+    assert full.text.splitlines()[1:6] == [
+        said("nb", "Step: {phase}", phase=answer_round),
+        said_n("nb", "{count} participant", "{count} participants", 3),
+        said_n("nb", "{count} note", "{count} notes", 1),
+        said_n("nb", "{count} theme", "{count} themes", 0),
+        said_n("nb", "{count} vote", "{count} votes", 0),
+    ], full.text
+    short = said(
+        "nb", "<b>{title}</b> is at «{phase}».", title="Gode møter med Nav", phase=answer_round
+    )
+    short += " " + said_n("nb", "So far {count} note", "So far {count} notes", 1) + "."
+    await anna.wait_for(lambda m: m.text == short)
     bot.advance_clock(70 * 60)  # 30 minutes before the close: the reminder
     await bob.wait_for(saying("en", REMINDER))
     await cato.wait_for(saying("nn", REMINDER))
     bot.advance_clock(31 * 60)  # the close
-    await bob.wait_for(contains("1"))
+    closed = await bob.wait_for(
+        saying("en", "The answer round of <b>{title}</b> is closed. Thank you!")
+    )
+    assert closed.text.splitlines()[1:4] == [
+        said_n("en", "Together you wrote {count} note:", "Together you wrote {count} notes:", 1),
+        said_n(
+            "en", "question {number}: {count} note", "question {number}: {count} notes", 1, number=1
+        ),
+        said_n(
+            "en", "question {number}: {count} note", "question {number}: {count} notes", 0, number=2
+        ),
+    ], closed.text
     await mona.wait_for(contains("Jeg ble møtt med respekt"))
     await api.wait_idle()
     assert not any(saying("nb", REMINDER)(m) for m in anna.inbox)
@@ -98,7 +150,17 @@ async def test_open_close_reminder_and_daily_summary(api: LocalBotApi, bot: BotP
     assert statuses == ["done", "done", "done", "pending"]
 
 
-async def test_jobs_that_fell_due_while_the_bot_was_down(api: LocalBotApi, bot: BotProcess) -> None:
+NOT_DONE = (
+    "Not done: {what}, planned for {when}. The bot was not running then, and when it "
+    "came back <b>{title}</b> had moved on to «{phase}»."
+)
+
+
+async def missed_while_down(
+    api: LocalBotApi, bot: BotProcess
+) -> tuple[SimUser, SimUser, SimUser, BotMessage]:
+    """A close and a reminder before it both fall due while the bot is down; returns the
+    moderator, the two participants and the moderator's report of the missed reminder."""
     mona, _, (anna, bob) = await seminar_with(api, [("Anna", "nb"), ("Bob", "en")])
     await schedule(mona, "Close the current step", "om 2 timer")
     choices = await schedule(mona, "Reminder to those who have not taken part yet")
@@ -116,14 +178,42 @@ async def test_jobs_that_fell_due_while_the_bot_was_down(api: LocalBotApi, bot: 
     missed = await mona.wait_for(
         contains(text("nb", "Reminder to those who have not taken part yet"))
     )
-    assert "«" in missed.text
+    return mona, anna, bob, missed
+
+
+async def test_jobs_that_fell_due_while_the_bot_was_down(api: LocalBotApi, bot: BotProcess) -> None:
+    _, anna, bob, missed = await missed_while_down(api, bot)
+    not_done = pattern(
+        "nb",
+        NOT_DONE,
+        what=text("nb", "Reminder to those who have not taken part yet"),
+        title="Gode møter med Nav",
+    )
+    assert not_done.fullmatch(missed.text), missed.text
     await api.wait_idle(quiet=2.0)
     closes = [m for m in bob.inbox if "Next, the notes go to the group work" in m.text]
     assert len(closes) == 1
     assert not any(saying("en", REMINDER)(m) for m in bob.inbox)
     statuses = sorted(str(r[0]) for r in bot.query("SELECT status FROM schedules"))
     assert statuses == ["done", "missed"]
-    assert anna.inbox
+    closed_nb = said(
+        "nb", "Next, the notes go to the group work, without names. I will let you know."
+    )
+    assert sum(closed_nb in m.text for m in anna.inbox) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the missed reminder's report names the step the seminar was at before the "
+    "catch-up close («answer round»), not the one it moved on to («answer round closed»)",
+)
+async def test_a_missed_job_names_the_step_the_seminar_moved_on_to(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    _, _, _, missed = await missed_while_down(api, bot)
+    found = pattern("nb", NOT_DONE).fullmatch(missed.text)
+    assert found is not None, missed.text
+    assert found["phase"] == translator("nb").pgettext("phase", "answer round closed")
 
 
 async def test_a_crash_in_the_middle_of_a_scheduled_close(

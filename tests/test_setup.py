@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from checks import said
 from harness import BotProcess, button, contains, has_button, join, saying
 
 from bot.localapi import LocalBotApi
 
 
+@pytest.mark.superseded(
+    "issue 12: the kill comes while the bot is idle, after the reply was confirmed; "
+    "replaced by the crash test"
+)
 async def test_custom_questions_cancel_and_a_restart_in_the_middle(
     api: LocalBotApi, bot: BotProcess
 ) -> None:
@@ -19,7 +27,9 @@ async def test_custom_questions_cancel_and_a_restart_in_the_middle(
     await mona.send("/new")
     await mona.wait_for(has_button(button("en", "Cancel")))
     await mona.send("T" * 121)
-    await mona.wait_for(contains("120"))
+    await mona.wait_for(
+        contains(said("en", "That is too long: at most {limit} characters, please.", limit=120))
+    )
     await mona.send("Good help at the office")
     choice = await mona.wait_for(has_button("English"))
 
@@ -45,9 +55,20 @@ async def test_custom_questions_cancel_and_a_restart_in_the_middle(
     await mona.press(created, button("en", "Open the answer round"))
     prompt = await kari.wait_for(has_button(button("nb", "Next question ▶")))
     assert "What helped you most?" in prompt.text
-    # Commands for moderators are set for the moderator's own chat.
-    scopes = [key for key in api.commands if str(mona.id) in str(key)]
-    assert scopes
+    # Commands for moderators are set for the moderator's own chat, and only there.
+    mine = {
+        c["command"]
+        for key, listed in api.commands.items()
+        if str(mona.id) in str(key)
+        for c in listed
+    }
+    assert {"open", "close", "groups", "invite"} <= mine
+    assert not any(
+        c["command"] == "open"
+        for key, listed in api.commands.items()
+        if str(mona.id) not in str(key)
+        for c in listed
+    )
 
 
 async def test_five_questions_at_most(api: LocalBotApi, bot: BotProcess) -> None:
@@ -62,8 +83,10 @@ async def test_five_questions_at_most(api: LocalBotApi, bot: BotProcess) -> None
     await mona.press(defaults, button("nn", "Write my own"))
     for number in range(1, 6):
         await mona.send(f"Spørsmål {number}?")
-    created = await mona.wait_for(contains("?start="))
-    assert created.text
+    # The fifth question ends the list: the seminar is created without a «Done».
+    await mona.wait_for(contains("?start="))
+    ((questions,),) = bot.query("SELECT questions FROM seminars")
+    assert json.loads(str(questions)) == [f"Spørsmål {number}?" for number in range(1, 6)]
 
 
 async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
@@ -90,11 +113,19 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
     await nobody.send("/help")
     await nobody.wait_for(contains("/notes", "/new"))
     await nobody.send("/privacy")
-    await nobody.wait_for(contains("180"))
+    await nobody.wait_for(
+        contains(
+            said(
+                "nb",
+                "A seminar and everything in it is deleted {days} days after it closes.",
+                days=180,
+            )
+        )
+    )
     await nobody.send("/language")
     menu = await nobody.wait_for(has_button("Norsk (nynorsk)"))
     await nobody.press(menu, "Norsk (nynorsk)")
-    await nobody.wait_for(contains("nynorsk"))
+    await nobody.wait_for(contains(said("nn", "I will write to you in English from now on.")))
     await nobody.send("/help")
     await nobody.wait_for(
         saying("nn", "Answer the questions by writing a message: each message is one note.")
@@ -102,5 +133,13 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
 
     room = api.group("Seminarrommet", members=[nobody], admins=[nobody])
     await room.send(nobody, "/open")
-    await room.wait_for(contains("@seminar_test_bot"))
+    await room.wait_for(
+        contains(
+            said(
+                "nn",
+                "I work in private chats, so that answers stay anonymous. Write to me at @{bot}.",
+                bot="seminar_test_bot",
+            )
+        )
+    )
     assert bot.query("SELECT COUNT(*) FROM seminars") == [(0,)]
