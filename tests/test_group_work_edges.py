@@ -21,11 +21,6 @@ from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi
 
 
-@pytest.fixture
-def flood() -> FloodLimits:
-    return FloodLimits.off()
-
-
 def votes(bot: BotProcess) -> int:
     return int(bot.query("SELECT COUNT(*) FROM votes")[0][0])  # type: ignore[call-overload]
 

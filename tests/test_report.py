@@ -21,11 +21,6 @@ from bot.i18n import translator
 from bot.localapi import FloodLimits, LocalBotApi
 
 
-@pytest.fixture
-def flood() -> FloodLimits:
-    return FloodLimits.off()
-
-
 class _Collect(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
