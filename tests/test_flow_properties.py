@@ -1269,7 +1269,11 @@ class SeminarFlows(RuleBasedStateMachine):
     def press_a_dot(
         self, copies: int, person: Person, pick: int, theme: int, add: bool, live: bool
     ) -> None:
-        """On a theme of the dot vote, or on any theme there is or was."""
+        """On a theme of the dot vote, or on any theme there is or was.
+
+        The copies are modelled as new presses, each a dot of its own: a press delivered twice
+        (the same update again after a crash) is left to issue 12's crash test, which checks
+        that every update changes the seminar exactly once."""
         seminar = self.run(self.store.seminar(self.pick(self.seminars, pick)))
         themes = self.run(self.dot_themes(seminar)) if seminar and live else []
         theme_id = self.pick(themes or list(self.seen_themes), theme)
