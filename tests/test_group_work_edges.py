@@ -18,7 +18,7 @@ from harness import (
 )
 
 from bot.i18n import translator
-from bot.localapi import FloodLimits, LocalBotApi
+from bot.localapi import LocalBotApi
 
 
 def votes(bot: BotProcess) -> int:

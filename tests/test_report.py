@@ -12,13 +12,12 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from checks import said, said_n
 from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
 
 from bot.i18n import translator
-from bot.localapi import FloodLimits, LocalBotApi
+from bot.localapi import LocalBotApi
 
 
 class _Collect(HTMLParser):
