@@ -54,7 +54,10 @@ async def _tick(context: BotContext) -> None:
         if purged:
             log.info("deleted %d seminar(s) past the retention period", purged)
     store = ScheduleStore(context.deps.store)
-    for item in await store.due(now):
+    # A reminder due together with the close it reminds of is judged after that close, so the
+    # moderators read where the seminar moved on to.
+    due = sorted(await store.due(now), key=lambda job: job.kind == schedules.Kind.REMIND)
+    for item in due:
         if item.status == "pending" and not await store.claim(item.id):
             continue
         try:

@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from checks import pattern, said, said_n
 from harness import (
     BotProcess,
@@ -202,11 +201,6 @@ async def test_jobs_that_fell_due_while_the_bot_was_down(api: LocalBotApi, bot: 
     assert sum(closed_nb in m.text for m in anna.inbox) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the missed reminder's report names the step the seminar was at before the "
-    "catch-up close («answer round»), not the one it moved on to («answer round closed»)",
-)
 async def test_a_missed_job_names_the_step_the_seminar_moved_on_to(
     api: LocalBotApi, bot: BotProcess
 ) -> None:
