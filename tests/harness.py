@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks import plain
+
 from bot.i18n import translator
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.process import terminate
@@ -193,9 +195,7 @@ async def create_seminar(
 
 def fragment(language: str, msgid: str) -> str:
     """The translated text's opening words, up to its first placeholder or tag."""
-    translated = re.sub(
-        r"</?(b|i|u|s|code|pre|blockquote)>", "", translator(language).gettext(msgid)
-    )
+    translated = plain(translator(language).gettext(msgid))
     opening = re.split(r"[{<]", translated, maxsplit=1)[0].strip()
     assert len(opening) >= 8, f"no usable fragment in {translated!r}"
     return opening

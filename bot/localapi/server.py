@@ -803,16 +803,15 @@ class LocalBotApi:
             # Stopping is checked as well as cancellation: on Python 3.11 asyncio.wait_for can
             # swallow a cancel that arrives together with the wake-up that stop() sends.
             while self.webhook_url and not self._stopping:
-                waiting_chats: set[Any] = set()
+                # Only each chat's first pending update may go, and only if none of it is out.
+                first_of_chat: set[Any] = set()
                 for update in self._pending:
                     if len(sending) >= self.webhook_max_connections:
                         break
                     chat = _chat_key(update)
-                    if chat in waiting_chats or chat in sending:
-                        waiting_chats.add(chat)
-                        continue
-                    waiting_chats.add(chat)
-                    sending[chat] = asyncio.create_task(self._post_update(update))
+                    if chat not in first_of_chat and chat not in sending:
+                        sending[chat] = asyncio.create_task(self._post_update(update))
+                    first_of_chat.add(chat)
                 woken = self._updates_signal.waiter()
                 watched: set[asyncio.Future[Any]] = {woken, *sending.values()}
                 done, _ = await asyncio.wait(
@@ -840,9 +839,10 @@ class LocalBotApi:
         headers = {"Content-Type": "application/json"}
         if self.webhook_secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        if target is None:
+            self.webhook_last_error = "Connection refused"
+            return False
         try:
-            if target is None:
-                raise ClientError("Connection refused")
             async with self._session.post(target, data=json.dumps(update), headers=headers) as resp:
                 await resp.read()
                 if not 200 <= resp.status < 300:

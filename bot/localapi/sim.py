@@ -46,8 +46,7 @@ class Notifier:
 
     async def wait(self, seconds: float | None) -> bool:
         """Wait for the next :meth:`notify`; False if ``seconds`` elapsed first."""
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(fut)
+        fut = self.waiter()
         try:
             await asyncio.wait_for(fut, seconds)
         except TimeoutError:
