@@ -494,6 +494,8 @@ async def main_async(args: argparse.Namespace) -> None:
         ours, scripts = await run_seminar(args.participants, Path(ours_folder))
         bare = await run_bare(scripts, Path(bare_folder))
     print_load(args.participants, ours, bare)
+    if args.load_only:
+        return
 
     big = await big_seminar.measure(args.big_participants, args.big_notes)
     big_seminar.print_result(big)
@@ -509,6 +511,9 @@ def main() -> None:
     parser.add_argument("--big-notes", type=int, default=10, help="notes per participant")
     parser.add_argument("--broadcast", type=int, default=1000, help="recipients of a broadcast")
     parser.add_argument("--rate", type=float, default=30.0, help="messages per second")
+    parser.add_argument(
+        "--load-only", action="store_true", help="only the load against the bare bot"
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 

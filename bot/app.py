@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -14,12 +16,10 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
     ExtBot,
     JobQueue,
-    TypeHandler,
 )
 
 from bot import render, scheduler
@@ -41,6 +41,8 @@ from bot.handlers.common import BotContext, Services, reader, send
 from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
 from bot.keys import Keyring
+from bot.lanes import Lanes
+from bot.outbox import Outbox
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
 from bot.sender import Broadcaster
@@ -58,26 +60,58 @@ BotApp = Application[
 ]
 
 
-async def skip_seen(update: Update, context: BotContext) -> None:
-    """An update Telegram delivers again after a crash is handled once."""
-    if await context.deps.store.was_processed(update.update_id):
-        log.info("skipped an update that was already handled")
-        raise ApplicationHandlerStop
+# The failures of the update handled in this task, as python-telegram-bot reports them to the
+# error handler: the update's transaction then rolls back.
+_failures: contextvars.ContextVar[list[BaseException]] = contextvars.ContextVar("failures")
 
 
-async def mark_seen(update: Update, context: BotContext) -> None:
-    await context.deps.store.mark_processed(update.update_id)
+class _Failed(Exception):
+    """Raised to roll back the transaction of an update whose handling failed."""
+
+
+def update_handler(app: BotApp, store: Store) -> Callable[[Update], Awaitable[None]]:
+    """Each update in one transaction: what it changes, the replies it decides and the record
+    that it was handled commit together or not at all; the replies are given after the commit.
+    """
+
+    async def handle(update: Update) -> None:
+        failures: list[BaseException] = []
+        token = _failures.set(failures)
+        try:
+            async with store.handling(update.update_id) as fresh:
+                if not fresh:
+                    # Its change and its replies were committed the first time; replies a crash
+                    # held back are given from the outbox at start.
+                    log.info("skipped an update that was already handled")
+                    return
+                await app.process_update(update)
+                if failures:
+                    raise _Failed
+        except _Failed:
+            # Nothing it did stays, and it is not tried again; the person hears that it failed.
+            await store.mark_processed(update.update_id)
+            await _apologise(update, BotContext.from_update(update, app))
+        finally:
+            _failures.reset(token)
+
+    return handle
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Logs the failure without its content and apologises to the person, if there is one."""
+    """Logs the failure without its content; an update's transaction then rolls back."""
     error = context.error
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         # The Bot API stayed unreachable through every retry: an outage, not a bug.
         log.warning("handling an update failed: the Bot API did not answer (%s)", error)
     else:
         log.error("handling an update failed: %s", type(error).__name__, exc_info=error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_user:
+    failures = _failures.get(None)
+    if failures is not None and isinstance(update, Update) and error is not None:
+        failures.append(error)
+
+
+async def _apologise(update: Update, context: BotContext) -> None:
+    if update.effective_chat and update.effective_user:
         t = await reader(update, context)
         screen = render.Screen(t.gettext("Sorry, something went wrong. Please try again."))
         with contextlib.suppress(TelegramError):
@@ -122,16 +156,16 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     app = cast(BotApp, builder.build())
     codec = CallbackCodec(keys)
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
+    outbox = Outbox(app.bot, store, codec)
     deps = Deps(store, keys, settings, Clock(settings.clock_file))
-    app.bot_data["services"] = Services(deps, codec, broadcaster)
-    app.add_handler(TypeHandler(Update, skip_seen), group=-1)
+    lanes = Lanes(update_handler(app, store))
+    app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes)
     modules = (joining, seminars, groupwork, team, schedules, closing, answering)
     for module in modules:
         app.add_handlers(module.handlers(), group=0)
     app.add_handlers(joining.fallbacks(), group=0)
     routes = {action: route for module in modules for action, route in module.BUTTONS.items()}
     app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
-    app.add_handler(TypeHandler(Update, mark_seen), group=1)
     app.add_error_handler(on_error)
     return app
 
@@ -153,7 +187,9 @@ async def _serve_webhook(
     app: BotApp, settings: Settings, secrets: Secrets, store: Store, stop: asyncio.Event
 ) -> None:
     secret = webhook_secret(secrets.seminar_secret)
-    server = WebhookServer(app, store, secret, urlsplit(settings.webhook_url).path or "/")
+    services: Services = app.bot_data["services"]
+    path = urlsplit(settings.webhook_url).path or "/"
+    server = WebhookServer(app, store, services.lanes, secret, path)
     await server.start(settings.webhook_listen, settings.webhook_port)
     try:
         await app.bot.set_webhook(
@@ -182,13 +218,14 @@ async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None
             await _post_init(app)
             await app.start()
             services: Services = app.bot_data["services"]
+            await services.outbox.resume()
             await services.broadcaster.resume()
             scheduler.arm(app)
             if settings.mode == "webhook":
                 await _serve_webhook(app, settings, secrets, store, stop)
             else:
                 log.info("bot started (polling)")
-                await poll_until(app, stop, ALLOWED_UPDATES)
+                await poll_until(app, services.lanes, stop, ALLOWED_UPDATES)
             await services.broadcaster.stop()
             await app.stop()
         finally:

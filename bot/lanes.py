@@ -82,8 +82,16 @@ class Lanes:
 
     def submit(self, update: Update) -> asyncio.Task[None]:
         """Takes the update's place in line now and handles it when its turn comes."""
+        return self._enqueue(lane_of(update), lambda: self._handle(update))
+
+    def run_alone(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+        """A scheduled job runs as a moderator's press does: alone, in the order of arrival."""
+        return self._enqueue(None, work)
+
+    def _enqueue(
+        self, person: int | None, work: Callable[[], Awaitable[None]]
+    ) -> asyncio.Task[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        person = lane_of(update)
         if person is None:
             before = [*self._since_alone, *([self._last_alone] if self._last_alone else [])]
             self._last_alone = done
@@ -92,11 +100,11 @@ class Lanes:
             before = [f for f in (self._last_alone, self._last_of.get(person)) if f is not None]
             self._last_of[person] = done
             self._since_alone.add(done)
-        return asyncio.create_task(self._run(update, person, before, done))
+        return asyncio.create_task(self._run(work, person, before, done))
 
     async def _run(
         self,
-        update: Update,
+        work: Callable[[], Awaitable[None]],
         person: int | None,
         before: list[asyncio.Future[None]],
         done: asyncio.Future[None],
@@ -104,7 +112,7 @@ class Lanes:
         try:
             if before:
                 await asyncio.wait(before)
-            await self._handle(update)
+            await work()
         finally:
             done.set_result(None)
             if person is not None:

@@ -28,12 +28,12 @@ POLL_TIMEOUT = 10
 
 async def poll_until(
     app: Application[Any, Any, Any, Any, Any, Any],
+    lanes: Lanes,
     stop: asyncio.Event,
     allowed_updates: list[str],
 ) -> None:
     offset: int | None = None
     delay = 1.0
-    lanes = Lanes(app.process_update)
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():

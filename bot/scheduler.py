@@ -9,6 +9,7 @@ next start: its phase change cannot happen twice, and its broadcasts resume wher
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -58,13 +59,21 @@ async def _tick(context: BotContext) -> None:
     # moderators read where the seminar moved on to.
     due = sorted(await store.due(now), key=lambda job: job.kind == schedules.Kind.REMIND)
     for item in due:
-        if item.status == "pending" and not await store.claim(item.id):
-            continue
-        try:
+        await context.services.lanes.run_alone(functools.partial(_run_job, context, item, now))
+
+
+async def _run_job(context: BotContext, item: Schedule, now: datetime) -> None:
+    """One job in one transaction, in line with the updates: its change, its settling and
+    its broadcasts commit together, and no moderator's press runs in the middle of it."""
+    store = ScheduleStore(context.deps.store)
+    try:
+        async with context.deps.store.transaction():
+            if item.status == "pending" and not await store.claim(item.id):
+                return
             await _run(context, item, now)
-        except Exception:
-            log.exception("scheduled job %d (%s) failed", item.id, item.kind)
-            await store.settle(item.id, "failed")
+    except Exception:
+        log.exception("scheduled job %d (%s) failed", item.id, item.kind)
+        await store.settle(item.id, "failed")
 
 
 async def _run(context: BotContext, item: Schedule, now: datetime) -> None:

@@ -27,7 +27,7 @@ from bot.i18n import Translator, translator
 from bot.render import Key, Screen
 from bot.store import BroadcastStore, Delivery, Store
 
-__all__ = ["Broadcaster", "markup", "retry_seconds"]
+__all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup", "retry_seconds"]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
     )
 
 
-def _encode(screens: list[Screen]) -> list[dict[str, Any]]:
+def encode_screens(screens: list[Screen]) -> list[dict[str, Any]]:
     return [
         {
             "text": s.text,
@@ -101,7 +101,7 @@ def _encode(screens: list[Screen]) -> list[dict[str, Any]]:
     ]
 
 
-def _decode(raw: list[dict[str, Any]]) -> list[Screen]:
+def decode_screens(raw: list[dict[str, Any]]) -> list[Screen]:
     return [
         Screen(
             item["text"],
@@ -145,11 +145,16 @@ class Broadcaster:
         """
         pairs = [(r.tg_id, r.language) if isinstance(r, Member) else r for r in recipients]
         languages = sorted({language for _, language in pairs})
-        screens = {lang: _encode(screens_for(translator(lang))) for lang in languages}
+        screens = {lang: encode_screens(screens_for(translator(lang))) for lang in languages}
         broadcast_id = await self._deliveries.create(
             seminar_id, origin, json.dumps(screens, ensure_ascii=False), pairs
         )
-        self.start(broadcast_id)
+
+        async def start() -> None:
+            self.start(broadcast_id)
+
+        # Started once the change it tells of has committed; a rollback takes it back unsent.
+        await self._store.after_commit(start)
         return len(pairs)
 
     def start(self, broadcast_id: int) -> None:
@@ -188,7 +193,7 @@ class Broadcaster:
         """Round by round: everyone's next message, so one person's second message never
         waits behind the pause their first one needs."""
         screens = {
-            language: _decode(raw)
+            language: decode_screens(raw)
             for language, raw in json.loads(await self._deliveries.screens(broadcast_id)).items()
         }
         waiting = [(d, d.sent_screens) for d in await self._deliveries.pending(broadcast_id)]

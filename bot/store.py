@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -207,6 +207,30 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX note_edits_by_note ON note_edits(note_id);
     """,
+    # One row per dot, keyed by the press that gave it: a count is read, never added to, so a
+    # press handled twice cannot give two dots. Replies owed to people wait in `outbox` until
+    # they are through, so an answer decided before a crash is still given after it.
+    """
+    CREATE TABLE dot_presses (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        press INTEGER NOT NULL,
+        theme_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, voter, press)
+    ) WITHOUT ROWID;
+    INSERT INTO dot_presses (seminar_id, voter, press, theme_id)
+        WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1000)
+        SELECT d.seminar_id, d.voter, -(d.theme_id * 1000 + n.k), d.theme_id
+        FROM dots d JOIN n ON n.k <= d.count;
+    DROP TABLE dots;
+    ALTER TABLE dot_presses RENAME TO dots;
+    CREATE INDEX dots_by_theme ON dots(seminar_id, theme_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        reply TEXT NOT NULL
+    );
+    """,
 )
 
 CHECK_KEY = "secret_check"
@@ -252,9 +276,7 @@ def _seminar(row: aiosqlite.Row) -> Seminar:
     )
 
 
-async def _first(
-    db: aiosqlite.Connection, sql: str, params: Iterable[object] = ()
-) -> aiosqlite.Row | None:
+async def _first(db: _Guarded, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
     """The first row, in one round trip to the database thread instead of three."""
     rows = await db.execute_fetchall(sql, params)
     return next(iter(rows), None)
@@ -299,12 +321,56 @@ def _note(row: aiosqlite.Row) -> Note:
     )
 
 
+class _Guarded:
+    """The connection as the store's methods see it: a statement runs under the store's lock.
+
+    Updates are handled side by side on one connection, so without the lock a read could see
+    another update's write still under way, and a commit could take its half-done write with
+    it. Inside a transaction the lock is the transaction's already; outside one, each
+    statement takes it for itself.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, store: Store) -> None:
+        self._conn = conn
+        self._store = store
+
+    async def execute(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Cursor:
+        async with self._store.locked():
+            return await self._conn.execute(sql, params)
+
+    async def execute_fetchall(
+        self, sql: str, params: Iterable[object] = ()
+    ) -> Iterable[aiosqlite.Row]:
+        async with self._store.locked():
+            return await self._conn.execute_fetchall(sql, params)
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[object]]) -> None:
+        async with self._store.locked():
+            await self._conn.executemany(sql, params)
+
+    async def executescript(self, script: str) -> None:
+        async with self._store.locked():
+            await self._conn.executescript(script)
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
 class Store:
-    """The bot's only door to SQLite; every write is committed before the method returns."""
+    """The bot's only door to SQLite.
+
+    A transaction is the unit of change: the one an update runs in holds every write the update
+    causes and the record that it was handled, so a crash keeps both or neither. Store methods
+    called inside it join it; called outside one, each write is its own transaction.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._db = conn
-        self._write_lock = asyncio.Lock()
+        self._conn = conn
+        self._db = _Guarded(conn, self)
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
+        self._after_commit: list[AfterCommit] = []
+        self._update_id: int | None = None  # the update the open transaction handles
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -322,7 +388,7 @@ class Store:
         return store
 
     async def close(self) -> None:
-        await self._db.close()
+        await self._conn.close()
 
     async def healthy(self) -> bool:
         """Whether the database answers, for the health check."""
@@ -332,22 +398,74 @@ class Store:
             return False
 
     @property
-    def connection(self) -> aiosqlite.Connection:
+    def connection(self) -> _Guarded:
         """For the store's companion classes in this module only."""
         return self._db
 
+    def _holds_lock(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @contextlib.asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        """The lock for one statement, unless this task's transaction holds it already."""
+        if self._holds_lock():
+            yield
+            return
+        async with self._lock:
+            yield
+
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """One write, whole or not at all. Updates are handled side by side on one connection,
-        so without this lock one handler's commit could take another's half-done write with it.
-        Reads need no lock; a read may see a write that is still under way."""
-        async with self._write_lock:
+        """Whole or not at all. Nested in this task's open transaction, it is part of that one;
+        what was registered with `after_commit` runs once the outermost one has committed."""
+        if self._holds_lock():
+            yield
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
             try:
                 yield
             except BaseException:
-                await self._db.rollback()
+                self._after_commit = []
+                await self._conn.rollback()
                 raise
-            await self._db.commit()
+            else:
+                await self._conn.commit()
+            finally:
+                self._owner = None
+                after, self._after_commit = self._after_commit, []
+        for action in after:
+            await action()
+
+    async def after_commit(self, action: AfterCommit) -> None:
+        """Runs `action` once this task's transaction has committed (at once outside one), and
+        not at all if it rolls back: what the bot says about a change comes after the change."""
+        if self._holds_lock():
+            self._after_commit.append(action)
+        else:
+            await action()
+
+    @contextlib.asynccontextmanager
+    async def handling(self, update_id: int) -> AsyncIterator[bool]:
+        """The transaction an update runs in; yields False if it was handled before (Telegram
+        delivered it again after a crash), and then changes nothing."""
+        async with self.transaction():
+            if await self.was_processed(update_id):
+                yield False
+                return
+            self._update_id = update_id
+            try:
+                yield True
+            finally:
+                self._update_id = None
+            await self._conn.execute(
+                "INSERT INTO processed_updates (update_id) VALUES (?)", (update_id,)
+            )
+            if update_id % 500 == 0:
+                await self._conn.execute(
+                    "DELETE FROM processed_updates WHERE update_id < ?",
+                    (update_id - KEEP_PROCESSED_UPDATES,),
+                )
 
     async def _migrate(self) -> None:
         row = await _first(self._db, "PRAGMA user_version")
@@ -380,15 +498,11 @@ class Store:
         return await _first(self._db, sql, (update_id,)) is not None
 
     async def mark_processed(self, update_id: int) -> None:
+        """For an update whose handling failed and was rolled back: it is not tried again."""
         async with self.transaction():
             await self._db.execute(
                 "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
             )
-            if update_id % 500 == 0:
-                await self._db.execute(
-                    "DELETE FROM processed_updates WHERE update_id < ?",
-                    (update_id - KEEP_PROCESSED_UPDATES,),
-                )
 
     # -- users ---------------------------------------------------------------------------
 
@@ -492,7 +606,6 @@ class Store:
                 (Phase.PLENARY.value, seminar_id, Phase.VOTING.value),
             )
             if cur.rowcount != 1:
-                await self._db.rollback()
                 return False
             await self._db.executemany(
                 "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ? AND settled = 0",
@@ -683,7 +796,8 @@ class Store:
         return NoteCounts(tuple(per_question), writers, done)
 
     async def forget(self, seminar_id: int, tg_id: int, pseudonym: str) -> None:
-        """Deletes a person's notes, answering state and membership in one transaction."""
+        """Deletes a person's notes, votes, dots, read-back answer, answering state and membership,
+        in one transaction."""
         async with self.transaction():
             await self._db.execute(
                 "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
@@ -691,6 +805,9 @@ class Store:
             await self._db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,))
             await self._db.execute(
                 "DELETE FROM dots WHERE seminar_id = ? AND voter = ?", (seminar_id, pseudonym)
+            )
+            await self._db.execute(
+                "DELETE FROM readbacks WHERE seminar_id = ? AND voter = ?", (seminar_id, pseudonym)
             )
             await self._db.execute(
                 "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?",
@@ -936,7 +1053,7 @@ class Store:
                     (name, key, theme_id),
                 )
             except aiosqlite.IntegrityError:
-                await self._db.rollback()
+                # A failed statement undoes only itself; the transaction goes on.
                 return False
             return cur.rowcount == 1
 
@@ -956,13 +1073,8 @@ class Store:
                 "UPDATE notes SET settled_theme_id = ? WHERE settled_theme_id = ?", (target, source)
             )
             await self._db.execute(
-                "INSERT INTO dots (seminar_id, voter, theme_id, count)"
-                " SELECT seminar_id, voter, ?, count FROM dots WHERE theme_id = ? AND true"
-                " ON CONFLICT (seminar_id, voter, theme_id)"
-                " DO UPDATE SET count = count + excluded.count",
-                (target, source),
+                "UPDATE dots SET theme_id = ? WHERE theme_id = ?", (target, source)
             )
-            await self._db.execute("DELETE FROM dots WHERE theme_id = ?", (source,))
 
     # -- votes ---------------------------------------------------------------------------
 
@@ -1027,32 +1139,49 @@ class Store:
         return {
             int(r[0]): int(r[1])
             for r in await self._db.execute_fetchall(
-                "SELECT theme_id, count FROM dots WHERE seminar_id = ? AND voter = ? AND count > 0",
+                "SELECT theme_id, COUNT(*) FROM dots WHERE seminar_id = ? AND voter = ?"
+                " GROUP BY theme_id",
                 (seminar_id, voter),
             )
         }
 
     async def change_dots(self, seminar_id: int, voter: str, theme_id: int, change: int) -> None:
+        """One dot given (+1) or taken back (-1). A dot is a row keyed by the update that gave
+        it, so the same press applied twice is still one dot."""
+        if change not in (1, -1):
+            raise ValueError("a press gives or takes back one dot")
         async with self.transaction():
-            await self._db.execute(
-                "INSERT INTO dots (seminar_id, voter, theme_id, count) VALUES (?, ?, ?, max(?, 0))"
-                " ON CONFLICT (seminar_id, voter, theme_id)"
-                " DO UPDATE SET count = max(count + ?, 0)",
-                (seminar_id, voter, theme_id, change, change),
-            )
+            if change > 0:
+                await self._db.execute(
+                    "INSERT OR IGNORE INTO dots (seminar_id, voter, press, theme_id)"
+                    " VALUES (?, ?, ?, ?)",
+                    (seminar_id, voter, self._press_key(), theme_id),
+                )
+            else:
+                await self._db.execute(
+                    "DELETE FROM dots WHERE seminar_id = ? AND voter = ? AND press = (SELECT"
+                    " max(press) FROM dots WHERE seminar_id = ? AND voter = ? AND theme_id = ?)",
+                    (seminar_id, voter, seminar_id, voter, theme_id),
+                )
+
+    def _press_key(self) -> int:
+        """The update this task's transaction handles; a fresh random key outside one."""
+        if self._holds_lock() and self._update_id is not None:
+            return self._update_id
+        return -new_id()
 
     async def dot_totals(self, seminar_id: int) -> dict[int, int]:
         return {
             int(r[0]): int(r[1])
             for r in await self._db.execute_fetchall(
-                "SELECT theme_id, SUM(count) FROM dots WHERE seminar_id = ? GROUP BY theme_id",
+                "SELECT theme_id, COUNT(*) FROM dots WHERE seminar_id = ? GROUP BY theme_id",
                 (seminar_id,),
             )
         }
 
     async def dot_voters(self, seminar_id: int) -> int:
         return await self._count(
-            "SELECT COUNT(DISTINCT voter) FROM dots WHERE seminar_id = ? AND count > 0", seminar_id
+            "SELECT COUNT(DISTINCT voter) FROM dots WHERE seminar_id = ?", seminar_id
         )
 
     async def summary_subscribers(self, seminar_id: int) -> set[int]:
@@ -1213,7 +1342,8 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
 
 
 class BroadcastStore:
-    """Broadcasts and their per-recipient deliveries, so a crash skips nobody."""
+    """Everyone the bot still owes a message: broadcasts with their per-recipient deliveries,
+    and the replies to updates (`outbox`), so a crash skips nobody."""
 
     def __init__(self, store: Store) -> None:
         self._db = store.connection
@@ -1251,6 +1381,24 @@ class BroadcastStore:
                 [(broadcast_id, chat, language) for chat, language in recipients],
             )
             return broadcast_id
+
+    async def add_reply(self, chat_id: int, reply: str) -> int:
+        """A reply decided by the update under way; it is given after the update commits."""
+        async with self.transaction():
+            cur = await self._db.execute(
+                "INSERT INTO outbox (chat_id, reply) VALUES (?, ?)", (chat_id, reply)
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    async def reply_given(self, reply_id: int) -> None:
+        async with self.transaction():
+            await self._db.execute("DELETE FROM outbox WHERE id = ?", (reply_id,))
+
+    async def replies_owed(self) -> list[tuple[int, str]]:
+        """Replies a crash kept from being given, oldest first."""
+        rows = await self._db.execute_fetchall("SELECT id, reply FROM outbox ORDER BY id")
+        return [(int(r[0]), str(r[1])) for r in rows]
 
     async def screens(self, broadcast_id: int) -> str:
         sql = "SELECT screens FROM broadcasts WHERE id = ?"
@@ -1327,7 +1475,7 @@ class ScheduleStore:
                     (seminar_id, kind, run_at.isoformat(), daily_at, created_by, _now()),
                 )
             except aiosqlite.IntegrityError:
-                await self._db.rollback()
+                # A failed statement undoes only itself; the transaction goes on.
                 return None
             assert cur.lastrowid is not None
             return await self.get(cur.lastrowid)

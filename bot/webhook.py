@@ -39,6 +39,7 @@ class WebhookServer:
         self,
         app: Application[Any, Any, Any, Any, Any, Any],
         store: Store,
+        lanes: Lanes,
         secret: str,
         path: str,
     ) -> None:
@@ -46,7 +47,7 @@ class WebhookServer:
         self._store = store
         self._secret = secret
         self._path = path
-        self._lanes = Lanes(app.process_update)
+        self._lanes = lanes
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:

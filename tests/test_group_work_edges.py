@@ -420,4 +420,4 @@ async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: Bo
     card = await voter.wait_for(edited)
     assert "➕ 9" in card.button_labels(), "the card stays on the page that was pressed"
     assert next(line for line in card.text.splitlines() if line.startswith("9.")).endswith("●")
-    assert bot.query("SELECT SUM(count) FROM dots") == [(1,)]
+    assert bot.query("SELECT COUNT(*) FROM dots") == [(1,)]

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
@@ -18,9 +17,9 @@ from bot.handlers.common import (
     person_of,
     pressed_message,
     reader,
-    send,
 )
 from bot.i18n import Translator
+from bot.outbox import Reply, ReplyKind
 
 __all__ = ["ButtonRoute", "command_and_button", "make_dispatcher"]
 
@@ -57,12 +56,11 @@ async def _answer(
 ) -> None:
     """A press redelivered after a crash, or older than Telegram allows, cannot be answered:
     its notice then comes as a message, so the person still learns what the press did."""
-    try:
-        await query.answer(notice, show_alert=show_alert)
-    except BadRequest as exc:
-        log.info("a button press could not be answered: %s", exc.message)
-        if notice and query.message is not None:
-            await send(context, query.message.chat.id, render.late_notice(notice))
+    message = query.message
+    chat_id = message.chat.id if message is not None else query.from_user.id
+    late = render.late_notice(notice) if notice and message is not None else None
+    reply = Reply(ReplyKind.ANSWER, chat_id, None, None, query.id, notice, show_alert, late)
+    await context.services.outbox.give(reply)
 
 
 def make_dispatcher(

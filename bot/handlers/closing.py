@@ -17,6 +17,7 @@ from bot.flows.setup import WrongPhase, participants_of
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
+    after_commit,
     broadcast,
     drop_buttons,
     person_of,
@@ -84,11 +85,16 @@ async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -
     """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
     t = translator(seminar.language)
     data = await closing.report_data(context.deps, seminar, render.phase_name(t, seminar.phase))
-    files = await reporting.report_files(data, t)
-    for chat_id in chats:
-        for index, (name, content) in enumerate(files):
-            caption = render.report_caption(t, seminar) if index == 0 else None
-            await _send_file(context, chat_id, name, content, caption)
+
+    async def build_and_send() -> None:
+        # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
+        files = await reporting.report_files(data, t)
+        for chat_id in chats:
+            for index, (name, content) in enumerate(files):
+                caption = render.report_caption(t, seminar) if index == 0 else None
+                await _send_file(context, chat_id, name, content, caption)
+
+    await after_commit(context, build_and_send)
 
 
 async def _send_file(

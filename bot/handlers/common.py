@@ -9,20 +9,22 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
 from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
 from bot.i18n import Translator, translator
+from bot.lanes import Lanes
+from bot.outbox import Outbox, Reply, ReplyKind
 from bot.render import Screen
 from bot.sender import Broadcaster, markup, retry_seconds
 
 __all__ = [
     "BotContext",
     "Services",
+    "after_commit",
     "broadcast",
     "markup",
     "person_of",
@@ -42,6 +44,8 @@ class Services:
     deps: Deps
     codec: CallbackCodec
     broadcaster: Broadcaster
+    outbox: Outbox
+    lanes: Lanes
     bot_username: str = ""
 
 
@@ -96,21 +100,9 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
     return await call()
 
 
-async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
-    """Sends one screen; a person who blocked the bot is marked instead of retried forever."""
-    try:
-        return await with_retries(
-            lambda: context.bot.send_message(
-                chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except Forbidden:
-        log.info("a recipient has blocked the bot; marked as unreachable")
-        await context.deps.store.set_blocked(chat_id, True)
-        return None
+async def send(context: BotContext, chat_id: int, screen: Screen) -> None:
+    """Sends one screen once the update's change has committed (see bot/outbox.py)."""
+    await context.services.outbox.give(Reply(ReplyKind.MESSAGE, chat_id, screen))
 
 
 async def send_many(context: BotContext, chat_id: int, screens: Iterable[Screen]) -> None:
@@ -122,34 +114,22 @@ async def edit(context: BotContext, message: Message | None, screen: Screen) -> 
     """Replaces a message's text and buttons; a message that cannot change is left alone."""
     if message is None:
         return
-    try:
-        await with_retries(
-            lambda: context.bot.edit_message_text(
-                screen.text,
-                chat_id=message.chat_id,
-                message_id=message.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            log.warning("could not edit a message: %s", exc.message)
+    reply = Reply(ReplyKind.EDIT, message.chat_id, screen, message.message_id)
+    await context.services.outbox.give(reply)
 
 
 async def drop_buttons(context: BotContext, message: Message | None) -> None:
     """Removes the buttons of a message whose question has been answered."""
     if message is None or not message.reply_markup:
         return
-    try:
-        await with_retries(
-            lambda: context.bot.edit_message_reply_markup(
-                chat_id=message.chat_id, message_id=message.message_id, reply_markup=None
-            )
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            log.warning("could not remove buttons: %s", exc.message)
+    reply = Reply(ReplyKind.DROP_BUTTONS, message.chat_id, message_id=message.message_id)
+    await context.services.outbox.give(reply)
+
+
+async def after_commit(context: BotContext, action: Callable[[], Awaitable[None]]) -> None:
+    """For what cannot wait in the outbox (a file, a call whose answer the bot needs): done
+    once the update's change has committed, and not at all if it rolls back."""
+    await context.deps.store.after_commit(action)
 
 
 async def broadcast(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from bot.handlers import closing, groupwork, team
 from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
+    after_commit,
     broadcast,
     drop_buttons,
     edit,
@@ -134,10 +136,14 @@ async def _register_moderator_commands(context: BotContext, chat_id: int, langua
         BotCommand("privacy", t.gettext("What is stored")),
         BotCommand("help", t.gettext("Help")),
     ]
-    try:
-        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
-    except TelegramError as exc:
-        log.warning("could not set a moderator's commands: %s", exc.message)
+
+    async def set_commands() -> None:
+        try:
+            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as exc:
+            log.warning("could not set a moderator's commands: %s", exc.message)
+
+    await after_commit(context, set_commands)
 
 
 # -- invite -------------------------------------------------------------------------------
@@ -156,17 +162,17 @@ async def _show_invite(
     link = render.join_link(context.services.bot_username, outcome.invite_code)
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=8, border=4)
-    try:
-        await with_retries(
-            lambda: context.bot.send_photo(
-                chat_id,
-                qr.getvalue(),
-                caption=render.qr_caption(t, outcome),
-                parse_mode=ParseMode.HTML,
+    caption = render.qr_caption(t, outcome)
+
+    async def send_qr() -> None:
+        with contextlib.suppress(Forbidden):
+            await with_retries(
+                lambda: context.bot.send_photo(
+                    chat_id, qr.getvalue(), caption=caption, parse_mode=ParseMode.HTML
+                )
             )
-        )
-    except Forbidden:
-        return
+
+    await after_commit(context, send_qr)
     await send(context, chat_id, render.invite(t, outcome, link, renewed))
 
 

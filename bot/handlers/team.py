@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any, cast
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -18,9 +19,11 @@ from bot.flows.deps import NoSeminar, NotModerator
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
+    after_commit,
     broadcast,
     drop_buttons,
     edit,
+    markup,
     person_of,
     post_to_plenary,
     pressed_message,
@@ -29,6 +32,7 @@ from bot.handlers.common import (
     with_retries,
 )
 from bot.i18n import Translator, translator
+from bot.render import Screen
 
 __all__ = ["BUTTONS", "handlers", "paper_text", "progress_changed", "start_progress"]
 
@@ -227,9 +231,28 @@ async def start_progress(context: BotContext, seminar: Seminar) -> None:
     participants = len(await setup.participants_of(context.deps, seminar))
     for chat_id, language in chats:
         screen = render.progress(translator(language), seminar, counts, participants)
-        message = await send(context, chat_id, screen)
-        if message is not None:
-            await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
+        await after_commit(
+            context, functools.partial(_post_progress, context, seminar, chat_id, screen)
+        )
+
+
+async def _post_progress(
+    context: BotContext, seminar: Seminar, chat_id: int, screen: Screen
+) -> None:
+    """Sent at once rather than through the outbox: the bot keeps the message's id to edit it."""
+    try:
+        message = await with_retries(
+            lambda: context.bot.send_message(
+                chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        log.info("progress message not sent: %s", exc.message)
+        return
+    await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
 
 
 async def progress_changed(context: BotContext, seminar_id: int) -> None:

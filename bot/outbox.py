@@ -1,0 +1,169 @@
+"""Replies are decided inside an update's transaction and given after it has committed.
+
+A reply is written to the outbox in the same transaction as the change it tells of, and given
+once that transaction has committed; it leaves the outbox when Telegram has taken it. A crash
+between the commit and the reply gives the reply at the next start; a rollback gives none. So
+what a person is told is always what happened, and nobody is left without an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.callbacks import CallbackCodec
+from bot.render import Screen
+from bot.sender import decode_screens, encode_screens, markup, retry_seconds
+from bot.store import BroadcastStore, Store
+
+__all__ = ["Outbox", "Reply", "ReplyKind"]
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 5.0  # an outage is retried every few seconds until it ends
+
+
+class ReplyKind(StrEnum):
+    MESSAGE = "message"
+    EDIT = "edit"
+    DROP_BUTTONS = "drop_buttons"
+    ANSWER = "answer"  # the answer to a button press
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    kind: ReplyKind
+    chat_id: int
+    screen: Screen | None = None
+    message_id: int | None = None
+    query_id: str | None = None
+    notice: str | None = None
+    show_alert: bool = False
+    # A press Telegram no longer lets the bot answer (redelivered after a crash, or older than
+    # Telegram allows) gets its notice as this message instead.
+    late: Screen | None = None
+
+
+def _encode(reply: Reply) -> str:
+    screens = [s for s in (reply.screen, reply.late) if s is not None]
+    return json.dumps(
+        {
+            "kind": reply.kind.value,
+            "chat_id": reply.chat_id,
+            "screens": encode_screens(screens),
+            "has_screen": reply.screen is not None,
+            "message_id": reply.message_id,
+            "query_id": reply.query_id,
+            "notice": reply.notice,
+            "show_alert": reply.show_alert,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _decode(raw: str) -> Reply:
+    data: dict[str, Any] = json.loads(raw)
+    screens = decode_screens(data["screens"])
+    screen = screens.pop(0) if data["has_screen"] else None
+    return Reply(
+        ReplyKind(data["kind"]),
+        data["chat_id"],
+        screen,
+        data["message_id"],
+        data["query_id"],
+        data["notice"],
+        data["show_alert"],
+        screens[0] if screens else None,
+    )
+
+
+class Outbox:
+    def __init__(self, bot: Bot, store: Store, codec: CallbackCodec) -> None:
+        self._bot = bot
+        self._store = store
+        self._deliveries = BroadcastStore(store)
+        self._codec = codec
+
+    async def give(self, reply: Reply) -> None:
+        """Records the reply with the change under way and gives it once that has committed."""
+        reply_id = await self._deliveries.add_reply(reply.chat_id, _encode(reply))
+
+        async def deliver() -> None:
+            await self._deliver(reply_id, reply)
+
+        await self._store.after_commit(deliver)
+
+    async def resume(self) -> None:
+        """Gives the replies a crash kept back, in the order they were decided."""
+        for reply_id, raw in await self._deliveries.replies_owed():
+            await self._deliver(reply_id, _decode(raw))
+
+    async def _deliver(self, reply_id: int, reply: Reply) -> None:
+        await self._until_through(reply)
+        await self._deliveries.reply_given(reply_id)
+
+    async def _until_through(self, reply: Reply) -> None:
+        """Retries a passing failure (network, 5xx, 429) until it is through; a refusal is
+        final, and a person who blocked the bot is marked instead of retried forever."""
+        backoff = 0.5
+        while True:
+            try:
+                await self._call(reply)
+                return
+            except RetryAfter as exc:
+                await asyncio.sleep(retry_seconds(exc))
+            except Forbidden:
+                log.info("a recipient has blocked the bot; marked as unreachable")
+                await self._store.set_blocked(reply.chat_id, True)
+                return
+            except BadRequest as exc:
+                if reply.kind is ReplyKind.ANSWER:
+                    log.info("a button press could not be answered: %s", exc.message)
+                    if reply.late is None:
+                        return
+                    reply = Reply(ReplyKind.MESSAGE, reply.chat_id, reply.late)
+                    continue
+                if "not modified" not in exc.message:
+                    log.warning("a reply was refused: %s", exc.message)
+                return
+            except NetworkError as exc:
+                log.warning("a reply failed (%s); retrying in %.1f s", type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+
+    async def _call(self, reply: Reply) -> None:
+        kind, screen = reply.kind, reply.screen
+        if kind is ReplyKind.ANSWER:
+            assert reply.query_id is not None
+            await self._bot.answer_callback_query(
+                reply.query_id, reply.notice, show_alert=reply.show_alert
+            )
+        elif kind is ReplyKind.MESSAGE:
+            assert screen is not None
+            await self._bot.send_message(
+                reply.chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, self._codec),
+            )
+        elif kind is ReplyKind.EDIT:
+            assert screen is not None
+            await self._bot.edit_message_text(
+                screen.text,
+                chat_id=reply.chat_id,
+                message_id=reply.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, self._codec),
+            )
+        else:
+            await self._bot.edit_message_reply_markup(
+                chat_id=reply.chat_id, message_id=reply.message_id, reply_markup=None
+            )
