@@ -81,3 +81,54 @@ def test_dot_rules() -> None:
     with pytest.raises(DotError, match="none_to_remove"):
         check_dots({1: 3}, 2, -1, budget=5, per_theme=3)
     check_dots({1: 3, 2: 2}, 2, -1, budget=5, per_theme=3)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=4), max_size=12))
+def test_only_a_theme_ahead_of_every_other_wins(votes: list[int]) -> None:
+    tally = tally_note(votes)
+    top = max(tally.counts.values(), default=0)
+    leaders = [theme for theme, n in tally.counts.items() if n == top]
+    assert tally.winner == (leaders[0] if len(leaders) == 1 else None)
+    assert tally.tied == (len(leaders) > 1)
+    assert tally.unsorted == (not votes)
+
+
+def test_a_note_with_a_clear_majority_is_not_tied() -> None:
+    tally = tally_note([2, 1, 2])
+    assert tally.winner == 2
+    assert tally.counts == {2: 2, 1: 1}
+    assert not tally.tied
+    assert not tally.unsorted
+
+
+@pytest.mark.parametrize(
+    ("mine", "theme", "change", "reason"),
+    [
+        ({1: 2}, 1, +1, "per_theme"),
+        ({1: 2, 2: 1}, 3, +1, "budget"),
+        ({1: 2, 2: 1}, 1, +1, "budget"),
+        ({2: 1}, 1, -1, "none_to_remove"),
+    ],
+)
+def test_a_refused_dot_names_the_rule(
+    mine: dict[int, int], theme: int, change: int, reason: str
+) -> None:
+    """The dot card tells the person which rule stopped the dot, from the reason."""
+    with pytest.raises(DotError) as refused:
+        check_dots(mine, theme, change, budget=3, per_theme=2)
+    assert refused.value.reason == reason
+    assert str(refused.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("mine", "theme", "change"),
+    [
+        ({}, 1, +1),
+        ({1: 1}, 1, +1),
+        ({1: 1, 2: 1}, 3, +1),
+        ({1: 2, 2: 1}, 1, -1),
+        ({1: 1}, 1, -1),
+    ],
+)
+def test_dots_within_the_rules_are_allowed(mine: dict[int, int], theme: int, change: int) -> None:
+    check_dots(mine, theme, change, budget=3, per_theme=2)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,101 @@ def test_forged_and_stale_data_are_told_apart() -> None:
         Button(Action.DONE).arg(0)
 
 
+def _signed(keys: Keyring, body: str) -> str:
+    """Data with a valid MAC over any body, as only someone with the secret could make it."""
+    return f"{body}.{base64.urlsafe_b64encode(keys.button_mac(body)).decode()}"
+
+
+BIG = 2**63 - 1
+URLSAFE = set(string.ascii_letters + string.digits + "-_")
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal", "reason"),
+    [
+        (lambda keys: "\ud800", ForgedButton, "not unicode"),
+        (lambda keys: "", ForgedButton, "malformed"),
+        (lambda keys: "1d", ForgedButton, "malformed"),
+        (lambda keys: "." * 70, ForgedButton, "malformed"),
+        # Telegram never delivers more than 64 bytes, so longer data is refused even signed.
+        (
+            lambda keys: _signed(keys, "1dp" + ":1y2p0ij32e8e7" * 3 + ":1000000000"),
+            ForgedButton,
+            "malformed",
+        ),
+        (lambda keys: "0d:7.AXCdxx_w", StaleButton, "0"),
+        (lambda keys: "xd:7.AXCdxx_w", ForgedButton, "unknown format"),
+        (lambda keys: _signed(keys, "1d:7")[:-1] + "A", ForgedButton, "bad mac"),
+        (lambda keys: _signed(keys, "1qq:7"), StaleButton, "qq"),
+        (lambda keys: _signed(keys, "1d:7Z"), ForgedButton, "bad argument"),
+    ],
+)
+def test_refused_button_data_says_why(
+    make: Callable[[Keyring], str], refusal: type[Exception], reason: str
+) -> None:
+    keys = Keyring(b"unit-test-secret-0123456789")
+    with pytest.raises(refusal) as refused:
+        CallbackCodec(keys).unpack(make(keys))
+    assert refused.value.args == (reason,)
+
+
+def test_a_missing_argument_is_forged() -> None:
+    with pytest.raises(ForgedButton) as refused:
+        Button(Action.VOTE, (1, 2)).arg(2)
+    assert refused.value.args == ("missing argument",)
+    assert Button(Action.VOTE, (1, 2, 3)).arg(2) == 3
+
+
+def test_button_data_may_take_all_64_bytes_but_no_more() -> None:
+    codec = CallbackCodec(Keyring(b"unit-test-secret-0123456789"))
+    full = Button(Action.DOT_PAGE, (BIG, BIG, BIG, 36**8))
+    data = codec.pack(full)
+    assert len(data.encode()) == 64
+    assert codec.unpack(data) == full
+    with pytest.raises(ValueError, match=r"^callback data for DOT_PAGE exceeds 64 bytes$"):
+        codec.pack(Button(Action.DOT_PAGE, (BIG, BIG, BIG, 36**9)))
+    with pytest.raises(ValueError, match=r"^button arguments are non-negative$"):
+        codec.pack(Button(Action.DONE, (-1,)))
+
+
+def test_keyed_values_do_not_change_between_versions() -> None:
+    """The database keeps pseudonyms, message references and the check value, and people keep
+    the buttons they were sent: the same secret must give the same values in every version."""
+    keys = Keyring(b"known-answer-secret-0123456789")
+    assert keys.check_value == "8f1a3b1e618cdd27406b892e7d5e938dff2df378d1cc7ca4fb2451019228b39f"
+    assert keys.pseudonym(7, 42) == "3ecd270d3e50d2197618eb0cf21ac4fb"
+    assert keys.message_ref(7, -100, 5) == "af86e60b77af56c955f4cc67ab911801"
+    assert keys.button_mac("1d:7") == bytes.fromhex("01709dc71ff0")
+    assert CallbackCodec(keys).pack(Button(Action.DONE, (7,))) == "1d:7.AXCdxx_w"
+
+
+def test_message_references_are_keyed_and_tell_every_part_apart() -> None:
+    keys = Keyring(b"unit-test-secret-0123456789")
+    ref = keys.message_ref(1, 42, 7)
+    assert len(ref) == 32
+    assert ref == keys.message_ref(1, 42, 7)
+    others = {keys.message_ref(2, 42, 7), keys.message_ref(1, 43, 7), keys.message_ref(1, 42, 8)}
+    assert ref not in others
+    assert len(others) == 3
+    assert ref != Keyring(b"other-secret-0123456789").message_ref(1, 42, 7)
+
+
+def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    codes = {new_code() for _ in range(50)}
+    assert len(codes) == 50
+    assert all(len(code) == 16 and set(code) <= URLSAFE for code in codes)
+    # Ids are SQLite integers: positive and under 2**63.
+    asked: list[int] = []
+
+    def no_bits(bits: int) -> int:
+        asked.append(bits)
+        return 0
+
+    monkeypatch.setattr(secrets, "randbits", no_bits)
+    assert new_id() == 1
+    assert asked == [63]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -53,6 +152,24 @@ def test_forged_and_stale_data_are_told_apart() -> None:
         ("Møtet 13.05.2019 var bra", set()),
         ("Jeg fikk 3 kurs i 2019 og 12 timer", set()),
         ("Kan jeg si nei til truckførerkurset?!", set()),
+        # Check digits that come out as 11 are 0: the first, then the second.
+        ("Fnr 15038500209", {PersonalDetail.NATIONAL_ID}),
+        ("Fnr 15038500470", {PersonalDetail.NATIONAL_ID}),
+        # Both check digits must agree, not just the first.
+        ("Saksnummer 15038500048", set()),
+        # With + in front: 8 to 15 digits, from any country.
+        ("Ring +46 70 123 45 67", {PersonalDetail.PHONE}),
+        ("Kode +123 4567", set()),
+        ("Ring +1234 5678", {PersonalDetail.PHONE}),
+        ("Ring +123456789012345", {PersonalDetail.PHONE}),
+        ("Kode +1234567890123456", set()),
+        # Without: eight digits, or ten or twelve with 47 or 0047 in front.
+        ("Ring 47 91 23 45 67", {PersonalDetail.PHONE}),
+        ("Ring 0047 912 34 567", {PersonalDetail.PHONE}),
+        ("Saksnummer 479 123 456", set()),
+        ("Saksnummer 12 34 56 78 90", set()),
+        # A date does not hide a number after it.
+        ("Møtet 13.05.2019, ring 912 34 567", {PersonalDetail.PHONE}),
     ],
 )
 def test_personal_details(text: str, expected: set[PersonalDetail]) -> None:
