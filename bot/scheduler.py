@@ -51,15 +51,19 @@ async def _tick(context: BotContext) -> None:
     now = context.deps.clock.now()
     if not _last_purge or now - _last_purge[0] >= PURGE_EVERY:
         _last_purge[:] = [now]
-        purged = await closing.purge(context.deps, now)
-        if purged:
-            log.info("deleted %d seminar(s) past the retention period", purged)
+        await context.services.lanes.run_alone(functools.partial(_purge, context, now))
     store = ScheduleStore(context.deps.store)
     # A reminder due together with the close it reminds of is judged after that close, so the
     # moderators read where the seminar moved on to.
     due = sorted(await store.due(now), key=lambda job: job.kind == schedules.Kind.REMIND)
     for item in due:
         await context.services.lanes.run_alone(functools.partial(_run_job, context, item, now))
+
+
+async def _purge(context: BotContext, now: datetime) -> None:
+    purged = await closing.purge(context.deps, now)
+    if purged:
+        log.info("deleted %d seminar(s) past the retention period", purged)
 
 
 async def _run_job(context: BotContext, item: Schedule, now: datetime) -> None:
