@@ -435,7 +435,11 @@ class Store:
                 self._owner = None
                 after, self._after_commit = self._after_commit, []
         for action in after:
-            await action()
+            try:
+                await action()
+            except Exception:
+                # The change stands; what failed to follow it must not take the others along.
+                log.exception("an action after a commit failed")
 
     async def after_commit(self, action: AfterCommit) -> None:
         """Runs `action` once this task's transaction has committed (at once outside one), and
