@@ -91,24 +91,48 @@ class Outbox:
         self._store = store
         self._deliveries = BroadcastStore(store)
         self._codec = codec
+        # The replies of the transaction under way (one is open at a time), by its serial: a
+        # batch left by a transaction that rolled back is never taken for the next one's.
+        self._batch: tuple[int, list[Reply]] | None = None
 
     async def give(self, reply: Reply) -> None:
-        """Records the reply with the change under way and gives it once that has committed."""
-        reply_id = await self._deliveries.add_reply(reply.chat_id, _encode(reply))
+        """Records the reply with the change under way and gives it once that has committed.
+        The replies of one transaction are written in one statement, just before its commit."""
+        if not self._store.holds_lock():
+            await self._record([reply])
+            return
+        serial = self._store.transaction_serial
+        if self._batch is None or self._batch[0] != serial:
+            batch: list[Reply] = []
+            self._batch = (serial, batch)
+
+            async def flush() -> None:
+                self._batch = None
+                await self._record(batch)
+
+            await self._store.before_commit(flush)
+        self._batch[1].append(reply)
+
+    async def _record(self, batch: list[Reply]) -> None:
+        ids = await self._deliveries.add_replies([(r.chat_id, _encode(r)) for r in batch])
 
         async def deliver() -> None:
-            await self._deliver(reply_id, reply)
+            await self._deliver(list(zip(ids, batch, strict=True)))
 
         await self._store.after_commit(deliver)
 
     async def resume(self) -> None:
         """Gives the replies a crash kept back, in the order they were decided."""
-        for reply_id, raw in await self._deliveries.replies_owed():
-            await self._deliver(reply_id, _decode(raw))
+        owed = await self._deliveries.replies_owed()
+        if owed:
+            await self._deliver([(reply_id, _decode(raw)) for reply_id, raw in owed])
 
-    async def _deliver(self, reply_id: int, reply: Reply) -> None:
-        await self._until_through(reply)
-        await self._deliveries.reply_given(reply_id)
+    async def _deliver(self, replies: list[tuple[int, Reply]]) -> None:
+        """In order; they leave the outbox together once all are through, so a crash in the
+        middle can give the ones before it a second time, never skip one."""
+        for _, reply in replies:
+            await self._until_through(reply)
+        await self._deliveries.replies_given([reply_id for reply_id, _ in replies])
 
     async def _until_through(self, reply: Reply) -> None:
         """Retries a passing failure (network, 5xx, 429) until it is through; a refusal is

@@ -335,21 +335,28 @@ class _Guarded:
         self._store = store
 
     async def execute(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Cursor:
-        async with self._store.locked():
+        if self._store.holds_lock():
+            return await self._conn.execute(sql, params)
+        async with self._store.lock:
             return await self._conn.execute(sql, params)
 
     async def execute_fetchall(
         self, sql: str, params: Iterable[object] = ()
     ) -> Iterable[aiosqlite.Row]:
-        async with self._store.locked():
+        if self._store.holds_lock():
+            return await self._conn.execute_fetchall(sql, params)
+        async with self._store.lock:
             return await self._conn.execute_fetchall(sql, params)
 
     async def executemany(self, sql: str, params: Iterable[Iterable[object]]) -> None:
-        async with self._store.locked():
+        if self._store.holds_lock():
+            await self._conn.executemany(sql, params)
+            return
+        async with self._store.lock:
             await self._conn.executemany(sql, params)
 
     async def executescript(self, script: str) -> None:
-        async with self._store.locked():
+        async with self._store.lock:
             await self._conn.executescript(script)
 
 
@@ -370,6 +377,8 @@ class Store:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._after_commit: list[AfterCommit] = []
+        self._before_commit: list[AfterCommit] = []
+        self._serial = 0  # counts transactions, so state kept for one is not taken for another
         self._update_id: int | None = None  # the update the open transaction handles
 
     @classmethod
@@ -402,31 +411,36 @@ class Store:
         """For the store's companion classes in this module only."""
         return self._db
 
-    def _holds_lock(self) -> bool:
-        return self._owner is not None and self._owner is asyncio.current_task()
+    @property
+    def lock(self) -> asyncio.Lock:
+        """For the guarded connection only: the transactions' and the statements' one lock."""
+        return self._lock
 
-    @contextlib.asynccontextmanager
-    async def locked(self) -> AsyncIterator[None]:
-        """The lock for one statement, unless this task's transaction holds it already."""
-        if self._holds_lock():
-            yield
-            return
-        async with self._lock:
-            yield
+    @property
+    def transaction_serial(self) -> int:
+        """Which transaction is (or was last) open."""
+        return self._serial
+
+    def holds_lock(self) -> bool:
+        """Whether this task's transaction is open (and so holds the lock)."""
+        return self._owner is not None and self._owner is asyncio.current_task()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Whole or not at all. Nested in this task's open transaction, it is part of that one;
         what was registered with `after_commit` runs once the outermost one has committed."""
-        if self._holds_lock():
+        if self.holds_lock():
             yield
             return
         async with self._lock:
             self._owner = asyncio.current_task()
+            self._serial += 1
             try:
                 yield
+                while self._before_commit:
+                    await self._before_commit.pop(0)()
             except BaseException:
-                self._after_commit = []
+                self._before_commit, self._after_commit = [], []
                 await self._conn.rollback()
                 raise
             else:
@@ -444,8 +458,16 @@ class Store:
     async def after_commit(self, action: AfterCommit) -> None:
         """Runs `action` once this task's transaction has committed (at once outside one), and
         not at all if it rolls back: what the bot says about a change comes after the change."""
-        if self._holds_lock():
+        if self.holds_lock():
             self._after_commit.append(action)
+        else:
+            await action()
+
+    async def before_commit(self, action: AfterCommit) -> None:
+        """Runs `action` in this task's transaction just before it commits (at once outside
+        one): for writes gathered while the update ran, made in one statement."""
+        if self.holds_lock():
+            self._before_commit.append(action)
         else:
             await action()
 
@@ -454,7 +476,11 @@ class Store:
         """The transaction an update runs in; yields False if it was handled before (Telegram
         delivered it again after a crash), and then changes nothing."""
         async with self.transaction():
-            if await self.was_processed(update_id):
+            # Recorded first, in one statement with the check; a rollback takes it back.
+            cur = await self._conn.execute(
+                "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
+            )
+            if cur.rowcount != 1:
                 yield False
                 return
             self._update_id = update_id
@@ -462,9 +488,6 @@ class Store:
                 yield True
             finally:
                 self._update_id = None
-            await self._conn.execute(
-                "INSERT INTO processed_updates (update_id) VALUES (?)", (update_id,)
-            )
             if update_id % 500 == 0:
                 await self._conn.execute(
                     "DELETE FROM processed_updates WHERE update_id < ?",
@@ -1170,7 +1193,7 @@ class Store:
 
     def _press_key(self) -> int:
         """The update this task's transaction handles; a fresh random key outside one."""
-        if self._holds_lock() and self._update_id is not None:
+        if self.holds_lock() and self._update_id is not None:
             return self._update_id
         return -new_id()
 
@@ -1386,18 +1409,20 @@ class BroadcastStore:
             )
             return broadcast_id
 
-    async def add_reply(self, chat_id: int, reply: str) -> int:
-        """A reply decided by the update under way; it is given after the update commits."""
+    async def add_replies(self, replies: list[tuple[int, str]]) -> list[int]:
+        """Replies decided by the update under way, as (chat, reply); given after its commit."""
         async with self.transaction():
-            cur = await self._db.execute(
-                "INSERT INTO outbox (chat_id, reply) VALUES (?, ?)", (chat_id, reply)
+            marks = ", ".join("(?, ?)" for _ in replies)
+            rows = await self._db.execute_fetchall(
+                f"INSERT INTO outbox (chat_id, reply) VALUES {marks} RETURNING id",
+                [value for pair in replies for value in pair],
             )
-            assert cur.lastrowid is not None
-            return cur.lastrowid
+            return sorted(int(r[0]) for r in rows)
 
-    async def reply_given(self, reply_id: int) -> None:
+    async def replies_given(self, reply_ids: list[int]) -> None:
         async with self.transaction():
-            await self._db.execute("DELETE FROM outbox WHERE id = ?", (reply_id,))
+            marks = ", ".join("?" * len(reply_ids))
+            await self._db.execute(f"DELETE FROM outbox WHERE id IN ({marks})", reply_ids)
 
     async def replies_owed(self) -> list[tuple[int, str]]:
         """Replies a crash kept from being given, oldest first."""

@@ -12,12 +12,16 @@ from pathlib import Path
 import pytest
 from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _room
 
+from bot.callbacks import CallbackCodec
 from bot.domain import Person, Seminar
 from bot.flows import answering, groupwork, people, setup
 from bot.flows.deps import Deps
 from bot.keys import Keyring
 from bot.lanes import Lanes
-from bot.store import Store
+from bot.outbox import Outbox, Reply, ReplyKind
+from bot.outbox import _encode as _encoded
+from bot.render import Screen
+from bot.store import BroadcastStore, Store
 
 
 class Crash(Exception):
@@ -238,3 +242,46 @@ async def _seminar_in_two_groups(deps: Deps) -> Seminar:
     formed = await groupwork.form_groups(deps, MODERATOR)
     assert not isinstance(formed, setup.WrongPhase)
     return seminar
+
+
+class _Telegram:
+    """Just enough of the Bot for the outbox: what was sent, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> None:
+        self.sent.append((chat_id, text))
+
+
+async def test_replies_are_given_after_the_commit_and_never_after_a_rollback(
+    tmp_path: Path,
+) -> None:
+    store = await _open(tmp_path)
+    telegram = _Telegram()
+    outbox = Outbox(telegram, store, CallbackCodec(Keyring(SECRET)))  # type: ignore[arg-type]
+    deliveries = BroadcastStore(store)
+
+    async def rolled_back() -> None:
+        async with store.transaction():
+            await outbox.give(Reply(ReplyKind.MESSAGE, 11, Screen("not said")))
+            await outbox.give(Reply(ReplyKind.MESSAGE, 12, Screen("not said either")))
+            raise Crash
+
+    try:
+        with pytest.raises(Crash):
+            await rolled_back()
+        async with store.transaction():
+            await outbox.give(Reply(ReplyKind.MESSAGE, 13, Screen("first")))
+            await outbox.give(Reply(ReplyKind.MESSAGE, 13, Screen("second")))
+            assert telegram.sent == []
+        assert telegram.sent == [(13, "first"), (13, "second")]
+        assert await deliveries.replies_owed() == []
+
+        # Decided and committed, then the bot died before giving it: given at the next start.
+        await deliveries.add_replies([(14, _encoded(Reply(ReplyKind.MESSAGE, 14, Screen("owed"))))])
+        await Outbox(telegram, store, CallbackCodec(Keyring(SECRET))).resume()  # type: ignore[arg-type]
+        assert telegram.sent[-1] == (14, "owed")
+        assert await deliveries.replies_owed() == []
+    finally:
+        await store.close()
