@@ -1670,3 +1670,36 @@ async def test_dealing_refused_in_the_wrong_phase_changes_nothing(tmp_path: Path
         assert after.deal_all_notes is False
     finally:
         await deps.store.close()
+
+
+async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
+    """A vote press is checked against the voter's own group: another group's note stays
+    unsorted even when the theme pressed is the voter's own."""
+    deps, seminar = await _room(tmp_path)
+    room = (*PARTICIPANTS, OUTSIDER)
+    try:
+        for person in room[3:]:
+            assert isinstance(await people.consent(deps, person, seminar.id, 0), people.Joined)
+        for i, person in enumerate(room):
+            text = NOTE_TEXTS[i % len(NOTE_TEXTS)]
+            await answering.receive_text(deps, person, text, person.tg_id, 1)
+        await setup.close_round(deps, MODERATOR)
+        await groupwork.form_groups(deps, MODERATOR)
+        await groupwork.show_notes(deps, MODERATOR)
+        for person in room:
+            await groupwork.propose_theme(deps, person, "Tid")
+        await groupwork.open_voting(deps, MODERATOR)
+        ours, theirs = await deps.store.groups(seminar.id)
+        voter = deps.keys.pseudonym(seminar.id, room[0].tg_id)
+        writer = await deps.store.writer(seminar.id, voter)
+        assert writer is not None
+        if writer.group_id != ours.id:
+            ours, theirs = theirs, ours
+        (own_theme,) = await deps.store.themes(seminar.id, ours.id)
+        other_note = (await deps.store.group_notes(theirs.id))[0]
+        refused = await groupwork.cast_vote(deps, room[0], other_note.id, own_theme.id, 0)
+        assert isinstance(refused, groupwork.NotInGroup), refused
+        assert await deps.store.votes_of(voter) == {}
+        assert await deps.store.vote_count(seminar.id) == 0
+    finally:
+        await deps.store.close()

@@ -270,12 +270,29 @@ async def test_bind_announce_paper_notes_review_and_progress(
     )
     await mona.press(paper, button("nb", "Done"))
     await mona.wait_for(edit_of(paper))
-    await answer(kari, "Kari sin lapp med Kari Nordmann i")
-    # Live progress: one message, edited, not a stream of new ones.
-    await mona.wait_for(
+    saved = await answer(kari, "Kari sin lapp med Kari Nordmann i")
+    # Live progress: one message, edited, not a stream of new ones. Writing a note is not
+    # being done: only «I am done» counts Kari among those done.
+    edited = await mona.wait_for(
         lambda m: m.message_id == progress.message_id and so_far(2) in m.text.splitlines(),
         timeout=15,
     )
+    assert edited.text.splitlines()[1:] == [so_far(2), done(0)]
+    await kari.press(saved, button("nb", "Next question ▶"))
+    last = await kari.wait_for(has_button(button("nb", "I am done ✓")))
+    await kari.press(last, button("nb", "I am done ✓"))
+    edited = await mona.wait_for(
+        lambda m: m.message_id == progress.message_id and done(1) in m.text.splitlines(),
+        timeout=15,
+    )
+    assert edited.text.splitlines()[1:] == [so_far(2), done(1)]
+    await kari.press(saved, button("nb", "🗑 Delete"))
+    edited = await mona.wait_for(
+        lambda m: m.message_id == progress.message_id and so_far(1) in m.text.splitlines(),
+        timeout=15,
+    )
+    assert edited.text.splitlines()[1:] == [so_far(1), done(1)]
+    await answer(kari, "Kari sin lapp med Kari Nordmann i")
 
     await mona.send("/close")
     summary = await mona.wait_for(contains("Skrevet på papir"))

@@ -774,8 +774,9 @@ async def test_webhook_sends_chats_side_by_side_and_each_chat_in_order(
         await ok(client, "setWebhook", url="https://bot.example.org:8443/hook", max_connections=3)
         assert (await ok(client, "getWebhookInfo"))["max_connections"] == 3
         people = [api.user(f"P{i}") for i in range(6)]
-        for turn in range(4):
-            for person in people:
+        # Each person sends all four at once: the later three queue behind the first.
+        for person in people:
+            for turn in range(4):
                 await person.send(f"{person.name} {turn}")
         await api.wait_idle(quiet=0.1, timeout=10)
         assert most_open[0] == 3

@@ -163,6 +163,8 @@ async def next_question(
 async def done(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await answering.finish(context.deps, person_of(update), button.arg(0))
     await _reply(update, context, t, outcome)
+    if isinstance(outcome, answering.Finished):
+        await team.progress_changed(context, outcome.seminar.id)
     return None
 
 
@@ -178,6 +180,8 @@ async def delete_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.delete_note(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, answering.NoteDeleted):
+        await team.progress_changed(context, outcome.seminar.id)
     message = pressed_message(update)
     if isinstance(outcome, answering.NoteDeleted) and _about_one_note(
         context, message, button.arg(0)
