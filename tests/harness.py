@@ -134,6 +134,9 @@ class BotProcess:
     def assert_clean_logs(self) -> None:
         failures = self.failures()
         assert not failures, "the bot logged failures:\n" + "".join(failures[:20])
+        logs = self.log_text
+        assert self.api.token not in logs, "the bot's token is in its log"
+        assert self.secret not in logs, "SEMINAR_SECRET is in the bot's log"
 
     def advance_clock(self, seconds: float) -> None:
         """Moves the bot's clock forward; the bot reads it on every tick."""
