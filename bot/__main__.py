@@ -54,9 +54,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         secrets = load_secrets()
         configure_logging(settings.log_level, secrets.bot_token)
+        from telegram.error import InvalidToken
+
         from bot.app import serve
 
-        asyncio.run(serve(settings, secrets))
+        try:
+            asyncio.run(serve(settings, secrets))
+        except InvalidToken:
+            # Its message would name the token; say what to do instead.
+            raise ConfigError(
+                "Telegram rejected BOT_TOKEN: check it, or get the bot's current token from "
+                "@BotFather (/token)"
+            ) from None
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

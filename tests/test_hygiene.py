@@ -9,11 +9,13 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from harness import ROOT, TOKEN
+from harness import ROOT, SECRET, TOKEN, write_config
 
+from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 
 
@@ -88,3 +90,21 @@ def test_the_token_is_redacted_from_tracebacks_too(restore_logging: None) -> Non
     assert text.count("Traceback (most recent call last)") == 4, text
     assert text.count("<token>") == 5, text
     assert "level=CRITICAL logger=bot msg=uncaught exception" in text
+
+
+async def test_a_rejected_token_is_named_not_printed(api: LocalBotApi, tmp_path: Path) -> None:
+    """Telegram's 401 for a revoked token: python-telegram-bot's error quotes the token, and it
+    reached standard error in a traceback. Now the bot says what is wrong and stops."""
+    revoked = "654321:REVOKED-token-abcdefghijklmnop"
+    config = write_config(tmp_path, api.base_url.removesuffix("/bot"))
+    code, out, err = await run_cli(
+        "--config",
+        str(config),
+        "run",
+        env=clean_environment(BOT_TOKEN=revoked, SEMINAR_SECRET=SECRET),
+    )
+    assert code == 2, err
+    assert "Telegram rejected BOT_TOKEN" in err
+    assert "@BotFather" in err
+    assert "Traceback" not in err
+    assert revoked.split(":")[1] not in err + out
