@@ -149,6 +149,12 @@ class BotProcess:
         with sqlite3.connect(self.database) as conn:
             conn.execute(sql, params)
 
+    def stored_bytes(self) -> bytes:
+        """The database file and its write-ahead log, byte for byte, as a copy of the disk has
+        them: deleted rows included, if they were not overwritten."""
+        files = (self.database, self.database.with_name(self.database.name + "-wal"))
+        return b"".join(path.read_bytes() for path in files if path.exists())
+
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         """Reads the database directly, as somebody holding only the file could."""
         with sqlite3.connect(self.database) as conn:

@@ -9,14 +9,34 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import aiosqlite
 import pytest
-from harness import ROOT, SECRET, TOKEN, write_config
+from harness import (
+    ROOT,
+    SECRET,
+    TOKEN,
+    BotProcess,
+    answer,
+    button,
+    has_button,
+    seminar_with,
+    wait_until,
+    write_config,
+)
 
+from bot.config import Settings
+from bot.domain import Person, Phase
+from bot.flows import answering, closing, groupwork, people, setup
+from bot.flows.deps import Deps
+from bot.keys import Keyring
 from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
+from bot.store import Store
 
 
 async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
@@ -31,7 +51,12 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:  # it did not stop by itself: the test fails, nothing leaks
+            proc.kill()
+            await proc.wait()
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
 
@@ -108,3 +133,141 @@ async def test_a_rejected_token_is_named_not_printed(api: LocalBotApi, tmp_path:
     assert "@BotFather" in err
     assert "Traceback" not in err
     assert revoked.split(":")[1] not in err + out
+
+
+# -- deleted notes and the database files -------------------------------------------------
+
+
+async def test_a_forgotten_note_is_gone_from_the_files_too(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """/forget deleted the rows, but SQLite only unlinks them: the text stayed in the database's
+    free pages and in every write-ahead log frame that held it, readable in a copy of the disk.
+    Now deleted content is zeroed (secure_delete) and the log emptied after the deletion."""
+    _, _, (anna, bob) = await seminar_with(api, [("Anna", "nb"), ("Bob", "nb")])
+    secret_note = "Saksbehandleren min på Grünerløkka heter Turid Kvalheim"
+    await answer(anna, secret_note)
+    await answer(anna, "Den andre lappen til Anna, også glemt")
+    await answer(bob, "Bob sin lapp blir værende")
+    assert secret_note.encode() in bot.stored_bytes()
+
+    await anna.send("/forget")
+    ask = await anna.wait_for(has_button(button("nb", "Yes, delete everything")))
+    await anna.press(ask, button("nb", "Yes, delete everything"))
+    await anna.wait_for(lambda m: m.message_id == ask.message_id and m.edited > 0)
+    assert bot.query("SELECT text FROM notes") == [("Bob sin lapp blir værende",)]
+    gone = (secret_note.encode(), b"Den andre lappen til Anna")
+    await wait_until(lambda: not any(text in bot.stored_bytes() for text in gone), seconds=10)
+    assert "Bob sin lapp blir værende".encode() in bot.stored_bytes()
+
+
+async def test_deleted_text_is_zeroed_and_the_log_emptied_after_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store overwrites deleted rows whatever SQLite's build default (this machine's may
+    have secure_delete on already, so it starts off here, as in SQLite's own default), and a
+    checkpoint asked for inside a transaction runs once the transaction has committed."""
+    connect = aiosqlite.connect
+
+    async def built_without_secure_delete(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+        conn = await connect(*args, **kwargs)
+        await conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    monkeypatch.setattr(aiosqlite, "connect", built_without_secure_delete)
+    path = tmp_path / "store.sqlite3"
+    wal = tmp_path / "store.sqlite3-wal"
+    store = await Store.open(path)
+    try:
+        async with store.transaction():
+            await store.connection.execute("CREATE TABLE scratch (text TEXT)")
+            await store.connection.executemany(
+                "INSERT INTO scratch VALUES (?)", [("en slettet tekst",), ("en som blir",)]
+            )
+        await store.checkpoint()
+        assert wal.stat().st_size == 0
+        assert b"en slettet tekst" in path.read_bytes()
+        async with store.transaction():
+            await store.connection.execute("DELETE FROM scratch WHERE text = 'en slettet tekst'")
+            await store.checkpoint()
+        # Had it run before the commit, the deletion would wait in the log.
+        assert wal.stat().st_size == 0
+        assert b"en slettet tekst" not in path.read_bytes()
+        assert b"en som blir" in path.read_bytes()
+    finally:
+        await store.close()
+
+
+FLOW_SETTINGS = Settings(
+    api_base_url="http://127.0.0.1:1",
+    mode="polling",
+    database=Path("unused.sqlite3"),
+    default_language="nb",
+    fallback_language="en",
+    timezone="Europe/Oslo",
+    note_max_length=280,
+    group_size=3,
+    dot_budget=3,
+    dot_max_per_theme=2,
+    retention_days=180,
+    log_level="WARNING",
+)
+
+
+async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) -> None:
+    """Deleting a note, /forget, forming groups, ending the vote and the retention purge each
+    end with the write-ahead log emptied into the database (the bot does it after the commit)."""
+    wal = tmp_path / "seminar.sqlite3-wal"
+    store = await Store.open(tmp_path / "seminar.sqlite3")
+    deps = Deps(store, Keyring(SECRET.encode()), FLOW_SETTINGS)
+    moderator = Person(6_301_234_567, "nb")
+    anna, bob, cato = (Person(6_401_234_567 + i, "nb") for i in range(3))
+
+    async def write(person: Person, text: str, message_id: int) -> int:
+        saved = await answering.receive_text(deps, person, text, person.tg_id, message_id)
+        assert isinstance(saved, answering.NoteSaved)
+        return saved.note.id
+
+    try:
+        await setup.start(deps, moderator)
+        await setup.receive_text(deps, moderator, "Gode møter")
+        await setup.choose_language(deps, moderator, 0)
+        created = await setup.use_default_questions(deps, moderator)
+        assert isinstance(created, setup.SeminarCreated)
+        seminar = created.seminar
+        for person in (anna, bob, cato):
+            assert isinstance(await people.consent(deps, person, seminar.id, 0), people.Joined)
+        await setup.open_round(deps, moderator)
+        note = await write(anna, "Anna angrer på denne", 1)
+        assert wal.stat().st_size > 0
+        assert isinstance(await answering.delete_note(deps, anna, note), answering.NoteDeleted)
+        assert wal.stat().st_size == 0
+
+        for person in (anna, bob, cato):
+            await write(person, f"Lapp fra {person.tg_id}", 2)
+        assert wal.stat().st_size > 0
+        assert isinstance(await people.confirm_forget(deps, cato, seminar.id), people.Forgotten)
+        assert wal.stat().st_size == 0
+
+        await setup.close_round(deps, moderator)
+        assert wal.stat().st_size > 0
+        formed = await groupwork.form_groups(deps, moderator)
+        assert isinstance(formed, groupwork.GroupsFormed)
+        assert wal.stat().st_size == 0
+
+        await groupwork.show_notes(deps, moderator)
+        await groupwork.propose_theme(deps, anna, "Tid")
+        await groupwork.open_voting(deps, moderator)
+        assert wal.stat().st_size > 0
+        assert isinstance(await groupwork.open_plenary(deps, moderator), groupwork.Plenary)
+        assert wal.stat().st_size == 0
+
+        closed_at = datetime.now(UTC)
+        assert await store.close_seminar(seminar.id, list(Phase), closed_at)
+        assert wal.stat().st_size > 0
+        assert await closing.purge(deps, closed_at + timedelta(days=179)) == 0
+        assert wal.stat().st_size > 0  # nothing deleted, nothing to empty
+        assert await closing.purge(deps, closed_at + timedelta(days=181)) == 1
+        assert wal.stat().st_size == 0
+    finally:
+        await store.close()
