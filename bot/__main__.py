@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("path", type=Path, help="where to write the copy")
     args = parser.parse_args(argv)
 
+    # The database, its write-ahead log, backups and reports hold notes: owner only.
+    os.umask(0o077)
     try:
         settings = load_settings(args.config)
         if args.command == "demo":
@@ -37,17 +40,19 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(run_demo(settings, quiet=args.quiet))
         if args.command == "backup":
-            from bot.tools import backup_database
+            from bot.tools import backup_database, owner_only
 
+            owner_only(settings.database)
             backup_database(settings.database, args.path)
             print(f"copied {settings.database} to {args.path}")
             return 0
         if args.command == "report":
-            from bot.tools import write_report
+            from bot.tools import owner_only, write_report
 
             if args.database is not None:
                 settings = dataclasses.replace(settings, database=args.database)
             secrets = load_secrets(need_token=False)
+            owner_only(settings.database)
             written = asyncio.run(write_report(settings, secrets, args.seminar, args.out))
             for path in written:
                 print(path)
@@ -57,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         from telegram.error import InvalidToken
 
         from bot.app import serve
+        from bot.tools import owner_only
 
+        owner_only(settings.database)
         try:
             asyncio.run(serve(settings, secrets))
         except InvalidToken:

@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import os
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from bot.keys import Keyring
 from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 from bot.store import Store
+from bot.tools import backup_database
 
 
 async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
@@ -271,3 +273,76 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size == 0
     finally:
         await store.close()
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+async def test_database_files_and_backups_are_the_owners_alone(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    """Files with notes in them are readable by their owner only, whatever the umask the bot
+    was started with, and a database from before (readable by all) is made so at start."""
+    bot = BotProcess(api, tmp_path)
+    files = [
+        bot.database,
+        *(bot.database.with_name(f"seminar.sqlite3{end}") for end in ("-wal", "-shm")),
+    ]
+    usual = os.umask(0o022)
+    try:
+        await bot.start()
+    finally:
+        os.umask(usual)
+    try:
+        _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
+        await answer(anna, "En lapp i en fil bare eieren kan lese")
+        assert [mode(path) for path in files] == [0o600] * 3
+        backup = tmp_path / "backups" / "copy.sqlite3"
+        usual = os.umask(0o022)
+        try:
+            code, _, err = await run_cli(
+                "--config",
+                str(tmp_path / "config.toml"),
+                "backup",
+                str(backup),
+                env=clean_environment(),
+            )
+        finally:
+            os.umask(usual)
+        assert code == 0, err
+        assert mode(backup) == 0o600
+        assert mode(backup.parent) == 0o700
+        # A backup written over a file others could read is the owner's alone afterwards.
+        backup.chmod(0o644)
+        code, _, err = await run_cli(
+            "--config",
+            str(tmp_path / "config.toml"),
+            "backup",
+            str(backup),
+            env=clean_environment(),
+        )
+        assert code == 0, err
+        assert mode(backup) == 0o600
+
+        await bot.stop()
+        for path in files:
+            if path.exists():
+                path.chmod(0o644)
+        await bot.start()
+        assert [mode(path) for path in files] == [0o600] * 3
+    finally:
+        await bot.stop()
+    bot.assert_clean_logs()
+
+
+def test_a_backup_made_in_code_is_the_owners_alone(tmp_path: Path) -> None:
+    database = tmp_path / "seminar.sqlite3"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    usual = os.umask(0o022)
+    try:
+        backup_database(database, tmp_path / "copy.sqlite3")
+    finally:
+        os.umask(usual)
+    assert mode(tmp_path / "copy.sqlite3") == 0o600
