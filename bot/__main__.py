@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [--config PATH] [run|demo]`."""
+"""Command line: `python -m bot [--config PATH] [run|demo|report|backup|secret]`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load_secrets, load_settings
+from bot.config import ConfigError, load_secrets, load_settings, new_secret
 from bot.logs import configure_logging
 from bot.store import SecretMismatch
 
@@ -29,10 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--database", type=Path, help="another database than config.toml's")
     backup = sub.add_parser("backup", help="make a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    sub.add_parser("secret", help="print a new strong SEMINAR_SECRET")
     args = parser.parse_args(argv)
 
     # The database, its write-ahead log, backups and reports hold notes: owner only.
     os.umask(0o077)
+    if args.command == "secret":
+        print(new_secret())
+        return 0
     try:
         settings = load_settings(args.config)
         if args.command == "demo":

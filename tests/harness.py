@@ -21,7 +21,7 @@ from bot.localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
-SECRET = "test-seminar-secret-0123456789"
+SECRET = "test-seminar-secret-0123456789-abcdefgh"
 
 
 def write_config(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import logging
 import os
@@ -30,7 +31,7 @@ from harness import (
     write_config,
 )
 
-from bot.config import Settings
+from bot.config import Settings, load_secrets
 from bot.domain import Person, Phase
 from bot.flows import answering, closing, groupwork, people, setup
 from bot.flows.deps import Deps
@@ -346,3 +347,45 @@ def test_a_backup_made_in_code_is_the_owners_alone(tmp_path: Path) -> None:
     finally:
         os.umask(usual)
     assert mode(tmp_path / "copy.sqlite3") == 0o600
+
+
+# -- the seminar secret -------------------------------------------------------------------
+
+
+async def test_the_secret_command_prints_a_strong_new_secret() -> None:
+    made = set()
+    for _ in range(2):
+        code, out, err = await run_cli("secret", env=clean_environment())
+        assert code == 0, err
+        [secret] = out.split()
+        assert len(secret) >= 43
+        assert len(base64.urlsafe_b64decode(secret + "=")) == 32
+        made.add(secret)
+    assert len(made) == 2
+    load_secrets({"BOT_TOKEN": TOKEN, "SEMINAR_SECRET": made.pop()})
+
+
+async def test_a_short_secret_is_refused_at_start(api: LocalBotApi, tmp_path: Path) -> None:
+    config = write_config(tmp_path, api.base_url.removesuffix("/bot"))
+    short = "only-thirty-one-characters-long"
+    assert len(short) == 31
+    code, out, err = await run_cli(
+        "--config", str(config), "run", env=clean_environment(BOT_TOKEN=TOKEN, SEMINAR_SECRET=short)
+    )
+    assert code == 2
+    assert "SEMINAR_SECRET is too short" in err
+    assert "python -m bot secret" in err
+    assert "Traceback" not in err
+    assert short not in err + out
+    assert not (tmp_path / "seminar.sqlite3").exists()
+    # From a file, too.
+    secret_file = tmp_path / "seminar_secret"
+    secret_file.write_text(short + "\n", encoding="utf-8")
+    code, _, err = await run_cli(
+        "--config",
+        str(config),
+        "run",
+        env=clean_environment(BOT_TOKEN=TOKEN, SEMINAR_SECRET_FILE=str(secret_file)),
+    )
+    assert code == 2
+    assert "python -m bot secret" in err
