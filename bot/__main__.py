@@ -1,14 +1,15 @@
-"""Command line: `python -m bot [--config PATH] [run|demo]`."""
+"""Command line: `python -m bot [--config PATH] [run|demo|report|backup|secret]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load_secrets, load_settings
+from bot.config import ConfigError, load_secrets, load_settings, new_secret
 from bot.logs import configure_logging
 from bot.store import SecretMismatch
 
@@ -28,8 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--database", type=Path, help="another database than config.toml's")
     backup = sub.add_parser("backup", help="make a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    sub.add_parser("secret", help="print a new strong SEMINAR_SECRET")
     args = parser.parse_args(argv)
 
+    # The database, its write-ahead log, backups and reports hold notes: owner only.
+    os.umask(0o077)
+    if args.command == "secret":
+        print(new_secret())
+        return 0
     try:
         settings = load_settings(args.config)
         if args.command == "demo":
@@ -37,26 +44,39 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(run_demo(settings, quiet=args.quiet))
         if args.command == "backup":
-            from bot.tools import backup_database
+            from bot.tools import backup_database, owner_only
 
+            owner_only(settings.database)
             backup_database(settings.database, args.path)
             print(f"copied {settings.database} to {args.path}")
             return 0
         if args.command == "report":
-            from bot.tools import write_report
+            from bot.tools import owner_only, write_report
 
             if args.database is not None:
                 settings = dataclasses.replace(settings, database=args.database)
             secrets = load_secrets(need_token=False)
+            owner_only(settings.database)
             written = asyncio.run(write_report(settings, secrets, args.seminar, args.out))
             for path in written:
                 print(path)
             return 0
         secrets = load_secrets()
         configure_logging(settings.log_level, secrets.bot_token)
-        from bot.app import serve
+        from telegram.error import InvalidToken
 
-        asyncio.run(serve(settings, secrets))
+        from bot.app import serve
+        from bot.tools import owner_only
+
+        owner_only(settings.database)
+        try:
+            asyncio.run(serve(settings, secrets))
+        except InvalidToken:
+            # Its message would name the token; say what to do instead.
+            raise ConfigError(
+                "Telegram rejected BOT_TOKEN: check it, or get the bot's current token from "
+                "@BotFather (/token)"
+            ) from None
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

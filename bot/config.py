@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["ConfigError", "Secrets", "Settings", "load_secrets", "load_settings"]
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "ConfigError",
+    "Secrets",
+    "Settings",
+    "load_secrets",
+    "load_settings",
+    "new_secret",
+]
 
 LANGUAGES = ("nb", "nn", "en")
+# SEMINAR_SECRET keys every pseudonym: a short one could be guessed, and with it every note
+# linked to its writer's Telegram id.
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigError(Exception):
@@ -170,6 +182,14 @@ def load_secrets(env: dict[str, str] | None = None, *, need_token: bool = True) 
     if ":" not in token:
         raise ConfigError("BOT_TOKEN does not look like a token from BotFather (123456:ABC...)")
     secret = _secret("SEMINAR_SECRET", env)
-    if len(secret) < 16:
-        raise ConfigError("SEMINAR_SECRET must be at least 16 characters long")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"SEMINAR_SECRET is too short: it must be at least {MIN_SECRET_LENGTH} characters "
+            "long. Make a strong one with `python -m bot secret`"
+        )
     return Secrets(bot_token=token, seminar_secret=secret.encode("utf-8"))
+
+
+def new_secret() -> str:
+    """A strong SEMINAR_SECRET: 32 random bytes, URL-safe base64 (43 characters)."""
+    return secrets.token_urlsafe(32)

@@ -33,6 +33,7 @@ __all__ = [
     "CSV_COLUMNS",
     "PNG_SIGNATURE",
     "ChartError",
+    "chart_environment",
     "chart_spec",
     "plain_group",
     "render_chart",
@@ -57,6 +58,10 @@ CSV_COLUMNS = (
     "paper",
 )
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What the chart's process sees of the bot's environment: enough for Python to start, find its
+# packages and read text, and nothing else, so neither BOT_TOKEN nor SEMINAR_SECRET (nor what
+# else an operator keeps there) reaches it.
+CHART_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONHOME")
 
 
 class ChartError(RuntimeError):
@@ -528,18 +533,25 @@ async def report_files(data: ReportData, t: Translator) -> list[tuple[str, bytes
     return files
 
 
+def chart_environment() -> dict[str, str]:
+    """The environment ``python -m bot.chart`` runs in: the few variables it needs, and the
+    project on its PYTHONPATH in case the bot runs from a checkout rather than installed."""
+    env = {name: os.environ[name] for name in CHART_ENVIRONMENT if name in os.environ}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(_PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    return env
+
+
 async def render_chart(data: ReportData) -> bytes:
     """The PNG chart of the themes (or of the notes per question, if there are no themes).
 
-    Drawn by ``python -m bot.chart`` in a subprocess, so Pillow is never loaded here.
+    Drawn by ``python -m bot.chart`` in a subprocess, so Pillow is never loaded here, with
+    only the environment it needs (``chart_environment``): no token, no secret.
     Raises ChartError if the subprocess fails or takes longer than CHART_TIMEOUT seconds.
     """
     limit = CHART_TIMEOUT
     payload = json.dumps(chart_spec(data), ensure_ascii=False).encode("utf-8")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(_PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])]
-    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -547,7 +559,7 @@ async def render_chart(data: ReportData) -> bytes:
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=env,
+        env=chart_environment(),
     )
     try:
         async with asyncio.timeout(limit):

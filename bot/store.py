@@ -392,6 +392,8 @@ class Store:
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros, not just unlinked (see `checkpoint`).
+        await conn.execute("PRAGMA secure_delete=ON")
         store = cls(conn)
         await store._migrate()
         return store
@@ -1331,6 +1333,19 @@ class Store:
                 " ON CONFLICT (seminar_id, chat_id) DO UPDATE SET message_id = excluded.message_id",
                 (seminar_id, chat_id, message_id),
             )
+
+    async def checkpoint(self) -> None:
+        """Copies the write-ahead log into the database and empties it, once this task's
+        transaction has committed: the log keeps every version of a page written since the last
+        checkpoint, so deleted notes (zeroed in the database by secure_delete) stay in it until
+        then."""
+
+        async def now() -> None:
+            row = await _first(self._db, "PRAGMA wal_checkpoint(TRUNCATE)")
+            if row is not None and row[0]:
+                log.warning("the database's write-ahead log was not emptied: a reader was busy")
+
+        await self.after_commit(now)
 
 
 def _theme(row: aiosqlite.Row) -> Theme:

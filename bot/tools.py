@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,17 +16,45 @@ from bot.i18n import translator
 from bot.keys import Keyring
 from bot.store import Store
 
-__all__ = ["backup_database", "write_report"]
+__all__ = ["backup_database", "database_files", "owner_only", "write_report"]
+
+log = logging.getLogger(__name__)
+
+OWNER_ONLY = 0o600
+
+
+def database_files(database: Path) -> list[Path]:
+    """The database and the files SQLite keeps beside it in WAL mode."""
+    return [database, *(database.with_name(database.name + end) for end in ("-wal", "-shm"))]
+
+
+def owner_only(database: Path) -> None:
+    """Makes the database's files readable and writable by their owner only.
+
+    The bot creates them so (its umask is 077), but a database from before that, or one copied
+    in, may be readable by others. SQLite gives the -wal and -shm files the database's mode.
+    """
+    for path in database_files(database):
+        try:
+            if path.stat().st_mode & 0o777 != OWNER_ONLY:
+                path.chmod(OWNER_ONLY)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("could not make %s readable by its owner only: %s", path, exc.strerror)
 
 
 def backup_database(database: Path, target: Path) -> None:
     """A consistent copy through SQLite's backup API, safe while the bot is running.
 
-    The copy holds pseudonyms but not the key, so it cannot link a note to a person.
+    The copy holds pseudonyms but not the key, so it cannot link a note to a person; it holds
+    the notes, though, so only its owner may read it.
     """
     if not database.exists():
         raise LookupError(f"no database at {database}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, OWNER_ONLY))
+    target.chmod(OWNER_ONLY)  # a file that was there keeps its mode otherwise
     with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
 

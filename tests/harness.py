@@ -21,7 +21,7 @@ from bot.localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
-SECRET = "test-seminar-secret-0123456789"
+SECRET = "test-seminar-secret-0123456789-abcdefgh"
 
 
 def write_config(
@@ -134,6 +134,9 @@ class BotProcess:
     def assert_clean_logs(self) -> None:
         failures = self.failures()
         assert not failures, "the bot logged failures:\n" + "".join(failures[:20])
+        logs = self.log_text
+        assert self.api.token not in logs, "the bot's token is in its log"
+        assert self.secret not in logs, "SEMINAR_SECRET is in the bot's log"
 
     def advance_clock(self, seconds: float) -> None:
         """Moves the bot's clock forward; the bot reads it on every tick."""
@@ -145,6 +148,12 @@ class BotProcess:
         """Changes the database behind the bot's back, e.g. to let an invite expire."""
         with sqlite3.connect(self.database) as conn:
             conn.execute(sql, params)
+
+    def stored_bytes(self) -> bytes:
+        """The database file and its write-ahead log, byte for byte, as a copy of the disk has
+        them: deleted rows included, if they were not overwritten."""
+        files = (self.database, self.database.with_name(self.database.name + "-wal"))
+        return b"".join(path.read_bytes() for path in files if path.exists())
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         """Reads the database directly, as somebody holding only the file could."""

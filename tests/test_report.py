@@ -121,10 +121,15 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     await mona.wait_for(
         saying("nb", "That is not possible now: <b>{title}</b> is at the step «{phase}».")
     )
+    written = [note.encode() for note in notes.values()]
+    written.append("Hvordan det er å vente lenge på svar".encode())
+    assert all(text in bot.stored_bytes() for text in written)
     bot.advance_clock(181 * 86400)
     await _eventually(lambda: bot.query("SELECT COUNT(*) FROM seminars") == [(0,)])
     assert bot.query("SELECT COUNT(*) FROM notes") == [(0,)]
     assert bot.query("SELECT COUNT(*) FROM users") == [(0,)]
+    # Gone from the files too: the deleted rows were overwritten and the log emptied.
+    await _eventually(lambda: not any(text in bot.stored_bytes() for text in written))
 
 
 async def _eventually(check: object, seconds: float = 10.0) -> None:

@@ -3,14 +3,17 @@ and a PNG chart drawn in a subprocess."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +22,8 @@ from PIL import Image
 from bot import reporting
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.i18n import translator
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HOSTILE = "<script>alert(1)</script> & «sitat»"
 
@@ -355,3 +360,48 @@ def test_chart_labels_drop_emoji_and_the_font_draws_norwegian_letters() -> None:
 def test_the_bot_process_does_not_load_pillow() -> None:
     code = "import sys, bot.reporting; sys.exit('PIL' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+SECRET_VARIABLES = {
+    "BOT_TOKEN": "123456:TEST-TOKEN-abcdefghijklmnop",
+    "BOT_TOKEN_FILE": "/run/secrets/bot_token",
+    "SEMINAR_SECRET": "test-seminar-secret-0123456789-abcdef",
+    "SEMINAR_SECRET_FILE": "/run/secrets/seminar_secret",
+    "AWS_SECRET_ACCESS_KEY": "not-for-the-chart",
+}
+
+
+async def test_the_chart_process_gets_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart is drawn in a child process; it inherited the whole environment, token and
+    secret included. Its spawn is watched here, and the chart must still be drawn."""
+    for name, value in SECRET_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    spawned: list[dict[str, str]] = []
+    spawn = asyncio.create_subprocess_exec
+
+    async def watched(*args: Any, **kwargs: Any) -> asyncio.subprocess.Process:
+        spawned.append(dict(kwargs.get("env") or os.environ))
+        return await spawn(*args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", watched)
+    assert _png(await reporting.render_chart(_data())).width >= 1000
+    [env] = spawned
+    for name, value in SECRET_VARIABLES.items():
+        assert name not in env
+        assert value not in "".join(env.values())
+    assert env == reporting.chart_environment()
+
+
+def test_the_chart_environment_is_only_what_python_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SECRET_VARIABLES.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PATH", "/usr/local/bin:/usr/bin")
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    monkeypatch.setenv("PYTHONPATH", "/opt/site")
+    env = reporting.chart_environment()
+    assert set(env) <= {*reporting.CHART_ENVIRONMENT, "PYTHONPATH"}
+    assert env["PATH"] == "/usr/local/bin:/usr/bin"
+    assert env["LANG"] == "nb_NO.UTF-8"
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "/opt/site"]
+    monkeypatch.delenv("PYTHONPATH")
+    assert reporting.chart_environment()["PYTHONPATH"] == str(ROOT)

@@ -212,13 +212,16 @@ def test_settings_defaults_and_errors(tmp_path: Path) -> None:
 
 def test_secrets_from_environment_and_files(tmp_path: Path) -> None:
     secret_file = tmp_path / "secret"
-    secret_file.write_text("a-long-enough-secret-value\n", encoding="utf-8")
+    secret_file.write_text("a-long-enough-secret-value-0123456789\n", encoding="utf-8")
     secrets = load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET_FILE": str(secret_file)})
-    assert secrets.seminar_secret == b"a-long-enough-secret-value"
+    assert secrets.seminar_secret == b"a-long-enough-secret-value-0123456789"
     assert "abc" not in repr(secrets)
     with pytest.raises(ConfigError, match="BOT_TOKEN"):
-        load_secrets({"SEMINAR_SECRET": "x" * 20})
-    with pytest.raises(ConfigError, match="SEMINAR_SECRET must be at least"):
+        load_secrets({"SEMINAR_SECRET": "x" * 32})
+    with pytest.raises(ConfigError, match="SEMINAR_SECRET is too short"):
         load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET": "short"})
+    with pytest.raises(ConfigError, match="at least 32 characters"):
+        load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET": "x" * 31})
+    assert load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET": "x" * 32}).seminar_secret
     with pytest.raises(ConfigError, match="SEMINAR_SECRET_FILE"):
         load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET_FILE": str(tmp_path / "nope")})

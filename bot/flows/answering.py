@@ -392,6 +392,7 @@ async def delete_note(
                 writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
             )
         )
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return NoteDeleted(seminar)
 
 

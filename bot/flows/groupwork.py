@@ -216,6 +216,8 @@ async def form_groups(
     for preset in [t for t in await deps.store.themes(seminar.id) if t.group_id is None]:
         for group in groups:
             await deps.store.add_theme(seminar.id, group.id, preset.name, theme_key(preset.name))
+    # Every note and writer was rewritten: copies the write-ahead log need not keep.
+    await deps.store.checkpoint()
     seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
     paper = sum(1 for n in notes if n.paper and n.id not in note_groups)
     sizes = await deps.store.group_sizes(seminar.id)
@@ -725,6 +727,7 @@ async def open_plenary(
     }
     if not await deps.store.open_plenary(seminar.id, winners):
         return WrongPhase(seminar)
+    await deps.store.checkpoint()  # every note was rewritten with its theme
     plenary = await deps.store.seminar(seminar.id)
     assert plenary is not None
     return Plenary(

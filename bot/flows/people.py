@@ -145,4 +145,6 @@ async def confirm_forget(
         return ModeratorCannotForget(seminar)
     language = member.language
     await deps.store.forget(seminar.id, person.tg_id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    # Out of the write-ahead log too, once the deletion has committed.
+    await deps.store.checkpoint()
     return Forgotten(seminar, language)
