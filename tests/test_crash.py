@@ -283,7 +283,8 @@ class Chaos:
         victim = self.bot.process  # the process that made the call
         async with self._lock:
             if victim is not self.bot.process or victim is None or victim.returncode is not None:
-                return  # a call the same crash held up
+                self.kills.append(f"{why} (the kill just before)")  # a call that kill held up
+                return
             await self.bot.kill()
             assert point.call is not None
             self.kills.append(f"{why} at its {point.call[0]}")
