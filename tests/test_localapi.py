@@ -819,6 +819,8 @@ async def test_webhook_delivery(api: LocalBotApi, client: httpx.AsyncClient) -> 
         assert len(received) == 1
         assert received[0][0]["message"]["text"] == "/start"
         assert received[0][1] == "s3"
+        # Refused once, then taken: the update was handed out twice.
+        assert api.handed_out[received[0][0]["update_id"]] == 2
         info = await ok(client, "getWebhookInfo")
         assert info["url"] == "https://bot.example.org/hook"
         assert info["last_error_message"] == "Wrong response from the webhook: 500"
