@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run test lint typecheck mutation translations bench bench-broadcast clean
+.PHONY: install demo run test chaos lint typecheck mutation translations bench bench-broadcast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-# Mutation testing of the pure modules against their fast tests ([tool.mutmut] in
-# pyproject.toml), from scratch each time; prints the share of mutants killed per module.
-mutation: $(STAMP)
-	rm -rf mutants
-	$(BIN)/mutmut run
-	$(BIN)/python tests/mutation_score.py
+.PHONY: install demo run test chaos lint typecheck mutation translations bench bench-broadcast clean
 
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \

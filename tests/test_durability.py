@@ -7,8 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-from checks import said
 from harness import (
     ROOT,
     SECRET,
@@ -30,45 +28,6 @@ def note_count(bot: BotProcess) -> int:
     return int(bot.query("SELECT COUNT(*) FROM notes")[0][0])  # type: ignore[call-overload]
 
 
-@pytest.mark.superseded(
-    "issue 12: the kill comes while the bot is idle, after every reply was confirmed; "
-    "replaced by the crash test"
-)
-async def test_sigkill_mid_round_loses_nothing(api: LocalBotApi, bot: BotProcess) -> None:
-    _, _, (anna, bob) = await seminar_with(api, [("Anna", "nb"), ("Bob", "en")])
-    first = await answer(anna, "Veilederen ringte tilbake samme dag")
-    await answer(anna, "Jeg fikk tid")
-    await answer(bob, "They explained the rules")
-    assert note_count(bot) == 3
-
-    await bot.kill()
-    # Written while the bot is down: Telegram keeps it until the bot is back.
-    await anna.send("Skrevet mens boten var nede")
-    await bot.restart()
-    await anna.wait_for(contains("✓", "Skrevet mens boten var nede"))
-    assert note_count(bot) == 4
-
-    # A button from before the crash still works, and the round is still open.
-    await anna.press(first, button("nb", "Next question ▶"))
-    await anna.wait_for(
-        contains(said("nb", "<b>Question {number} of {total}</b>", number=2, total=2))
-    )
-    await answer(anna, "Fordi hun lyttet")
-    await bob.send("/notes")
-    listed = await bob.wait_for(
-        contains(
-            said("en", "<b>Your notes in {title}</b>", title="Gode møter med Nav"),
-            "They explained the rules",
-        )
-    )
-    assert listed.button_labels() == ["✏️ 1", "🗑 1"]
-    assert note_count(bot) == 5
-
-
-@pytest.mark.superseded(
-    "issue 12: redelivered after the kill of an idle bot, once the reply was confirmed; "
-    "replaced by the crash test"
-)
 async def test_redelivered_update_counts_once(api: LocalBotApi, bot: BotProcess) -> None:
     _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
     await answer(anna, "Ett notat, én gang")
@@ -207,28 +166,3 @@ async def test_messages_waiting_behind_a_slow_one_survive_a_crash(
         "Andre lapp",
         "Første lapp",
     ]
-
-
-@pytest.mark.superseded(
-    "issue 12: a Delete is harmless to repeat, so this cannot fail; "
-    "replaced by the repeat-press test"
-)
-async def test_a_button_press_delivered_again_is_handled_once(
-    api: LocalBotApi, bot: BotProcess
-) -> None:
-    _, _, (anna,) = await seminar_with(api, [("Anna", "nb")])
-    await answer(anna, "Denne blir")
-    saved = await answer(anna, "Denne skal slettes én gang")
-    delete = dict(saved.buttons[0])[button("nb", "🗑 Delete")]
-    await anna.press(saved, button("nb", "🗑 Delete"))
-    await anna.wait_for(lambda m: m.message_id == saved.message_id and m.edited > 0)
-    await api.wait_idle()
-    assert note_count(bot) == 1
-    (update_id,) = api.confirmed_update_ids("callback_query", delete)
-    await bot.kill()
-    # As if the bot died after deleting but before remembering the update as handled.
-    bot.execute("DELETE FROM processed_updates WHERE update_id = ?", update_id)
-    api.redeliver(update_id)
-    await bot.restart()
-    await api.wait_idle()
-    assert note_count(bot) == 1

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from checks import said, said_n
 from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import (
@@ -25,10 +24,6 @@ def votes(bot: BotProcess) -> int:
     return int(bot.query("SELECT COUNT(*) FROM votes")[0][0])  # type: ignore[call-overload]
 
 
-@pytest.mark.superseded(
-    "issue 12: its double tap cannot fail, votes has a primary key; "
-    "replaced by the repeat-press test"
-)
 async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, _ = await seminar_in_groups(api, 6, size=3)
     (_, group_a), (_, group_b) = seats.items()
@@ -71,8 +66,6 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     await api.wait_idle()
     assert votes(bot) == 2
     bot.execute("DELETE FROM votes")
-    # Double tap: one vote. (Issue 12's: votes has a primary key, so this cannot fail.)
-    await alice.press_data(card, relasjon)
     await alice.press_data(card, relasjon)
     await api.wait_idle()
     assert votes(bot) == 1
@@ -330,9 +323,6 @@ async def test_bind_announce_paper_notes_review_and_progress(
     assert "Nordmann" not in shown.text
 
 
-@pytest.mark.superseded(
-    "issue 12: the kill comes after the vote was confirmed; replaced by the crash test"
-)
 async def test_late_joiner_and_votes_survive_a_crash(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, _ = await seminar_in_groups(api, 6, size=3)
     code = bot.query("SELECT invite_code FROM seminars")[0][0]

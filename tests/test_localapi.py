@@ -585,6 +585,119 @@ async def test_fail_next_and_outage(api: LocalBotApi, client: httpx.AsyncClient)
     assert api.stats.by_method["sendMessage"] == 3
 
 
+# ---------------------------------------------------------------- planned crashes
+async def test_crash_at_the_first_call_an_update_causes(
+    api: LocalBotApi, client: httpx.AsyncClient
+) -> None:
+    alice, bob = api.user("Alice"), api.user("Bob")
+    await alice.send("/start")
+    await bob.send("/start")
+    await ok(client, "getUpdates", offset=api.next_update_id)  # both confirmed
+    crashed: list[str] = []
+
+    async def crash() -> None:
+        await asyncio.sleep(0.01)  # a coroutine is awaited before the call is answered
+        crashed.append("killed")
+
+    point = api.crash_at_caused_call(api.next_update_id, crash)
+    # Before the update exists or is handed out, calls to its chat do not count.
+    await ok(client, "sendMessage", chat_id=alice.id, text="before")
+    await alice.send("Min lapp")
+    await ok(client, "sendMessage", chat_id=alice.id, text="still before")
+    (update,) = await ok(client, "getUpdates")
+    assert update["message"]["text"] == "Min lapp"
+    # Calls that concern somebody else's chat, or another query, are not caused by it.
+    await ok(client, "sendMessage", chat_id=bob.id, text="to Bob")
+    await err(client, "answerCallbackQuery", callback_query_id="123")
+    assert not point.fired
+    # The first call to Alice's chat: the crash, and the call is not applied.
+    status, body = await call(client, "sendMessage", chat_id=alice.id, text="✓ Min lapp")
+    assert (status, body["description"]) == (502, "Bad Gateway")
+    method, params = await point.wait(timeout=1)
+    assert method == "sendMessage"
+    assert params["text"] == "✓ Min lapp"
+    assert crashed == ["killed"]
+    assert [m.text for m in alice.inbox] == ["before", "still before"]
+    assert api.crash_points == []
+    # Handed out, never confirmed: the bot that comes back gets it again.
+    (again,) = await ok(client, "getUpdates")
+    assert again == update
+    assert api.handed_out[update["update_id"]] == 2
+    await ok(client, "sendMessage", chat_id=alice.id, text="✓ Min lapp")  # fired once only
+    assert [m.text for m in alice.inbox][-1] == "✓ Min lapp"
+
+
+async def test_crash_at_the_answer_to_a_press_and_at_the_nth_call(
+    api: LocalBotApi, client: httpx.AsyncClient
+) -> None:
+    alice = api.user("Alice")
+    await alice.send("/start")
+    card = await ok(
+        client,
+        "sendMessage",
+        chat_id=alice.id,
+        text="Kort",
+        reply_markup=_kb([{"text": "+1", "callback_data": "dot:1"}]),
+    )
+    await ok(client, "getUpdates", offset=api.next_update_id)
+    crashes: list[str] = []
+    point = api.crash_at_caused_call(api.next_update_id, lambda: crashes.append("press"))
+    query_id = await alice.press(card, "+1")
+    (update,) = await ok(client, "getUpdates")
+    assert update["callback_query"]["id"] == query_id
+    status, _ = await call(client, "answerCallbackQuery", callback_query_id=query_id, text="OK")
+    assert status == 502
+    assert (await point.wait(timeout=1))[0] == "answerCallbackQuery"
+    assert crashes == ["press"]
+    assert alice.toasts == []  # not applied: the query can still be answered
+    await ok(client, "answerCallbackQuery", callback_query_id=query_id, text="OK")
+    assert alice.toasts == ["OK"]
+
+    # A crash point made after the update was handed out watches it from then on.
+    query_id = await alice.press(card, "+1")
+    (update,) = await ok(client, "getUpdates", offset=update["update_id"] + 1)
+    late = api.crash_at_caused_call(update["update_id"], lambda: crashes.append("late"))
+    await call(client, "editMessageText", chat_id=alice.id, message_id=card["message_id"], text="●")
+    assert crashes == ["press", "late"]
+    assert late.fired
+
+    # The third sendMessage from now, whoever it goes to, as in the middle of a broadcast.
+    third = api.crash_at_call("sendMessage", 3, lambda: crashes.append("third"))
+    for n in range(1, 5):
+        status, _ = await call(client, "sendMessage", chat_id=alice.id, text=f"Melding {n}")
+        assert status == (502 if n == 3 else 200)
+    await third.wait(timeout=1)
+    assert crashes == ["press", "late", "third"]
+    assert [m.text for m in alice.inbox][-3:] == ["Melding 1", "Melding 2", "Melding 4"]
+    # One that never fires can be taken back.
+    never = api.crash_at_call("sendPhoto", 1, lambda: crashes.append("never"))
+    api.disarm(never)
+    assert api.crash_points == []
+    with pytest.raises(TimeoutError, match="call 1 of sendPhoto"):
+        await never.wait(timeout=0.05)
+
+
+async def test_an_update_delivered_twice_before_it_is_confirmed(
+    api: LocalBotApi, client: httpx.AsyncClient
+) -> None:
+    alice = api.user("Alice")
+    queued: list[dict[str, Any]] = []
+    api.on_update(queued.append)
+    expected = api.next_update_id
+    await alice.send("Samme lapp")
+    assert [u["update_id"] for u in queued] == [expected]
+    (first,) = await ok(client, "getUpdates", timeout=0)
+    assert first == queued[0]
+    api.redeliver(first["update_id"])
+    assert await ok(client, "getUpdates", timeout=0) == [first, first]
+    assert api.handed_out[first["update_id"]] == 3  # every copy handed out counts
+    await ok(client, "getUpdates", offset=first["update_id"] + 1, timeout=0)
+    assert api.pending_updates == []
+    api.redeliver(first["update_id"])  # confirmed, and again, as after a crash
+    assert await ok(client, "getUpdates", timeout=0) == [first]
+    assert len(queued) == 1, "a redelivery is no new update"
+
+
 # ---------------------------------------------------------------- groups
 async def test_group_privacy_members_and_anonymous(
     api: LocalBotApi, client: httpx.AsyncClient
@@ -706,6 +819,8 @@ async def test_webhook_delivery(api: LocalBotApi, client: httpx.AsyncClient) -> 
         assert len(received) == 1
         assert received[0][0]["message"]["text"] == "/start"
         assert received[0][1] == "s3"
+        # Refused once, then taken: the update was handed out twice.
+        assert api.handed_out[received[0][0]["update_id"]] == 2
         info = await ok(client, "getWebhookInfo")
         assert info["url"] == "https://bot.example.org/hook"
         assert info["last_error_message"] == "Wrong response from the webhook: 500"

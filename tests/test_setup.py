@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from checks import said
 from harness import BotProcess, button, contains, has_button, join, saying
 
 from bot.localapi import LocalBotApi
 
 
-@pytest.mark.superseded(
-    "issue 12: the kill comes while the bot is idle, after the reply was confirmed; "
-    "replaced by the crash test"
-)
 async def test_custom_questions_cancel_and_a_restart_in_the_middle(
     api: LocalBotApi, bot: BotProcess
 ) -> None:

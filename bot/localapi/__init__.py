@@ -29,17 +29,26 @@ observed behaviour:
   each chat's in order, the next only after the bot answered 2xx to the last. Telegram posts to
   the public https address; ``reverse_proxy(public, local)`` routes it to where the bot
   listens, as a reverse proxy in front of it would.
+
+Crashes are planned in the double, not in the bot: ``crash_at_caused_call(update_id, crash)``
+calls ``crash`` (say, one that SIGKILLs the bot) at the first Bot API call the update causes,
+that is the first call after it was handed to the bot that sends or edits something in its chat
+or answers its callback query; ``crash_at_call(method, n, crash)`` at the nth call of a method
+(in the middle of a broadcast, say). The call is not applied, and the update, handed out but not
+confirmed, goes to the bot again when it is back, as Telegram does. ``redeliver`` hands an
+update out a second time.
 """
 
 from __future__ import annotations
 
 from .entities import EntityParseError, parse_html, utf16_len
-from .server import ApiError, FloodLimits, LocalBotApi, Stats
+from .server import ApiError, CrashPoint, FloodLimits, LocalBotApi, Stats
 from .sim import BotMessage, Event, SimGroup, SimUser
 
 __all__ = [
     "ApiError",
     "BotMessage",
+    "CrashPoint",
     "EntityParseError",
     "Event",
     "FloodLimits",

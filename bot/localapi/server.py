@@ -152,6 +152,117 @@ class _Query:
     answered: bool = False
 
 
+Crash = Callable[[], Awaitable[None] | None]
+
+# The calls that concern a chat: what a person sees change in it.
+_CHAT_METHODS = frozenset(
+    {"sendmessage", "editmessagetext", "editmessagereplymarkup", "sendphoto", "senddocument"}
+)
+
+
+class CrashPoint:
+    """A crash a test plans at one Bot API call; made by :meth:`LocalBotApi.crash_at_caused_call`
+    or :meth:`LocalBotApi.crash_at_call`.
+
+    When the call arrives the double calls ``crash`` (normally: SIGKILL the bot and wait for it
+    to die), does not apply the call, and answers it ``502 Bad Gateway`` once ``crash`` returned,
+    by which time nobody reads the answer. A point fires once and is then gone.
+    """
+
+    def __init__(self, description: str, crash: Crash) -> None:
+        self.description = description
+        self._crash = crash
+        self.call: tuple[str, JSON] | None = None
+        self._task: asyncio.Future[None] | None = None
+        self._finished = asyncio.Event()
+
+    @property
+    def fired(self) -> bool:
+        """True once the chosen call arrived (``call`` holds its method and parameters)."""
+        return self.call is not None
+
+    async def wait(self, timeout: float = 30.0) -> tuple[str, JSON]:  # noqa: ASYNC109
+        """Waits until the point fired and ``crash`` has finished; returns the call it fired at."""
+        try:
+            await asyncio.wait_for(self._finished.wait(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"{self.description}: no such call within {timeout}s") from None
+        assert self._task is not None
+        assert self.call is not None
+        self._task.result()  # a crash callback that failed fails the test here
+        return self.call
+
+    def _handed_out(self, update: JSON) -> None:
+        """Told of every update the bot is given (by getUpdates or the webhook)."""
+
+    def _matches(self, method: str, params: JSON) -> bool:
+        raise NotImplementedError
+
+    def _fire(self, method: str, params: JSON) -> asyncio.Future[None]:
+        self.call = (method, dict(params))
+        self._task = asyncio.ensure_future(self._run())
+        return self._task
+
+    async def _run(self) -> None:
+        try:
+            result = self._crash()
+            if result is not None:
+                await result
+        finally:
+            self._finished.set()
+
+
+class _CausedCall(CrashPoint):
+    """The first call, after the update was handed to the bot, that concerns the update's chat
+    (a message sent, a message edited, a photo or document sent there) or answers its
+    callback query."""
+
+    def __init__(self, update_id: int, crash: Crash, update: JSON | None) -> None:
+        super().__init__(f"crash at the first call caused by update {update_id}", crash)
+        self.update_id = update_id
+        self.live = False
+        self.chat_id: str | None = None
+        self.query_id: str | None = None
+        if update is not None:
+            self._handed_out(update)
+
+    def _handed_out(self, update: JSON) -> None:
+        if int(update["update_id"]) != self.update_id:
+            return
+        self.live = True
+        body = update[_kind_of(update)]
+        if isinstance(body, dict):
+            chat = body.get("chat") or (body.get("message") or {}).get("chat") or {}
+            self.chat_id = str(chat["id"]) if "id" in chat else None
+            self.query_id = str(body["id"]) if "data" in body and "id" in body else None
+
+    def _matches(self, method: str, params: JSON) -> bool:
+        if not self.live:
+            return False
+        if method == "answercallbackquery":
+            return self.query_id is not None and str(params.get("callback_query_id")) == (
+                self.query_id
+            )
+        return method in _CHAT_METHODS and str(params.get("chat_id")) == self.chat_id
+
+
+class _NthCall(CrashPoint):
+    """The nth call of a method, counted from when the point was made."""
+
+    def __init__(self, method: str, nth: int, crash: Crash) -> None:
+        if nth < 1:
+            raise ValueError("nth counts from 1")
+        super().__init__(f"crash at call {nth} of {method}", crash)
+        self.method = method.lower()
+        self.left = nth
+
+    def _matches(self, method: str, params: JSON) -> bool:
+        if method != self.method:
+            return False
+        self.left -= 1
+        return self.left == 0
+
+
 class LocalBotApi:
     """A fake Telegram Bot API server with simulated users, groups and failure injection."""
 
@@ -191,6 +302,9 @@ class LocalBotApi:
         self._next_update_id = random.randint(100_000, 900_000)
         self._pending: list[JSON] = []
         self._confirmed: dict[int, JSON] = {}
+        # How many times each update went to the bot (getUpdates batches, webhook posts).
+        self.handed_out: Counter[int] = Counter()
+        self._crash_points: list[CrashPoint] = []
         self._allowed_updates: set[str] | None = None
         self._updates_signal = Notifier()
         self._stopping = False
@@ -202,6 +316,7 @@ class LocalBotApi:
         self._files: dict[str, tuple[bytes, str, str]] = {}
         self._file_paths: dict[str, str] = {}
         self._listeners: list[Callable[[Event], None]] = []
+        self._update_listeners: list[Callable[[JSON], None]] = []
         self._last_activity = time.monotonic()
         self._in_flight = 0
         self._runner: web.AppRunner | None = None
@@ -366,6 +481,11 @@ class LocalBotApi:
         """Register a transcript listener (called synchronously)."""
         self._listeners.append(callback)
 
+    def on_update(self, callback: Callable[[JSON], None]) -> None:
+        """Register a listener called with each new update as it is queued, its update_id
+        given and before the bot can have it (redeliveries are not new updates)."""
+        self._update_listeners.append(callback)
+
     def emit(self, kind: str, chat_title: str, actor: str, text: str) -> None:
         """Tell every listener about something that happened."""
         ev = Event(kind, chat_title, actor, text)
@@ -391,6 +511,60 @@ class LocalBotApi:
         self._outage = on
         self._updates_signal.notify()
 
+    # ------------------------------------------------------------------ crashes
+    def crash_at_caused_call(self, update_id: int, crash: Crash) -> CrashPoint:
+        """Crash the bot at the first Bot API call caused by update ``update_id``.
+
+        "Caused by": the first call, after the update was handed to the bot (by getUpdates or
+        the webhook), that concerns its chat (sendMessage, editMessageText,
+        editMessageReplyMarkup, sendPhoto or sendDocument to that chat id) or answers its
+        callback query (answerCallbackQuery with that query id). That is the moment after the
+        bot decided what the update does and before anybody saw it. ``crash`` is called (it
+        may be a coroutine function; typically it SIGKILLs the bot), the call is not applied,
+        and the update, handed out but not confirmed, goes to the bot again when it polls
+        next, as Telegram does. An update already handed out when the point is made is watched
+        from now. Use :attr:`next_update_id` to aim at an update before it exists.
+        """
+        known = None
+        if self.handed_out[update_id]:
+            known = self._confirmed.get(update_id) or next(
+                (u for u in self._pending if int(u["update_id"]) == update_id), None
+            )
+        point = _CausedCall(update_id, crash, known)
+        self._crash_points.append(point)
+        return point
+
+    def crash_at_call(self, method: str, nth: int, crash: Crash) -> CrashPoint:
+        """Crash the bot at the ``nth`` call of ``method`` from now (1 is the next one), e.g.
+        ``crash_at_call("sendMessage", 5, kill)`` while a broadcast is half sent."""
+        point = _NthCall(method, nth, crash)
+        self._crash_points.append(point)
+        return point
+
+    def disarm(self, point: CrashPoint) -> None:
+        """Forget a crash point that has not fired."""
+        with contextlib.suppress(ValueError):
+            self._crash_points.remove(point)
+
+    @property
+    def crash_points(self) -> list[CrashPoint]:
+        """The crash points that have not fired yet."""
+        return list(self._crash_points)
+
+    def _crash_point(self, method: str, raw: JSON) -> CrashPoint | None:
+        """The point this call fires, if any; every point sees the call (to count it)."""
+        matching = [p for p in self._crash_points if p._matches(method.lower(), raw)]
+        if not matching:
+            return None
+        self._crash_points.remove(matching[0])
+        return matching[0]
+
+    def _hand_out(self, updates: list[JSON]) -> None:
+        for update in updates:
+            self.handed_out[int(update["update_id"])] += 1
+            for point in self._crash_points:
+                point._handed_out(update)
+
     # ------------------------------------------------------------------ updates
     def enqueue(self, update: JSON) -> int:
         """Queue an update for the bot; returns its update_id."""
@@ -399,7 +573,10 @@ class LocalBotApi:
             return -1
         uid = self._next_update_id
         self._next_update_id += 1
-        self._pending.append({"update_id": uid, **update})
+        queued = {"update_id": uid, **update}
+        for listener in self._update_listeners:
+            listener(queued)
+        self._pending.append(queued)
         self._updates_signal.notify()
         return uid
 
@@ -412,9 +589,18 @@ class LocalBotApi:
             and text in (update[kind].get("text"), update[kind].get("data"))
         ]
 
+    @property
+    def next_update_id(self) -> int:
+        """The id the next queued update will get (to aim a crash point at it)."""
+        return self._next_update_id
+
     def redeliver(self, update_id: int) -> None:
-        """Queue a confirmed update again with its own id, as Telegram may after a crash."""
-        self._pending.append(self._confirmed[update_id])
+        """Queue an update again with its own id: a confirmed one, as Telegram may after a
+        crash, or one still pending a second time, as when the answer to a delivery was lost."""
+        update = self._confirmed.get(update_id) or next(
+            u for u in self._pending if int(u["update_id"]) == update_id
+        )
+        self._pending.append(update)
         self._pending.sort(key=lambda u: int(u["update_id"]))
         self._updates_signal.notify()
 
@@ -469,6 +655,11 @@ class LocalBotApi:
                 raise bad(str(exc)) from exc
             self.requests.append((spec.name, dict(raw)))
             self.stats.by_method[spec.name] += 1
+            point = self._crash_point(spec.name, raw)
+            if point is not None:
+                # Shielded: the crash goes on when the dying bot's request is cancelled.
+                await asyncio.shield(point._fire(spec.name, raw))
+                raise ApiError(502, "Bad Gateway")
             result = await self._call(spec, raw, files, len(self.requests) - 1)
             if spec.name == "getUpdates" and result:
                 self._last_activity = time.monotonic()
@@ -724,7 +915,9 @@ class LocalBotApi:
                     "sure that only one bot instance is running",
                 )
             if self._pending:
-                return self._pending[:limit]
+                batch = self._pending[:limit]
+                self._hand_out(batch)
+                return batch
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
@@ -842,6 +1035,7 @@ class LocalBotApi:
         if target is None:
             self.webhook_last_error = "Connection refused"
             return False
+        self._hand_out([update])
         try:
             async with self._session.post(target, data=json.dumps(update), headers=headers) as resp:
                 await resp.read()
