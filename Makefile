@@ -32,7 +32,29 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-.PHONY: install demo run test chaos lint typecheck mutation translations bench bench-broadcast clean
+# Mutation testing of the pure modules against their fast tests ([tool.mutmut] in
+# pyproject.toml), from scratch each time; prints the share of mutants killed per module.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/python tests/mutation_score.py
+
+# The crash test of tests/test_crash.py again and again, each run with a fresh seed and more
+# kills; every seed is printed, and the failed ones listed at the end (replay one with
+# CRASH_SEED=<seed> CRASH_KILLS=<kills>). Not part of `make test`.
+CHAOS_RUNS  ?= 5
+CHAOS_KILLS ?= 40
+CRASH_TEST  := tests/test_crash.py::test_a_seminar_killed_at_random_moments_loses_nothing_and_counts_nothing_twice
+
+chaos: $(STAMP)
+	@failed=""; \
+	for run in $$(seq $(CHAOS_RUNS)); do \
+		seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+		echo "crash seed=$$seed kills=$(CHAOS_KILLS)"; \
+		CRASH_SEED=$$seed CRASH_KILLS=$(CHAOS_KILLS) $(BIN)/pytest -q -s $(CRASH_TEST) \
+			|| failed="$$failed $$seed"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed seeds (kills=$(CHAOS_KILLS)):$$failed"; exit 1; fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
