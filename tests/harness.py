@@ -262,3 +262,25 @@ async def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """`python -m bot ...` as its own process: exit code, standard output, standard error."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:  # it did not stop by itself: the test fails, nothing leaks
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()

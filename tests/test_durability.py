@@ -16,6 +16,7 @@ from harness import (
     button,
     contains,
     has_button,
+    run_cli,
     saying,
     seminar_with,
     write_config,
@@ -83,38 +84,23 @@ async def test_a_different_secret_is_refused(api: LocalBotApi, bot: BotProcess) 
     assert SECRET.encode() not in err
 
 
-async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, err.decode()
-
-
 async def test_configuration_errors_name_the_key(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "SEMINAR_SECRET")}
     config = write_config(tmp_path, "http://127.0.0.1:9")
-    code, err = await run_cli(
+    code, _, err = await run_cli(
         "--config", str(config), "run", env={**base, "SEMINAR_SECRET": SECRET}
     )
     assert code == 2
     assert "BOT_TOKEN" in err
 
-    code, err = await run_cli("--config", str(config), "run", env={**base, "BOT_TOKEN": TOKEN})
+    code, _, err = await run_cli("--config", str(config), "run", env={**base, "BOT_TOKEN": TOKEN})
     assert code == 2
     assert "SEMINAR_SECRET" in err
 
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)
     bad = write_config(tmp_path, "http://127.0.0.1:9", note_max_length='"long"')
-    code, err = await run_cli(
+    code, _, err = await run_cli(
         "--config",
         str(bad),
         "run",

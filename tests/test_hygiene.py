@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import logging
@@ -19,13 +18,13 @@ from urllib.parse import quote
 import aiosqlite
 import pytest
 from harness import (
-    ROOT,
     SECRET,
     TOKEN,
     BotProcess,
     answer,
     button,
     has_button,
+    run_cli,
     seminar_with,
     wait_until,
     write_config,
@@ -40,28 +39,6 @@ from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 from bot.store import Store
 from bot.tools import backup_database
-
-
-async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    """`python -m bot ...` as its own process: exit code, standard output, standard error."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    finally:
-        if proc.returncode is None:  # it did not stop by itself: the test fails, nothing leaks
-            proc.kill()
-            await proc.wait()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 def clean_environment(**values: str) -> dict[str, str]:
