@@ -46,7 +46,7 @@ from bot.outbox import Outbox
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
 from bot.sender import Broadcaster
-from bot.store import Store
+from bot.store import AlreadyHandled, Store
 from bot.webhook import WebhookServer, webhook_secret
 
 __all__ = ["build_application", "serve"]
@@ -87,6 +87,8 @@ def update_handler(app: BotApp, store: Store) -> Callable[[Update], Awaitable[No
                 await app.process_update(update)
                 if failures:
                     raise _Failed
+        except AlreadyHandled:
+            log.info("skipped an update that was handled meanwhile")
         except _Failed:
             # Nothing it did stays, and it is not tried again; the person hears that it failed.
             await store.mark_processed(update.update_id)

@@ -91,27 +91,24 @@ class Outbox:
         self._store = store
         self._deliveries = BroadcastStore(store)
         self._codec = codec
-        # The replies of the transaction under way (one is open at a time), by its serial: a
-        # batch left by a transaction that rolled back is never taken for the next one's.
-        self._batch: tuple[int, list[Reply]] | None = None
 
     async def give(self, reply: Reply) -> None:
         """Records the reply with the change under way and gives it once that has committed.
         The replies of one transaction are written in one statement, just before its commit."""
-        if not self._store.holds_lock():
+        scratch = self._store.scratch()
+        if scratch is None:
             await self._record([reply])
             return
-        serial = self._store.transaction_serial
-        if self._batch is None or self._batch[0] != serial:
-            batch: list[Reply] = []
-            self._batch = (serial, batch)
+        batch = scratch.get("replies")
+        if not isinstance(batch, list):
+            batch = scratch["replies"] = []
+            replies: list[Reply] = batch
 
             async def flush() -> None:
-                self._batch = None
-                await self._record(batch)
+                await self._record(replies)
 
             await self._store.before_commit(flush)
-        self._batch[1].append(reply)
+        batch.append(reply)
 
     async def _record(self, batch: list[Reply]) -> None:
         ids = await self._deliveries.add_replies([(r.chat_id, _encode(r)) for r in batch])

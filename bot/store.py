@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from bot.domain import (
 from bot.keys import new_code, new_id
 
 __all__ = [
+    "AlreadyHandled",
     "BroadcastStore",
     "Delivery",
     "NoteCounts",
@@ -322,45 +323,64 @@ def _note(row: aiosqlite.Row) -> Note:
 
 
 class _Guarded:
-    """The connection as the store's methods see it: a statement runs under the store's lock.
+    """The connections as the store's methods see them.
 
-    Updates are handled side by side on one connection, so without the lock a read could see
-    another update's write still under way, and a commit could take its half-done write with
-    it. Inside a transaction the lock is the transaction's already; outside one, each
-    statement takes it for itself.
+    The bot's writes go through one connection under one lock, held by one transaction at a
+    time from its first write to its commit. A read by a task whose transaction holds the lock
+    goes through that connection and sees the task's own writes; every other read goes through
+    a second, read-only connection, which sees only what was committed: never another update's
+    half-done change, and without waiting for it.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, store: Store) -> None:
-        self._conn = conn
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, store: Store):
+        self._writer = writer
+        self._reader = reader
         self._store = store
 
     async def execute(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Cursor:
-        if self._store.holds_lock():
-            return await self._conn.execute(sql, params)
-        async with self._store.lock:
-            return await self._conn.execute(sql, params)
+        if await self._store.lock_for_write():
+            return await self._writer.execute(sql, params)
+        async with self._store.lock:  # a statement of its own, outside any transaction
+            cur = await self._writer.execute(sql, params)
+            await self._writer.commit()
+            return cur
 
     async def execute_fetchall(
         self, sql: str, params: Iterable[object] = ()
     ) -> Iterable[aiosqlite.Row]:
         if self._store.holds_lock():
-            return await self._conn.execute_fetchall(sql, params)
-        async with self._store.lock:
-            return await self._conn.execute_fetchall(sql, params)
+            return await self._writer.execute_fetchall(sql, params)
+        return await self._reader.execute_fetchall(sql, params)
 
     async def executemany(self, sql: str, params: Iterable[Iterable[object]]) -> None:
-        if self._store.holds_lock():
-            await self._conn.executemany(sql, params)
+        if await self._store.lock_for_write():
+            await self._writer.executemany(sql, params)
             return
         async with self._store.lock:
-            await self._conn.executemany(sql, params)
+            await self._writer.executemany(sql, params)
+            await self._writer.commit()
 
     async def executescript(self, script: str) -> None:
         async with self._store.lock:
-            await self._conn.executescript(script)
+            await self._writer.executescript(script)
 
 
 AfterCommit = Callable[[], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class _Transaction:
+    """A task's open transaction: whether it holds the lock yet, and what waits for its end."""
+
+    locked: bool = False
+    update_id: int | None = None
+    before_commit: list[AfterCommit] = field(default_factory=list)
+    after_commit: list[AfterCommit] = field(default_factory=list)
+    scratch: dict[str, object] = field(default_factory=dict)
+
+
+class AlreadyHandled(Exception):
+    """The update was handled, and committed, while this handling of it ran."""
 
 
 class Store:
@@ -371,15 +391,12 @@ class Store:
     called inside it join it; called outside one, each write is its own transaction.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        self._db = _Guarded(conn, self)
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._conn = writer
+        self._reader = reader
+        self._db = _Guarded(writer, reader, self)
         self._lock = asyncio.Lock()
-        self._owner: asyncio.Task[object] | None = None
-        self._after_commit: list[AfterCommit] = []
-        self._before_commit: list[AfterCommit] = []
-        self._serial = 0  # counts transactions, so state kept for one is not taken for another
-        self._update_id: int | None = None  # the update the open transaction handles
+        self._open: dict[asyncio.Task[object], _Transaction] = {}
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -394,11 +411,16 @@ class Store:
         await conn.execute("PRAGMA busy_timeout=5000")
         # Deleted rows are overwritten with zeros, not just unlinked (see `checkpoint`).
         await conn.execute("PRAGMA secure_delete=ON")
-        store = cls(conn)
+        reader = await aiosqlite.connect(path)
+        reader.row_factory = aiosqlite.Row
+        await reader.execute("PRAGMA query_only=ON")
+        await reader.execute("PRAGMA busy_timeout=5000")
+        store = cls(conn, reader)
         await store._migrate()
         return store
 
     async def close(self) -> None:
+        await self._reader.close()
         await self._conn.close()
 
     async def healthy(self) -> bool:
@@ -415,42 +437,73 @@ class Store:
 
     @property
     def lock(self) -> asyncio.Lock:
-        """For the guarded connection only: the transactions' and the statements' one lock."""
+        """For the guarded connection only: the one lock of the writing connection."""
         return self._lock
 
-    @property
-    def transaction_serial(self) -> int:
-        """Which transaction is (or was last) open."""
-        return self._serial
+    def _mine(self) -> _Transaction | None:
+        task = asyncio.current_task()
+        return self._open.get(task) if task is not None else None
 
     def holds_lock(self) -> bool:
-        """Whether this task's transaction is open (and so holds the lock)."""
-        return self._owner is not None and self._owner is asyncio.current_task()
+        """Whether this task's transaction holds the lock (it has written)."""
+        mine = self._mine()
+        return mine is not None and mine.locked
+
+    def in_transaction(self) -> bool:
+        return self._mine() is not None
+
+    async def lock_for_write(self) -> bool:
+        """Takes the lock for this task's transaction at its first write; False outside one."""
+        mine = self._mine()
+        if mine is None:
+            return False
+        if not mine.locked:
+            await self._lock.acquire()
+            mine.locked = True
+        return True
+
+    def scratch(self) -> dict[str, object] | None:
+        """Room for what belongs to this task's transaction alone and ends with it."""
+        mine = self._mine()
+        return mine.scratch if mine is not None else None
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """Whole or not at all. Nested in this task's open transaction, it is part of that one;
-        what was registered with `after_commit` runs once the outermost one has committed."""
-        if self.holds_lock():
+    async def transaction(self, lazy: bool = False) -> AsyncIterator[None]:
+        """Whole or not at all. A store method's transaction takes the lock at once, so what it
+        reads before it writes is still so when it writes; an update's (`lazy`) takes it at its
+        first write, so updates that only read, or have not written yet, never wait. Nested in
+        this task's open transaction, it is part of that one; what was registered with
+        `after_commit` runs once the outermost one has committed."""
+        task = asyncio.current_task()
+        assert task is not None
+        if task in self._open:
+            if not lazy:
+                await self.lock_for_write()
             yield
             return
-        async with self._lock:
-            self._owner = asyncio.current_task()
-            self._serial += 1
+        mine = self._open[task] = _Transaction()
+        try:
+            if not lazy:
+                await self.lock_for_write()
             try:
                 yield
-                while self._before_commit:
-                    await self._before_commit.pop(0)()
+                while mine.before_commit:
+                    if not mine.locked:
+                        await self.lock_for_write()
+                    await mine.before_commit.pop(0)()
             except BaseException:
-                self._before_commit, self._after_commit = [], []
-                await self._conn.rollback()
+                mine.after_commit = []
+                if mine.locked:
+                    await self._conn.rollback()
                 raise
             else:
-                await self._conn.commit()
-            finally:
-                self._owner = None
-                after, self._after_commit = self._after_commit, []
-        for action in after:
+                if mine.locked:
+                    await self._conn.commit()
+        finally:
+            del self._open[task]
+            if mine.locked:
+                self._lock.release()
+        for action in mine.after_commit:
             try:
                 await action()
             except Exception:
@@ -460,41 +513,49 @@ class Store:
     async def after_commit(self, action: AfterCommit) -> None:
         """Runs `action` once this task's transaction has committed (at once outside one), and
         not at all if it rolls back: what the bot says about a change comes after the change."""
-        if self.holds_lock():
-            self._after_commit.append(action)
+        mine = self._mine()
+        if mine is not None:
+            mine.after_commit.append(action)
         else:
             await action()
 
     async def before_commit(self, action: AfterCommit) -> None:
         """Runs `action` in this task's transaction just before it commits (at once outside
         one): for writes gathered while the update ran, made in one statement."""
-        if self.holds_lock():
-            self._before_commit.append(action)
+        mine = self._mine()
+        if mine is not None:
+            mine.before_commit.append(action)
         else:
             await action()
 
     @contextlib.asynccontextmanager
     async def handling(self, update_id: int) -> AsyncIterator[bool]:
         """The transaction an update runs in; yields False if it was handled before (Telegram
-        delivered it again after a crash), and then changes nothing."""
-        async with self.transaction():
-            # Recorded first, in one statement with the check; a rollback takes it back.
-            cur = await self._conn.execute(
-                "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
-            )
-            if cur.rowcount != 1:
-                yield False
-                return
-            self._update_id = update_id
-            try:
-                yield True
-            finally:
-                self._update_id = None
-            if update_id % 500 == 0:
-                await self._conn.execute(
-                    "DELETE FROM processed_updates WHERE update_id < ?",
-                    (update_id - KEEP_PROCESSED_UPDATES,),
+        delivered it again after a crash), and then changes nothing. The record that it was
+        handled is written with its change, just before the commit; should the same update have
+        been committed meanwhile, AlreadyHandled rolls this handling back."""
+        if await self.was_processed(update_id):
+            yield False
+            return
+        async with self.transaction(lazy=True):
+            mine = self._mine()
+            assert mine is not None
+            mine.update_id = update_id
+
+            async def record() -> None:
+                cur = await self._db.execute(
+                    "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
                 )
+                if cur.rowcount != 1:
+                    raise AlreadyHandled(update_id)
+                if update_id % 500 == 0:
+                    await self._db.execute(
+                        "DELETE FROM processed_updates WHERE update_id < ?",
+                        (update_id - KEEP_PROCESSED_UPDATES,),
+                    )
+
+            yield True
+            await self.before_commit(record)
 
     async def _migrate(self) -> None:
         row = await _first(self._db, "PRAGMA user_version")
@@ -1195,8 +1256,9 @@ class Store:
 
     def _press_key(self) -> int:
         """The update this task's transaction handles; a fresh random key outside one."""
-        if self.holds_lock() and self._update_id is not None:
-            return self._update_id
+        mine = self._mine()
+        if mine is not None and mine.update_id is not None:
+            return mine.update_id
         return -new_id()
 
     async def dot_totals(self, seminar_id: int) -> dict[int, int]:
@@ -1341,7 +1403,9 @@ class Store:
         then."""
 
         async def now() -> None:
-            row = await _first(self._db, "PRAGMA wal_checkpoint(TRUNCATE)")
+            async with self._lock:
+                rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = next(iter(rows), None)
             if row is not None and row[0]:
                 log.warning("the database's write-ahead log was not emptied: a reader was busy")
 
