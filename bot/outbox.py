@@ -94,7 +94,7 @@ class Outbox:
 
     async def give(self, reply: Reply) -> None:
         """Records the reply with the change under way and gives it once that has committed."""
-        reply_id = await self._deliveries.add_reply(reply.chat_id, _encode(reply))
+        reply_id = await self._deliveries.add_reply(_encode(reply))
 
         async def deliver() -> None:
             await self._deliver(reply_id, reply)

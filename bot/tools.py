@@ -11,7 +11,6 @@ from bot.config import Secrets, Settings
 from bot.flows import closing
 from bot.flows.deps import Deps
 from bot.i18n import translator
-from bot.keys import Keyring
 from bot.store import Store
 
 __all__ = ["backup_database", "write_report"]
@@ -32,10 +31,9 @@ def backup_database(database: Path, target: Path) -> None:
 async def write_report(
     settings: Settings, secrets: Secrets, seminar_id: int, out: Path
 ) -> list[Path]:
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.database, secrets.seminar_secret)
     try:
-        keys = Keyring(secrets.seminar_secret)
-        await store.verify_secret(keys.check_value)
+        keys = store.keyring
         seminar = await store.seminar(seminar_id)
         if seminar is None:
             raise LookupError(f"no seminar number {seminar_id} in {settings.database}")

@@ -18,6 +18,7 @@ from bot.i18n import translator
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
+from bot.vault import Scrypt
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
@@ -253,3 +254,8 @@ async def wait_until(check: Callable[[], bool], seconds: float = 30.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+# scrypt at a cost a test can pay for every database it makes; the bot's own costs about a
+# quarter of a second, once per start.
+QUICK_KDF = Scrypt(n=2**10, r=8, p=1)

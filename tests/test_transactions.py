@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from harness import QUICK_KDF
 from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _room
 
 from bot.domain import Person, Seminar
@@ -25,7 +26,7 @@ class Crash(Exception):
 
 
 async def _open(tmp_path: Path) -> Store:
-    return await Store.open(tmp_path / "seminar.sqlite3")
+    return await Store.open(tmp_path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
 
 
 async def test_an_update_cut_short_leaves_nothing_and_counts_once_when_delivered_again(
