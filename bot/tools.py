@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -17,15 +18,22 @@ __all__ = ["backup_database", "write_report"]
 
 
 def backup_database(database: Path, target: Path) -> None:
-    """A consistent copy through SQLite's backup API, safe while the bot is running.
+    """A consistent copy, safe while the bot is running.
 
-    The copy holds pseudonyms but not the key, so it cannot link a note to a person.
+    The copy holds pseudonyms, lookup hashes and sealed ids but not the key, so it cannot link
+    a note to a person. It is made with VACUUM INTO: every table is written out afresh in the
+    order of its keys, which are keyed hashes and random numbers, with no free pages and no
+    WAL, so neither the order of its rows nor what is left of deleted ones tells who joined or
+    wrote when.
     """
     if not database.exists():
         raise LookupError(f"no database at {database}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(database)) as source:
+        source.execute("VACUUM INTO ?", (str(partial),))
+    partial.replace(target)
 
 
 async def write_report(
