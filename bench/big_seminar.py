@@ -24,7 +24,6 @@ from bot.domain import Person
 from bot.flows import answering, groupwork, people, schedules, setup
 from bot.flows.deps import Deps
 from bot.i18n import translator
-from bot.keys import Keyring
 from bot.store import Store
 from bot.tools import write_report
 
@@ -115,10 +114,8 @@ async def measure(participants: int, notes_each: int) -> BigResult:
         config = Path(folder) / "config.toml"
         config.write_text('[storage]\ndatabase = "big.sqlite3"\n', encoding="utf-8")
         settings = load_settings(config)
-        store = await Store.open(settings.database)
-        keys = Keyring(SECRET)
-        await store.verify_secret(keys.check_value)
-        deps = Deps(store, keys, settings)
+        store = await Store.open(settings.database, SECRET)
+        deps = Deps(store, store.keyring, settings)
         try:
             started = time.perf_counter()
             seminar_id, votes = await build(deps, participants, notes_each)

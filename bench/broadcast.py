@@ -18,7 +18,6 @@ from pathlib import Path
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.callbacks import CallbackCodec
-from bot.keys import Keyring
 from bot.localapi import FloodLimits, LocalBotApi
 from bot.render import Screen
 from bot.sender import Broadcaster
@@ -49,12 +48,10 @@ async def measure(participants: int, rate: float) -> BroadcastResult:
         person.started = True  # as if each had pressed Start in Telegram
     bot = ExtBot(TOKEN, base_url=base_url, rate_limiter=AIORateLimiter(max_retries=5))
     with tempfile.TemporaryDirectory() as folder:
-        store = await Store.open(Path(folder) / "bench.sqlite3")
+        store = await Store.open(Path(folder) / "bench.sqlite3", b"bench-secret-0123456789")
         try:
             await bot.initialize()
-            sender = Broadcaster(
-                bot, store, CallbackCodec(Keyring(b"bench-secret-0123456789")), rate
-            )
+            sender = Broadcaster(bot, store, CallbackCodec(store.keyring), rate)
             recipients = [(p.id, "nb") for p in people]
             started = time.perf_counter()
             await sender.broadcast(None, recipients, lambda t: [Screen("Husk seminaret i morgen!")])

@@ -40,7 +40,6 @@ from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
 from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
-from bot.keys import Keyring
 from bot.lanes import Lanes
 from bot.outbox import Outbox
 from bot.polling import poll_until
@@ -141,7 +140,7 @@ async def _post_init(app: BotApp) -> None:
 
 
 def build_application(settings: Settings, secrets: Secrets, store: Store) -> BotApp:
-    keys = Keyring(secrets.seminar_secret)
+    keys = store.keyring
     builder = (
         ApplicationBuilder()
         .token(secrets.bot_token)
@@ -205,10 +204,8 @@ async def _serve_webhook(
 
 async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None = None) -> None:
     """Runs the bot with long polling until SIGINT/SIGTERM or until `stop` is set."""
-    keys = Keyring(secrets.seminar_secret)
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.database, secrets.seminar_secret)
     try:
-        await store.verify_secret(keys.check_value)
         app = build_application(settings, secrets, store)
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -1,4 +1,9 @@
-"""Keyed hashes derived from SEMINAR_SECRET: pseudonyms, message references, button MACs."""
+"""Keyed hashes derived from SEMINAR_SECRET: pseudonyms, message references, button MACs.
+
+The store gives the keyring to use: one rooted in the scrypt root of `vault.py`, or, for a
+database the bot used before Telegram ids were sealed, one rooted in the secret itself, so the
+pseudonyms, references and buttons it gave out then still match.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ def new_id() -> int:
 
 
 class Keyring:
-    """Derives purpose-bound keys so that one secret never serves two uses."""
+    """Derives purpose-bound keys from one root, so that one secret never serves two uses."""
 
     def __init__(self, secret: bytes) -> None:
         self._pseudonym_key = self._derive(secret, b"pseudonym")

@@ -111,7 +111,7 @@ class Outbox:
         batch.append(reply)
 
     async def _record(self, batch: list[Reply]) -> None:
-        ids = await self._deliveries.add_replies([(r.chat_id, _encode(r)) for r in batch])
+        ids = await self._deliveries.add_replies([_encode(r) for r in batch])
 
         async def deliver() -> None:
             await self._deliver(list(zip(ids, batch, strict=True)))

@@ -1,9 +1,11 @@
 """All SQL lives here: one long-lived aiosqlite connection, WAL, versioned migrations.
 
-Anonymity is a property of the schema: the tables that know Telegram ids (users, members)
-never hold a note or a pseudonym, and the tables that hold notes (writers, notes) know only
-keyed pseudonyms. Rows that could betray an order (writers, members) have no rowid, and note
-ids are random.
+Anonymity is a property of the schema: the tables that know people (users, members) never hold
+a note or a pseudonym, and the tables that hold notes (writers, notes) know only keyed
+pseudonyms. No table holds a Telegram id in the clear: a column that finds a person or a chat
+holds its keyed lookup hash, and one the bot must reach it by holds the id sealed (`vault.py`);
+both are made and opened here, so the rest of the bot deals in plain ids. Rows that could betray
+an order (writers, members) have no rowid, and note ids are random.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,7 +36,8 @@ from bot.domain import (
     User,
     Writer,
 )
-from bot.keys import new_code, new_id
+from bot.keys import Keyring, new_code, new_id
+from bot.vault import Scrypt, Vault
 
 __all__ = [
     "AlreadyHandled",
@@ -232,9 +236,91 @@ MIGRATIONS: tuple[str, ...] = (
         reply TEXT NOT NULL
     );
     """,
+    # No Telegram id in the clear: the tables that held one are rebuilt with its keyed lookup
+    # hash (`person`, `recipient`, `chat_key`) and, where the bot must reach the chat, the id
+    # sealed (`chat`, `created_by`, the seminars' `plenary_chat` and `office_chat`). Co-moderators'
+    # names and the replies in the outbox are sealed whole. The rows are carried over by
+    # `Store._seal_clear_ids`, which holds the keys, in the same transaction; the old
+    # `plenary_chat_id` and `office_chat_id` columns are left empty (SQLite before 3.35 cannot
+    # drop a column).
+    """
+    ALTER TABLE users RENAME TO legacy_users;
+    ALTER TABLE members RENAME TO legacy_members;
+    ALTER TABLE progress_messages RENAME TO legacy_progress_messages;
+    ALTER TABLE deliveries RENAME TO legacy_deliveries;
+    ALTER TABLE outbox RENAME TO legacy_outbox;
+    ALTER TABLE schedules RENAME TO legacy_schedules;
+    DROP INDEX members_by_user;
+    DROP INDEX deliveries_pending;
+    DROP INDEX one_open_or_close;
+    DROP INDEX schedules_due;
+    CREATE TABLE users (
+        person BLOB PRIMARY KEY,
+        language TEXT NOT NULL,
+        active_seminar_id INTEGER,
+        setup_step TEXT NOT NULL DEFAULT 'none',
+        setup_draft TEXT NOT NULL DEFAULT '{}',
+        blocked INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE members (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        person BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        role TEXT NOT NULL,
+        display_name BLOB,
+        wants_summaries INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (seminar_id, person)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_by_person ON members(person);
+    ALTER TABLE seminars ADD COLUMN plenary_chat BLOB;
+    ALTER TABLE seminars ADD COLUMN office_chat BLOB;
+    CREATE TABLE progress_messages (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        chat_key BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, chat_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        recipient BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        language TEXT NOT NULL,
+        sent_screens INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        PRIMARY KEY (broadcast_id, recipient)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_pending ON deliveries(status, broadcast_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        reply BLOB NOT NULL
+    );
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        run_at TEXT NOT NULL,
+        daily_at TEXT,
+        created_by BLOB NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX one_open_or_close ON schedules(seminar_id, kind)
+        WHERE status IN ('pending', 'running') AND kind IN ('open', 'close');
+    CREATE INDEX schedules_due ON schedules(status, run_at);
+    """,
 )
 
+# The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
+SEALED_IDS = 6
+
 CHECK_KEY = "secret_check"
+KDF_KEY = "kdf"
+# "legacy": a database the bot used before ids were sealed keeps its pseudonyms, message
+# references and button MACs under the keys derived from the secret alone (`Keyring(secret)`),
+# since the ones it already gave out cannot all be made again; "sealed": a database made since
+# derives them from the scrypt root too.
+KEYRING_KEY = "keyring"
 KEEP_PROCESSED_UPDATES = 5000
 
 
@@ -257,7 +343,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _seminar(row: aiosqlite.Row) -> Seminar:
+def _seminar(row: aiosqlite.Row, vault: Vault) -> Seminar:
+    plenary = row["plenary_chat"]
     return Seminar(
         id=row["id"],
         title=row["title"],
@@ -267,7 +354,7 @@ def _seminar(row: aiosqlite.Row) -> Seminar:
         invite_code=row["invite_code"],
         group_size=row["group_size"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        plenary_chat_id=row["plenary_chat_id"],
+        plenary_chat_id=vault.unseal(plenary) if plenary is not None else None,
         notes_revealed=bool(row["notes_revealed"]),
         deal_all_notes=bool(row["deal_all_notes"]),
         dot_budget=row["dot_budget"],
@@ -283,9 +370,17 @@ async def _first(db: _Guarded, sql: str, params: Iterable[object] = ()) -> aiosq
     return next(iter(rows), None)
 
 
-def _user(row: aiosqlite.Row) -> User:
+def _seal_chat(vault: Vault, chat_id: int | None) -> bytes | None:
+    return vault.seal(chat_id) if chat_id is not None else None
+
+
+def _seal_name(vault: Vault, name: str | None) -> bytes | None:
+    return vault.seal_text(name) if name is not None else None
+
+
+def _user(row: aiosqlite.Row, tg_id: int) -> User:
     return User(
-        tg_id=row["tg_id"],
+        tg_id=tg_id,
         language=row["language"],
         active_seminar_id=row["active_seminar_id"],
         setup_step=SetupStep(row["setup_step"]),
@@ -366,6 +461,7 @@ class _Guarded:
 
 
 AfterCommit = Callable[[], Awaitable[None]]
+Row = tuple[object, ...]
 
 
 @dataclass(slots=True)
@@ -397,9 +493,17 @@ class Store:
         self._db = _Guarded(writer, reader, self)
         self._lock = asyncio.Lock()
         self._open: dict[asyncio.Task[object], _Transaction] = {}
+        # Both are set by `open`, before anybody else sees the store.
+        self._vault: Vault
+        self.keyring: Keyring
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
+    async def open(cls, path: Path, secret: bytes, *, kdf: Scrypt | None = None) -> Store:
+        """Opens (or creates) the database with the keys derived from SEMINAR_SECRET.
+
+        Refuses a secret other than the one the database was made with (`SecretMismatch`).
+        `kdf` sets the cost of scrypt for a new database; one that exists keeps its own.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path)
         conn.row_factory = aiosqlite.Row
@@ -416,8 +520,180 @@ class Store:
         await reader.execute("PRAGMA query_only=ON")
         await reader.execute("PRAGMA busy_timeout=5000")
         store = cls(conn, reader)
-        await store._migrate()
+        try:
+            await store._unlock(secret, kdf or Scrypt())
+        except BaseException:
+            await reader.close()
+            await conn.close()
+            raise
         return store
+
+    async def _unlock(self, secret: bytes, kdf: Scrypt) -> None:
+        """Migrates, derives the keys, checks the secret, and seals the ids of a database the
+        bot used before they were sealed."""
+        made_before = await self._version()
+        await self._migrate(until=SEALED_IDS - 1)
+        stored_kdf = await self._meta(KDF_KEY)
+        if stored_kdf is None:
+            kdf = kdf.with_new_salt()
+            await self._set_meta(KDF_KEY, kdf.encode())
+        else:
+            kdf = Scrypt.decode(stored_kdf)
+        started = time.perf_counter()
+        root = await asyncio.to_thread(kdf.derive, secret)
+        log.info("keys derived in %d ms", round((time.perf_counter() - started) * 1000))
+        self._vault = Vault(root)
+        legacy = Keyring(secret)
+        sealed = await self._version() >= SEALED_IDS
+        stored_check = await self._meta(CHECK_KEY)
+        expected = self._vault.check_value if sealed else legacy.check_value
+        if stored_check is not None and stored_check != expected:
+            raise SecretMismatch(
+                "SEMINAR_SECRET differs from the one this database was created with; "
+                "with another secret no participant could reach their notes. "
+                "Start with the original secret, or use a new database file."
+            )
+        await self._migrate(keep_legacy_keys=made_before > 0)
+        if await self._meta(CHECK_KEY) is None:
+            await self._set_meta(CHECK_KEY, self._vault.check_value)
+        if await self._meta(KEYRING_KEY) == "legacy":
+            self.keyring = legacy
+        else:
+            self.keyring = Keyring(self._vault.keyring_root)
+        if not sealed and made_before > 0:
+            await self._rewrite_file()
+
+    async def _version(self) -> int:
+        row = await _first(self._db, "PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _meta(self, key: str) -> str | None:
+        row = await _first(self._db, "SELECT value FROM meta WHERE key = ?", (key,))
+        return str(row[0]) if row else None
+
+    async def _set_meta(self, key: str, value: str) -> None:
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    async def _migrate(self, until: int | None = None, *, keep_legacy_keys: bool = False) -> None:
+        """Each migration in its own transaction, with the version it reaches."""
+        version = await self._version()
+        for number in range(version + 1, (until or len(MIGRATIONS)) + 1):
+            async with self.transaction():
+                # executescript would commit the transaction first; BEGIN starts it again.
+                await self._conn.executescript(f"BEGIN;\n{MIGRATIONS[number - 1]}")
+                if number == SEALED_IDS:
+                    await self._seal_clear_ids(keep_legacy_keys)
+                await self._conn.execute(f"PRAGMA user_version={number}")
+            log.info("database migrated to version %d", number)
+
+    async def _seal_clear_ids(self, keep_legacy_keys: bool) -> None:
+        """Carries the rows of the tables that held Telegram ids over to their sealed form, in
+        the migration's transaction, then drops the old tables. Lookup hashes and seals are
+        made from the clear ids here, before they go; pseudonyms, message references and button
+        MACs cannot all be made again, so they stay under the keys they were made with."""
+        conn, lookup, seal = self._conn, self._vault.lookup, self._vault.seal
+
+        async def carry(table: str, columns: str, row: Callable[[aiosqlite.Row], Row]) -> None:
+            rows = await conn.execute_fetchall(f"SELECT * FROM legacy_{table}")
+            marks = ", ".join("?" * len(columns.split(", ")))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            await conn.executemany(sql, [row(r) for r in rows])
+            await conn.execute(f"DROP TABLE legacy_{table}")
+
+        await carry(
+            "users",
+            "person, language, active_seminar_id, setup_step, setup_draft, blocked",
+            lambda r: (
+                lookup(r["tg_id"]),
+                r["language"],
+                r["active_seminar_id"],
+                r["setup_step"],
+                r["setup_draft"],
+                r["blocked"],
+            ),
+        )
+        await carry(
+            "members",
+            "seminar_id, person, chat, role, display_name, wants_summaries",
+            lambda r: (
+                r["seminar_id"],
+                lookup(r["tg_id"]),
+                seal(r["tg_id"]),
+                r["role"],
+                _seal_name(self._vault, r["display_name"]),
+                r["wants_summaries"],
+            ),
+        )
+        await carry(
+            "progress_messages",
+            "seminar_id, chat_key, chat, message_id",
+            lambda r: (r["seminar_id"], lookup(r["chat_id"]), seal(r["chat_id"]), r["message_id"]),
+        )
+        await carry(
+            "deliveries",
+            "broadcast_id, recipient, chat, language, sent_screens, status",
+            lambda r: (
+                r["broadcast_id"],
+                lookup(r["chat_id"]),
+                seal(r["chat_id"]),
+                r["language"],
+                r["sent_screens"],
+                r["status"],
+            ),
+        )
+        await carry("outbox", "id, reply", lambda r: (r["id"], self._vault.seal_text(r["reply"])))
+        await carry(
+            "schedules",
+            "id, seminar_id, kind, run_at, daily_at, created_by, status, created_at",
+            lambda r: (
+                r["id"],
+                r["seminar_id"],
+                r["kind"],
+                r["run_at"],
+                r["daily_at"],
+                seal(r["created_by"]),
+                r["status"],
+                r["created_at"],
+            ),
+        )
+        chats = await conn.execute_fetchall(
+            "SELECT id, plenary_chat_id, office_chat_id FROM seminars"
+            " WHERE plenary_chat_id IS NOT NULL OR office_chat_id IS NOT NULL"
+        )
+        await conn.executemany(
+            "UPDATE seminars SET plenary_chat = ?, office_chat = ?, plenary_chat_id = NULL,"
+            " office_chat_id = NULL WHERE id = ?",
+            [
+                (
+                    _seal_chat(self._vault, r["plenary_chat_id"]),
+                    _seal_chat(self._vault, r["office_chat_id"]),
+                    r["id"],
+                )
+                for r in chats
+            ],
+        )
+        await conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [
+                (KEYRING_KEY, "legacy" if keep_legacy_keys else "sealed"),
+                (CHECK_KEY, self._vault.check_value),
+            ],
+        )
+
+    async def _rewrite_file(self) -> None:
+        """Rewrites the database file after the ids were sealed, so no clear id survives in a
+        free page, an old row's leftover bytes or the WAL."""
+        await self._db.execute("VACUUM")
+        row = await _first(self._db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:
+            log.warning("the WAL could not be emptied yet; it holds ids until the next checkpoint")
+        log.info("database rewritten: no Telegram id is left in the clear")
 
     async def close(self) -> None:
         await self._reader.close()
@@ -466,6 +742,11 @@ class Store:
         """Room for what belongs to this task's transaction alone and ends with it."""
         mine = self._mine()
         return mine.scratch if mine is not None else None
+
+    @property
+    def vault(self) -> Vault:
+        """For the store's companion classes in this module only."""
+        return self._vault
 
     @contextlib.asynccontextmanager
     async def transaction(self, lazy: bool = False) -> AsyncIterator[None]:
@@ -557,30 +838,6 @@ class Store:
             yield True
             await self.before_commit(record)
 
-    async def _migrate(self) -> None:
-        row = await _first(self._db, "PRAGMA user_version")
-        version = int(row[0]) if row else 0
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            await self._db.executescript(
-                f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;"
-            )
-            log.info("database migrated to version %d", number)
-
-    async def verify_secret(self, check_value: str) -> None:
-        """Stores the secret's check value on first start and refuses a different one later."""
-        async with self.transaction():
-            row = await _first(self._db, "SELECT value FROM meta WHERE key = ?", (CHECK_KEY,))
-            if row is None:
-                await self._db.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)", (CHECK_KEY, check_value)
-                )
-            elif row["value"] != check_value:
-                raise SecretMismatch(
-                    "SEMINAR_SECRET differs from the one this database was created with; "
-                    "with another secret no participant could reach their notes. "
-                    "Start with the original secret, or use a new database file."
-                )
-
     # -- updates -------------------------------------------------------------------------
 
     async def was_processed(self, update_id: int) -> bool:
@@ -597,33 +854,38 @@ class Store:
     # -- users ---------------------------------------------------------------------------
 
     async def user(self, tg_id: int) -> User | None:
-        row = await _first(self._db, "SELECT * FROM users WHERE tg_id = ?", (tg_id,))
-        return _user(row) if row else None
+        sql = "SELECT * FROM users WHERE person = ?"
+        row = await _first(self._db, sql, (self._vault.lookup(tg_id),))
+        return _user(row, tg_id) if row else None
 
     async def save_user_language(self, tg_id: int, language: str) -> None:
         async with self.transaction():
             await self._db.execute(
-                "INSERT INTO users (tg_id, language) VALUES (?, ?) "
-                "ON CONFLICT (tg_id) DO UPDATE SET language = excluded.language, blocked = 0",
-                (tg_id, language),
+                "INSERT INTO users (person, language) VALUES (?, ?) "
+                "ON CONFLICT (person) DO UPDATE SET language = excluded.language, blocked = 0",
+                (self._vault.lookup(tg_id), language),
             )
 
     async def set_active_seminar(self, tg_id: int, seminar_id: int | None) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+                "UPDATE users SET active_seminar_id = ? WHERE person = ?",
+                (seminar_id, self._vault.lookup(tg_id)),
             )
 
     async def set_setup(self, tg_id: int, step: SetupStep, draft: str) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE users SET setup_step = ?, setup_draft = ? WHERE tg_id = ?",
-                (step.value, draft, tg_id),
+                "UPDATE users SET setup_step = ?, setup_draft = ? WHERE person = ?",
+                (step.value, draft, self._vault.lookup(tg_id)),
             )
 
     async def set_blocked(self, tg_id: int, blocked: bool) -> None:
         async with self.transaction():
-            await self._db.execute("UPDATE users SET blocked = ? WHERE tg_id = ?", (blocked, tg_id))
+            await self._db.execute(
+                "UPDATE users SET blocked = ? WHERE person = ?",
+                (blocked, self._vault.lookup(tg_id)),
+            )
 
     # -- seminars ------------------------------------------------------------------------
 
@@ -654,14 +916,15 @@ class Store:
             )
             seminar_id = cur.lastrowid
             assert seminar_id is not None
+            person = self._vault.lookup(owner)
             await self._db.execute(
-                "INSERT INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
-                (seminar_id, owner, Role.MODERATOR.value),
+                "INSERT INTO members (seminar_id, person, chat, role) VALUES (?, ?, ?, ?)",
+                (seminar_id, person, self._vault.seal(owner), Role.MODERATOR.value),
             )
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = ?, setup_step = 'none', setup_draft = '{}'"
-                " WHERE tg_id = ?",
-                (seminar_id, owner),
+                " WHERE person = ?",
+                (seminar_id, person),
             )
             seminar = await self.seminar(seminar_id)
             assert seminar is not None
@@ -669,12 +932,12 @@ class Store:
 
     async def seminar(self, seminar_id: int) -> Seminar | None:
         row = await _first(self._db, "SELECT * FROM seminars WHERE id = ?", (seminar_id,))
-        return _seminar(row) if row else None
+        return _seminar(row, self._vault) if row else None
 
     async def seminar_by_code(self, code: str) -> Seminar | None:
         sql = "SELECT * FROM seminars WHERE invite_code = ?"
         row = await _first(self._db, sql, (code,))
-        return _seminar(row) if row else None
+        return _seminar(row, self._vault) if row else None
 
     async def set_phase(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
         """Moves the phase only from an expected one, so two moderators cannot both move it."""
@@ -715,34 +978,37 @@ class Store:
 
     async def add_member(self, seminar_id: int, tg_id: int, role: Role) -> None:
         async with self.transaction():
+            person = self._vault.lookup(tg_id)
             await self._db.execute(
-                "INSERT OR IGNORE INTO members (seminar_id, tg_id, role) VALUES (?, ?, ?)",
-                (seminar_id, tg_id, role.value),
+                "INSERT OR IGNORE INTO members (seminar_id, person, chat, role)"
+                " VALUES (?, ?, ?, ?)",
+                (seminar_id, person, self._vault.seal(tg_id), role.value),
             )
             await self._db.execute(
-                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+                "UPDATE users SET active_seminar_id = ? WHERE person = ?", (seminar_id, person)
             )
 
     async def membership(self, seminar_id: int, tg_id: int) -> Member | None:
         row = await _first(
             self._db,
-            "SELECT m.seminar_id, m.tg_id, m.role, u.language FROM members m"
-            " JOIN users u ON u.tg_id = m.tg_id WHERE m.seminar_id = ? AND m.tg_id = ?",
-            (seminar_id, tg_id),
+            "SELECT m.role, u.language FROM members m JOIN users u ON u.person = m.person"
+            " WHERE m.seminar_id = ? AND m.person = ?",
+            (seminar_id, self._vault.lookup(tg_id)),
         )
         if row is None:
             return None
-        return Member(row["seminar_id"], row["tg_id"], Role(row["role"]), row["language"])
+        return Member(seminar_id, tg_id, Role(row["role"]), row["language"])
 
     async def members(self, seminar_id: int, *, include_blocked: bool = False) -> list[Member]:
         sql = (
-            "SELECT m.seminar_id, m.tg_id, m.role, u.language FROM members m"
-            " JOIN users u ON u.tg_id = m.tg_id WHERE m.seminar_id = ?"
+            "SELECT m.chat, m.role, u.language FROM members m"
+            " JOIN users u ON u.person = m.person WHERE m.seminar_id = ?"
         )
         if not include_blocked:
             sql += " AND u.blocked = 0"
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
-        return [Member(r["seminar_id"], r["tg_id"], Role(r["role"]), r["language"]) for r in rows]
+        unseal = self._vault.unseal
+        return [Member(seminar_id, unseal(r[0]), Role(r[1]), r[2]) for r in rows]
 
     async def _count(self, sql: str, *params: object) -> int:
         row = await _first(self._db, sql, params)
@@ -903,18 +1169,19 @@ class Store:
                 "DELETE FROM writers WHERE seminar_id = ? AND pseudonym = ?",
                 (seminar_id, pseudonym),
             )
+            person = self._vault.lookup(tg_id)
             await self._db.execute(
-                "DELETE FROM members WHERE seminar_id = ? AND tg_id = ?", (seminar_id, tg_id)
+                "DELETE FROM members WHERE seminar_id = ? AND person = ?", (seminar_id, person)
             )
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = ("
-                " SELECT seminar_id FROM members WHERE tg_id = ? LIMIT 1) WHERE tg_id = ?",
-                (tg_id, tg_id),
+                " SELECT seminar_id FROM members WHERE person = ? LIMIT 1) WHERE person = ?",
+                (person, person),
             )
             await self._db.execute(
-                "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
-                " (SELECT 1 FROM members WHERE tg_id = ?)",
-                (tg_id, tg_id),
+                "DELETE FROM users WHERE person = ? AND NOT EXISTS"
+                " (SELECT 1 FROM members WHERE person = ?)",
+                (person, person),
             )
 
     # -- seminar settings ----------------------------------------------------------------
@@ -922,7 +1189,8 @@ class Store:
     async def set_plenary_chat(self, seminar_id: int, chat_id: int | None) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE seminars SET plenary_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+                "UPDATE seminars SET plenary_chat = ? WHERE id = ?",
+                (_seal_chat(self._vault, chat_id), seminar_id),
             )
 
     async def set_dot_vote(self, seminar_id: int, expected: DotVote, state: DotVote) -> bool:
@@ -950,10 +1218,10 @@ class Store:
     async def seminars_of(self, tg_id: int) -> list[tuple[Seminar, Role]]:
         rows = await self._db.execute_fetchall(
             "SELECT s.*, m.role FROM seminars s JOIN members m ON m.seminar_id = s.id"
-            " WHERE m.tg_id = ? ORDER BY s.created_at DESC, s.id DESC",
-            (tg_id,),
+            " WHERE m.person = ? ORDER BY s.created_at DESC, s.id DESC",
+            (self._vault.lookup(tg_id),),
         )
-        return [(_seminar(r), Role(r["role"])) for r in rows]
+        return [(_seminar(r, self._vault), Role(r["role"])) for r in rows]
 
     # -- moderators ----------------------------------------------------------------------
 
@@ -989,42 +1257,55 @@ class Store:
 
     async def make_moderator(self, seminar_id: int, tg_id: int, display_name: str) -> None:
         async with self.transaction():
+            person = self._vault.lookup(tg_id)
             await self._db.execute(
-                "INSERT INTO members (seminar_id, tg_id, role, display_name) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (seminar_id, tg_id) DO UPDATE SET role = excluded.role,"
-                " display_name = excluded.display_name",
-                (seminar_id, tg_id, Role.MODERATOR.value, display_name),
+                "INSERT INTO members (seminar_id, person, chat, role, display_name)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (seminar_id, person) DO UPDATE"
+                " SET role = excluded.role, display_name = excluded.display_name",
+                (
+                    seminar_id,
+                    person,
+                    self._vault.seal(tg_id),
+                    Role.MODERATOR.value,
+                    self._vault.seal_text(display_name),
+                ),
             )
             await self._db.execute(
-                "UPDATE users SET active_seminar_id = ? WHERE tg_id = ?", (seminar_id, tg_id)
+                "UPDATE users SET active_seminar_id = ? WHERE person = ?", (seminar_id, person)
             )
 
     async def moderator_names(self, seminar_id: int) -> list[tuple[int, str]]:
+        """Each moderator's id and the name they had when they joined as one ("" for the
+        seminar's creator), by name."""
         rows = await self._db.execute_fetchall(
-            "SELECT tg_id, ifnull(display_name, '') FROM members"
-            " WHERE seminar_id = ? AND role = ? ORDER BY display_name",
+            "SELECT chat, display_name FROM members WHERE seminar_id = ? AND role = ?",
             (seminar_id, Role.MODERATOR.value),
         )
-        return [(int(r[0]), str(r[1])) for r in rows]
+        vault = self._vault
+        named = [
+            (vault.unseal(r[0]), vault.unseal_text(r[1]) if r[1] is not None else "") for r in rows
+        ]
+        return sorted(named, key=lambda m: m[1])
 
     async def demote_moderator(self, seminar_id: int, tg_id: int, *, wrote: bool) -> bool:
         """A removed co-moderator who joined as a participant (and so has notes to keep or
         forget) stays one; anybody else leaves the seminar."""
         async with self.transaction():
+            person = self._vault.lookup(tg_id)
             if wrote:
                 cur = await self._db.execute(
-                    "UPDATE members SET role = ? WHERE seminar_id = ? AND tg_id = ? AND role = ?",
-                    (Role.PARTICIPANT.value, seminar_id, tg_id, Role.MODERATOR.value),
+                    "UPDATE members SET role = ? WHERE seminar_id = ? AND person = ? AND role = ?",
+                    (Role.PARTICIPANT.value, seminar_id, person, Role.MODERATOR.value),
                 )
                 return cur.rowcount == 1
             cur = await self._db.execute(
-                "DELETE FROM members WHERE seminar_id = ? AND tg_id = ? AND role = ?",
-                (seminar_id, tg_id, Role.MODERATOR.value),
+                "DELETE FROM members WHERE seminar_id = ? AND person = ? AND role = ?",
+                (seminar_id, person, Role.MODERATOR.value),
             )
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = NULL"
-                " WHERE tg_id = ? AND active_seminar_id = ?",
-                (tg_id, seminar_id),
+                " WHERE person = ? AND active_seminar_id = ?",
+                (person, seminar_id),
             )
             return cur.rowcount == 1
 
@@ -1276,17 +1557,26 @@ class Store:
         )
 
     async def summary_subscribers(self, seminar_id: int) -> set[int]:
-        sql = "SELECT tg_id FROM members WHERE seminar_id = ? AND wants_summaries = 1"
-        return {int(r[0]) for r in await self._db.execute_fetchall(sql, (seminar_id,))}
+        sql = "SELECT chat FROM members WHERE seminar_id = ? AND wants_summaries = 1"
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        return {self._vault.unseal(r[0]) for r in rows}
+
+    async def wants_summaries(self, seminar_id: int, tg_id: int) -> bool:
+        row = await _first(
+            self._db,
+            "SELECT wants_summaries FROM members WHERE seminar_id = ? AND person = ?",
+            (seminar_id, self._vault.lookup(tg_id)),
+        )
+        return bool(row and row[0])
 
     async def toggle_summaries(self, seminar_id: int, tg_id: int) -> bool:
         async with self.transaction():
             await self._db.execute(
                 "UPDATE members SET wants_summaries = 1 - wants_summaries"
-                " WHERE seminar_id = ? AND tg_id = ?",
-                (seminar_id, tg_id),
+                " WHERE seminar_id = ? AND person = ?",
+                (seminar_id, self._vault.lookup(tg_id)),
             )
-            return tg_id in await self.summary_subscribers(seminar_id)
+            return await self.wants_summaries(seminar_id, tg_id)
 
     async def save_read_back(
         self, seminar_id: int, voter: str, answer: str, note: str | None = None
@@ -1343,9 +1633,9 @@ class Store:
             ]
             for seminar_id in ids:
                 people = [
-                    int(r[0])
+                    r[0]
                     for r in await self._db.execute_fetchall(
-                        "SELECT tg_id FROM members WHERE seminar_id = ?", (seminar_id,)
+                        "SELECT person FROM members WHERE seminar_id = ?", (seminar_id,)
                     )
                 ]
                 await self._db.execute(
@@ -1359,22 +1649,23 @@ class Store:
                     (seminar_id,),
                 )
                 await self._db.executemany(
-                    "DELETE FROM users WHERE tg_id = ? AND NOT EXISTS"
-                    " (SELECT 1 FROM members m WHERE m.tg_id = users.tg_id)",
-                    [(tg_id,) for tg_id in people],
+                    "DELETE FROM users WHERE person = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM members m WHERE m.person = users.person)",
+                    [(person,) for person in people],
                 )
             return len(ids)
 
     async def set_office_chat(self, seminar_id: int, chat_id: int) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE seminars SET office_chat_id = ? WHERE id = ?", (chat_id, seminar_id)
+                "UPDATE seminars SET office_chat = ? WHERE id = ?",
+                (self._vault.seal(chat_id), seminar_id),
             )
 
     async def office_chat(self, seminar_id: int) -> int | None:
-        sql = "SELECT office_chat_id FROM seminars WHERE id = ?"
+        sql = "SELECT office_chat FROM seminars WHERE id = ?"
         row = await _first(self._db, sql, (seminar_id,))
-        return int(row[0]) if row and row[0] is not None else None
+        return self._vault.unseal(row[0]) if row and row[0] is not None else None
 
     async def set_previous(self, seminar_id: int, previous_id: int) -> None:
         async with self.transaction():
@@ -1385,15 +1676,17 @@ class Store:
     # -- live progress -------------------------------------------------------------------
 
     async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:
-        sql = "SELECT chat_id, message_id FROM progress_messages WHERE seminar_id = ?"
-        return [(int(r[0]), int(r[1])) for r in await self._db.execute_fetchall(sql, (seminar_id,))]
+        sql = "SELECT chat, message_id FROM progress_messages WHERE seminar_id = ?"
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        return [(self._vault.unseal(r[0]), int(r[1])) for r in rows]
 
     async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
         async with self.transaction():
             await self._db.execute(
-                "INSERT INTO progress_messages (seminar_id, chat_id, message_id) VALUES (?, ?, ?)"
-                " ON CONFLICT (seminar_id, chat_id) DO UPDATE SET message_id = excluded.message_id",
-                (seminar_id, chat_id, message_id),
+                "INSERT INTO progress_messages (seminar_id, chat_key, chat, message_id)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, chat_key)"
+                " DO UPDATE SET message_id = excluded.message_id",
+                (seminar_id, self._vault.lookup(chat_id), self._vault.seal(chat_id), message_id),
             )
 
     async def checkpoint(self) -> None:
@@ -1435,14 +1728,14 @@ class Schedule:
     status: str
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
+def _schedule(row: aiosqlite.Row, vault: Vault) -> Schedule:
     return Schedule(
         id=row["id"],
         seminar_id=row["seminar_id"],
         kind=row["kind"],
         run_at=datetime.fromisoformat(row["run_at"]),
         daily_at=row["daily_at"],
-        created_by=row["created_by"],
+        created_by=vault.unseal(row["created_by"]),
         status=row["status"],
     )
 
@@ -1453,6 +1746,7 @@ class BroadcastStore:
 
     def __init__(self, store: Store) -> None:
         self._db = store.connection
+        self._vault = store.vault
         self.transaction = store.transaction
 
     async def create(
@@ -1481,20 +1775,25 @@ class BroadcastStore:
             )
             broadcast_id = cur.lastrowid
             assert broadcast_id is not None
+            vault = self._vault
             await self._db.executemany(
-                "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language)"
-                " VALUES (?, ?, ?)",
-                [(broadcast_id, chat, language) for chat, language in recipients],
+                "INSERT OR IGNORE INTO deliveries (broadcast_id, recipient, chat, language)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (broadcast_id, vault.lookup(chat), vault.seal(chat), language)
+                    for chat, language in recipients
+                ],
             )
             return broadcast_id
 
-    async def add_replies(self, replies: list[tuple[int, str]]) -> list[int]:
-        """Replies decided by the update under way, as (chat, reply); given after its commit."""
+    async def add_replies(self, replies: list[str]) -> list[int]:
+        """Replies decided by the update under way, given after its commit. Each names its
+        chat, so each is kept sealed."""
         async with self.transaction():
-            marks = ", ".join("(?, ?)" for _ in replies)
+            marks = ", ".join("(?)" for _ in replies)
             rows = await self._db.execute_fetchall(
-                f"INSERT INTO outbox (chat_id, reply) VALUES {marks} RETURNING id",
-                [value for pair in replies for value in pair],
+                f"INSERT INTO outbox (reply) VALUES {marks} RETURNING id",
+                [self._vault.seal_text(reply) for reply in replies],
             )
             return sorted(int(r[0]) for r in rows)
 
@@ -1506,7 +1805,7 @@ class BroadcastStore:
     async def replies_owed(self) -> list[tuple[int, str]]:
         """Replies a crash kept from being given, oldest first."""
         rows = await self._db.execute_fetchall("SELECT id, reply FROM outbox ORDER BY id")
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return [(int(r[0]), self._vault.unseal_text(r[1])) for r in rows]
 
     async def screens(self, broadcast_id: int) -> str:
         sql = "SELECT screens FROM broadcasts WHERE id = ?"
@@ -1520,23 +1819,24 @@ class BroadcastStore:
             sql += " AND broadcast_id = ?"
             params = (broadcast_id,)
         rows = await self._db.execute_fetchall(sql + " ORDER BY broadcast_id", params)
+        unseal = self._vault.unseal
         return [
-            Delivery(r["broadcast_id"], r["chat_id"], r["language"], r["sent_screens"])
+            Delivery(r["broadcast_id"], unseal(r["chat"]), r["language"], r["sent_screens"])
             for r in rows
         ]
 
     async def progress(self, broadcast_id: int, chat_id: int, sent_screens: int) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE deliveries SET sent_screens = ? WHERE broadcast_id = ? AND chat_id = ?",
-                (sent_screens, broadcast_id, chat_id),
+                "UPDATE deliveries SET sent_screens = ? WHERE broadcast_id = ? AND recipient = ?",
+                (sent_screens, broadcast_id, self._vault.lookup(chat_id)),
             )
 
     async def finish(self, broadcast_id: int, chat_id: int, status: str) -> None:
         async with self.transaction():
             await self._db.execute(
-                "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND chat_id = ?",
-                (status, broadcast_id, chat_id),
+                "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND recipient = ?",
+                (status, broadcast_id, self._vault.lookup(chat_id)),
             )
 
     async def counts(self, broadcast_id: int) -> dict[str, int]:
@@ -1564,6 +1864,7 @@ class ScheduleStore:
 
     def __init__(self, store: Store) -> None:
         self._db = store.connection
+        self._vault = store.vault
         self.transaction = store.transaction
 
     async def add(
@@ -1580,7 +1881,14 @@ class ScheduleStore:
                 cur = await self._db.execute(
                     "INSERT INTO schedules (seminar_id, kind, run_at, daily_at, created_by,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (seminar_id, kind, run_at.isoformat(), daily_at, created_by, _now()),
+                    (
+                        seminar_id,
+                        kind,
+                        run_at.isoformat(),
+                        daily_at,
+                        self._vault.seal(created_by),
+                        _now(),
+                    ),
                 )
             except aiosqlite.IntegrityError:
                 # A failed statement undoes only itself; the transaction goes on.
@@ -1591,11 +1899,11 @@ class ScheduleStore:
     async def get(self, schedule_id: int) -> Schedule | None:
         sql = "SELECT * FROM schedules WHERE id = ?"
         row = await _first(self._db, sql, (schedule_id,))
-        return _schedule(row) if row else None
+        return _schedule(row, self._vault) if row else None
 
     async def active(self, seminar_id: int) -> list[Schedule]:
         return [
-            _schedule(r)
+            _schedule(r, self._vault)
             for r in await self._db.execute_fetchall(
                 "SELECT * FROM schedules WHERE seminar_id = ? AND status IN ('pending', 'running')"
                 " ORDER BY run_at",
@@ -1606,7 +1914,7 @@ class ScheduleStore:
     async def due(self, now: datetime) -> list[Schedule]:
         """Pending jobs whose time has come, and jobs a crash interrupted."""
         return [
-            _schedule(r)
+            _schedule(r, self._vault)
             for r in await self._db.execute_fetchall(
                 "SELECT * FROM schedules WHERE (status = 'pending' AND run_at <= ?)"
                 " OR status = 'running' ORDER BY run_at",

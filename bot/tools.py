@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -13,7 +14,6 @@ from bot.config import Secrets, Settings
 from bot.flows import closing
 from bot.flows.deps import Deps
 from bot.i18n import translator
-from bot.keys import Keyring
 from bot.store import Store
 
 __all__ = ["backup_database", "database_files", "owner_only", "write_report"]
@@ -45,27 +45,35 @@ def owner_only(database: Path) -> None:
 
 
 def backup_database(database: Path, target: Path) -> None:
-    """A consistent copy through SQLite's backup API, safe while the bot is running.
+    """A consistent copy, safe while the bot is running.
 
-    The copy holds pseudonyms but not the key, so it cannot link a note to a person; it holds
-    the notes, though, so only its owner may read it.
+    The copy holds pseudonyms, lookup hashes and sealed ids but not the key, so it cannot link
+    a note to a person; it holds the notes, though, so only its owner may read it. It is made
+    with VACUUM INTO: every table is written out afresh in the order of its keys, which are
+    keyed hashes and random numbers, with no free pages and no WAL, so neither the order of its
+    rows nor what is left of deleted ones tells who joined or wrote when.
     """
     if not database.exists():
         raise LookupError(f"no database at {database}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, OWNER_ONLY))
-    target.chmod(OWNER_ONLY)  # a file that was there keeps its mode otherwise
-    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # VACUUM INTO wants no file there
+    previous = os.umask(0o077)  # so the copy is its owner's alone from its first byte
+    try:
+        with contextlib.closing(sqlite3.connect(database)) as source:
+            source.execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        os.umask(previous)
+    partial.chmod(OWNER_ONLY)
+    partial.replace(target)
 
 
 async def write_report(
     settings: Settings, secrets: Secrets, seminar_id: int, out: Path
 ) -> list[Path]:
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.database, secrets.seminar_secret)
     try:
-        keys = Keyring(secrets.seminar_secret)
-        await store.verify_secret(keys.check_value)
+        keys = store.keyring
         seminar = await store.seminar(seminar_id)
         if seminar is None:
             raise LookupError(f"no seminar number {seminar_id} in {settings.database}")

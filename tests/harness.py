@@ -18,6 +18,7 @@ from bot.i18n import translator
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
+from bot.vault import Scrypt
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
@@ -284,3 +285,8 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
             await proc.wait()
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
+
+
+# scrypt at a cost a test can pay for every database it makes; the bot's own costs about a
+# quarter of a second, once per start.
+QUICK_KDF = Scrypt(n=2**10, r=8, p=1)

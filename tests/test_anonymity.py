@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-
-import pytest
 from checks import said
 from harness import BotProcess, answer, button, contains, has_button, saying, seminar_with
 
@@ -29,42 +25,6 @@ async def test_notes_are_shown_shuffled_and_without_authors(
         assert person.name not in summary.text
         assert str(person.id) not in summary.text
         assert str(person.id) not in str(summary.raw)
-
-
-@pytest.mark.superseded(
-    "issue 13: reads the database through SELECT only, whole cells of two tables; "
-    "replaced by the attacker test on the database, WAL and backup bytes"
-)
-async def test_the_database_alone_cannot_link_a_note_to_a_person(
-    api: LocalBotApi, bot: BotProcess
-) -> None:
-    _, _, people = await seminar_with(api, [("Anna", "nb"), ("Bob", "en"), ("Cato", "nn")])
-    for person in people:
-        await answer(person, f"En god erfaring fra {person.name[0]}")
-    ids = [person.id for person in people]
-    unkeyed = set()
-    for tg_id in ids:
-        for algorithm in ("md5", "sha1", "sha256", "sha512"):
-            digest = hashlib.new(algorithm, str(tg_id).encode()).hexdigest()
-            unkeyed |= {digest, digest[:32], digest[:16]}
-    forbidden = {str(tg_id) for tg_id in ids} | unkeyed
-    for table in ("notes", "writers"):
-        for row in bot.query(f"SELECT * FROM {table}"):
-            for cell in row:
-                assert str(cell) not in forbidden, (table, cell)
-    # No value ties the tables that know people to the tables that know notes.
-    people_values = {
-        str(c) for t in ("users", "members") for r in bot.query(f"SELECT * FROM {t}") for c in r
-    }
-    authors = {str(r[0]) for r in bot.query("SELECT author FROM notes")}
-    assert not authors & people_values
-    # Rows that know people and rows that know notes share no insertion order: neither table
-    # has a rowid to sort by.
-    for table in ("members", "writers"):
-        with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
-            bot.query(f"SELECT rowid FROM {table}")
-    note_columns = {r[0] for r in bot.query("SELECT name FROM pragma_table_info('notes')")}
-    assert not {c for c in note_columns if "tg" in c or "user" in c or "chat" in c}
 
 
 async def test_a_hidden_note_disappears_and_its_writer_is_told(

@@ -7,11 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from harness import TOKEN, BotProcess, create_seminar, join, wait_until
+from harness import QUICK_KDF, TOKEN, BotProcess, create_seminar, join, wait_until
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.callbacks import CallbackCodec
-from bot.keys import Keyring
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
 from bot.render import Screen
 from bot.sender import Broadcaster
@@ -87,10 +86,11 @@ async def test_broadcasts_reach_each_person_in_the_order_they_were_made(tmp_path
         for person in people:
             person.started = True
         bot = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=AIORateLimiter(max_retries=5))
-        store = await Store.open(tmp_path / "order.sqlite3")
+        secret = b"order-secret-0123456789"
+        store = await Store.open(tmp_path / "order.sqlite3", secret, kdf=QUICK_KDF)
         try:
             await bot.initialize()
-            sender = Broadcaster(bot, store, CallbackCodec(Keyring(b"order-secret-0123456789")), 30)
+            sender = Broadcaster(bot, store, CallbackCodec(store.keyring), 30)
             recipients = [(p.id, "nb") for p in people]
             long = [Screen(f"Plenum del {part}") for part in (1, 2, 3)]
             await sender.broadcast(None, recipients, lambda t: long)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from harness import QUICK_KDF
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -301,7 +302,7 @@ class SeminarFlows(RuleBasedStateMachine):
         self.tmp = tempfile.TemporaryDirectory()
         self.db_path = Path(self.tmp.name) / "seminar.sqlite3"
         self.runner = asyncio.Runner()
-        self.store = self.runner.run(Store.open(self.db_path))
+        self.store = self.runner.run(Store.open(self.db_path, SECRET, kdf=QUICK_KDF))
         self.keys = Keyring(SECRET)
         self.deps = Deps(self.store, self.keys, SETTINGS)
         self.codec = CallbackCodec(self.keys)
@@ -1553,7 +1554,7 @@ def test_the_seminar_keeps_its_promises_whatever_people_do() -> None:
 
 async def _room(path: Path) -> tuple[Deps, Seminar]:
     """A seminar with three participants who joined, its answer round open."""
-    store = await Store.open(path / "seminar.sqlite3")
+    store = await Store.open(path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
     deps = Deps(store, Keyring(SECRET), SETTINGS)
     await setup.start(deps, MODERATOR)
     await setup.receive_text(deps, MODERATOR, "Gode møter")

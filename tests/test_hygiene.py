@@ -18,6 +18,7 @@ from urllib.parse import quote
 import aiosqlite
 import pytest
 from harness import (
+    QUICK_KDF,
     SECRET,
     TOKEN,
     BotProcess,
@@ -34,7 +35,6 @@ from bot.config import Settings, load_secrets
 from bot.domain import Person, Phase
 from bot.flows import answering, closing, groupwork, people, setup
 from bot.flows.deps import Deps
-from bot.keys import Keyring
 from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 from bot.store import Store
@@ -157,7 +157,7 @@ async def test_deleted_text_is_zeroed_and_the_log_emptied_after_the_commit(
     monkeypatch.setattr(aiosqlite, "connect", built_without_secure_delete)
     path = tmp_path / "store.sqlite3"
     wal = tmp_path / "store.sqlite3-wal"
-    store = await Store.open(path)
+    store = await Store.open(path, SECRET.encode(), kdf=QUICK_KDF)
     try:
         async with store.transaction():
             await store.connection.execute("CREATE TABLE scratch (text TEXT)")
@@ -198,8 +198,8 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
     """Deleting a note, /forget, forming groups, ending the vote and the retention purge each
     end with the write-ahead log emptied into the database (the bot does it after the commit)."""
     wal = tmp_path / "seminar.sqlite3-wal"
-    store = await Store.open(tmp_path / "seminar.sqlite3")
-    deps = Deps(store, Keyring(SECRET.encode()), FLOW_SETTINGS)
+    store = await Store.open(tmp_path / "seminar.sqlite3", SECRET.encode(), kdf=QUICK_KDF)
+    deps = Deps(store, store.keyring, FLOW_SETTINGS)
     moderator = Person(6_301_234_567, "nb")
     anna, bob, cato = (Person(6_401_234_567 + i, "nb") for i in range(3))
 

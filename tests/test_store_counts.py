@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from harness import QUICK_KDF
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -135,7 +136,9 @@ class StoreCounts(RuleBasedStateMachine):
         super().__init__()
         self.tmp = tempfile.TemporaryDirectory()
         self.runner = asyncio.Runner()
-        self.store = self.run(Store.open(Path(self.tmp.name) / "seminar.sqlite3"))
+        self.store = self.run(
+            Store.open(Path(self.tmp.name) / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
+        )
         self.keys = Keyring(SECRET)
         self.seminars: list[ModelSeminar] = []
         for index, (questions, budget, per_theme) in enumerate(SEMINARS):
@@ -696,7 +699,7 @@ def test_the_stores_counts_match_a_plain_model() -> None:
 async def _one_theme(path: Path) -> tuple[Store, int, str, int]:
     """A store with one seminar, one group, a writer in it and a theme: (store, seminar,
     voter, theme)."""
-    store = await Store.open(path / "seminar.sqlite3")
+    store = await Store.open(path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
     keys = Keyring(SECRET)
     made = await store.create_seminar(MODERATOR, "Gode møter", "nb", ["Hva hjalp?"], 3)
     voter = keys.pseudonym(made.id, PEOPLE[0])

@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from harness import QUICK_KDF
 from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _room
 
 from bot.callbacks import CallbackCodec
@@ -29,7 +30,7 @@ class Crash(Exception):
 
 
 async def _open(tmp_path: Path) -> Store:
-    return await Store.open(tmp_path / "seminar.sqlite3")
+    return await Store.open(tmp_path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
 
 
 async def test_an_update_cut_short_leaves_nothing_and_counts_once_when_delivered_again(
@@ -279,7 +280,7 @@ async def test_replies_are_given_after_the_commit_and_never_after_a_rollback(
         assert await deliveries.replies_owed() == []
 
         # Decided and committed, then the bot died before giving it: given at the next start.
-        await deliveries.add_replies([(14, _encoded(Reply(ReplyKind.MESSAGE, 14, Screen("owed"))))])
+        await deliveries.add_replies([_encoded(Reply(ReplyKind.MESSAGE, 14, Screen("owed")))])
         await Outbox(telegram, store, CallbackCodec(Keyring(SECRET))).resume()  # type: ignore[arg-type]
         assert telegram.sent[-1] == (14, "owed")
         assert await deliveries.replies_owed() == []

@@ -1,4 +1,4 @@
-"""The pure pieces: button codec, personal-data check, configuration, keyed hashes."""
+"""The pure pieces: button codec, personal-data check, configuration, keyed hashes, sealed ids."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButt
 from bot.config import ConfigError, load_secrets, load_settings
 from bot.flows.personal_data import PersonalDetail, find_personal_details
 from bot.keys import Keyring, new_code, new_id
+from bot.vault import Scrypt, SealBroken, Vault
 
 KEYS = Keyring(b"unit-test-secret-0123456789")
 CODEC = CallbackCodec(KEYS)
@@ -109,6 +110,49 @@ def test_keyed_values_do_not_change_between_versions() -> None:
     assert keys.message_ref(7, -100, 5) == "af86e60b77af56c955f4cc67ab911801"
     assert keys.button_mac("1d:7") == bytes.fromhex("01709dc71ff0")
     assert CallbackCodec(keys).pack(Button(Action.DONE, (7,))) == "1d:7.AXCdxx_w"
+
+
+def test_database_keys_do_not_change_between_versions() -> None:
+    """The database keeps lookup hashes, sealed ids and the check value made with the keys
+    scrypt derives from the secret and its salt: they must be the same in every version."""
+    kdf = Scrypt.decode('{"n": 1024, "r": 8, "p": 1, "salt": "00112233445566778899aabbccddeeff"}')
+    vault = Vault(kdf.derive(b"known-answer-secret-0123456789"))
+    assert vault.check_value == "9aa8712c67206acb008f90996c0782e9a0b27d1bb4ddd08d3100153da130a6a7"
+    assert vault.lookup(42) == bytes.fromhex("7c4431fcccdd6086099cf0934f4b6757")
+    assert Keyring(vault.keyring_root).pseudonym(7, 42) == "72cac549666a7a8a2aab85cc9c42286f"
+    sealed = "f38559d30fc175cb24ef852952ee5c40ab2763fdb3404e235a47ce8ed07b014f2acbb282"
+    assert vault.unseal(bytes.fromhex(sealed)) == 42
+    name = "8c96638045be6e7048b5364ac8e36f561b9b1fef8a81054def884b6d9946c6d7"
+    assert vault.unseal_text(bytes.fromhex(name)) == "Kari"
+    assert Scrypt.decode(kdf.encode()) == kdf
+
+
+def test_sealed_ids_open_only_under_their_own_key() -> None:
+    salt = bytes(range(16))
+    vault = Vault(Scrypt(2**10, 8, 1, salt).derive(b"unit-test-secret-0123456789"))
+    other_salt = Vault(Scrypt(2**10, 8, 1, salt[::-1]).derive(b"unit-test-secret-0123456789"))
+    other_secret = Vault(Scrypt(2**10, 8, 1, salt).derive(b"other-secret-0123456789"))
+    for chat_id in (1, 700_000_001, -1_001_000_000_001, 2**63 - 1, -(2**63)):
+        sealed = vault.seal(chat_id)
+        assert vault.unseal(sealed) == chat_id
+        assert vault.seal(chat_id) != sealed, "a fresh nonce every time"
+        assert chat_id.to_bytes(8, "big", signed=True) not in sealed
+        assert len(vault.lookup(chat_id)) == 16
+        assert vault.lookup(chat_id) == vault.lookup(chat_id)
+        for other in (other_salt, other_secret):
+            assert other.lookup(chat_id) != vault.lookup(chat_id)
+            with pytest.raises(SealBroken):
+                other.unseal(sealed)
+    assert vault.check_value != other_salt.check_value != other_secret.check_value
+    tampered = bytearray(vault.seal(5))
+    tampered[-1] ^= 1
+    with pytest.raises(SealBroken):
+        vault.unseal(bytes(tampered))
+    with pytest.raises(SealBroken):
+        vault.unseal_text(vault.seal(5))  # an id is not a text, nor the other way round
+    assert vault.unseal_text(vault.seal_text("Kari Komoderator")) == "Kari Komoderator"
+    with pytest.raises(ValueError, match="salt"):
+        Scrypt().derive(b"unit-test-secret-0123456789")
 
 
 def test_message_references_are_keyed_and_tell_every_part_apart() -> None:

@@ -158,7 +158,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
         await send_summary(context, seminar.id)
         return
     data = await schedules.summary(context.deps, seminar)
-    wanted = person.tg_id in await context.deps.store.summary_subscribers(seminar.id)
+    wanted = await context.deps.store.wants_summaries(seminar.id, person.tg_id)
     await send(context, _chat(update), render.summary_participant(t, data, wanted))
 
 
