@@ -15,10 +15,12 @@ from pathlib import Path
 from checks import plain
 
 from bot.i18n import translator
+from bot.keys import Keyring
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
-from bot.vault import Scrypt
+from bot.store import KDF_KEY, KEYRING_KEY
+from bot.vault import Scrypt, Vault
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"
@@ -155,6 +157,15 @@ class BotProcess:
         them: deleted rows included, if they were not overwritten."""
         files = (self.database, self.database.with_name(self.database.name + "-wal"))
         return b"".join(path.read_bytes() for path in files if path.exists())
+
+    def keyring(self) -> Keyring:
+        """The keys the bot derives from its secret for this database, as its operator could:
+        with them a test can tell whose pseudonym is whose."""
+        meta = {str(key): str(value) for key, value in self.query("SELECT key, value FROM meta")}
+        if meta.get(KEYRING_KEY) == "legacy":
+            return Keyring(self.secret.encode())
+        root = Scrypt.decode(meta[KDF_KEY]).derive(self.secret.encode())
+        return Keyring(Vault(root).keyring_root)
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         """Reads the database directly, as somebody holding only the file could."""

@@ -22,7 +22,6 @@ import pytest
 from checks import pattern, said, said_n
 from groupwork_helpers import GROUP_NAME, edit_of, seminar_in_groups, ui
 from harness import (
-    SECRET,
     BotProcess,
     button,
     contains,
@@ -33,7 +32,6 @@ from harness import (
     wait_until,
 )
 
-from bot.keys import Keyring
 from bot.localapi import CrashPoint, FloodLimits, LocalBotApi, SimUser
 from bot.localapi.sim import BotMessage, SimChat
 
@@ -53,7 +51,7 @@ def flood() -> FloodLimits:
 def pseudonym(bot: BotProcess, person: SimUser) -> str:
     """The person's pseudonym in the (only) seminar: the test knows SEMINAR_SECRET."""
     ((seminar_id,),) = bot.query("SELECT id FROM seminars")
-    return Keyring(SECRET.encode()).pseudonym(int(str(seminar_id)), person.id)
+    return bot.keyring().pseudonym(int(str(seminar_id)), person.id)
 
 
 def dots_in_database(bot: BotProcess) -> dict[str, dict[str, int]]:
