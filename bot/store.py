@@ -725,9 +725,6 @@ class Store:
         mine = self._mine()
         return mine is not None and mine.locked
 
-    def in_transaction(self) -> bool:
-        return self._mine() is not None
-
     async def lock_for_write(self) -> bool:
         """Takes the lock for this task's transaction at its first write; False outside one."""
         mine = self._mine()

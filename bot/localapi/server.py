@@ -8,6 +8,7 @@ faithfully so it shows up in tests first.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import ipaddress
@@ -160,7 +161,7 @@ _CHAT_METHODS = frozenset(
 )
 
 
-class CrashPoint:
+class CrashPoint(abc.ABC):
     """A crash a test plans at one Bot API call; made by :meth:`LocalBotApi.crash_at_caused_call`
     or :meth:`LocalBotApi.crash_at_call`.
 
@@ -192,11 +193,12 @@ class CrashPoint:
         self._task.result()  # a crash callback that failed fails the test here
         return self.call
 
-    def _handed_out(self, update: JSON) -> None:
+    def _handed_out(self, update: JSON) -> None:  # noqa: B027 (a hook most points ignore)
         """Told of every update the bot is given (by getUpdates or the webhook)."""
 
+    @abc.abstractmethod
     def _matches(self, method: str, params: JSON) -> bool:
-        raise NotImplementedError
+        """Whether this call is the one the point waits for."""
 
     def _fire(self, method: str, params: JSON) -> asyncio.Future[None]:
         self.call = (method, dict(params))
