@@ -18,7 +18,14 @@ from stdnum.no import fodselsnummer, kontonr
 
 from bot.domain import Seminar
 
-__all__ = ["HeldText", "PersonalDataFound", "PersonalDetail", "find_personal_details", "question"]
+__all__ = [
+    "HeldDropped",
+    "HeldText",
+    "PersonalDataFound",
+    "PersonalDetail",
+    "find_personal_details",
+    "question",
+]
 
 
 class PersonalDetail(StrEnum):
@@ -47,6 +54,13 @@ class PersonalDataFound:
     details: frozenset[PersonalDetail]
     text: str
     held: HeldText = HeldText.NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDropped:
+    """The writer dropped the held text: it is deleted, seen by nobody."""
+
+    held: HeldText
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
