@@ -36,8 +36,10 @@ def found(language: str, msgid: str, detail: str) -> str:
 async def held(user: SimUser, language: str, msgid: str, detail: str) -> BotMessage:
     """The question the bot asks before it saves a text with a personal detail."""
     return await user.wait_for(
-        lambda m: found(language, msgid, detail) in m.text
-        and has_button(button(language, "Keep as written"))(m)
+        lambda m: (
+            found(language, msgid, detail) in m.text
+            and has_button(button(language, "Keep as written"))(m)
+        )
     )
 
 
