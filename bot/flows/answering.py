@@ -288,6 +288,7 @@ async def drop_draft(
             writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
         )
     )
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return DraftDropped(seminar)
 
 

@@ -141,6 +141,7 @@ async def drop_read_back(
     if not isinstance(held, tuple):
         return held
     await _await_read_back(deps, held[1], Awaiting.READBACK, None)
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.READ_BACK)
 
 

@@ -479,6 +479,7 @@ async def drop_theme(
     if not isinstance(held, tuple):
         return held
     await _set_held_theme(deps, held[2], Awaiting.NOTE, None)
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.THEME)
 
 

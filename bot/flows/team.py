@@ -272,6 +272,7 @@ async def drop_paper_note(
     if not isinstance(found, tuple):
         return found
     await _set_paper_mode(deps, person, found[1])
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.PAPER_NOTE)
 
 
