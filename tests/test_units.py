@@ -6,13 +6,21 @@ import base64
 import secrets
 import string
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import ConfigError, load_secrets, load_settings
-from bot.flows.personal_data import PersonalDetail, find_personal_details
+from bot.domain import Phase, Seminar
+from bot.flows.personal_data import (
+    HeldText,
+    PersonalDataFound,
+    PersonalDetail,
+    find_personal_details,
+    question,
+)
 from bot.keys import Keyring, new_code, new_id
 from bot.vault import Scrypt, SealBroken, Vault
 
@@ -270,6 +278,22 @@ def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_personal_details(text: str, expected: set[PersonalDetail]) -> None:
     assert find_personal_details(text) == expected
+
+
+def test_every_kind_of_detail_is_named_together() -> None:
+    assert find_personal_details(
+        "Per, per@nav.no, @per_hansen, www.nav.no, 912 34 567, 15108695077, 8601 11 17947"
+    ) == set(PersonalDetail)
+
+
+def test_a_text_with_a_detail_is_held_with_what_was_found() -> None:
+    seminar = Seminar(
+        7, "Gode møter", "nb", Phase.PLENARY, ("Hva hjalp?",), "abc", 5, datetime.now(UTC)
+    )
+    assert question(seminar, "Ventetiden var lang", HeldText.READ_BACK) is None
+    assert question(seminar, "Ring 912 34 567", HeldText.THEME) == PersonalDataFound(
+        seminar, frozenset({PersonalDetail.PHONE}), "Ring 912 34 567", HeldText.THEME
+    )
 
 
 def test_pseudonyms_are_keyed_and_per_seminar() -> None:
