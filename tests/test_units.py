@@ -233,6 +233,7 @@ def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
         # øre after, or thousands grouped with dots.
         ("Jeg skylder kr 12 345 678 90", set()),
         ("Jeg skylder Kr. 41234567", set()),
+        ("Kr 41234567 fikk jeg tilbake", set()),
         ("Jeg skylder NOK 41234567", set()),
         ("Jeg skylder 41234567 kr", set()),
         ("Jeg skylder 41234567 Kroner", set()),
