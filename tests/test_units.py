@@ -251,6 +251,10 @@ def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
         ("Kr 500, ring 41234567", {PersonalDetail.PHONE}),
         # Dates are not numbers of a person, but a number that only starts like one is.
         ("Møtet 20.12.2024", set()),
+        ("Møtet 2024-12-20 kl. 08:30", set()),
+        ("Ring 2024-13-20", {PersonalDetail.PHONE}),
+        ("Ring 2024-12-32", {PersonalDetail.PHONE}),
+        ("Ring 2024-12-2000", set()),
         ("Fra 01.01.2020 - 31.12.2023", set()),
         ("Fra 1/2-24 til 3/4-24", set()),
         ("Ring 12.03.45.67", {PersonalDetail.PHONE}),

@@ -71,8 +71,13 @@ _LINK = re.compile(
 _USERNAME = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 # A Norwegian IBAN: NO, two check digits and the eleven digits of the account.
 _IBAN = re.compile(r"\bNO ?\d\d(?: ?\d){11}(?!\d)")
-# A date such as 20.12.2024 or 1/2-24, not part of a longer run of digit groups.
-_DATE = re.compile(r"(?<!\d)(?<!\d[./-])(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d\d)(?![./-]?\d)")
+# A date such as 20.12.2024, 1/2-24 or 2024-12-20, not part of a longer run of digit groups.
+_DATE = re.compile(
+    r"(?<!\d)(?<!\d[./-])"
+    r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?:\d{4}|\d\d)"
+    r"|\d{4}-(?P<iso_month>\d\d)-(?P<iso_day>\d\d))"
+    r"(?![./-]?\d)"
+)
 _DIGIT_RUN = re.compile(r"(?<!\d)\+?\d[\d \-.]{6,16}\d(?!\d)")
 # A sum of money: kr or NOK before it, or kr, kroner, NOK, ,- or øre after it.
 _MONEY_BEFORE = re.compile(r"(\b[Kk]r\.?|\bNOK)\s*$")
@@ -84,7 +89,9 @@ _ACCOUNT_LAYOUT = re.compile(r"^\d{4}([ .])\d\d\1\d{5}$")
 
 
 def _is_date(match: re.Match[str]) -> bool:
-    return 1 <= int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12
+    day = match.group("day") or match.group("iso_day")
+    month = match.group("month") or match.group("iso_month")
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
 
 def _without_dates(text: str) -> str:
