@@ -65,8 +65,10 @@ async def answer_read_back(
     await deps.store.save_read_back(
         seminar.id, pseudonym, "recognised" if recognised else "missing"
     )
-    if not recognised:
-        await deps.store.update_writer(dataclasses.replace(writer, awaiting=Awaiting.READBACK))
+    # A held answer goes with the new choice: "recognised" ends the read-back for this person.
+    awaiting = Awaiting.NOTE if recognised else Awaiting.READBACK
+    if writer.awaiting is not awaiting:
+        await _await_read_back(deps, writer, awaiting, None)
     return seminar
 
 
