@@ -4,7 +4,9 @@ Every text that others will read (notes, paper notes, theme names, read-back ans
 through `question`: a text with a detail waits, seen by nobody, until its writer keeps or drops
 it. Numbers are read with python-stdnum rather than hand-written checksums. A number that
 looks like a national identity number or D-number is questioned even when its check digits
-are wrong (a typo there still points to a person); dates and sums of money are not.
+are wrong (a typo there still points to a person); dates and sums of money are not. An
+organisation number (orgnr, MVA) is not: it names an office, which the moderators judge when
+they read the notes, and nine-digit amounts would be questioned with it.
 """
 
 from __future__ import annotations
