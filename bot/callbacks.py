@@ -80,6 +80,12 @@ class Action(StrEnum):
     READBACK_MISSING = "U"  # args: seminar id
     CLOSE_SEMINAR = "zz"  # args: seminar id
     OPEN_WITH_PREVIOUS = "pv"  # args: seminar id, the earlier seminar's id
+    KEEP_PAPER_NOTE = "kp"  # args: seminar id
+    DROP_PAPER_NOTE = "xp"  # args: seminar id
+    KEEP_THEME = "kt"  # args: seminar id
+    DROP_THEME = "xt"  # args: seminar id
+    KEEP_READBACK = "kr"  # args: seminar id
+    DROP_READBACK = "xr"  # args: seminar id
 
 
 class StaleButton(Exception):

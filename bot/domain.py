@@ -45,6 +45,8 @@ class Awaiting(StrEnum):
     EDIT = "edit"
     CONFIRM = "confirm"
     READBACK = "readback"
+    CONFIRM_THEME = "confirm_theme"  # a theme name with a personal detail waits in the draft
+    CONFIRM_READBACK = "confirm_readback"  # so does a read-back answer
 
 
 class SetupStep(StrEnum):

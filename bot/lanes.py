@@ -44,6 +44,10 @@ PERSONAL_BUTTONS = frozenset(
         Action.SUMMARIES_TOGGLE,
         Action.READBACK_RECOGNISED,
         Action.READBACK_MISSING,
+        Action.KEEP_THEME,
+        Action.DROP_THEME,
+        Action.KEEP_READBACK,
+        Action.DROP_READBACK,
     }
 )
 

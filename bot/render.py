@@ -16,7 +16,7 @@ from bot.domain import DotVote, Group, Note, Phase, Role, Seminar, Theme
 from bot.flows import answering, setup
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.groupwork import DotCard, GroupResult, SettleCard, VoteCard
-from bot.flows.personal_data import PersonalDetail
+from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.flows.schedules import SummaryData
 from bot.i18n import LANGUAGES, Translator
 from bot.store import NoteCounts, Schedule
@@ -376,36 +376,83 @@ def _detail_name(t: Translator, detail: PersonalDetail) -> str:
         PersonalDetail.PHONE: t.gettext("a phone number"),
         PersonalDetail.EMAIL: t.gettext("an e-mail address"),
         PersonalDetail.NATIONAL_ID: t.gettext("a national identity number"),
+        PersonalDetail.BANK_ACCOUNT: t.gettext("a bank account number"),
         PersonalDetail.LINK: t.gettext("a link"),
         PersonalDetail.USERNAME: t.gettext("a @username"),
     }
     return names[detail]
 
 
-def personal_data(
-    t: Translator, seminar: Seminar, details: frozenset[PersonalDetail], text: str
-) -> Screen:
-    found = ", ".join(_detail_name(t, d) for d in sorted(details))
-    body = t.gettext(
-        "Your note seems to contain {details}. Notes should not reveal who anybody is. "
-        "The note has not been saved and nobody has seen it."
-    ).format(details=found)
+# The buttons that keep or drop each kind of held text.
+_HELD_ACTIONS = {
+    HeldText.NOTE: (Action.KEEP_DRAFT, Action.DROP_DRAFT),
+    HeldText.PAPER_NOTE: (Action.KEEP_PAPER_NOTE, Action.DROP_PAPER_NOTE),
+    HeldText.THEME: (Action.KEEP_THEME, Action.DROP_THEME),
+    HeldText.READ_BACK: (Action.KEEP_READBACK, Action.DROP_READBACK),
+}
+
+
+def _held_found(t: Translator, held: HeldText) -> str:
+    match held:
+        case HeldText.NOTE:
+            return t.gettext(
+                "Your note seems to contain {details}. Notes should not reveal who anybody is. "
+                "The note has not been saved and nobody has seen it."
+            )
+        case HeldText.PAPER_NOTE:
+            return t.gettext(
+                "This paper note seems to contain {details}. Notes should not reveal who "
+                "anybody is. The note has not been saved and nobody else has seen it."
+            )
+        case HeldText.THEME:
+            return t.gettext(
+                "Your theme name seems to contain {details}. Themes should not reveal who "
+                "anybody is. The theme has not been saved and nobody else has seen it."
+            )
+        case HeldText.READ_BACK:
+            return t.gettext(
+                "Your answer seems to contain {details}. Answers should not reveal who "
+                "anybody is. The answer has not been saved and nobody has seen it."
+            )
+
+
+def personal_data(t: Translator, found: PersonalDataFound) -> Screen:
+    """The question before a text with a personal detail is saved, with keep and drop."""
+    details = ", ".join(_detail_name(t, d) for d in sorted(found.details))
+    body = _held_found(t, found.held).format(details=details)
     hint = t.gettext(
         "Send it again without that detail, or keep it as written if it identifies nobody."
     )
+    keep, drop = _HELD_ACTIONS[found.held]
     return Screen(
-        f"{body}\n<blockquote>{esc(text)}</blockquote>\n{hint}",
+        f"{body}\n<blockquote>{esc(found.text)}</blockquote>\n{hint}",
         (
             (
-                _key(t.pgettext("button", "Keep as written"), Action.KEEP_DRAFT, seminar.id),
-                _key(t.pgettext("button", "Delete it"), Action.DROP_DRAFT, seminar.id),
+                _key(t.pgettext("button", "Keep as written"), keep, found.seminar.id),
+                _key(t.pgettext("button", "Delete it"), drop, found.seminar.id),
             ),
         ),
     )
 
 
+def held_dropped(t: Translator, held: HeldText) -> Screen:
+    match held:
+        case HeldText.NOTE:
+            return Screen(t.gettext("Deleted. Nothing was saved. You can write a new note."))
+        case HeldText.PAPER_NOTE:
+            return Screen(
+                t.gettext("Deleted. Nothing was saved. You can type in the next paper note.")
+            )
+        case HeldText.THEME:
+            return Screen(t.gettext("Deleted. Nothing was saved. You can send another theme name."))
+        case HeldText.READ_BACK:
+            return Screen(
+                t.gettext("Deleted. Nothing was saved. You can write again what is missing.")
+            )
+
+
 def draft_dropped(t: Translator) -> Screen:
-    return Screen(t.gettext("Deleted. Nothing was saved. You can write a new note."))
+    return held_dropped(t, HeldText.NOTE)
 
 
 def nothing_pending(t: Translator) -> Screen:
@@ -913,8 +960,8 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return note_too_long(t, length, max_length)
         case answering.EmptyNote():
             return empty_note(t)
-        case answering.PersonalDataFound(seminar=seminar, details=details, text=text):
-            return personal_data(t, seminar, details, text)
+        case answering.PersonalDataFound():
+            return personal_data(t, outcome)
         case answering.RoundNotOpen(seminar=seminar):
             return round_not_open(t, seminar)
         case answering.NotJoined():

@@ -552,8 +552,14 @@ class SeminarFlows(RuleBasedStateMachine):
             self.saved(person, outcome)
 
     async def paper(self, person: Person, text: str) -> None:
+        outcome = await self.paper_saved(person, team.paper_note(self.deps, person, text))
+        if isinstance(outcome, team.PaperSaved):
+            assert outcome.text == text.strip()
+
+    async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T:
+        """A paper note typed in, or a held one kept: stored once, or not at all."""
         before = await self.all_note_ids()
-        outcome = await self.flow(person, team.paper_note(self.deps, person, text))
+        outcome = await self.flow(person, work)
         new = await self.all_note_ids() - before
         if isinstance(outcome, team.PaperSaved):
             assert len(new) == 1, f"a paper note was saved {len(new)} times"
@@ -562,10 +568,11 @@ class SeminarFlows(RuleBasedStateMachine):
             assert found is not None
             note = found[0]
             assert note.paper
-            assert note.text == outcome.text == text.strip()
+            assert note.text == outcome.text
             self.notes[note_id] = ModelNote(note.seminar_id, None, note.question, note.text)
         else:
             assert not new, "a refused paper note was stored"
+        return outcome
 
     async def moderator_text(self, person: Person, step: SetupStep, text: str) -> None:
         draft = await setup.expected_draft(self.deps, person)
@@ -891,6 +898,18 @@ class SeminarFlows(RuleBasedStateMachine):
                 await self.flow(p, closing.answer_read_back(d, p, b.arg(0), recognised))
             case Action.CLOSE_SEMINAR:
                 await self.flow(p, closing.close_seminar(d, p, b.arg(0)))
+            case Action.KEEP_PAPER_NOTE:
+                await self.paper_saved(p, team.keep_paper_note(d, p, b.arg(0)))
+            case Action.DROP_PAPER_NOTE:
+                await self.paper_saved(p, team.drop_paper_note(d, p, b.arg(0)))
+            case Action.KEEP_THEME:
+                await self.flow(p, groupwork.keep_theme(d, p, b.arg(0)))
+            case Action.DROP_THEME:
+                await self.flow(p, groupwork.drop_theme(d, p, b.arg(0)))
+            case Action.KEEP_READBACK:
+                await self.flow(p, closing.keep_read_back(d, p, b.arg(0)))
+            case Action.DROP_READBACK:
+                await self.flow(p, closing.drop_read_back(d, p, b.arg(0)))
             case Action.OPEN_WITH_PREVIOUS:
                 await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
             case Action.DECLINE | Action.FORGET_CANCEL | Action.HIDE_CANCEL:
@@ -932,6 +951,10 @@ class SeminarFlows(RuleBasedStateMachine):
                 self.room_done.add((sid, Phase.GROUPING))
                 for i, person in enumerate(writers):
                     await self.deliver(person, THEME_NAMES[i % 4], self.next_message(person))
+                    if i < 2:  # a theme name with a detail, kept by one and dropped by one
+                        await self.deliver(person, "Per 912 34 567", self.next_message(person))
+                        keep = Action.KEEP_THEME if i else Action.DROP_THEME
+                        await self.press(person, Button(keep, (sid,)))
             case Phase.GROUPING:
                 await self.command(MODERATOR, "/vote", "")
             case Phase.VOTING if (sid, Phase.VOTING) not in self.room_done:
@@ -985,6 +1008,9 @@ class SeminarFlows(RuleBasedStateMachine):
                     await self.press(MODERATOR, Button(Action.HIDE_CONFIRM, (mine[0],)))
         await self.command(MODERATOR, "/paper", "")
         await self.deliver(MODERATOR, "Skrevet på papir", self.next_message(MODERATOR))
+        for keep in (Action.DROP_PAPER_NOTE, Action.KEEP_PAPER_NOTE):
+            await self.deliver(MODERATOR, "Ring 912 34 567", self.next_message(MODERATOR))
+            await self.press(MODERATOR, Button(keep, (seminar_id,)))
         await self.command(MODERATOR, "/done", "")
 
     async def room_votes(self, seminar_id: int, writers: list[Person]) -> None:
@@ -1006,6 +1032,9 @@ class SeminarFlows(RuleBasedStateMachine):
             answer = Action.READBACK_MISSING if i % 2 else Action.READBACK_RECOGNISED
             await self.press(person, Button(answer, (seminar_id,)))
             if i % 2:
+                await self.deliver(person, "Ventetiden, ring 912 34 567", self.next_message(person))
+                keep = Action.KEEP_READBACK if i % 4 == 1 else Action.DROP_READBACK
+                await self.press(person, Button(keep, (seminar_id,)))
                 await self.deliver(person, "Ventetiden", self.next_message(person))
         await self.command(PARTICIPANTS[0], "/summary", "")
         await self.command(MODERATOR, "/report", "")

@@ -33,8 +33,9 @@ from harness import (
 
 from bot.config import Settings, load_secrets
 from bot.domain import Person, Phase
-from bot.flows import answering, closing, groupwork, people, setup
+from bot.flows import answering, closing, groupwork, people, setup, team
 from bot.flows.deps import Deps
+from bot.flows.personal_data import HeldDropped
 from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 from bot.store import Store
@@ -195,8 +196,9 @@ FLOW_SETTINGS = Settings(
 
 
 async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) -> None:
-    """Deleting a note, /forget, forming groups, ending the vote and the retention purge each
-    end with the write-ahead log emptied into the database (the bot does it after the commit)."""
+    """Deleting a note, dropping a held text, /forget, forming groups, ending the vote and the
+    retention purge each end with the write-ahead log emptied into the database (the bot does it
+    after the commit)."""
     wal = tmp_path / "seminar.sqlite3-wal"
     store = await Store.open(tmp_path / "seminar.sqlite3", SECRET.encode(), kdf=QUICK_KDF)
     deps = Deps(store, store.keyring, FLOW_SETTINGS)
@@ -222,6 +224,18 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size > 0
         assert isinstance(await answering.delete_note(deps, anna, note), answering.NoteDeleted)
         assert wal.stat().st_size == 0
+        await answering.receive_text(deps, anna, "Ring Anna på 912 34 567", anna.tg_id, 5)
+        assert wal.stat().st_size > 0
+        assert isinstance(
+            await answering.drop_draft(deps, anna, seminar.id), answering.DraftDropped
+        )
+        assert wal.stat().st_size == 0
+        await team.start_paper_notes(deps, moderator)
+        await team.paper_note(deps, moderator, "Ring Per på 912 34 567")
+        assert wal.stat().st_size > 0
+        assert isinstance(await team.drop_paper_note(deps, moderator, seminar.id), HeldDropped)
+        assert wal.stat().st_size == 0
+        await team.stop_paper_notes(deps, moderator)
 
         for person in (anna, bob, cato):
             await write(person, f"Lapp fra {person.tg_id}", 2)
@@ -237,9 +251,18 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
 
         await groupwork.show_notes(deps, moderator)
         await groupwork.propose_theme(deps, anna, "Tid")
+        await groupwork.propose_theme(deps, bob, "Bob 912 34 567")
+        assert wal.stat().st_size > 0
+        assert isinstance(await groupwork.drop_theme(deps, bob, seminar.id), HeldDropped)
+        assert wal.stat().st_size == 0
         await groupwork.open_voting(deps, moderator)
         assert wal.stat().st_size > 0
         assert isinstance(await groupwork.open_plenary(deps, moderator), groupwork.Plenary)
+        assert wal.stat().st_size == 0
+        await closing.answer_read_back(deps, bob, seminar.id, recognised=False)
+        await closing.read_back_note(deps, bob, "Ring Bob på 912 34 567")
+        assert wal.stat().st_size > 0
+        assert isinstance(await closing.drop_read_back(deps, bob, seminar.id), HeldDropped)
         assert wal.stat().st_size == 0
 
         closed_at = datetime.now(UTC)

@@ -6,8 +6,10 @@ import dataclasses
 from datetime import UTC, datetime
 
 from bot import render
+from bot.callbacks import Action, Button
 from bot.domain import DotVote, Group, Note, Phase, Seminar, Theme
 from bot.flows.groupwork import DotCard
+from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.i18n import translator
 from bot.store import NoteCounts
 
@@ -119,3 +121,24 @@ def test_a_few_groups_fit_in_one_message() -> None:
     assert screen.text.count("personer") == 3
     assert "\n\n" in screen.text  # a blank line before the closing words
     assert len([key for row in screen.keys for key in row]) == 2
+
+
+def test_a_held_text_is_asked_about_with_the_buttons_of_its_kind() -> None:
+    t = translator("en")
+    kinds = {
+        HeldText.NOTE: (Action.KEEP_DRAFT, Action.DROP_DRAFT, "Your note"),
+        HeldText.PAPER_NOTE: (Action.KEEP_PAPER_NOTE, Action.DROP_PAPER_NOTE, "This paper note"),
+        HeldText.THEME: (Action.KEEP_THEME, Action.DROP_THEME, "Your theme name"),
+        HeldText.READ_BACK: (Action.KEEP_READBACK, Action.DROP_READBACK, "Your answer"),
+    }
+    details = frozenset({PersonalDetail.PHONE, PersonalDetail.BANK_ACCOUNT})
+    for held, (keep, drop, opening) in kinds.items():
+        screen = render.personal_data(t, PersonalDataFound(SEMINAR, details, "<b>912</b>", held))
+        assert screen.text.startswith(
+            f"{opening} seems to contain a bank account number, a phone number."
+        )
+        assert "<blockquote>&lt;b&gt;912&lt;/b&gt;</blockquote>" in screen.text
+        ((kept, dropped),) = screen.keys
+        assert kept.button == Button(keep, (SEMINAR.id,))
+        assert dropped.button == Button(drop, (SEMINAR.id,))
+        assert render.held_dropped(t, held).text.startswith("Deleted. Nothing was saved.")

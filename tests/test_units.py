@@ -6,13 +6,21 @@ import base64
 import secrets
 import string
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import ConfigError, load_secrets, load_settings
-from bot.flows.personal_data import PersonalDetail, find_personal_details
+from bot.domain import Phase, Seminar
+from bot.flows.personal_data import (
+    HeldText,
+    PersonalDataFound,
+    PersonalDetail,
+    find_personal_details,
+    question,
+)
 from bot.keys import Keyring, new_code, new_id
 from bot.vault import Scrypt, SealBroken, Vault
 
@@ -199,8 +207,65 @@ def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
         # Check digits that come out as 11 are 0: the first, then the second.
         ("Fnr 15038500209", {PersonalDetail.NATIONAL_ID}),
         ("Fnr 15038500470", {PersonalDetail.NATIONAL_ID}),
-        # Both check digits must agree, not just the first.
-        ("Saksnummer 15038500048", set()),
+        # Wrong check digits: it still looks like one, so the writer is asked.
+        ("Fødselsnummeret mitt er 15108695077", {PersonalDetail.NATIONAL_ID}),
+        ("Saksnummer 15038500048", {PersonalDetail.NATIONAL_ID}),
+        ("D-nummer 551086 95077", {PersonalDetail.NATIONAL_ID}),
+        ("Fnr 151086-950 77", {PersonalDetail.NATIONAL_ID}),
+        # Eleven digits that hold no birth date (month 13, day 32, day 80) are not one.
+        ("Saksnummer 15138500048", set()),
+        ("Saksnummer 32108695077", set()),
+        ("Saksnummer 80108695077", set()),
+        # Nor is a century the number cannot have: 1940-53 with a serial of 500-749.
+        ("Saksnummer 15104550078", set()),
+        # Bank account numbers: valid ones however written, and the usual layout even with a
+        # wrong check digit; a Norwegian IBAN too.
+        ("Kontonummer 86011117947", {PersonalDetail.BANK_ACCOUNT}),
+        ("Kontonummer 8601 11 17947", {PersonalDetail.BANK_ACCOUNT}),
+        ("Konto 8601.11.17949", {PersonalDetail.BANK_ACCOUNT}),
+        ("Konto 8601 11 17949", {PersonalDetail.BANK_ACCOUNT}),
+        ("Saksnummer 8601.11 17949", set()),
+        ("IBAN NO93 8601 1117 947", {PersonalDetail.BANK_ACCOUNT}),
+        ("IBAN NO9386011117947", {PersonalDetail.BANK_ACCOUNT}),
+        ("Kode NO93 8601 1117 94", set()),
+        ("Kode NO93 8601 1117 9470", set()),
+        # Sums of money are not numbers of a person: kr or NOK before, kr, kroner, NOK, ,- or
+        # øre after, or thousands grouped with dots.
+        ("Jeg skylder kr 12 345 678 90", set()),
+        ("Jeg skylder Kr. 41234567", set()),
+        ("Kr 41234567 fikk jeg tilbake", set()),
+        ("Jeg skylder NOK 41234567", set()),
+        ("Jeg skylder 41234567 kr", set()),
+        ("Jeg skylder 41234567 Kroner", set()),
+        ("Jeg skylder 41234567 NOK", set()),
+        ("Jeg skylder 41234567,-", set()),
+        ("Jeg skylder 41234567,50", set()),
+        ("Jeg skylder 12.345.678", set()),
+        ("Jeg skylder 15108695077 kr", set()),
+        # "nok" is also a word, and a comma after a number is not always øre.
+        ("Det er nok 41234567", {PersonalDetail.PHONE}),
+        ("Ring 41234567, takk", {PersonalDetail.PHONE}),
+        ("Ring 41234567,5", {PersonalDetail.PHONE}),
+        ("Ring 41 234 567", {PersonalDetail.PHONE}),
+        ("Ring 412.345.67", {PersonalDetail.PHONE}),
+        ("Kr 500, ring 41234567", {PersonalDetail.PHONE}),
+        # Dates are not numbers of a person, but a number that only starts like one is.
+        ("Møtet 20.12.2024", set()),
+        ("Møtet 2024-12-20 kl. 08:30", set()),
+        ("Ring 2024-13-20", {PersonalDetail.PHONE}),
+        ("Ring 2024-12-32", {PersonalDetail.PHONE}),
+        ("Ring 2024-12-2000", set()),
+        ("Fra 01.01.2020 - 31.12.2023", set()),
+        ("Fra 1/2-24 til 3/4-24", set()),
+        ("Ring 12.03.45.67", {PersonalDetail.PHONE}),
+        ("Ring 41.22.33.44", {PersonalDetail.PHONE}),
+        ("Ring 32.12.2024", {PersonalDetail.PHONE}),
+        ("Ring 31.13.2024", {PersonalDetail.PHONE}),
+        ("Ring 00.12.2024", {PersonalDetail.PHONE}),
+        ("Ring 12.00.2024", {PersonalDetail.PHONE}),
+        ("Fnr 150386.95078", {PersonalDetail.NATIONAL_ID}),
+        # An organisation number names an office, not a person.
+        ("NAV Grünerløkka, orgnr 974760673", set()),
         # With + in front: 8 to 15 digits, from any country.
         ("Ring +46 70 123 45 67", {PersonalDetail.PHONE}),
         ("Kode +123 4567", set()),
@@ -218,6 +283,22 @@ def test_codes_and_ids_have_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_personal_details(text: str, expected: set[PersonalDetail]) -> None:
     assert find_personal_details(text) == expected
+
+
+def test_every_kind_of_detail_is_named_together() -> None:
+    assert find_personal_details(
+        "Per, per@nav.no, @per_hansen, www.nav.no, 912 34 567, 15108695077, 8601 11 17947"
+    ) == set(PersonalDetail)
+
+
+def test_a_text_with_a_detail_is_held_with_what_was_found() -> None:
+    seminar = Seminar(
+        7, "Gode møter", "nb", Phase.PLENARY, ("Hva hjalp?",), "abc", 5, datetime.now(UTC)
+    )
+    assert question(seminar, "Ventetiden var lang", HeldText.READ_BACK) is None
+    assert question(seminar, "Ring 912 34 567", HeldText.THEME) == PersonalDataFound(
+        seminar, frozenset({PersonalDetail.PHONE}), "Ring 912 34 567", HeldText.THEME
+    )
 
 
 def test_pseudonyms_are_keyed_and_per_seminar() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Writer
 from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.flows.personal_data import PersonalDetail, find_personal_details
+from bot.flows.personal_data import HeldText, PersonalDataFound, question
 
 __all__ = [
     "AskEdit",
@@ -57,13 +57,6 @@ class NoteTooLong:
 @dataclass(frozen=True, slots=True)
 class EmptyNote:
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalDataFound:
-    seminar: Seminar
-    details: frozenset[PersonalDetail]
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +189,12 @@ async def receive_text(
     if not isinstance(checked, str):
         return checked
     target = writer.target_note_id if writer.awaiting is not Awaiting.NOTE else None
-    details = find_personal_details(checked)
-    if details:
+    if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
             writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
         )
         await deps.store.update_writer(waiting)
-        return PersonalDataFound(seminar, frozenset(details), checked)
+        return asked
     return await _save(deps, seminar, writer, target, checked, ref)
 
 
@@ -260,13 +252,12 @@ async def receive_edit(
     if checked == note.text:
         count = await _count_for(deps, seminar, writer, note.question)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)
-    details = find_personal_details(checked)
-    if details:
+    if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
             writer, awaiting=Awaiting.CONFIRM, target_note_id=note.id, draft=checked, draft_ref=None
         )
         await deps.store.update_writer(waiting)
-        return PersonalDataFound(seminar, frozenset(details), checked)
+        return asked
     return await _save(deps, seminar, writer, note.id, checked, None)
 
 
@@ -297,6 +288,7 @@ async def drop_draft(
             writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
         )
     )
+    await deps.store.checkpoint()  # gone from the write-ahead log too
     return DraftDropped(seminar)
 
 

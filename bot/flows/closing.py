@@ -7,9 +7,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Awaiting, DotVote, Person, Phase, Seminar
+from bot.domain import Awaiting, DotVote, Person, Phase, Seminar, Writer
 from bot.flows import groupwork
+from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.flows.setup import WrongPhase, participants_of
 
@@ -17,6 +19,8 @@ __all__ = [
     "SeminarClosed",
     "answer_read_back",
     "close_seminar",
+    "drop_read_back",
+    "keep_read_back",
     "purge",
     "read_back_note",
     "report_data",
@@ -61,8 +65,10 @@ async def answer_read_back(
     await deps.store.save_read_back(
         seminar.id, pseudonym, "recognised" if recognised else "missing"
     )
-    if not recognised:
-        await deps.store.update_writer(dataclasses.replace(writer, awaiting=Awaiting.READBACK))
+    # A held answer goes with the new choice: "recognised" ends the read-back for this person.
+    awaiting = Awaiting.NOTE if recognised else Awaiting.READBACK
+    if writer.awaiting is not awaiting:
+        await _await_read_back(deps, writer, awaiting, None)
     return seminar
 
 
@@ -71,23 +77,74 @@ async def takes_read_back_note(deps: Deps, person: Person) -> bool:
     if seminar is None or seminar.phase is not Phase.PLENARY:
         return False
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
-    return writer is not None and writer.awaiting is Awaiting.READBACK
+    return writer is not None and writer.awaiting in (Awaiting.READBACK, Awaiting.CONFIRM_READBACK)
 
 
-async def read_back_note(deps: Deps, person: Person, text: str) -> Seminar | None:
+async def read_back_note(
+    deps: Deps, person: Person, text: str
+) -> Seminar | PersonalDataFound | None:
     """What someone says is missing: kept for the report, without any name."""
     seminar = await deps.active_seminar(person)
     if seminar is None:
         return None
-    pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
-    writer = await deps.store.writer(seminar.id, pseudonym)
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
         return None
-    await deps.store.save_read_back(
-        seminar.id, pseudonym, "missing", text.strip()[:MAX_MISSING_NOTE]
-    )
-    await deps.store.update_writer(dataclasses.replace(writer, awaiting=Awaiting.NOTE))
+    text = text.strip()[:MAX_MISSING_NOTE]
+    if (asked := question(seminar, text, HeldText.READ_BACK)) is not None:
+        await _await_read_back(deps, writer, Awaiting.CONFIRM_READBACK, text)
+        return asked
+    return await _save_missing(deps, seminar, writer, text)
+
+
+async def _save_missing(deps: Deps, seminar: Seminar, writer: Writer, text: str) -> Seminar:
+    await deps.store.save_read_back(seminar.id, writer.pseudonym, "missing", text)
+    await _await_read_back(deps, writer, Awaiting.NOTE, None)
     return seminar
+
+
+async def _await_read_back(
+    deps: Deps, writer: Writer, awaiting: Awaiting, draft: str | None
+) -> None:
+    await deps.store.update_writer(dataclasses.replace(writer, awaiting=awaiting, draft=draft))
+
+
+async def _held_read_back(
+    deps: Deps, person: Person, seminar_id: int
+) -> tuple[Seminar, Writer, str] | NothingPending | NoSeminar | WrongPhase:
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NoSeminar()
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    if writer is None:
+        return NoSeminar()
+    if writer.awaiting is not Awaiting.CONFIRM_READBACK or writer.draft is None:
+        return NothingPending()
+    if seminar.phase is not Phase.PLENARY:
+        return WrongPhase(seminar)
+    return seminar, writer, writer.draft
+
+
+async def keep_read_back(
+    deps: Deps, person: Person, seminar_id: int
+) -> Seminar | NothingPending | NoSeminar | WrongPhase:
+    """The participant confirmed that their answer with a detail identifies nobody."""
+    held = await _held_read_back(deps, person, seminar_id)
+    if not isinstance(held, tuple):
+        return held
+    return await _save_missing(deps, *held)
+
+
+async def drop_read_back(
+    deps: Deps, person: Person, seminar_id: int
+) -> HeldDropped | NothingPending | NoSeminar | WrongPhase:
+    """The answer is deleted; the next message is the answer again."""
+    held = await _held_read_back(deps, person, seminar_id)
+    if not isinstance(held, tuple):
+        return held
+    await _await_read_back(deps, held[1], Awaiting.READBACK, None)
+    await deps.store.checkpoint()  # gone from the write-ahead log too
+    return HeldDropped(HeldText.READ_BACK)
 
 
 async def close_seminar(

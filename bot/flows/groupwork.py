@@ -11,8 +11,21 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain import DotVote, Group, Member, Note, Person, Phase, Seminar, Theme
+from bot.domain import (
+    Awaiting,
+    DotVote,
+    Group,
+    Member,
+    Note,
+    Person,
+    Phase,
+    Seminar,
+    Theme,
+    Writer,
+)
+from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.rules import DotError, check_dots, split_into_groups, tally_note, theme_key
 from bot.flows.setup import WrongPhase, participants_of
 
@@ -369,8 +382,14 @@ def clean_theme_name(text: str) -> str | InvalidThemeName:
     return name
 
 
-async def _seat(deps: Deps, person: Person) -> tuple[Seminar, Group] | NotInGroup | PhaseOver:
-    seminar = await deps.active_seminar(person)
+async def _seat(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> tuple[Seminar, Group, Writer] | NotInGroup:
+    """The seminar (the active one, or the one a button names), group and writer of a member."""
+    if seminar_id is None:
+        seminar = await deps.active_seminar(person)
+    else:
+        seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
         return NotInGroup()
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
@@ -379,7 +398,7 @@ async def _seat(deps: Deps, person: Person) -> tuple[Seminar, Group] | NotInGrou
     group = await deps.store.group(writer.group_id)
     if group is None or group.seminar_id != seminar.id:
         return NotInGroup()
-    return seminar, group
+    return seminar, group, writer
 
 
 async def takes_theme_proposals(deps: Deps, person: Person) -> bool:
@@ -393,20 +412,75 @@ async def takes_theme_proposals(deps: Deps, person: Person) -> bool:
     )
 
 
+def _proposing(seminar: Seminar) -> bool:
+    return seminar.phase is Phase.VOTING or seminar.phase is Phase.GROUPING
+
+
 async def propose_theme(
     deps: Deps, person: Person, text: str
-) -> ThemeAdded | InvalidThemeName | NotInGroup | PhaseOver:
+) -> ThemeAdded | InvalidThemeName | PersonalDataFound | NotInGroup | PhaseOver:
     seat = await _seat(deps, person)
     if not isinstance(seat, tuple):
         return seat
-    seminar, group = seat
-    if not (seminar.phase is Phase.VOTING or seminar.phase is Phase.GROUPING):
+    seminar, group, writer = seat
+    if not _proposing(seminar):
         return PhaseOver(seminar)
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
+    if (asked := question(seminar, name, HeldText.THEME)) is not None:
+        await _set_held_theme(deps, writer, Awaiting.CONFIRM_THEME, name)
+        return asked
+    return await _add_theme(deps, seminar, group, name)
+
+
+async def _add_theme(deps: Deps, seminar: Seminar, group: Group, name: str) -> ThemeAdded:
     theme, new = await deps.store.add_theme(seminar.id, group.id, name, theme_key(name))
     return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id, group.id))
+
+
+async def _set_held_theme(deps: Deps, writer: Writer, awaiting: Awaiting, name: str | None) -> None:
+    held = dataclasses.replace(
+        writer, awaiting=awaiting, target_note_id=None, draft=name, draft_ref=None
+    )
+    await deps.store.update_writer(held)
+
+
+async def _held_theme(
+    deps: Deps, person: Person, seminar_id: int
+) -> tuple[Seminar, Group, Writer, str] | NothingPending | NotInGroup:
+    seat = await _seat(deps, person, seminar_id)
+    if not isinstance(seat, tuple):
+        return seat
+    seminar, group, writer = seat
+    if writer.awaiting is not Awaiting.CONFIRM_THEME or writer.draft is None:
+        return NothingPending()
+    return seminar, group, writer, writer.draft
+
+
+async def keep_theme(
+    deps: Deps, person: Person, seminar_id: int
+) -> ThemeAdded | NothingPending | NotInGroup | PhaseOver:
+    """The member confirmed that a theme name with a detail identifies nobody."""
+    held = await _held_theme(deps, person, seminar_id)
+    if not isinstance(held, tuple):
+        return held
+    seminar, group, writer, name = held
+    await _set_held_theme(deps, writer, Awaiting.NOTE, None)
+    if not _proposing(seminar):
+        return PhaseOver(seminar)
+    return await _add_theme(deps, seminar, group, name)
+
+
+async def drop_theme(
+    deps: Deps, person: Person, seminar_id: int
+) -> HeldDropped | NothingPending | NotInGroup:
+    held = await _held_theme(deps, person, seminar_id)
+    if not isinstance(held, tuple):
+        return held
+    await _set_held_theme(deps, held[2], Awaiting.NOTE, None)
+    await deps.store.checkpoint()  # gone from the write-ahead log too
+    return HeldDropped(HeldText.THEME)
 
 
 async def preset_theme(
@@ -569,10 +643,10 @@ async def vote_card(
     seat = await _seat(deps, person)
     if not isinstance(seat, tuple) or seat[0].id != seminar_id:
         return NotInGroup()
-    seminar, group = seat
+    seminar, group, writer = seat
     if seminar.phase is not Phase.VOTING:
         return PhaseOver(seminar)
-    return await _card(deps, seminar, group, deps.keys.pseudonym(seminar.id, person.tg_id), index)
+    return await _card(deps, seminar, group, writer.pseudonym, index)
 
 
 async def cast_vote(
@@ -582,10 +656,10 @@ async def cast_vote(
     seat = await _seat(deps, person)
     if not isinstance(seat, tuple):
         return seat
-    seminar, group = seat
+    seminar, group, writer = seat
     if seminar.phase is not Phase.VOTING:
         return PhaseOver(seminar)
-    voter = deps.keys.pseudonym(seminar.id, person.tg_id)
+    voter = writer.pseudonym
     # The card's own notes and themes are the check: only this group's visible notes and live
     # themes can be chosen, and the card after the vote is built from the same rows.
     notes = await deps.store.group_notes(group.id)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.domain import Member, Person, Phase, Role, Seminar, SetupStep
+from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.setup import WrongPhase, participants_of
 
 __all__ = [
@@ -187,27 +190,90 @@ async def stop_paper_notes(deps: Deps, person: Person) -> None:
     await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
 
 
-async def paper_note(
-    deps: Deps, person: Person, text: str
-) -> PaperSaved | NoSeminar | NotModerator | WrongPhase | None:
+PaperRefusal = NoSeminar | NotModerator | WrongPhase
+
+
+async def _paper_mode(
+    deps: Deps, person: Person
+) -> tuple[Seminar, dict[str, Any]] | PaperRefusal | None:
+    """The seminar and state of a moderator typing in paper notes; None when they are not."""
     user = await deps.store.user(person.tg_id)
     if user is None or user.setup_step is not SetupStep.PAPER_NOTES:
         return None
-    draft = json.loads(user.setup_draft)
+    draft: dict[str, Any] = json.loads(user.setup_draft)
     seminar = await deps.moderated_seminar(person, int(draft["seminar"]))
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is not Phase.ANSWERING:
         await stop_paper_notes(deps, person)
         return WrongPhase(seminar)
+    return seminar, draft
+
+
+async def paper_note(
+    deps: Deps, person: Person, text: str
+) -> PaperSaved | PersonalDataFound | PaperRefusal | None:
+    mode = await _paper_mode(deps, person)
+    if not isinstance(mode, tuple):
+        return mode
+    seminar, draft = mode
     text = text.strip()
     if not text or len(text) > deps.settings.note_max_length:
         return None
-    question = int(draft["question"])
+    if (asked := question(seminar, text, HeldText.PAPER_NOTE)) is not None:
+        # Held in the moderator's own state until they keep or drop it, seen by nobody else.
+        await _set_paper_mode(deps, person, {**draft, "held": text})
+        return asked
+    return await _save_paper_note(deps, seminar, int(draft["question"]), text)
+
+
+async def _set_paper_mode(deps: Deps, person: Person, draft: dict[str, Any]) -> None:
+    await deps.store.set_setup(person.tg_id, SetupStep.PAPER_NOTES, json.dumps(draft))
+
+
+async def _save_paper_note(deps: Deps, seminar: Seminar, question: int, text: str) -> PaperSaved:
     await deps.store.add_paper_note(seminar.id, question, text)
     notes = await deps.store.seminar_notes(seminar.id)
     count = sum(1 for n in notes if n.paper)
     return PaperSaved(seminar, question, text, count)
+
+
+async def _held_paper_note(
+    deps: Deps, person: Person, seminar_id: int
+) -> tuple[Seminar, dict[str, Any], str] | PaperRefusal | NothingPending:
+    mode = await _paper_mode(deps, person)
+    if mode is None:
+        return NothingPending()
+    if not isinstance(mode, tuple):
+        return mode
+    seminar, draft = mode
+    held = draft.pop("held", None)
+    if seminar.id != seminar_id or not isinstance(held, str):
+        return NothingPending()
+    return seminar, draft, held
+
+
+async def keep_paper_note(
+    deps: Deps, person: Person, seminar_id: int
+) -> PaperSaved | PaperRefusal | NothingPending:
+    """The moderator confirmed that a paper note with a detail identifies nobody."""
+    found = await _held_paper_note(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, draft, held = found
+    await _set_paper_mode(deps, person, draft)
+    return await _save_paper_note(deps, seminar, int(draft["question"]), held)
+
+
+async def drop_paper_note(
+    deps: Deps, person: Person, seminar_id: int
+) -> HeldDropped | PaperRefusal | NothingPending:
+    found = await _held_paper_note(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    await _set_paper_mode(deps, person, found[1])
+    await deps.store.checkpoint()  # gone from the write-ahead log too
+    return HeldDropped(HeldText.PAPER_NOTE)
 
 
 def role_of(member: Member | None) -> Role | None:

@@ -12,12 +12,15 @@ from bot import render, reporting
 from bot.callbacks import Action, Button
 from bot.domain import Person, Seminar
 from bot.flows import closing
+from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import WrongPhase, participants_of
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     after_commit,
+    answer_dropped,
     broadcast,
     drop_buttons,
     person_of,
@@ -77,8 +80,34 @@ async def missing(update: Update, context: BotContext, button: Button, t: Transl
 
 async def read_back_text(update: Update, context: BotContext, text: str) -> None:
     t = await reader(update, context)
-    await closing.read_back_note(context.deps, person_of(update), text)
+    outcome = await closing.read_back_note(context.deps, person_of(update), text)
+    if isinstance(outcome, PersonalDataFound):
+        await send(context, _chat(update), render.personal_data(t, outcome))
+        return
     await send(context, _chat(update), render.read_back_noted(t))
+
+
+async def keep_read_back(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await closing.keep_read_back(context.deps, person_of(update), button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    match outcome:
+        case NothingPending():
+            return render.nothing_pending(t).text
+        case NoSeminar():
+            return render.expired_button(t)
+        case WrongPhase(seminar=seminar):
+            return render.phase_over(t, seminar)
+    await send(context, _chat(update), render.read_back_noted(t))
+    return None
+
+
+async def drop_read_back(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await closing.drop_read_back(context.deps, person_of(update), button.arg(0))
+    return await answer_dropped(update, context, t, outcome)
 
 
 async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -> None:
@@ -161,6 +190,8 @@ async def close_seminar(
 BUTTONS: dict[Action, ButtonRoute] = {
     Action.READBACK_RECOGNISED: recognised,
     Action.READBACK_MISSING: missing,
+    Action.KEEP_READBACK: keep_read_back,
+    Action.DROP_READBACK: drop_read_back,
     Action.CLOSE_SEMINAR: close_seminar,
 }
 

@@ -12,9 +12,11 @@ from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
+from bot import render
 from bot.callbacks import CallbackCodec
 from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
+from bot.flows.personal_data import HeldDropped
 from bot.i18n import Translator, translator
 from bot.lanes import Lanes
 from bot.outbox import Outbox, Reply, ReplyKind
@@ -25,6 +27,7 @@ __all__ = [
     "BotContext",
     "Services",
     "after_commit",
+    "answer_dropped",
     "broadcast",
     "markup",
     "person_of",
@@ -157,3 +160,15 @@ async def post_to_plenary(
         return
     recipient = (seminar.plenary_chat_id, seminar.language)
     await context.services.broadcaster.broadcast(seminar.id, [recipient], screens_for, origin)
+
+
+async def answer_dropped(
+    update: Update, context: BotContext, t: Translator, outcome: object
+) -> str | None:
+    """A held text was dropped: its question says so. Otherwise nothing was waiting for the
+    button any more, and its keyboard goes."""
+    if isinstance(outcome, HeldDropped):
+        await edit(context, pressed_message(update), render.held_dropped(t, outcome.held))
+        return None
+    await drop_buttons(context, pressed_message(update))
+    return render.nothing_pending(t).text

@@ -9,10 +9,13 @@ from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Member, Person, SetupStep
 from bot.flows import groupwork, setup
+from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.personal_data import PersonalDataFound
 from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
+    answer_dropped,
     broadcast,
     drop_buttons,
     edit,
@@ -163,16 +166,46 @@ async def propose(update: Update, context: BotContext, text: str) -> None:
     """A participant's message during the group work proposes a theme."""
     t = await reader(update, context)
     outcome = await groupwork.propose_theme(context.deps, person_of(update), text)
+    await send(context, _chat(update), _proposal_screen(t, outcome))
+
+
+def _proposal_screen(
+    t: Translator,
+    outcome: groupwork.ThemeAdded
+    | groupwork.InvalidThemeName
+    | PersonalDataFound
+    | groupwork.NotInGroup
+    | groupwork.PhaseOver,
+) -> Screen:
     match outcome:
         case groupwork.ThemeAdded(theme=theme, new=new, themes=themes):
-            screen = render.theme_added(t, theme, new, themes)
+            return render.theme_added(t, theme, new, themes)
         case groupwork.InvalidThemeName(reason=reason):
-            screen = render.invalid_theme_name(t, reason)
+            return render.invalid_theme_name(t, reason)
+        case PersonalDataFound():
+            return render.personal_data(t, outcome)
         case groupwork.NotInGroup():
-            screen = render.not_in_group(t)
+            return render.not_in_group(t)
         case groupwork.PhaseOver(seminar=seminar):
-            screen = Screen(render.phase_over(t, seminar))
-    await send(context, _chat(update), screen)
+            return Screen(render.phase_over(t, seminar))
+
+
+async def keep_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.keep_theme(context.deps, person_of(update), button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    if isinstance(outcome, NothingPending):
+        return render.nothing_pending(t).text
+    await send(context, _chat(update), _proposal_screen(t, outcome))
+    return None
+
+
+async def drop_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await groupwork.drop_theme(context.deps, person_of(update), button.arg(0))
+    return await answer_dropped(update, context, t, outcome)
 
 
 async def themes_command(update: Update, context: BotContext) -> None:
@@ -470,6 +503,8 @@ async def close_dots_button(
 BUTTONS: dict[Action, ButtonRoute] = {
     Action.FORM_GROUPS: form_button,
     Action.PAPER_TO_GROUP: paper_to_group,
+    Action.KEEP_THEME: keep_theme,
+    Action.DROP_THEME: drop_theme,
     Action.REVIEW: review,
     Action.REVIEW_SHORTEN: review_shorten,
     Action.SHOW_NOTES: show_notes,

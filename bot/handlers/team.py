@@ -15,11 +15,14 @@ from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Phase, Seminar
 from bot.flows import setup, team
+from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.personal_data import PersonalDataFound
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     after_commit,
+    answer_dropped,
     broadcast,
     drop_buttons,
     edit,
@@ -215,8 +218,37 @@ async def paper_text(update: Update, context: BotContext, text: str) -> None:
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
         await send(context, _chat(update), render.refusal(t, outcome))
         return
-    await send(context, _chat(update), render.paper_saved(t, outcome.count, outcome.question))
-    await progress_changed(context, outcome.seminar.id)
+    if isinstance(outcome, PersonalDataFound):
+        await send(context, _chat(update), render.personal_data(t, outcome))
+        return
+    await _paper_saved(context, _chat(update), t, outcome)
+
+
+async def _paper_saved(
+    context: BotContext, chat_id: int, t: Translator, saved: team.PaperSaved
+) -> None:
+    await send(context, chat_id, render.paper_saved(t, saved.count, saved.question))
+    await progress_changed(context, saved.seminar.id)
+
+
+async def keep_paper_note(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.keep_paper_note(context.deps, person_of(update), button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    if isinstance(outcome, NothingPending):
+        return render.nothing_pending(t).text
+    if isinstance(outcome, team.PaperSaved):
+        await _paper_saved(context, _chat(update), t, outcome)
+        return None
+    return render.refusal(t, outcome).text
+
+
+async def drop_paper_note(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.drop_paper_note(context.deps, person_of(update), button.arg(0))
+    return await answer_dropped(update, context, t, outcome)
 
 
 # -- live progress ------------------------------------------------------------------------
@@ -293,6 +325,8 @@ BUTTONS: dict[Action, ButtonRoute] = {
     Action.SWITCH_SEMINAR: switch_seminar,
     Action.PAPER_QUESTION: paper_question,
     Action.PAPER_DONE: paper_done,
+    Action.KEEP_PAPER_NOTE: keep_paper_note,
+    Action.DROP_PAPER_NOTE: drop_paper_note,
 }
 
 
