@@ -197,6 +197,7 @@ def language_set(t: Translator) -> Screen:
 
 
 def privacy(t: Translator, retention_days: int) -> Screen:
+    """What /privacy promises; each sentence is held by a test (README, "Who can know what")."""
     text = "\n\n".join(
         (
             t.gettext("<b>Privacy</b>"),
@@ -205,16 +206,26 @@ def privacy(t: Translator, retention_days: int) -> Screen:
                 "part in. It does not store your name, your username or your phone number."
             ),
             t.gettext(
-                "Your notes are stored under a code that only the running bot can compute from a "
-                "secret key kept outside the database. The database alone cannot tell who wrote "
-                "a note, and nobody, moderators included, is ever shown who wrote what."
+                "Nobody is ever shown who wrote what, moderators included. In the database your "
+                "notes are kept under a code, and your Telegram user number only in locked "
+                "form. The key is kept outside the database."
             ),
             t.gettext(
-                "Notes are shown to moderators and, later, to the group that sorts them, always "
-                "without names and in mixed order. The report contains no names."
+                "Moderators see the notes only after the answer round has closed, mixed and "
+                "without names. A group sees its notes only if at least three people wrote "
+                "them. The report has no names."
             ),
             t.gettext(
-                "A seminar and everything in it is deleted {days} days after it closes."
+                "If a moderator shortens or hides one of your notes, you are told, and you see "
+                "the new wording."
+            ),
+            t.gettext(
+                "Telegram can see your chat with the bot, as with any chat. Anonymity here means "
+                "that the other people in the seminar cannot tell what you wrote."
+            ),
+            t.gettext(
+                "A seminar and everything in it is deleted {days} days after it closes, or {days} "
+                "days after anything last happened in it if it is never closed."
             ).format(days=t.number(retention_days)),
             t.gettext(
                 "You can withdraw at any time: /forget deletes your notes and everything about "

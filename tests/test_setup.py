@@ -112,7 +112,8 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
         contains(
             said(
                 "nb",
-                "A seminar and everything in it is deleted {days} days after it closes.",
+                "A seminar and everything in it is deleted {days} days after it closes, or {days} "
+                "days after anything last happened in it if it is never closed.",
                 days=180,
             )
         )
@@ -138,3 +139,40 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
         )
     )
     assert bot.query("SELECT COUNT(*) FROM seminars") == [(0,)]
+
+
+PRIVACY_PROMISES = (
+    "Nobody is ever shown who wrote what, moderators included. In the database your notes are "
+    "kept under a code, and your Telegram user number only in locked form. The key is kept "
+    "outside the database.",
+    "Moderators see the notes only after the answer round has closed, mixed and without names. "
+    "A group sees its notes only if at least three people wrote them. The report has no names.",
+    "If a moderator shortens or hides one of your notes, you are told, and you see the new "
+    "wording.",
+    "Telegram can see your chat with the bot, as with any chat. Anonymity here means that the "
+    "other people in the seminar cannot tell what you wrote.",
+    "You can withdraw at any time: /forget deletes your notes and everything about you in the "
+    "seminar.",
+)
+
+
+async def test_privacy_says_who_sees_what_in_each_language(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """Each promise of /privacy is held by the tests of its rule (the README's "Who can know
+    what" names them); here each must be said, in the reader's language."""
+    for language in ("nb", "nn", "en"):
+        person = api.user(f"Leser {language}", language_code=language)
+        await person.send("/privacy")
+        screen = await person.wait_for(
+            contains(
+                said(
+                    language,
+                    "A seminar and everything in it is deleted {days} days after it closes, or "
+                    "{days} days after anything last happened in it if it is never closed.",
+                    days=180,
+                )
+            )
+        )
+        for promise in PRIVACY_PROMISES:
+            assert said(language, promise) in screen.text, (language, promise)
