@@ -112,7 +112,7 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
 
 
 async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotProcess) -> None:
-    mona, seats, notes = await seminar_in_groups(api, 3)
+    mona, seats, notes = await seminar_in_groups(api, 4)
     ((_, members),) = seats.items()
     await members[0].send("Tid")
     await members[0].wait_for(contains("Tid"))
@@ -120,16 +120,16 @@ async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotPr
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     for person in members:
         card = await person.wait_for(has_button("Tid"))
-        for _ in range(3):
+        for _ in range(4):
             await person.press(card, next(x for x in card.button_labels() if x.endswith("Tid")))
             card = await person.wait_for(edit_of(card))
-    assert votes(bot) == 9
-    leaver = members[2]
+    assert votes(bot) == 16
+    leaver = members[3]
     await leaver.send("/forget")
     ask = await leaver.wait_for(has_button(button(ui(leaver), "Yes, delete everything")))
     await leaver.press(ask, button(ui(leaver), "Yes, delete everything"))
     await leaver.wait_for(edit_of(ask))
-    assert votes(bot) == 4
+    assert votes(bot) == 9
     await mona.send("/plenary")
     await mona.wait_for(has_button(button("nb", "Start the dot vote")))
     language = ui(members[0])
@@ -139,13 +139,13 @@ async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotPr
     assert notes[leaver.id] not in plenary.text
     lines = plenary.text.splitlines()
     theme = said_n(
-        language, "<b>«{name}»</b> ({count} note)", "<b>«{name}»</b> ({count} notes)", 2, name="Tid"
+        language, "<b>«{name}»</b> ({count} note)", "<b>«{name}»</b> ({count} notes)", 3, name="Tid"
     )
     assert theme in lines, plenary.text
-    two_votes = said_n(language, "{count} vote", "{count} votes", 2)
-    staying = sorted(notes[p.id] for p in members[:2])
-    assert sorted(lines[lines.index(theme) + 1 :][:2]) == [
-        f"• {note} ({two_votes})" for note in staying
+    three_votes = said_n(language, "{count} vote", "{count} votes", 3)
+    staying = sorted(notes[p.id] for p in members[:3])
+    assert sorted(lines[lines.index(theme) + 1 :][:3]) == [
+        f"• {note} ({three_votes})" for note in staying
     ], plenary.text
 
 

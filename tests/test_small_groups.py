@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, edit_of
+from groupwork_helpers import GROUP_NAME, edit_of, seminar_in_groups, ui
 from harness import (
     BotProcess,
     answer,
@@ -234,3 +234,33 @@ def _note_lists(people: list[SimUser], texts: list[str]) -> list[list[str]]:
 def _is_own_receipt(message: BotMessage) -> bool:
     """The ✓ the bot gives a writer for their own note."""
     return "✓" in message.text
+
+
+async def test_no_plenary_once_a_leaver_leaves_two_writers(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """Three wrote and sorted; one leaves with /forget. The plenary would show everyone the
+    other two's notes, so it does not open, and the moderator is told why."""
+    mona, seats, notes = await seminar_in_groups(api, 3)
+    ((_, members),) = seats.items()
+    await members[0].send("Tid")
+    await members[0].wait_for(contains("Tid"))
+    await mona.send("/vote")
+    await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    leaver = members[2]
+    await leaver.send("/forget")
+    ask = await leaver.wait_for(has_button(button(ui(leaver), "Yes, delete everything")))
+    await leaver.press(ask, button(ui(leaver), "Yes, delete everything"))
+    await leaver.wait_for(edit_of(ask))
+    mona.drain()
+    await mona.send("/plenary")
+    refused = await mona.wait_for(saying("nb", REASON))
+    assert counted(2, 2) in refused.text
+    await api.wait_idle()
+    assert bot.query("SELECT phase FROM seminars") == [("voting",)]
+    for person in members[:2]:
+        plenary = said(ui(person), "<b>Plenary: {title}</b>", title=TITLE)
+        assert not [m for m in person.inbox if plenary in m.text]
+    staying = [notes[p.id] for p in members[:2]]
+    after = [m for m in mona.inbox if m.message_id >= refused.message_id]
+    assert not [m for m in after if any(note in m.text for note in staying)]

@@ -739,12 +739,15 @@ async def results(
 
 async def open_plenary(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> Plenary | NoGroupsYet | Refusal:
+) -> Plenary | NoGroupsYet | TooFewWriters | Refusal:
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is Phase.GROUPING:
         return NoGroupsYet(seminar)
+    too_few = await too_few_writers(deps, seminar)  # people who left took their notes along
+    if too_few is not None:
+        return too_few
     outcomes = await _outcomes(deps, seminar)
     winners = {
         note.id: theme
