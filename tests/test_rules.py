@@ -51,7 +51,7 @@ def test_group_sizes(people: int, size: int, sizes: list[int]) -> None:
     plan = plan_groups(sorted(writers.values()), writers, size, random.Random(1))
     assert plan is not None
     assert sorted(map(len, plan.tables), reverse=True) == sizes
-    assert not plan.dealt  # every group sorts its own members' notes
+    assert plan.dealt is False  # every group sorts its own members' notes
     for i, table in enumerate(plan.tables):
         assert sorted(writers[n] for n, g in plan.notes.items() if g == i) == sorted(table)
 

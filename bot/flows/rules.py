@@ -51,7 +51,7 @@ def group_count(people: int, size: int) -> int:
 def most_groups(notes_per_writer: Iterable[int]) -> int:
     """The most groups that can each get notes from MIN_WRITERS different writers: k groups can
     when the writers' notes, counting at most k of anyone's, add up to MIN_WRITERS * k."""
-    counts = [n for n in notes_per_writer if n > 0]
+    counts = list(notes_per_writer)
     k = 0
     while sum(min(n, k + 1) for n in counts) >= MIN_WRITERS * (k + 1):
         k += 1
