@@ -865,8 +865,10 @@ def round_summary(
     counts: NoteCounts,
     notes: Sequence[Note],
     closed: tuple[datetime, str],
+    too_few: setup.TooFewWriters | None = None,
 ) -> list[Screen]:
-    """For moderators: counts and every note, shuffled, no author, each with a hide button."""
+    """For moderators: counts and every note, shuffled, no author, each with a hide button;
+    counts only, and why, when too few people wrote."""
     moment, zone = closed
     head_lines = [
         t.gettext("<b>Summary of the answer round: {title}</b>").format(title=esc(seminar.title)),
@@ -909,6 +911,8 @@ def round_summary(
         blocks.append(
             ("\n" + t.gettext("If a note identifies somebody, press its «Hide» button."), ())
         )
+    if too_few is not None:
+        blocks.append(("\n" + too_few_writers(t, too_few).text, ()))
     return paginate("\n".join(head_lines), blocks, keys_per_row=4)
 
 
@@ -1079,13 +1083,25 @@ def seated(t: Translator, seminar: Seminar, group: Group) -> Screen:
     )
 
 
-def nobody_to_group(t: Translator) -> Screen:
-    return Screen(
+def too_few_writers(t: Translator, outcome: setup.TooFewWriters) -> Screen:
+    """Why no notes are shown: the counts, the reason, and what the moderator can do."""
+    lines = [
+        t.ngettext(
+            "<b>{title}</b>: {count} note.", "<b>{title}</b>: {count} notes.", outcome.notes
+        ).format(title=esc(outcome.seminar.title), count=t.number(outcome.notes))
+        + " "
+        + t.ngettext(
+            "Written by {count} person.", "Written by {count} people.", outcome.writers
+        ).format(count=t.number(outcome.writers)),
         t.gettext(
-            "Nobody has written a note yet, so there is nobody to put in groups. To put "
-            "everyone who joined into groups, press the button."
+            "Notes are shown only when at least three people wrote them. With fewer, the "
+            "readers could tell who wrote what. So nobody sees the notes, not even you."
         ),
-    )
+        t.gettext("Notes written on paper count as one person."),
+    ]
+    if outcome.seminar.phase is Phase.GROUPING:
+        lines.append(t.gettext("To get more notes, open the answer round again with /open."))
+    return Screen("\n".join(lines))
 
 
 def review_card(

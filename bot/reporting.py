@@ -266,6 +266,16 @@ def _theme(t: Translator, theme: ReportTheme) -> Iterator[str]:
 
 def _all_notes(t: Translator, data: ReportData) -> Iterator[str]:
     yield _el("h2", t.gettext("All notes"))
+    if data.too_few_writers:
+        yield _el(
+            "p",
+            t.gettext(
+                "Fewer than three people wrote notes, so no note is shown: with so few, the "
+                "readers could tell who wrote what."
+            ),
+            ' class="empty"',
+        )
+        return
     by_question: dict[int, list[ReportNote]] = {}
     for note in data.all_notes:
         by_question.setdefault(note.question, []).append(note)
@@ -421,6 +431,7 @@ def report_json(data: ReportData) -> bytes:
         ],
         "participants": data.participants,
         "writers": data.writers,
+        "notes_withheld_too_few_writers": data.too_few_writers,
         "notes_total": data.notes_total,
         "notes_per_question": list(data.notes_per_question),
         "groups": data.groups,

@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1101,6 +1101,13 @@ class Store:
         )
         return [_note(r) for r in rows]
 
+    async def note_authors(self, seminar_id: int) -> dict[int, tuple[str, bool]]:
+        """Each visible note's author pseudonym and whether it came from paper, to count
+        writers (never for display)."""
+        sql = "SELECT id, author, paper FROM notes WHERE seminar_id = ? AND hidden = 0"
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        return {int(r[0]): (str(r[1]), bool(r[2])) for r in rows}
+
     async def seminar_notes(self, seminar_id: int) -> list[Note]:
         """Every note of a seminar in id order, which is random, never submission order."""
         sql = "SELECT * FROM notes WHERE seminar_id = ? ORDER BY id"
@@ -1364,6 +1371,17 @@ class Store:
         async with self.transaction():
             await self._db.execute(
                 "UPDATE notes SET group_id = ? WHERE id = ?", (group_id, note_id)
+            )
+
+    async def regroup_notes(self, seminar_id: int, note_groups: Mapping[int, int]) -> None:
+        """Gives the seminar's notes these groups, and every other note none."""
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE notes SET group_id = NULL WHERE seminar_id = ?", (seminar_id,)
+            )
+            await self._db.executemany(
+                "UPDATE notes SET group_id = ? WHERE id = ? AND seminar_id = ?",
+                [(group, note, seminar_id) for note, group in note_groups.items()],
             )
 
     async def add_paper_note(self, seminar_id: int, question: int, text: str) -> Note:

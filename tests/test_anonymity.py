@@ -11,17 +11,20 @@ from bot.localapi import LocalBotApi
 async def test_notes_are_shown_shuffled_and_without_authors(
     api: LocalBotApi, bot: BotProcess
 ) -> None:
-    moderator, _, (anna, bob) = await seminar_with(api, [("Anna Aas", "nb"), ("Bob Berg", "en")])
+    moderator, _, (anna, bob, cato) = await seminar_with(
+        api, [("Anna Aas", "nb"), ("Bob Berg", "en"), ("Cato Dahl", "nn")]
+    )
     written = [f"Lapp nummer {i:02d} om god hjelp" for i in range(1, 13)]
     for note in written:
         await answer(anna, note)
     await answer(bob, "Good help from Bob's adviser")
+    await answer(cato, "Eg vart teken på alvor")
     await moderator.send("/close")
     summary = await moderator.wait_for(contains("Lapp nummer"))
     shown = [line.split(". ", 1)[1] for line in summary.text.splitlines() if "Lapp nummer" in line]
     assert sorted(shown) == written
     assert shown != written, "notes must not be shown in the order they were written"
-    for person in (anna, bob):
+    for person in (anna, bob, cato):
         assert person.name not in summary.text
         assert str(person.id) not in summary.text
         assert str(person.id) not in str(summary.raw)
@@ -30,9 +33,12 @@ async def test_notes_are_shown_shuffled_and_without_authors(
 async def test_a_hidden_note_disappears_and_its_writer_is_told(
     api: LocalBotApi, bot: BotProcess
 ) -> None:
-    moderator, _, (anna, bob) = await seminar_with(api, [("Anna", "nn"), ("Bob", "en")])
+    moderator, _, (anna, bob, cato) = await seminar_with(
+        api, [("Anna", "nn"), ("Bob", "en"), ("Cato", "nb")]
+    )
     await answer(anna, "Saksbehandlar Kari på kontoret i Storgata var best")
     await answer(bob, "The adviser listened")
+    await answer(cato, "Veilederen ringte tilbake")
     await moderator.send("/close")
     summary = await moderator.wait_for(contains("Storgata"))
     number = next(line.split(".")[0] for line in summary.text.splitlines() if "Storgata" in line)

@@ -562,9 +562,18 @@ async def test_a_database_from_before_is_sealed_in_place_and_everyone_is_still_f
             ("My adviser explained every rule",),
         ]
 
-        # The close Mona scheduled runs on her behalf.
+        # The close Mona scheduled runs on her behalf: two writers are left, so she gets the
+        # counts and why, not the notes.
         bot.advance_clock(3 * 3600)
-        await mona.wait_for(contains("My adviser explained every rule"), timeout=20)
+        await mona.wait_for(
+            saying(
+                "nb",
+                "Notes are shown only when at least three people wrote them. With fewer, the "
+                "readers could tell who wrote what. So nobody sees the notes, not even you.",
+            ),
+            timeout=20,
+        )
+        assert not any("My adviser explained every rule" in m.text for m in mona.inbox)
 
         for name, data in database_bytes(bot).items():
             assert not leaks(data, everyone), name

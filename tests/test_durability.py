@@ -112,8 +112,12 @@ async def test_configuration_errors_name_the_key(tmp_path: Path) -> None:
 
 
 async def test_logs_hold_no_token_no_note_and_no_ids(api: LocalBotApi, bot: BotProcess) -> None:
-    moderator, _, (anna, bob) = await seminar_with(api, [("Anna", "nb"), ("Bob", "en")])
+    moderator, _, (anna, bob, cato, dina) = await seminar_with(
+        api, [("Anna", "nb"), ("Bob", "en"), ("Cato", "nb"), ("Dina", "nn")]
+    )
     await answer(anna, "Hemmelig lapp om veilederen")
+    await answer(cato, "Cato sin lapp")
+    await answer(dina, "Dina sin lapp")
     await bob.send("Ring 912 34 567")
     await bob.wait_for(has_button(button("en", "Delete it")))
     await moderator.send("/close")
@@ -129,7 +133,7 @@ async def test_logs_hold_no_token_no_note_and_no_ids(api: LocalBotApi, bot: BotP
     assert "912 34 567" not in logs
     for line in logs.splitlines():
         if "level=DEBUG" not in line:
-            for person in (moderator, anna, bob):
+            for person in (moderator, anna, bob, cato, dina):
                 assert str(person.id) not in line, line
 
 

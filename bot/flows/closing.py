@@ -13,7 +13,7 @@ from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
-from bot.flows.setup import WrongPhase, participants_of
+from bot.flows.setup import WrongPhase, participants_of, too_few_writers
 
 __all__ = [
     "SeminarClosed",
@@ -193,6 +193,9 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
     visible.sort(key=lambda n: n.question)
     counts = await deps.store.note_counts(seminar)
     recognised, missing, missing_notes = await deps.store.read_back_counts(seminar.id)
+    too_few = await too_few_writers(deps, seminar) is not None
+    if too_few:  # counts only: with fewer than three writers, readers could tell whose is whose
+        themes, unsorted, visible, missing_notes = (), (), [], []
     return ReportData(
         title=seminar.title,
         language=seminar.language,
@@ -214,6 +217,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
         recognised=recognised,
         missing=missing,
         missing_notes=tuple(missing_notes),
+        too_few_writers=too_few,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.domain import (
@@ -26,8 +26,22 @@ from bot.domain import (
 from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
-from bot.flows.rules import DotError, check_dots, split_into_groups, tally_note, theme_key
-from bot.flows.setup import WrongPhase, participants_of
+from bot.flows.rules import (
+    PAPER,
+    DotError,
+    check_dots,
+    plan_groups,
+    still_enough_writers,
+    tally_note,
+    theme_key,
+)
+from bot.flows.setup import (
+    TooFewWriters,
+    WrongPhase,
+    note_writers,
+    participants_of,
+    too_few_writers,
+)
 
 __all__ = [
     "MAX_THEME_NAME",
@@ -192,8 +206,9 @@ async def form_groups(
     everyone: bool = False,
     size: int | None = None,
     deal: bool = False,
-) -> GroupsFormed | NoGroupsYet | Refusal:
-    """Splits the participants into random groups; each group sorts its own members' notes."""
+) -> GroupsFormed | TooFewWriters | Refusal:
+    """Splits the participants into random groups whose lists of notes each come from at least
+    three writers; each group sorts its own members' notes where it can (rules.plan_groups)."""
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
@@ -201,53 +216,32 @@ async def form_groups(
         seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
     if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
         return WrongPhase(seminar)
-    if deal:
-        await deps.store.set_deal_all_notes(seminar.id, True)
-        seminar = dataclasses.replace(seminar, deal_all_notes=True)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
     members = await participants_of(deps, seminar)
     pseudonyms = {deps.keys.pseudonym(seminar.id, m.tg_id): m for m in members}
-    notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
-    writers = {pseudonym for pseudonym in pseudonyms if await _has_notes(deps, seminar, pseudonym)}
-    seated = sorted(pseudonyms) if everyone else sorted(writers)
-    if not seated:
-        return NoGroupsYet(seminar)
+    writers = await note_writers(deps, seminar)
+    seated = sorted(pseudonyms if everyone else set(pseudonyms) & set(writers.values()))
     rng = random.SystemRandom()
-    tables = split_into_groups(seated, seminar.group_size, rng)
-    index_of = {p: i for i, table in enumerate(tables) for p in table}
-    authors = await _authors(deps, seminar, notes)
-    note_groups: dict[int, int] = {}
-    if seminar.deal_all_notes:
-        dealt = list(notes)
-        rng.shuffle(dealt)
-        note_groups = {note.id: i % len(tables) for i, note in enumerate(dealt)}
-    else:
-        for note in notes:
-            author = authors.get(note.id)
-            if author in index_of:
-                note_groups[note.id] = index_of[author]
-    groups = await deps.store.create_groups(seminar.id, tables, note_groups)
+    plan = plan_groups(seated, writers, seminar.group_size, rng, deal=deal)
+    if plan is None:
+        # Enough notes, but nobody to sit with them (the writers left, or wrote on paper).
+        return TooFewWriters(seminar, len(set(writers.values())), len(writers))
+    if plan.dealt:
+        await deps.store.set_deal_all_notes(seminar.id, True)
+        seminar = dataclasses.replace(seminar, deal_all_notes=True)
+    groups = await deps.store.create_groups(seminar.id, plan.tables, plan.notes)
     for preset in [t for t in await deps.store.themes(seminar.id) if t.group_id is None]:
         for group in groups:
             await deps.store.add_theme(seminar.id, group.id, preset.name, theme_key(preset.name))
     # Every note and writer was rewritten: copies the write-ahead log need not keep.
     await deps.store.checkpoint()
+    index_of = {p: i for i, table in enumerate(plan.tables) for p in table}
     seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
-    paper = sum(1 for n in notes if n.paper and n.id not in note_groups)
+    paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
     sizes = await deps.store.group_sizes(seminar.id)
     return GroupsFormed(seminar, groups, sizes, seats, paper)
-
-
-async def _has_notes(deps: Deps, seminar: Seminar, pseudonym: str) -> bool:
-    return bool(await deps.store.notes_of(seminar.id, pseudonym))
-
-
-async def _authors(deps: Deps, seminar: Seminar, notes: Sequence[Note]) -> dict[int, str]:
-    result = {}
-    for note in notes:
-        found = await deps.store.note(note.id)
-        if found is not None:
-            result[note.id] = found[1]
-    return result
 
 
 async def place_paper_notes(
@@ -309,13 +303,18 @@ async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> Ca
 # -- reviewing and showing the notes ------------------------------------------------------
 
 
-async def review(deps: Deps, person: Person, seminar_id: int, index: int) -> ReviewCard | Refusal:
+async def review(
+    deps: Deps, person: Person, seminar_id: int, index: int
+) -> ReviewCard | TooFewWriters | Refusal:
     """The moderator's queue of notes before the groups see them; never with an author."""
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is not Phase.GROUPING:
         return WrongPhase(seminar)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
     notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
     note = notes[index] if 0 <= index < len(notes) else None
     return ReviewCard(seminar, note, index, len(notes))
@@ -335,9 +334,30 @@ async def shorten(deps: Deps, person: Person, note_id: int, text: str) -> Note |
     return dataclasses.replace(found[0], text=text)
 
 
+async def _enough_in_every_group(deps: Deps, seminar: Seminar) -> TooFewWriters | None:
+    """Just before the groups see their notes: a note hidden or a person gone since the groups
+    were formed may have left a group's list with fewer than three writers, and then the notes
+    are dealt out again (rules.still_enough_writers); None once every list is safe to show."""
+    if seminar.notes_revealed:
+        return None
+    writers = await note_writers(deps, seminar)
+    groups = [g.id for g in await deps.store.groups(seminar.id)]
+    placed = {
+        n.id: n.group_id
+        for n in await deps.store.seminar_notes(seminar.id)
+        if n.group_id is not None and n.id in writers
+    }
+    notes = still_enough_writers(groups, placed, writers, random.SystemRandom())
+    if notes is None:
+        return TooFewWriters(seminar, len(set(writers.values())), len(writers))
+    if notes != placed:
+        await deps.store.regroup_notes(seminar.id, notes)
+    return None
+
+
 async def show_notes(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> NotesShown | NoGroupsYet | Refusal:
+) -> NotesShown | NoGroupsYet | TooFewWriters | Refusal:
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
@@ -345,6 +365,9 @@ async def show_notes(
         return WrongPhase(seminar)
     if not await deps.store.groups(seminar.id):
         return NoGroupsYet(seminar)
+    too_few = await _enough_in_every_group(deps, seminar)
+    if too_few is not None:
+        return too_few
     if not await deps.store.set_notes_revealed(seminar.id):
         return WrongPhase(seminar)
     shown = await deps.store.seminar(seminar.id)
@@ -585,12 +608,16 @@ async def merge_themes(
 
 async def open_voting(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> VotingOpened | NoGroupsYet | Refusal:
+) -> VotingOpened | NoGroupsYet | TooFewWriters | Refusal:
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is Phase.GROUPING and not await deps.store.groups(seminar.id):
         return NoGroupsYet(seminar)
+    if seminar.phase is Phase.GROUPING:
+        too_few = await _enough_in_every_group(deps, seminar)
+        if too_few is not None:
+            return too_few
     if not await deps.store.set_phase(seminar.id, (Phase.GROUPING,), Phase.VOTING):
         return WrongPhase(seminar)
     await deps.store.set_notes_revealed(seminar.id)
@@ -786,12 +813,15 @@ async def results(
 
 async def open_plenary(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> Plenary | NoGroupsYet | Refusal:
+) -> Plenary | NoGroupsYet | TooFewWriters | Refusal:
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is Phase.GROUPING:
         return NoGroupsYet(seminar)
+    too_few = await too_few_writers(deps, seminar)  # people who left took their notes along
+    if too_few is not None:
+        return too_few
     outcomes = await _outcomes(deps, seminar)
     winners = {
         note.id: theme

@@ -47,6 +47,7 @@ class ReportData:
     recognised: int = 0  # read-back: "I recognise this"
     missing: int = 0  # read-back: "something is missing"
     missing_notes: tuple[str, ...] = field(default_factory=tuple)  # what people said was missing
+    too_few_writers: bool = False  # fewer than three wrote: no note's text is in the report
 
     @property
     def notes_total(self) -> int:

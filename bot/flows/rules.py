@@ -11,16 +11,36 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 __all__ = [
+    "MIN_WRITERS",
+    "PAPER",
     "DotError",
+    "GroupPlan",
     "NoteTally",
     "check_dots",
+    "deal_notes",
     "group_count",
+    "most_groups",
+    "plan_groups",
     "split_into_groups",
     "tally_note",
     "theme_key",
+    "writer_key",
 ]
 
 T = TypeVar("T")
+
+MIN_WRITERS = 3
+"""Every list of notes anyone sees comes from at least this many writers: with fewer, the
+readers could tell who wrote what."""
+
+PAPER = "paper"
+"""The one writer all paper notes count as (a pseudonym is hexadecimal, so never this)."""
+
+
+def writer_key(author: str, paper: bool) -> str:
+    """Who counts as a note's writer. Paper notes have no Telegram writer and the bot cannot know
+    how many people wrote them, so together they count as the fewest who may have: one."""
+    return PAPER if paper else author
 
 
 def group_count(people: int, size: int) -> int:
@@ -28,12 +48,84 @@ def group_count(people: int, size: int) -> int:
     return max(1, people // size)
 
 
-def split_into_groups(people: Sequence[T], size: int, rng: random.Random) -> list[list[T]]:
-    """Random groups whose sizes differ by at most one."""
+def most_groups(notes_per_writer: Iterable[int]) -> int:
+    """The most groups that can each get notes from MIN_WRITERS different writers: k groups can
+    when the writers' notes, counting at most k of anyone's, add up to MIN_WRITERS * k."""
+    counts = list(notes_per_writer)
+    k = 0
+    while sum(min(n, k + 1) for n in counts) >= MIN_WRITERS * (k + 1):
+        k += 1
+    return k
+
+
+def split_into_groups(people: Sequence[T], count: int, rng: random.Random) -> list[list[T]]:
+    """`count` random groups whose sizes differ by at most one."""
     shuffled = list(people)
     rng.shuffle(shuffled)
-    count = group_count(len(shuffled), size)
     return [shuffled[i::count] for i in range(count)]
+
+
+def deal_notes(
+    notes_by_writer: Mapping[str, Sequence[int]], count: int, rng: random.Random
+) -> dict[int, int]:
+    """Deals every note to one of `count` groups, evenly and at random, so that each writer's
+    first `count` notes go to different groups: with `count` at most most_groups(...), every
+    group gets notes from at least MIN_WRITERS writers."""
+    writers = sorted(notes_by_writer)
+    rng.shuffle(writers)
+    first: list[int] = []
+    rest: list[int] = []
+    for writer in writers:
+        notes = list(notes_by_writer[writer])
+        rng.shuffle(notes)
+        first += notes[:count]
+        rest += notes[count:]
+    rng.shuffle(rest)
+    return {note: i % count for i, note in enumerate(first + rest)}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPlan:
+    """Who sits at which table, and which table sorts which note (by index into tables)."""
+
+    tables: list[list[str]]
+    notes: dict[int, int]
+    dealt: bool
+
+
+def plan_groups(
+    seated: Sequence[str],
+    writers: Mapping[int, str],
+    size: int,
+    rng: random.Random,
+    *,
+    deal: bool = False,
+) -> GroupPlan | None:
+    """Groups of about `size` whose lists of notes each come from at least MIN_WRITERS writers.
+
+    `writers` gives each visible note's writer (writer_key). Each group sorts its own members'
+    notes, unless `deal` asks for it or some group's members are too few writers for a list of
+    their own: then every note is dealt out across the groups. There are never more groups than
+    the notes can give enough writers each. None when fewer than MIN_WRITERS wrote (or nobody
+    is to be seated): then no list of notes may be shown to anyone."""
+    by_writer: dict[str, list[int]] = {}
+    for note, writer in writers.items():
+        by_writer.setdefault(writer, []).append(note)
+    if len(by_writer) < MIN_WRITERS or not seated:
+        return None
+    count = min(
+        group_count(len(seated), size), most_groups(len(notes) for notes in by_writer.values())
+    )
+    tables = split_into_groups(seated, count, rng)
+    if not deal:
+        table_of = {person: i for i, table in enumerate(tables) for person in table}
+        own = {note: table_of[w] for note, w in writers.items() if w in table_of}
+        if all(
+            len({writers[note] for note, table in own.items() if table == i}) >= MIN_WRITERS
+            for i in range(count)
+        ):
+            return GroupPlan(tables, own, dealt=False)
+    return GroupPlan(tables, deal_notes(by_writer, count, rng), dealt=True)
 
 
 def theme_key(name: str) -> str:
@@ -88,3 +180,27 @@ def check_dots(
         raise DotError("budget")
     if change > 0 and now >= per_theme:
         raise DotError("per_theme")
+
+
+def still_enough_writers(
+    groups: Sequence[int], placed: Mapping[int, int], writers: Mapping[int, str], rng: random.Random
+) -> dict[int, int] | None:
+    """Which group sorts which note once the notes are about to be shown.
+
+    `placed` maps notes to the groups they were given, `writers` each visible note to its writer.
+    A note hidden or a person gone since the groups were formed may have left a group's list
+    with fewer than MIN_WRITERS writers: then every note is dealt out again over as many of the
+    groups as can each have enough. None when the seminar has fewer than MIN_WRITERS writers."""
+    by_writer: dict[str, list[int]] = {}
+    for note, writer in writers.items():
+        by_writer.setdefault(writer, []).append(note)
+    count = min(len(groups), most_groups(len(notes) for notes in by_writer.values()))
+    if count == 0:
+        return None
+    kept = {note: group for note, group in placed.items() if note in writers}
+    per_group: dict[int, set[str]] = {}
+    for note, group in kept.items():
+        per_group.setdefault(group, set()).add(writers[note])
+    if all(len(found) >= MIN_WRITERS for found in per_group.values()):
+        return kept
+    return {note: groups[i] for note, i in deal_notes(by_writer, count, rng).items()}

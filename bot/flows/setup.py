@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
 from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.rules import MIN_WRITERS, writer_key
 from bot.i18n import LANGUAGES, translator
 from bot.store import NoteCounts
 
@@ -23,8 +24,11 @@ __all__ = [
     "RoundOpened",
     "SeminarCreated",
     "SetupCancelled",
+    "TooFewWriters",
     "WrongPhase",
     "default_questions",
+    "note_writers",
+    "too_few_writers",
 ]
 
 MAX_QUESTIONS = 5
@@ -89,6 +93,16 @@ class WrongPhase:
 
 
 @dataclass(frozen=True, slots=True)
+class TooFewWriters:
+    """Fewer than three people wrote the visible notes: none may be shown to anyone, since its
+    readers could tell who wrote what. Moderators get the counts and this reason."""
+
+    seminar: Seminar
+    writers: int
+    notes: int
+
+
+@dataclass(frozen=True, slots=True)
 class RoundOpened:
     seminar: Seminar
     reopened: bool
@@ -103,6 +117,7 @@ class RoundClosed:
     notes: list[Note]
     moderators: list[Member]
     participants: list[Member] = field(default_factory=list)
+    too_few: TooFewWriters | None = None  # then `notes` is empty: moderators get counts only
 
 
 SetupOutcome = (
@@ -324,14 +339,29 @@ async def close_round(
         return WrongPhase(seminar)
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
+    too_few = await too_few_writers(deps, closed)
     return RoundClosed(
         seminar=closed,
         closed_at=datetime.now(UTC),
         counts=await deps.store.note_counts(closed),
-        notes=await visible_notes_shuffled(deps, closed),
+        notes=[] if too_few else await visible_notes_shuffled(deps, closed),
         moderators=await deps.moderators(closed.id),
         participants=await participants_of(deps, closed),
+        too_few=too_few,
     )
+
+
+async def note_writers(deps: Deps, seminar: Seminar) -> dict[int, str]:
+    """Each visible note's writer (rules.writer_key: all paper notes count as one)."""
+    authors = await deps.store.note_authors(seminar.id)
+    return {note: writer_key(author, paper) for note, (author, paper) in authors.items()}
+
+
+async def too_few_writers(deps: Deps, seminar: Seminar) -> TooFewWriters | None:
+    """Why no list of the seminar's notes may be shown, or None when enough people wrote."""
+    writers = await note_writers(deps, seminar)
+    count = len(set(writers.values()))
+    return TooFewWriters(seminar, count, len(writers)) if count < MIN_WRITERS else None
 
 
 async def visible_notes_shuffled(deps: Deps, seminar: Seminar) -> list[Note]:

@@ -50,6 +50,9 @@ async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: obj
     if isinstance(outcome, groupwork.NoGroupsYet):
         await send(context, chat_id, render.no_groups_yet(t))
         return True
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, chat_id, render.too_few_writers(t, outcome))
+        return True
     return False
 
 
@@ -67,14 +70,6 @@ async def _form(
     outcome = await groupwork.form_groups(
         context.deps, person, everyone=everyone, size=size, deal=deal
     )
-    if isinstance(outcome, groupwork.NoGroupsYet):
-        screen = render.nobody_to_group(t)
-        everyone_key = render.Key(
-            t.pgettext("button", "Put everyone in groups"),
-            Button(Action.FORM_GROUPS, (outcome.seminar.id, 1)),
-        )
-        await send(context, person.tg_id, Screen(screen.text, ((everyone_key,),)))
-        return
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.GroupsFormed)

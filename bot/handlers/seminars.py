@@ -282,7 +282,9 @@ async def announce_closed(
     await broadcast(
         context,
         outcome.moderators,
-        lambda tm: render.round_summary(tm, seminar, counts, outcome.notes, closed),
+        lambda tm: render.round_summary(
+            tm, seminar, counts, outcome.notes, closed, outcome.too_few
+        ),
         _origin(origin, "moderators"),
     )
 
