@@ -203,7 +203,7 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
     store = await Store.open(tmp_path / "seminar.sqlite3", SECRET.encode(), kdf=QUICK_KDF)
     deps = Deps(store, store.keyring, FLOW_SETTINGS)
     moderator = Person(6_301_234_567, "nb")
-    anna, bob, cato = (Person(6_401_234_567 + i, "nb") for i in range(3))
+    anna, bob, cato, dina = (Person(6_401_234_567 + i, "nb") for i in range(4))
 
     async def write(person: Person, text: str, message_id: int) -> int:
         saved = await answering.receive_text(deps, person, text, person.tg_id, message_id)
@@ -217,7 +217,7 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         created = await setup.use_default_questions(deps, moderator)
         assert isinstance(created, setup.SeminarCreated)
         seminar = created.seminar
-        for person in (anna, bob, cato):
+        for person in (anna, bob, cato, dina):
             assert isinstance(await people.consent(deps, person, seminar.id, 0), people.Joined)
         await setup.open_round(deps, moderator)
         note = await write(anna, "Anna angrer på denne", 1)
@@ -237,7 +237,7 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size == 0
         await team.stop_paper_notes(deps, moderator)
 
-        for person in (anna, bob, cato):
+        for person in (anna, bob, cato, dina):
             await write(person, f"Lapp fra {person.tg_id}", 2)
         assert wal.stat().st_size > 0
         assert isinstance(await people.confirm_forget(deps, cato, seminar.id), people.Forgotten)
