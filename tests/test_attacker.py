@@ -208,10 +208,10 @@ def rows_in_page_order(data: bytes) -> list[list[object]]:
 
 def members_and_writers(data: bytes) -> tuple[list[list[object]], list[list[object]]]:
     """The attacker knows the schema (it is in the file): a member row is (seminar, person,
-    chat, role, display name, summaries), a writer row starts (seminar, 32-digit pseudonym)
-    and has nine columns."""
+    chat, role, display name, summaries, owner), a writer row starts (seminar, 32-digit
+    pseudonym) and has nine columns."""
     rows = rows_in_page_order(data)
-    members = [r for r in rows if len(r) == 6 and r[3] in ("moderator", "participant")]
+    members = [r for r in rows if len(r) == 7 and r[3] in ("moderator", "participant")]
     writers = [
         r for r in rows if len(r) == 9 and isinstance(r[1], str) and len(r[1]) == 32 and r[0] == 1
     ]
