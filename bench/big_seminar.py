@@ -64,7 +64,9 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
     seminar_id = created.seminar.id
     crowd = [Person(10_000 + i, "nb") for i in range(participants)]
     for person in crowd:
-        await people.consent(deps, person, seminar_id, 0)
+        await people.consent(
+            deps, person, seminar_id, 0, link_generation=created.seminar.invite_generation
+        )
     await setup.open_round(deps, MODERATOR)
     for i, person in enumerate(crowd):
         for number in range(notes_each):

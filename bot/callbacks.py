@@ -25,9 +25,9 @@ _TOKEN = re.compile(r"^[a-z0-9]{1,16}$")
 class Action(StrEnum):
     """What a button does; the value is its one-letter code on the wire."""
 
-    WELCOME_LANGUAGE = "w"  # args: seminar id, language index
-    CONSENT = "c"  # args: seminar id, language index
-    DECLINE = "y"  # args: seminar id
+    WELCOME_LANGUAGE = "w"  # args: seminar id, language index, join link generation
+    CONSENT = "c"  # args: seminar id, language index, join link generation
+    DECLINE = "y"  # args: seminar id, join link generation
     SET_LANGUAGE = "l"  # args: language index
     NEXT_QUESTION = "n"  # args: seminar id, question index
     DONE = "d"  # args: seminar id
@@ -69,6 +69,9 @@ class Action(StrEnum):
     CLOSE_DOTS = "Y"  # args: seminar id
     INVITE_MODERATOR = "i"  # args: seminar id
     REMOVE_MODERATOR = "b"  # args: seminar id, user id
+    OWNERSHIP_ASK = "oa"  # args: seminar id, user id
+    OWNERSHIP_GIVE = "og"  # args: seminar id, user id
+    OWNERSHIP_KEEP = "ok"  # args: seminar id
     SWITCH_SEMINAR = "W"  # args: seminar id
     PAPER_QUESTION = "F"  # args: question index
     PAPER_DONE = "K"

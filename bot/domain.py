@@ -12,6 +12,7 @@ __all__ = [
     "DotVote",
     "Group",
     "Member",
+    "Moderator",
     "Note",
     "Person",
     "Phase",
@@ -87,6 +88,9 @@ class Seminar:
     dot_max_per_theme: int = 3
     dot_vote: DotVote = DotVote.NOT_STARTED
     previous_id: int | None = None
+    # Counts the join links made: welcome and consent buttons carry it, so a button of a
+    # replaced link can be told from one of the current link.
+    invite_generation: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,17 @@ class Member:
     tg_id: int
     role: Role
     language: str
+    # An owner is a moderator whom nobody can remove; only they can hand ownership over.
+    owner: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Moderator:
+    """A moderator as the list of moderators shows them to the other moderators."""
+
+    tg_id: int
+    name: str  # "" for the seminar's creator, who never joined through an invitation
+    owner: bool
 
 
 @dataclass(frozen=True, slots=True)

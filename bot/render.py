@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.callbacks import Action, Button
-from bot.domain import DotVote, Group, Note, Phase, Role, Seminar, Theme
-from bot.flows import answering, setup
+from bot.domain import DotVote, Group, Moderator, Note, Phase, Role, Seminar, Theme
+from bot.flows import answering, setup, team
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.groupwork import DotCard, GroupResult, SettleCard, VoteCard
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
@@ -108,6 +108,8 @@ def welcome(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
         )
     )
     lang = _lang_index(t.language)
+    # Each button names the join link's generation: a new link retires these buttons.
+    link = seminar.invite_generation
     return Screen(
         text,
         (
@@ -117,14 +119,25 @@ def welcome(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
                     Action.CONSENT,
                     seminar.id,
                     lang,
+                    link,
                 ),
             ),
-            (_key(t.pgettext("button", "No, thanks"), Action.DECLINE, seminar.id),),
+            (_key(t.pgettext("button", "No, thanks"), Action.DECLINE, seminar.id, link),),
             tuple(
-                _key(Translator.language_name(code), Action.WELCOME_LANGUAGE, seminar.id, i)
+                _key(Translator.language_name(code), Action.WELCOME_LANGUAGE, seminar.id, i, link)
                 for i, code in enumerate(LANGUAGES)
             ),
         ),
+    )
+
+
+def link_changed(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "This invitation link has been replaced by a new one, so this button no longer "
+            "works. Nothing about you has been stored. Please ask the moderator for the new "
+            "link and open it."
+        )
     )
 
 
@@ -270,7 +283,9 @@ def help_text(t: Translator, moderator: bool) -> Screen:
             t.gettext("/check – read the themes back to the participants"),
             t.gettext("/report – the report, for the moderators and the office"),
             t.gettext("/seminars – switch between your seminars"),
-            t.gettext("/moderators – co-moderators"),
+            t.gettext(
+                "/moderators – co-moderators; the owner can hand the seminar over to one of them"
+            ),
             t.gettext("/bind – in a group chat: make it the plenary chat"),
         ]
     else:
@@ -1545,29 +1560,43 @@ def moderator_invite_refused(t: Translator, reason: str) -> Screen:
 def moderator_joined(t: Translator, seminar: Seminar) -> Screen:
     return Screen(
         t.gettext(
-            "You are now a moderator of <b>{title}</b> and can do everything its creator can. "
-            "/help lists the commands."
+            "You are now a co-moderator of <b>{title}</b> and can run the seminar. Only its "
+            "owner can hand it over to someone else, and nobody can remove the owner. /help "
+            "lists the commands."
         ).format(title=esc(seminar.title))
     )
 
 
-def co_moderators(t: Translator, seminar: Seminar, names: Sequence[tuple[int, str]]) -> Screen:
-    if not names:
+def moderator_name(t: Translator, moderator: Moderator) -> str:
+    """The name a moderator joined with; the creator joined with none."""
+    return moderator.name or t.gettext("the seminar's creator")
+
+
+def co_moderators(t: Translator, listing: team.ModeratorList) -> Screen:
+    seminar, others = listing.seminar, listing.others
+    if not others:
         text = t.gettext("<b>{title}</b> has no co-moderators.").format(title=esc(seminar.title))
     else:
         text = t.gettext("Co-moderators of <b>{title}</b>:").format(title=esc(seminar.title))
-        text += "\n" + "\n".join(f"• {esc(name)}" for _, name in names)
-    rows: list[tuple[Key, ...]] = [
-        (
-            _key(
-                t.pgettext("button", "Remove {name}").format(name=name[:24]),
-                Action.REMOVE_MODERATOR,
-                seminar.id,
-                tg_id,
-            ),
-        )
-        for tg_id, name in names
-    ]
+        for other in others:
+            name = esc(moderator_name(t, other))
+            if other.owner:
+                name = t.gettext("{name} (owner)").format(name=name)
+            text += f"\n• {name}"
+    if listing.viewer_owns:
+        text += "\n\n" + t.gettext("You own this seminar: nobody can remove you.")
+    rows: list[tuple[Key, ...]] = []
+    for other in others:
+        name = moderator_name(t, other)[:24]
+        row: list[Key] = []
+        if not other.owner:
+            label = t.pgettext("button", "Remove {name}").format(name=name)
+            row.append(_key(label, Action.REMOVE_MODERATOR, seminar.id, other.tg_id))
+        if listing.viewer_owns:
+            label = t.pgettext("button", "Make {name} the owner").format(name=name)
+            row.append(_key(label, Action.OWNERSHIP_ASK, seminar.id, other.tg_id))
+        if row:
+            rows.append(tuple(row))
     rows.append(
         (_key(t.pgettext("button", "Invite a co-moderator"), Action.INVITE_MODERATOR, seminar.id),)
     )
@@ -1578,6 +1607,81 @@ def co_moderator_removed(t: Translator, removed: bool) -> Screen:
     if removed:
         return Screen(t.gettext("The co-moderator has been removed."))
     return Screen(t.gettext("That person is no longer a co-moderator."))
+
+
+def owner_stays(t: Translator, seminar: Seminar) -> str:
+    return t.gettext(
+        "The owner of «{title}» cannot be removed. Only the owner can hand the seminar over."
+    ).format(title=seminar.title)
+
+
+def not_owner(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("Only the owner of <b>{title}</b> can hand it over to someone else.").format(
+            title=esc(seminar.title)
+        )
+    )
+
+
+def no_longer_moderator(t: Translator) -> Screen:
+    return Screen(t.gettext("That person is no longer a moderator of this seminar."))
+
+
+def ownership_ask(t: Translator, offer: team.HandOverOffer) -> Screen:
+    seminar, name = offer.seminar, esc(moderator_name(t, offer.successor))
+    return Screen(
+        t.gettext(
+            "Make {name} the owner of <b>{title}</b>? {name} can then remove you as a "
+            "co-moderator. You can still run the seminar, but you can no longer hand it over, "
+            "and you cannot undo this yourself."
+        ).format(name=name, title=esc(seminar.title)),
+        (
+            (
+                _key(
+                    t.pgettext("button", "Yes, make them the owner"),
+                    Action.OWNERSHIP_GIVE,
+                    seminar.id,
+                    offer.successor.tg_id,
+                ),
+                _key(t.pgettext("button", "No, keep it"), Action.OWNERSHIP_KEEP, seminar.id),
+            ),
+        ),
+    )
+
+
+def ownership_kept(t: Translator) -> Screen:
+    return Screen(t.gettext("Good, nothing changed: you are still the owner."))
+
+
+def ownership_given(t: Translator, handed: team.HandedOver) -> Screen:
+    return Screen(
+        t.gettext(
+            "{name} is now the owner of <b>{title}</b>. You are a co-moderator and can still "
+            "run the seminar."
+        ).format(name=esc(moderator_name(t, handed.successor)), title=esc(handed.seminar.title))
+    )
+
+
+def ownership_received(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "You are now the owner of <b>{title}</b>. Nobody can remove you, and only you can "
+            "hand the seminar over to someone else (/moderators)."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def ownership_refusal(
+    t: Translator, outcome: NoSeminar | NotModerator | team.NotOwner | team.NoLongerModerator
+) -> Screen:
+    """Why a hand-over did not happen."""
+    match outcome:
+        case team.NotOwner(seminar=seminar):
+            return not_owner(t, seminar)
+        case team.NoLongerModerator():
+            return no_longer_moderator(t)
+        case _:
+            return refusal(t, outcome)
 
 
 def seminars_list(

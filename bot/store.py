@@ -27,6 +27,7 @@ from bot.domain import (
     DotVote,
     Group,
     Member,
+    Moderator,
     Note,
     Phase,
     Role,
@@ -309,6 +310,17 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE status IN ('pending', 'running') AND kind IN ('open', 'close');
     CREATE INDEX schedules_due ON schedules(status, run_at);
     """,
+    # Owners: the creator of a seminar owns it, and nobody can remove an owner. The creator was
+    # never recorded before, so every moderator of an existing seminar is an owner until one of
+    # them hands ownership over. The join link's generation starts at 1 for an existing seminar,
+    # so the welcome and consent buttons given out before it was counted (they carry none) answer
+    # that the link has changed rather than ask which link they came from.
+    """
+    ALTER TABLE members ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;
+    UPDATE members SET owner = 1 WHERE role = 'moderator';
+    ALTER TABLE seminars ADD COLUMN invite_generation INTEGER NOT NULL DEFAULT 0;
+    UPDATE seminars SET invite_generation = 1;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
@@ -361,6 +373,7 @@ def _seminar(row: aiosqlite.Row, vault: Vault) -> Seminar:
         dot_max_per_theme=row["dot_max_per_theme"],
         dot_vote=DotVote(row["dot_vote"]),
         previous_id=row["previous_id"],
+        invite_generation=row["invite_generation"],
     )
 
 
@@ -915,7 +928,8 @@ class Store:
             assert seminar_id is not None
             person = self._vault.lookup(owner)
             await self._db.execute(
-                "INSERT INTO members (seminar_id, person, chat, role) VALUES (?, ?, ?, ?)",
+                "INSERT INTO members (seminar_id, person, chat, role, owner)"
+                " VALUES (?, ?, ?, ?, 1)",
                 (seminar_id, person, self._vault.seal(owner), Role.MODERATOR.value),
             )
             await self._db.execute(
@@ -964,10 +978,13 @@ class Store:
             return True
 
     async def renew_invite_code(self, seminar_id: int) -> str:
+        """A new join link, one generation on: buttons of the old one no longer match."""
         async with self.transaction():
             code = new_code()
             await self._db.execute(
-                "UPDATE seminars SET invite_code = ? WHERE id = ?", (code, seminar_id)
+                "UPDATE seminars SET invite_code = ?, invite_generation = invite_generation + 1"
+                " WHERE id = ?",
+                (code, seminar_id),
             )
             return code
 
@@ -988,24 +1005,24 @@ class Store:
     async def membership(self, seminar_id: int, tg_id: int) -> Member | None:
         row = await _first(
             self._db,
-            "SELECT m.role, u.language FROM members m JOIN users u ON u.person = m.person"
-            " WHERE m.seminar_id = ? AND m.person = ?",
+            "SELECT m.role, m.owner, u.language FROM members m"
+            " JOIN users u ON u.person = m.person WHERE m.seminar_id = ? AND m.person = ?",
             (seminar_id, self._vault.lookup(tg_id)),
         )
         if row is None:
             return None
-        return Member(seminar_id, tg_id, Role(row["role"]), row["language"])
+        return Member(seminar_id, tg_id, Role(row["role"]), row["language"], bool(row["owner"]))
 
     async def members(self, seminar_id: int, *, include_blocked: bool = False) -> list[Member]:
         sql = (
-            "SELECT m.chat, m.role, u.language FROM members m"
+            "SELECT m.chat, m.role, u.language, m.owner FROM members m"
             " JOIN users u ON u.person = m.person WHERE m.seminar_id = ?"
         )
         if not include_blocked:
             sql += " AND u.blocked = 0"
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
         unseal = self._vault.unseal
-        return [Member(seminar_id, unseal(r[0]), Role(r[1]), r[2]) for r in rows]
+        return [Member(seminar_id, unseal(r[0]), Role(r[1]), r[2], bool(r[3])) for r in rows]
 
     async def _count(self, sql: str, *params: object) -> int:
         row = await _first(self._db, sql, params)
@@ -1278,40 +1295,62 @@ class Store:
                 "UPDATE users SET active_seminar_id = ? WHERE person = ?", (seminar_id, person)
             )
 
-    async def moderator_names(self, seminar_id: int) -> list[tuple[int, str]]:
-        """Each moderator's id and the name they had when they joined as one ("" for the
-        seminar's creator), by name."""
+    async def moderator_list(self, seminar_id: int) -> list[Moderator]:
+        """Every moderator with the name they had when they joined as one ("" for the
+        seminar's creator) and whether they own the seminar, by name."""
         rows = await self._db.execute_fetchall(
-            "SELECT chat, display_name FROM members WHERE seminar_id = ? AND role = ?",
+            "SELECT chat, display_name, owner FROM members WHERE seminar_id = ? AND role = ?",
             (seminar_id, Role.MODERATOR.value),
         )
         vault = self._vault
-        named = [
-            (vault.unseal(r[0]), vault.unseal_text(r[1]) if r[1] is not None else "") for r in rows
+        listed = [
+            Moderator(
+                vault.unseal(r[0]),
+                vault.unseal_text(r[1]) if r[1] is not None else "",
+                bool(r[2]),
+            )
+            for r in rows
         ]
-        return sorted(named, key=lambda m: m[1])
+        return sorted(listed, key=lambda m: m.name)
+
+    async def hand_over_ownership(self, seminar_id: int, tg_id: int) -> bool:
+        """Makes this moderator the seminar's only owner, in one statement, so there is never a
+        moment without an owner; False (and nothing changed) when they are no moderator."""
+        async with self.transaction():
+            person = self._vault.lookup(tg_id)
+            cur = await self._db.execute(
+                "UPDATE members SET owner = (person = ?1) WHERE seminar_id = ?2 AND role = ?3"
+                " AND EXISTS (SELECT 1 FROM members WHERE seminar_id = ?2 AND person = ?1"
+                " AND role = ?3)",
+                (person, seminar_id, Role.MODERATOR.value),
+            )
+            return cur.rowcount > 0
 
     async def demote_moderator(self, seminar_id: int, tg_id: int, *, wrote: bool) -> bool:
         """A removed co-moderator who joined as a participant (and so has notes to keep or
-        forget) stays one; anybody else leaves the seminar."""
+        forget) stays one; anybody else leaves the seminar. An owner is never removed."""
         async with self.transaction():
             person = self._vault.lookup(tg_id)
             if wrote:
                 cur = await self._db.execute(
-                    "UPDATE members SET role = ? WHERE seminar_id = ? AND person = ? AND role = ?",
+                    "UPDATE members SET role = ? WHERE seminar_id = ? AND person = ? AND role = ?"
+                    " AND owner = 0",
                     (Role.PARTICIPANT.value, seminar_id, person, Role.MODERATOR.value),
                 )
                 return cur.rowcount == 1
             cur = await self._db.execute(
-                "DELETE FROM members WHERE seminar_id = ? AND person = ? AND role = ?",
+                "DELETE FROM members WHERE seminar_id = ? AND person = ? AND role = ?"
+                " AND owner = 0",
                 (seminar_id, person, Role.MODERATOR.value),
             )
+            if cur.rowcount != 1:
+                return False
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = NULL"
                 " WHERE person = ? AND active_seminar_id = ?",
                 (person, seminar_id),
             )
-            return cur.rowcount == 1
+            return True
 
     # -- groups --------------------------------------------------------------------------
 

@@ -208,10 +208,10 @@ def rows_in_page_order(data: bytes) -> list[list[object]]:
 
 def members_and_writers(data: bytes) -> tuple[list[list[object]], list[list[object]]]:
     """The attacker knows the schema (it is in the file): a member row is (seminar, person,
-    chat, role, display name, summaries), a writer row starts (seminar, 32-digit pseudonym)
-    and has nine columns."""
+    chat, role, display name, summaries, owner), a writer row starts (seminar, 32-digit
+    pseudonym) and has nine columns."""
     rows = rows_in_page_order(data)
-    members = [r for r in rows if len(r) == 6 and r[3] in ("moderator", "participant")]
+    members = [r for r in rows if len(r) == 7 and r[3] in ("moderator", "participant")]
     writers = [
         r for r in rows if len(r) == 9 and isinstance(r[1], str) and len(r[1]) == 32 and r[0] == 1
     ]
@@ -545,7 +545,21 @@ async def test_a_database_from_before_is_sealed_in_place_and_everyone_is_still_f
         # The room's progress message from before is still the one kept up to date.
         await room.wait_for(lambda m: m.message_id == progress and m.edited > 0, timeout=15)
 
-        # The co-moderator is known by the name she joined with, and can be removed.
+        # The co-moderator is known by the name she joined with. Nothing said who made the
+        # seminar, so both own it until one hands it over; then the other can be removed.
+        await kari.send("/moderators")
+        owners = await kari.wait_for(has_button(button("nb", "Invite a co-moderator")))
+        creator = translator("nb").gettext("the seminar's creator")
+        await kari.press(owners, button("nb", "Make {name} the owner").format(name=creator))
+        ask = await kari.wait_for(has_button(button("nb", "Yes, make them the owner")))
+        await kari.press(ask, button("nb", "Yes, make them the owner"))
+        await mona.wait_for(
+            saying(
+                "nb",
+                "You are now the owner of <b>{title}</b>. Nobody can remove you, and only you "
+                "can hand the seminar over to someone else (/moderators).",
+            )
+        )
         await mona.send("/moderators")
         listed = await mona.wait_for(contains("Kari Komoderator"))
         await mona.press(listed, button("nb", "Remove {name}").format(name="Kari Komoderator"))

@@ -167,7 +167,7 @@ async def test_vote_before_groups_and_co_moderators(api: LocalBotApi, bot: BotPr
     await carl.wait_for(
         saying(
             "en",
-            "You are now a moderator of <b>{title}</b> and can do everything its creator can. /help lists the commands.",
+            "You are now a co-moderator of <b>{title}</b> and can run the seminar. Only its owner can hand it over to someone else, and nobody can remove the owner. /help lists the commands.",
         )
     )
     dora = api.user("Dora", language_code="en")

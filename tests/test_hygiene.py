@@ -218,7 +218,12 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert isinstance(created, setup.SeminarCreated)
         seminar = created.seminar
         for person in (anna, bob, cato, dina):
-            assert isinstance(await people.consent(deps, person, seminar.id, 0), people.Joined)
+            assert isinstance(
+                await people.consent(
+                    deps, person, seminar.id, 0, link_generation=seminar.invite_generation
+                ),
+                people.Joined,
+            )
         await setup.open_round(deps, moderator)
         note = await write(anna, "Anna angrer på denne", 1)
         assert wal.stat().st_size > 0

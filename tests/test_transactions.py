@@ -167,7 +167,9 @@ async def test_two_late_joiners_at_the_same_instant_sit_in_different_groups(
 
         async def join(person: Person, update_id: int) -> None:
             async with store.handling(update_id):
-                joined = await people.consent(deps, person, seminar.id, 0)
+                joined = await people.consent(
+                    deps, person, seminar.id, 0, link_generation=seminar.invite_generation
+                )
                 assert isinstance(joined, people.Joined)
                 await groupwork.seat_late_joiner(deps, seminar, person.tg_id)
 
@@ -237,7 +239,10 @@ async def _seminar_in_two_groups(deps: Deps) -> Seminar:
     await setup.open_round(deps, MODERATOR)
     room = [Person(6_801_234_567 + 1_000_003 * i, "nb") for i in range(6)]
     for i, person in enumerate(room):
-        assert isinstance(await people.consent(deps, person, seminar.id, 0), people.Joined)
+        joined = await people.consent(
+            deps, person, seminar.id, 0, link_generation=seminar.invite_generation
+        )
+        assert isinstance(joined, people.Joined)
         await _write(deps, person, f"Notat nummer {i}")
     await setup.close_round(deps, MODERATOR)
     formed = await groupwork.form_groups(deps, MODERATOR)

@@ -13,12 +13,15 @@ __all__ = [
     "Forgotten",
     "InvalidInvite",
     "Joined",
+    "LinkChanged",
     "ModeratorCannotForget",
     "SeminarEnded",
     "Welcome",
     "confirm_forget",
     "consent",
+    "decline",
     "open_invite",
+    "rewelcome",
     "set_language",
 ]
 
@@ -31,6 +34,14 @@ class Welcome:
 
 @dataclass(frozen=True, slots=True)
 class InvalidInvite:
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChanged:
+    """A welcome or consent button of a join link the moderators have since replaced."""
+
+    seminar: Seminar
     language: str
 
 
@@ -92,10 +103,44 @@ async def welcome_for(
     return await _existing(deps, person, seminar) or Welcome(seminar, language)
 
 
+def _from_replaced_link(seminar: Seminar, link_generation: int | None) -> bool:
+    """A welcome or consent button names the generation of the link it came from (a button
+    made before links were counted names none): a new link retires the old one's buttons."""
+    return link_generation != seminar.invite_generation
+
+
+async def rewelcome(
+    deps: Deps, person: Person, seminar_id: int, language: int, *, link_generation: int | None
+) -> Welcome | SeminarEnded | AlreadyJoined | LinkChanged | NoSeminar:
+    """The welcome again in another language, still storing nothing."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NoSeminar()
+    lang = LANGUAGES[language]
+    if _from_replaced_link(seminar, link_generation):
+        return LinkChanged(seminar, lang)
+    return await welcome_for(deps, person, seminar, lang)
+
+
+async def decline(
+    deps: Deps, person: Person, seminar_id: int, *, link_generation: int | None
+) -> LinkChanged | NoSeminar | None:
+    """Nothing is stored either way; a button of a replaced link says so rather than
+    pretend the person has answered the current one."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NoSeminar()
+    if _from_replaced_link(seminar, link_generation):
+        return LinkChanged(seminar, await deps.language(person))
+    return None
+
+
 async def consent(
-    deps: Deps, person: Person, seminar_id: int, language: int
-) -> Joined | AlreadyJoined | SeminarEnded | NoSeminar:
-    """The person agreed: from here on, and only from here, something about them is stored."""
+    deps: Deps, person: Person, seminar_id: int, language: int, *, link_generation: int | None
+) -> Joined | AlreadyJoined | SeminarEnded | LinkChanged | NoSeminar:
+    """The person agreed: from here on, and only from here, something about them is stored.
+    Only on the welcome of the seminar's current join link: replacing the link is how the
+    moderators stop a link that went where it should not from letting anybody in."""
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
         return NoSeminar()
@@ -105,6 +150,8 @@ async def consent(
     existing = await _existing(deps, person, seminar)
     if existing is not None and existing.writer is not None:
         return existing
+    if _from_replaced_link(seminar, link_generation):
+        return LinkChanged(seminar, lang)
     await deps.store.save_user_language(person.tg_id, lang)
     await deps.store.add_member(seminar.id, person.tg_id, Role.PARTICIPANT)
     pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain import Member, Person, Phase, Role, Seminar, SetupStep
+from bot.domain import Member, Moderator, Person, Phase, Role, Seminar, SetupStep
 from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
@@ -17,8 +17,14 @@ __all__ = [
     "MODERATOR_INVITE_PREFIX",
     "Announcement",
     "Bound",
+    "HandOverOffer",
+    "HandedOver",
     "InviteRefused",
     "ModeratorJoined",
+    "ModeratorList",
+    "NoLongerModerator",
+    "NotOwner",
+    "OwnerStays",
     "PaperMode",
     "PaperSaved",
 ]
@@ -45,6 +51,49 @@ class ModeratorJoined:
 class InviteRefused:
     reason: str  # "unknown" | "used" | "expired"
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModeratorList:
+    seminar: Seminar
+    viewer_owns: bool
+    others: list[Moderator]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerStays:
+    """A moderator tried to remove an owner of the seminar."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NotOwner:
+    """Only an owner can hand ownership over."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoLongerModerator:
+    """The person ownership was to go to is no moderator of the seminar (any more)."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverOffer:
+    """What the owner is asked to confirm."""
+
+    seminar: Seminar
+    successor: Moderator
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOver:
+    seminar: Seminar
+    successor: Moderator
+    successor_language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +149,80 @@ async def redeem_moderator_invite(
     return ModeratorJoined(seminar, language)
 
 
-async def co_moderators(
-    deps: Deps, person: Person
-) -> tuple[Seminar, list[tuple[int, str]]] | NoSeminar | NotModerator:
+async def co_moderators(deps: Deps, person: Person) -> ModeratorList | NoSeminar | NotModerator:
+    """The other moderators, and whether the one asking owns the seminar."""
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
-    names = [(i, n) for i, n in await deps.store.moderator_names(seminar.id) if i != person.tg_id]
-    return seminar, names
+    everyone = await deps.store.moderator_list(seminar.id)
+    viewer_owns = any(m.owner for m in everyone if m.tg_id == person.tg_id)
+    return ModeratorList(seminar, viewer_owns, [m for m in everyone if m.tg_id != person.tg_id])
 
 
 async def remove_co_moderator(
     deps: Deps, person: Person, seminar_id: int, tg_id: int
-) -> bool | NoSeminar | NotModerator:
+) -> bool | OwnerStays | NoSeminar | NotModerator:
+    """Any moderator may remove a co-moderator; nobody may remove an owner, so the creator
+    cannot be locked out of their own seminar."""
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if tg_id == person.tg_id:
         return False
+    target = await deps.store.membership(seminar.id, tg_id)
+    if target is not None and target.owner:
+        return OwnerStays(seminar)
     wrote = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, tg_id))
     return await deps.store.demote_moderator(seminar.id, tg_id, wrote=wrote is not None)
+
+
+async def _successor(
+    deps: Deps, person: Person, seminar_id: int, tg_id: int
+) -> tuple[Seminar, Moderator] | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
+    """The seminar an owner hands over and the other moderator who is to own it."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    everyone = {m.tg_id: m for m in await deps.store.moderator_list(seminar.id)}
+    giver = everyone.get(person.tg_id)
+    if giver is None or not giver.owner:
+        return NotOwner(seminar)
+    successor = everyone.get(tg_id)
+    if successor is None or tg_id == person.tg_id:
+        return NoLongerModerator(seminar)
+    return seminar, successor
+
+
+async def offer_ownership(
+    deps: Deps, person: Person, seminar_id: int, tg_id: int
+) -> HandOverOffer | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
+    """Asks the owner to confirm: a hand-over cannot be taken back by the one who made it."""
+    found = await _successor(deps, person, seminar_id, tg_id)
+    if not isinstance(found, tuple):
+        return found
+    return HandOverOffer(*found)
+
+
+async def hand_over_ownership(
+    deps: Deps, person: Person, seminar_id: int, tg_id: int
+) -> HandedOver | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
+    """Makes another moderator the seminar's only owner; the one who hands over stays a
+    moderator, as a co-moderator.
+
+    One owner, not two: the owner is the one person nobody can remove, so a hand-over that
+    kept the giver an owner would only ever add people nobody can remove, and a seminar handed
+    to the wrong person could not be taken back from them. The giver keeps running the room.
+    In a migrated database, where every moderator became an owner, the first hand-over leaves
+    the one it names as the only owner, as the others never chose to be owners.
+    """
+    found = await _successor(deps, person, seminar_id, tg_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, successor = found
+    member = await deps.store.membership(seminar.id, tg_id)
+    if member is None or not await deps.store.hand_over_ownership(seminar.id, tg_id):
+        return NoLongerModerator(seminar)
+    return HandedOver(seminar, successor, member.language)
 
 
 async def my_seminars(deps: Deps, person: Person) -> tuple[list[tuple[Seminar, Role]], int | None]:

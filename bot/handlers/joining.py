@@ -35,6 +35,12 @@ def _language_arg(button: Button, position: int = 1) -> int:
     return index
 
 
+def _link_generation(button: Button, position: int) -> int | None:
+    """The generation of the join link a welcome button came from; None on a button made
+    before links were counted."""
+    return button.args[position] if position < len(button.args) else None
+
+
 def _join_screens(
     outcome: people.Welcome | people.InvalidInvite | people.SeminarEnded | people.AlreadyJoined,
     retention_days: int,
@@ -89,14 +95,21 @@ async def welcome_language(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     """Re-renders the welcome in the chosen language, still storing nothing."""
-    seminar = await context.deps.store.seminar(button.arg(0))
-    if seminar is None:
-        return render.expired_button(t)
-    outcome = await people.welcome_for(
-        context.deps, person_of(update), seminar, LANGUAGES[_language_arg(button)]
+    outcome = await people.rewelcome(
+        context.deps,
+        person_of(update),
+        button.arg(0),
+        _language_arg(button),
+        link_generation=_link_generation(button, 2),
     )
-    _, screen = _join_screens(outcome, context.deps.settings.retention_days)
-    await edit(context, pressed_message(update), screen)
+    match outcome:
+        case NoSeminar():
+            return render.expired_button(t)
+        case people.LinkChanged(language=language):
+            await edit(context, pressed_message(update), render.link_changed(translator(language)))
+        case _:
+            _, screen = _join_screens(outcome, context.deps.settings.retention_days)
+            await edit(context, pressed_message(update), screen)
     return None
 
 
@@ -104,9 +117,17 @@ async def consent_given(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await people.consent(
-        context.deps, person_of(update), button.arg(0), _language_arg(button)
+        context.deps,
+        person_of(update),
+        button.arg(0),
+        _language_arg(button),
+        link_generation=_link_generation(button, 2),
     )
     chat_id = update.effective_chat.id if update.effective_chat else person_of(update).tg_id
+    if isinstance(outcome, people.LinkChanged):
+        tl = translator(outcome.language)
+        await edit(context, pressed_message(update), render.link_changed(tl))
+        return None
     await drop_buttons(context, pressed_message(update))
     match outcome:
         case people.Joined(seminar=seminar, language=language):
@@ -135,7 +156,17 @@ async def consent_given(
 async def consent_declined(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    await edit(context, pressed_message(update), render.declined(t))
+    outcome = await people.decline(
+        context.deps, person_of(update), button.arg(0), link_generation=_link_generation(button, 1)
+    )
+    match outcome:
+        case NoSeminar():
+            await drop_buttons(context, pressed_message(update))
+            return render.expired_button(t)
+        case people.LinkChanged(language=language):
+            await edit(context, pressed_message(update), render.link_changed(translator(language)))
+        case None:
+            await edit(context, pressed_message(update), render.declined(t))
     return None
 
 

@@ -81,7 +81,7 @@ async def moderators_command(update: Update, context: BotContext) -> None:
     if isinstance(outcome, NoSeminar | NotModerator):
         await send(context, _chat(update), render.refusal(t, outcome))
         return
-    await send(context, _chat(update), render.co_moderators(t, *outcome))
+    await send(context, _chat(update), render.co_moderators(t, outcome))
 
 
 async def remove_moderator(
@@ -92,7 +92,44 @@ async def remove_moderator(
     )
     if isinstance(outcome, NoSeminar | NotModerator):
         return render.not_moderator(t).text
+    if isinstance(outcome, team.OwnerStays):
+        return render.owner_stays(t, outcome.seminar)
     await edit(context, pressed_message(update), render.co_moderator_removed(t, outcome))
+    return None
+
+
+async def ownership_ask(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.offer_ownership(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if isinstance(outcome, team.HandOverOffer):
+        await send(context, _chat(update), render.ownership_ask(t, outcome))
+    else:
+        await send(context, _chat(update), render.ownership_refusal(t, outcome))
+    return None
+
+
+async def ownership_give(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await team.hand_over_ownership(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if not isinstance(outcome, team.HandedOver):
+        await edit(context, pressed_message(update), render.ownership_refusal(t, outcome))
+        return None
+    await edit(context, pressed_message(update), render.ownership_given(t, outcome))
+    told = translator(outcome.successor_language)
+    await send(context, outcome.successor.tg_id, render.ownership_received(told, outcome.seminar))
+    return None
+
+
+async def ownership_keep(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await edit(context, pressed_message(update), render.ownership_kept(t))
     return None
 
 
@@ -322,6 +359,9 @@ async def _refresh_progress(context: BotContext) -> None:
 BUTTONS: dict[Action, ButtonRoute] = {
     Action.INVITE_MODERATOR: invite_moderator,
     Action.REMOVE_MODERATOR: remove_moderator,
+    Action.OWNERSHIP_ASK: ownership_ask,
+    Action.OWNERSHIP_GIVE: ownership_give,
+    Action.OWNERSHIP_KEEP: ownership_keep,
     Action.SWITCH_SEMINAR: switch_seminar,
     Action.PAPER_QUESTION: paper_question,
     Action.PAPER_DONE: paper_done,
