@@ -594,8 +594,6 @@ class SeminarFlows(RuleBasedStateMachine):
             shortened = await self.flow(
                 person, groupwork.shorten(self.deps, person, target_id, text)
             )
-            if not isinstance(shortened, answering.NoteTooLong | answering.EmptyNote):
-                await setup.expect(self.deps, person, SetupStep.NONE)
             if isinstance(shortened, groupwork.NoteShortened):
                 self.notes[shortened.note.id].text = shortened.note.text
         else:

@@ -378,16 +378,19 @@ async def shorten(
 ) -> NoteShortened | NoteTooLong | EmptyNote | ShortenRefusal:
     """Replaces a note's text with the moderator's shorter one, marked as such everywhere; the
     bot finds its writer to tell them the new wording. Checked again here: the groups may
-    have seen the notes since the moderator pressed «Shorten»."""
+    have seen the notes since the moderator pressed «Shorten». A text that cannot be a note
+    leaves the moderator in the step to try again; anything else ends it."""
     found = await _shortenable(deps, person, note_id)
+    text = " ".join(text.split())
+    if isinstance(found, tuple):
+        if not text:
+            return EmptyNote()
+        if len(text) > deps.settings.note_max_length:
+            return NoteTooLong(len(text), deps.settings.note_max_length)
+    await expect(deps, person, SetupStep.NONE)
     if not isinstance(found, tuple):
         return found
     seminar, note = found
-    text = " ".join(text.split())
-    if not text:
-        return EmptyNote()
-    if len(text) > deps.settings.note_max_length:
-        return NoteTooLong(len(text), deps.settings.note_max_length)
     await deps.store.shorten_note(note.id, text)
     shortened = dataclasses.replace(note, text=text, shortened=True)
     return NoteShortened(seminar, shortened, note.text, await writer_of(deps, seminar, note.id))

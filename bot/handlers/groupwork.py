@@ -165,7 +165,6 @@ async def _shorten(
         limit = context.deps.settings.note_max_length
         await send(context, person.tg_id, render.answering_screen(t, outcome, limit))
         return  # the moderator may try again
-    await setup.expect(context.deps, person, SetupStep.NONE)
     if isinstance(outcome, groupwork.NoteShortened):
         await send(context, person.tg_id, render.shortened(t, outcome))
         if outcome.writer is not None:
