@@ -92,6 +92,17 @@ class Seminar:
     # replaced link can be told from one of the current link.
     invite_generation: int = 0
 
+    @property
+    def notes_released(self) -> bool:
+        """Moderators see notes only once the answer round is closed: a report or list taken
+        during the round, set beside a later one, would show whose note came in between."""
+        return self.phase not in (Phase.DRAFT, Phase.ANSWERING)
+
+    @property
+    def can_shorten(self) -> bool:
+        """A moderator may shorten a note after the round closed and before the groups see it."""
+        return self.phase is Phase.GROUPING and not self.notes_revealed
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
@@ -173,6 +184,7 @@ class Note:
     paper: bool = False
     settled: bool = False
     settled_theme_id: int | None = None
+    shortened: bool = False  # a moderator's shortening, shown as such wherever the note is
 
 
 @dataclass(frozen=True, slots=True)

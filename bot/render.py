@@ -15,7 +15,7 @@ from bot.callbacks import Action, Button
 from bot.domain import DotVote, Group, Moderator, Note, Phase, Role, Seminar, Theme
 from bot.flows import answering, setup, team
 from bot.flows.deps import NoSeminar, NotModerator
-from bot.flows.groupwork import DotCard, GroupResult, SettleCard, VoteCard
+from bot.flows.groupwork import DotCard, GroupResult, NoteShortened, SettleCard, VoteCard
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.flows.schedules import SummaryData
 from bot.i18n import LANGUAGES, Translator
@@ -25,6 +25,13 @@ __all__ = ["TEXT_LIMIT", "Key", "Screen", "esc"]
 
 # Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
 TEXT_LIMIT = 4096
+
+
+def note_text(t: Translator, note: Note) -> str:
+    """A note's text, escaped, marked wherever it is shown if a moderator shortened it."""
+    if not note.shortened:
+        return esc(note.text)
+    return f"{esc(note.text)} <i>{esc(t.gettext('(shortened by the moderator)'))}</i>"
 
 
 def esc(text: str) -> str:
@@ -560,7 +567,7 @@ def my_notes(
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     for number, note in enumerate(notes, start=1):
         line = t.gettext("{number}. (question {question}) {text}").format(
-            number=number, question=note.question + 1, text=esc(note.text)
+            number=number, question=note.question + 1, text=note_text(t, note)
         )
         if note.hidden:
             line += " " + t.gettext("(hidden by a moderator)")
@@ -937,7 +944,7 @@ def hide_ask(t: Translator, note: Note) -> Screen:
             "Hide this note? It will not be shown anywhere or used in the report, and its "
             "writer will be told that it was hidden because it could identify somebody."
         )
-        + f"\n<blockquote>{esc(note.text)}</blockquote>",
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>",
         (
             (
                 _key(t.pgettext("button", "Hide the note"), Action.HIDE_CONFIRM, note.id),
@@ -963,7 +970,7 @@ def note_hidden_for_writer(t: Translator, seminar: Seminar, note: Note) -> Scree
             "A moderator of <b>{title}</b> hid one of your notes because it could identify "
             "somebody. It will not be shown to anyone:"
         ).format(title=esc(seminar.title))
-        + f"\n<blockquote>{esc(note.text)}</blockquote>"
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>"
     )
 
 
@@ -1014,7 +1021,10 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return draft_dropped(t)
 
 
-def refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase) -> Screen:
+Refusal = NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen | setup.NotesInGroups
+
+
+def refusal(t: Translator, outcome: Refusal) -> Screen:
     """Why a moderator's command did nothing."""
     match outcome:
         case NoSeminar():
@@ -1023,6 +1033,29 @@ def refusal(t: Translator, outcome: NoSeminar | NotModerator | setup.WrongPhase)
             return not_moderator(t)
         case setup.WrongPhase(seminar=seminar):
             return wrong_phase(t, seminar)
+        case setup.RoundStillOpen(seminar=seminar):
+            return round_still_open(t, seminar)
+        case setup.NotesInGroups(seminar=seminar):
+            return notes_in_groups(t, seminar)
+
+
+def round_still_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The notes of <b>{title}</b> are shown only after the answer round is closed. "
+            "Then nobody can tell who wrote a note from when it appeared. Close the round "
+            "with /close first."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def notes_in_groups(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The answer round of <b>{title}</b> cannot be opened again: the notes have "
+            "already gone to the groups."
+        ).format(title=esc(seminar.title))
+    )
 
 
 # -- group work ---------------------------------------------------------------------------
@@ -1135,15 +1168,15 @@ def review_card(
                 ),
             ),
         )
+    keys = [_key(t.pgettext("button", "Fine ▶"), Action.REVIEW, seminar.id, index + 1)]
+    if seminar.can_shorten:
+        keys.append(_key(t.pgettext("button", "Shorten"), Action.REVIEW_SHORTEN, note.id, index))
+    keys.append(_key(t.pgettext("button", "Hide"), Action.HIDE_ASK, note.id))
     return Screen(
         t.gettext("Note {number} of {total}:").format(number=index + 1, total=total)
-        + f"\n<blockquote>{esc(note.text)}</blockquote>",
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>",
         (
-            (
-                _key(t.pgettext("button", "Fine ▶"), Action.REVIEW, seminar.id, index + 1),
-                _key(t.pgettext("button", "Shorten"), Action.REVIEW_SHORTEN, note.id, index),
-                _key(t.pgettext("button", "Hide"), Action.HIDE_ASK, note.id),
-            ),
+            tuple(keys),
             (
                 _key(
                     t.pgettext("button", "Show the notes to the groups"),
@@ -1157,13 +1190,46 @@ def review_card(
 
 def ask_shortened(t: Translator, note: Note) -> Screen:
     return Screen(
-        t.gettext("Send the shortened text of this note:")
-        + f"\n<blockquote>{esc(note.text)}</blockquote>"
+        t.gettext(
+            "Send the shortened text of this note. Everyone will see it marked as shortened by "
+            "the moderator, and its writer will be told the new wording:"
+        )
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>"
     )
 
 
-def shortened(t: Translator, note: Note) -> Screen:
-    return Screen(t.gettext("Shortened:") + f"\n<blockquote>{esc(note.text)}</blockquote>")
+def shortened(t: Translator, outcome: NoteShortened) -> Screen:
+    text = t.gettext("Shortened:") + f"\n<blockquote>{note_text(t, outcome.note)}</blockquote>"
+    if outcome.writer is not None:
+        text += "\n" + t.gettext("Its writer has been told the new wording.")
+    return Screen(text)
+
+
+def note_shortened_for_writer(t: Translator, outcome: NoteShortened) -> Screen:
+    """The writer hears what their note now says, before the groups see it."""
+    return Screen(
+        "\n".join(
+            (
+                t.gettext(
+                    "A moderator of <b>{title}</b> shortened one of your notes before the "
+                    "groups see it. It will be shown marked as shortened by the moderator."
+                ).format(title=esc(outcome.seminar.title)),
+                t.gettext("You wrote:"),
+                f"<blockquote>{esc(outcome.before)}</blockquote>",
+                t.gettext("Now it says:"),
+                f"<blockquote>{esc(outcome.note.text)}</blockquote>",
+            )
+        )
+    )
+
+
+def shortening_closed(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "A note can be shortened only after the answer round is closed and before the "
+            "groups see the notes. The note was not changed."
+        )
+    )
 
 
 def group_notes(
@@ -1175,7 +1241,7 @@ def group_notes(
         "<b>{group}</b> sorts these {count} notes into themes:",
         len(notes),
     ).format(group=esc(group_label(t, group)), count=t.number(len(notes)))
-    blocks: list[tuple[str, tuple[Key, ...]]] = [(f"• {esc(note.text)}", ()) for note in notes]
+    blocks: list[tuple[str, tuple[Key, ...]]] = [(f"• {note_text(t, note)}", ()) for note in notes]
     tail = t.gettext(
         "What do the notes have in common? Propose a theme by sending its short name as a "
         "message, for example «Being believed» or «Time»."
@@ -1265,7 +1331,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
         t.gettext("<b>{group}</b> · note {number} of {total}").format(
             group=esc(group_label(t, card.group)), number=card.index + 1, total=card.total
         ),
-        f"<blockquote>{esc(card.note.text)}</blockquote>",
+        f"<blockquote>{note_text(t, card.note)}</blockquote>",
         t.gettext("{sorted} of {total} notes sorted").format(
             sorted=t.number(card.sorted_count), total=t.number(card.total)
         ),
@@ -1326,7 +1392,7 @@ def settle_card(t: Translator, card: SettleCard) -> Screen:
                 card.remaining,
             ).format(count=t.number(card.remaining)),
             f"<b>{esc(group_label(t, card.group))}</b>",
-            f"<blockquote>{esc(card.note.text)}</blockquote>",
+            f"<blockquote>{note_text(t, card.note)}</blockquote>",
             why,
         )
     )
@@ -1440,10 +1506,10 @@ def plenary(t: Translator, seminar: Seminar, results: Sequence[GroupResult]) -> 
                 counted = t.ngettext("{count} vote", "{count} votes", votes).format(
                     count=t.number(votes)
                 )
-                blocks.append((f"• {esc(note.text)} <i>({counted})</i>", ()))
+                blocks.append((f"• {note_text(t, note)} <i>({counted})</i>", ()))
         if result.unsorted:
             blocks.append((t.gettext("<b>Unsorted</b>"), ()))
-            blocks += [(f"• {esc(note.text)}", ()) for note in result.unsorted]
+            blocks += [(f"• {note_text(t, note)}", ()) for note in result.unsorted]
     return paginate(head, blocks)
 
 

@@ -56,6 +56,7 @@ CSV_COLUMNS = (
     "votes_for_theme",
     "theme_dots",
     "paper",
+    "shortened_by_moderator",
 )
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What the chart's process sees of the bot's environment: enough for Python to start, find its
@@ -148,7 +149,7 @@ ul.notes li {
   border-left: 4px solid #e8c547; border-radius: 3px;
 }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
-.votes, .paper { color: #555d66; font-size: .85em; white-space: nowrap; }
+.votes, .paper, .shortened { color: #555d66; font-size: .85em; white-space: nowrap; }
 .empty { color: #555d66; font-style: italic; }
 footer { margin-top: 2.5rem; padding-top: .8rem; border-top: 1px solid #d8dde3; }
 footer p { margin: 0; color: #555d66; font-size: .9em; }
@@ -165,7 +166,7 @@ footer p { margin: 0; color: #555d66; font-size: .9em; }
   li, tr, figure { break-inside: avoid; page-break-inside: avoid; }
   section.theme, section.question { break-before: auto; }
   ul.notes li { border-left: 2pt solid #999; padding: .15em .5em; margin: .25em 0; }
-  .kind, .about, .votes, .paper, dl.facts dt, .empty, footer p { color: #333; }
+  .kind, .about, .votes, .paper, .shortened, dl.facts dt, .empty, footer p { color: #333; }
   figure.chart img { border: 0; max-height: 120mm; width: auto; }
   p, li { orphans: 3; widows: 3; }
 }
@@ -181,6 +182,8 @@ def _note_item(t: Translator, note: ReportNote, *, votes: bool) -> str:
     parts = [f'<span class="text">{_e(note.text)}</span>']
     if note.paper:
         parts.append(_el("span", t.gettext("(paper)"), ' class="paper"'))
+    if note.shortened:
+        parts.append(_el("span", t.gettext("(shortened by the moderator)"), ' class="shortened"'))
     if votes:
         label = t.ngettext("{count} vote", "{count} votes", note.votes)
         parts.append(f'<span class="votes">{_e(label.format(count=t.number(note.votes)))}</span>')
@@ -394,6 +397,7 @@ def report_csv(data: ReportData) -> bytes:
             note.votes if theme else "",
             theme.dots if theme else "",
             "yes" if note.paper else "no",
+            "yes" if note.shortened else "no",
         ]
 
     for theme in sorted(data.themes, key=lambda theme: theme.rank):
@@ -412,6 +416,7 @@ def _note_json(note: ReportNote) -> dict[str, Any]:
         "question_number": note.question + 1,
         "votes": note.votes,
         "paper": note.paper,
+        "shortened_by_moderator": note.shortened,
     }
 
 

@@ -321,6 +321,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE seminars ADD COLUMN invite_generation INTEGER NOT NULL DEFAULT 0;
     UPDATE seminars SET invite_generation = 1;
     """,
+    # A note a moderator shortened says so wherever it is shown, the report included.
+    """
+    ALTER TABLE notes ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
@@ -427,6 +431,7 @@ def _note(row: aiosqlite.Row) -> Note:
         paper=bool(row["paper"]),
         settled=bool(row["settled"]),
         settled_theme_id=row["settled_theme_id"],
+        shortened=bool(row["shortened"]),
     )
 
 
@@ -1555,8 +1560,11 @@ class Store:
         ]
 
     async def shorten_note(self, note_id: int, text: str) -> None:
+        """The moderator's wording, marked as theirs."""
         async with self.transaction():
-            await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+            await self._db.execute(
+                "UPDATE notes SET text = ?, shortened = 1 WHERE id = ?", (text, note_id)
+            )
 
     # -- dots ----------------------------------------------------------------------------
 

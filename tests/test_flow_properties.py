@@ -49,7 +49,7 @@ from hypothesis.stateful import (
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
-from bot.domain import Awaiting, DotVote, Member, Note, Person, Phase, Seminar, SetupStep
+from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
 from bot.flows import answering, closing, groupwork, people, schedules, setup, team
 from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
@@ -594,10 +594,8 @@ class SeminarFlows(RuleBasedStateMachine):
             shortened = await self.flow(
                 person, groupwork.shorten(self.deps, person, target_id, text)
             )
-            if shortened is not None:
-                await setup.expect(self.deps, person, SetupStep.NONE)
-            if isinstance(shortened, Note):
-                self.notes[shortened.id].text = shortened.text
+            if isinstance(shortened, groupwork.NoteShortened):
+                self.notes[shortened.note.id].text = shortened.note.text
         else:
             await self.flow(person, groupwork.preset_theme(self.deps, person, text))
 
@@ -707,7 +705,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/check":
                 await self.flow(person, closing.start_read_back(d, person))
             case "/report":
-                seminar = await d.moderated_seminar(person)
+                seminar = await closing.reportable(d, person)
                 if isinstance(seminar, Seminar):
                     await self.flow(None, closing.report_data(d, seminar, "phase"))
                     await self.flow(None, schedules.summary(d, seminar))
@@ -839,12 +837,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.REVIEW:
                 await self.flow(p, groupwork.review(d, p, b.arg(0), b.arg(1)))
             case Action.REVIEW_SHORTEN:
-                found = await self.store.note(b.arg(0))
-                card = await self.flow(
-                    p, groupwork.review(d, p, found[0].seminar_id if found else 0, b.arg(1))
-                )
-                if found is not None and isinstance(card, groupwork.ReviewCard):
-                    await setup.expect(d, p, SetupStep.SHORTEN_NOTE, note=found[0].id)
+                await self.flow(p, groupwork.ask_shorten(d, p, b.arg(0)))
             case Action.SHOW_NOTES:
                 await self.flow(p, groupwork.show_notes(d, p, b.arg(0)))
             case Action.OPEN_VOTING:

@@ -320,7 +320,13 @@ async def test_bind_announce_paper_notes_review_and_progress(
         await mona.press(card, button("nb", "Fine ▶"))
         card = await mona.wait_for(edit_of(card))
     await mona.press(card, button("nb", "Shorten"))
-    await mona.wait_for(saying("nb", "Send the shortened text of this note:"))
+    await mona.wait_for(
+        saying(
+            "nb",
+            "Send the shortened text of this note. Everyone will see it marked as shortened by "
+            "the moderator, and its writer will be told the new wording:",
+        )
+    )
     await mona.send("Kari sin lapp")
     await mona.wait_for(contains("Kari sin lapp"))
     await mona.press(card, button("nb", "Show the notes to the groups"))

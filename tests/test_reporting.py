@@ -405,3 +405,24 @@ def test_the_chart_environment_is_only_what_python_needs(monkeypatch: pytest.Mon
     assert env["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "/opt/site"]
     monkeypatch.delenv("PYTHONPATH")
     assert reporting.chart_environment()["PYTHONPATH"] == str(ROOT)
+
+
+def test_a_shortened_note_is_marked_in_html_csv_and_json() -> None:
+    shortened = ReportNote("Saksbehandleren ringte tilbake.", 0, shortened=True)
+    data = _data(all_notes=(*_all_notes(), shortened))
+    t = translator("nb")
+    mark = t.gettext("(shortened by the moderator)")
+
+    page = reporting.report_html(data, t)
+    assert page.count('<span class="shortened">') == 1
+    assert f'{shortened.text}</span> <span class="shortened">{mark}</span>' in page
+
+    rows = _csv_rows(data)
+    assert [row["note"] for row in rows if row["shortened_by_moderator"] == "yes"] == [
+        shortened.text
+    ]
+    assert all(row["shortened_by_moderator"] in ("yes", "no") for row in rows)
+
+    document = json.loads(reporting.report_json(data))
+    marked = [n["text"] for n in document["all_notes"] if n["shortened_by_moderator"]]
+    assert marked == [shortened.text]

@@ -350,3 +350,15 @@ def test_secrets_from_environment_and_files(tmp_path: Path) -> None:
     assert load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET": "x" * 32}).seminar_secret
     with pytest.raises(ConfigError, match="SEMINAR_SECRET_FILE"):
         load_secrets({"BOT_TOKEN": "1:abc", "SEMINAR_SECRET_FILE": str(tmp_path / "nope")})
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+@pytest.mark.parametrize("revealed", [False, True])
+def test_notes_reach_moderators_after_the_round_and_shortening_before_the_groups(
+    phase: Phase, revealed: bool
+) -> None:
+    seminar = Seminar(
+        1, "t", "nb", phase, ("q",), "code", 5, datetime.now(UTC), notes_revealed=revealed
+    )
+    assert seminar.notes_released is (phase not in (Phase.DRAFT, Phase.ANSWERING))
+    assert seminar.can_shorten is (phase is Phase.GROUPING and not revealed)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Writer
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
+from bot.flows.setup import RoundStillOpen
 
 __all__ = [
     "AskEdit",
@@ -400,22 +401,39 @@ async def my_notes(deps: Deps, person: Person) -> MyNotes | NotJoined:
 # -- moderators hiding a note -------------------------------------------------------------
 
 
-async def _moderated_note(
-    deps: Deps, person: Person, note_id: int
-) -> tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar:
+ModeratedNote = tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen
+
+
+async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote:
+    """A note a moderator acts on: only once the answer round is closed, like every list of
+    notes, so a button kept from an earlier close shows nothing written since."""
     found = await deps.store.note(note_id)
     if found is None:
         return NoteGone()
     seminar = await deps.moderated_seminar(person, found[0].seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
+    if not seminar.notes_released:
+        return RoundStillOpen(seminar)
     return seminar, found[0]
+
+
+async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None:
+    """The member who wrote a note, found with the key (nobody without it can); None for a
+    paper note or a writer who left."""
+    found = await deps.store.note(note_id)
+    if found is None:
+        return None
+    for member in await deps.store.members(seminar.id):
+        if deps.keys.pseudonym(seminar.id, member.tg_id) == found[1]:
+            return member
+    return None
 
 
 async def ask_hide(
     deps: Deps, person: Person, note_id: int
-) -> HideAsked | NoteGone | NotModerator | NoSeminar:
-    found = await _moderated_note(deps, person, note_id)
+) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
+    found = await moderated_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     return HideAsked(*found)
@@ -423,21 +441,15 @@ async def ask_hide(
 
 async def hide(
     deps: Deps, person: Person, note_id: int
-) -> NoteHidden | NoteGone | NotModerator | NoSeminar:
+) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
-    found = await _moderated_note(deps, person, note_id)
+    found = await moderated_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     seminar, note = found
     changed = await deps.store.hide_note(note.id)
-    writer = None
-    if changed:
-        author = await deps.store.note(note.id)
-        for member in await deps.store.members(seminar.id):
-            if author and deps.keys.pseudonym(seminar.id, member.tg_id) == author[1]:
-                writer = member
-                break
-    return NoteHidden(seminar, note, writer if changed else None, already=not changed)
+    writer = await writer_of(deps, seminar, note.id) if changed else None
+    return NoteHidden(seminar, note, writer, already=not changed)
 
 
 def is_moderator(member: Member | None) -> bool:

@@ -7,13 +7,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Awaiting, DotVote, Person, Phase, Seminar, Writer
+from bot.domain import Awaiting, DotVote, Note, Person, Phase, Seminar, Writer
 from bot.flows import groupwork
 from bot.flows.answering import NothingPending
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
-from bot.flows.setup import WrongPhase, participants_of, too_few_writers
+from bot.flows.setup import RoundStillOpen, WrongPhase, participants_of, too_few_writers
 
 __all__ = [
     "SeminarClosed",
@@ -24,6 +24,7 @@ __all__ = [
     "purge",
     "read_back_note",
     "report_data",
+    "reportable",
     "start_read_back",
 ]
 
@@ -164,6 +165,20 @@ async def close_seminar(
     return SeminarClosed(closed)
 
 
+async def reportable(
+    deps: Deps, person: Person
+) -> Seminar | NoSeminar | NotModerator | RoundStillOpen:
+    """The seminar whose report a moderator asks for, once its answer round is closed."""
+    seminar = await deps.moderated_seminar(person)
+    if isinstance(seminar, Seminar) and not seminar.notes_released:
+        return RoundStillOpen(seminar)
+    return seminar
+
+
+def _report_note(note: Note, votes: int = 0) -> ReportNote:
+    return ReportNote(note.text, note.question, votes, note.paper, note.shortened)
+
+
 async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportData:
     """Counts, ranked themes and notes: everything the report shows, and no identity."""
     every_note = await deps.store.seminar_notes(seminar.id)
@@ -176,7 +191,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
                 (
                     theme.name,
                     result.group.name,
-                    tuple(ReportNote(n.text, n.question, votes, n.paper) for n, votes in notes),
+                    tuple(_report_note(n, votes) for n, votes in notes),
                     dots.get(theme.id, 0),
                 )
             )
@@ -185,9 +200,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
         ReportTheme(name, group, notes, dot_count, rank)
         for rank, (name, group, notes, dot_count) in enumerate(ranked, start=1)
     )
-    unsorted = tuple(
-        ReportNote(n.text, n.question, 0, n.paper) for r in results for n in r.unsorted
-    )
+    unsorted = tuple(_report_note(n) for r in results for n in r.unsorted)
     visible = [n for n in every_note if not n.hidden]
     random.SystemRandom().shuffle(visible)
     visible.sort(key=lambda n: n.question)
@@ -213,7 +226,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
         dot_voters=await deps.store.dot_voters(seminar.id),
         themes=themes,
         unsorted=unsorted,
-        all_notes=tuple(ReportNote(n.text, n.question, 0, n.paper) for n in visible),
+        all_notes=tuple(_report_note(n) for n in visible),
         recognised=recognised,
         missing=missing,
         missing_notes=tuple(missing_notes),

@@ -20,10 +20,18 @@ from bot.domain import (
     Person,
     Phase,
     Seminar,
+    SetupStep,
     Theme,
     Writer,
 )
-from bot.flows.answering import NothingPending
+from bot.flows.answering import (
+    EmptyNote,
+    NoteGone,
+    NoteTooLong,
+    NothingPending,
+    moderated_note,
+    writer_of,
+)
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.rules import (
@@ -36,8 +44,10 @@ from bot.flows.rules import (
     theme_key,
 )
 from bot.flows.setup import (
+    RoundStillOpen,
     TooFewWriters,
     WrongPhase,
+    expect,
     note_writers,
     participants_of,
     too_few_writers,
@@ -53,10 +63,12 @@ __all__ = [
     "InvalidThemeName",
     "NoGroupsYet",
     "NotInGroup",
+    "NoteShortened",
     "PhaseOver",
     "Plenary",
     "ReviewCard",
     "SettleCard",
+    "ShorteningClosed",
     "ThemeAdded",
     "VoteCard",
     "VotingOpened",
@@ -98,6 +110,21 @@ class ReviewCard:
     note: Note | None
     index: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShorteningClosed:
+    """Only between the round's close and the groups seeing the notes may a note be shortened."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoteShortened:
+    seminar: Seminar
+    note: Note  # with the moderator's text, marked as shortened
+    before: str
+    writer: Member | None  # None for a paper note or a writer who left
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,18 +347,53 @@ async def review(
     return ReviewCard(seminar, note, index, len(notes))
 
 
-async def shorten(deps: Deps, person: Person, note_id: int, text: str) -> Note | Refusal | None:
-    found = await deps.store.note(note_id)
-    if found is None:
-        return None
-    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+ShortenRefusal = NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed
+
+
+async def _shortenable(
+    deps: Deps, person: Person, note_id: int
+) -> tuple[Seminar, Note] | ShortenRefusal:
+    found = await moderated_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, note = found
+    if note.hidden:
+        return NoteGone()
+    if not seminar.can_shorten:
+        return ShorteningClosed(seminar)
+    return seminar, note
+
+
+async def ask_shorten(deps: Deps, person: Person, note_id: int) -> Note | ShortenRefusal:
+    """The moderator's next message is the note's shorter text."""
+    found = await _shortenable(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    await expect(deps, person, SetupStep.SHORTEN_NOTE, note=note_id)
+    return found[1]
+
+
+async def shorten(
+    deps: Deps, person: Person, note_id: int, text: str
+) -> NoteShortened | NoteTooLong | EmptyNote | ShortenRefusal:
+    """Replaces a note's text with the moderator's shorter one, marked as such everywhere; the
+    bot finds its writer to tell them the new wording. Checked again here: the groups may
+    have seen the notes since the moderator pressed «Shorten». A text that cannot be a note
+    leaves the moderator in the step to try again; anything else ends it."""
+    found = await _shortenable(deps, person, note_id)
     text = " ".join(text.split())
-    if not text or len(text) > deps.settings.note_max_length:
-        return None
-    await deps.store.shorten_note(note_id, text)
-    return dataclasses.replace(found[0], text=text)
+    if isinstance(found, tuple):
+        if not text:
+            return EmptyNote()
+        if len(text) > deps.settings.note_max_length:
+            return NoteTooLong(len(text), deps.settings.note_max_length)
+    await expect(deps, person, SetupStep.NONE)
+    if not isinstance(found, tuple):
+        return found
+    seminar, note = found
+    await deps.store.shorten_note(note.id, text)
+    shortened = dataclasses.replace(note, text=text, shortened=True)
+    return NoteShortened(seminar, shortened, note.text, await writer_of(deps, seminar, note.id))
 
 
 async def _enough_in_every_group(deps: Deps, seminar: Seminar) -> TooFewWriters | None:

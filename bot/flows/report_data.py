@@ -14,6 +14,7 @@ class ReportNote:
     question: int  # 0-based index into ReportData.questions
     votes: int = 0  # votes that put the note in its theme (0 if unsorted or not voted)
     paper: bool = False  # typed in from a paper note in the room
+    shortened: bool = False  # its text is a moderator's shortening, not the writer's words
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,10 @@ __all__ = [
     "AskQuestions",
     "AskTitle",
     "InvalidSetupText",
+    "NotesInGroups",
     "RoundClosed",
     "RoundOpened",
+    "RoundStillOpen",
     "SeminarCreated",
     "SetupCancelled",
     "TooFewWriters",
@@ -100,6 +102,20 @@ class TooFewWriters:
     seminar: Seminar
     writers: int
     notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStillOpen:
+    """Notes reach moderators only after the answer round is closed."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NotesInGroups:
+    """The answer round cannot open again: the notes have gone to the groups."""
+
+    seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,13 +318,14 @@ async def invite(
 
 async def open_round(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> RoundOpened | WrongPhase | NoSeminar | NotModerator:
+) -> RoundOpened | NotesInGroups | WrongPhase | NoSeminar | NotModerator:
+    """Opens the answer round, or opens it again until the notes have gone to the groups."""
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if await deps.store.groups(seminar.id):
         # Notes written now would belong to no group: the answer round can no longer reopen.
-        return WrongPhase(seminar)
+        return NotesInGroups(seminar) if seminar.phase is Phase.GROUPING else WrongPhase(seminar)
     if not await deps.store.set_phase(seminar.id, (Phase.DRAFT, Phase.GROUPING), Phase.ANSWERING):
         return WrongPhase(seminar)
     opened = await deps.store.seminar(seminar.id)

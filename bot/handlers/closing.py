@@ -147,7 +147,7 @@ async def _report_chats(context: BotContext, seminar: Seminar) -> list[int]:
 
 async def report_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    seminar = await context.deps.moderated_seminar(person_of(update))
+    seminar = await closing.reportable(context.deps, person_of(update))
     if not isinstance(seminar, Seminar):
         await send(context, _chat(update), render.refusal(t, seminar))
         return

@@ -7,8 +7,8 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button
-from bot.domain import Member, Person, SetupStep
-from bot.flows import groupwork, setup
+from bot.domain import Member, Note, Person, SetupStep
+from bot.flows import answering, groupwork, setup
 from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
@@ -44,8 +44,11 @@ def _chat(update: Update) -> int:
 
 async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
     """Sends the polite reason when an outcome is a refusal; True if it was one."""
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
+    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen):
         await send(context, chat_id, render.refusal(t, outcome))
+        return True
+    if isinstance(outcome, groupwork.ShorteningClosed):
+        await send(context, chat_id, render.shortening_closed(t))
         return True
     if isinstance(outcome, groupwork.NoGroupsYet):
         await send(context, chat_id, render.no_groups_yet(t))
@@ -127,14 +130,13 @@ async def review(update: Update, context: BotContext, button: Button, t: Transla
 async def review_shorten(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    found = await context.deps.store.note(button.arg(0))
-    outcome = await groupwork.review(
-        context.deps, person_of(update), found[0].seminar_id if found else 0, button.arg(1)
-    )
-    if found is None or await _refuse(context, _chat(update), t, outcome):
-        return render.note_gone(t).text if found is None else None
-    await setup.expect(context.deps, person_of(update), SetupStep.SHORTEN_NOTE, note=found[0].id)
-    await send(context, _chat(update), render.ask_shortened(t, found[0]))
+    outcome = await groupwork.ask_shorten(context.deps, person_of(update), button.arg(0))
+    if isinstance(outcome, Note):
+        await send(context, _chat(update), render.ask_shortened(t, outcome))
+        return None
+    if isinstance(outcome, answering.NoteGone):
+        return render.note_gone(t).text
+    await _refuse(context, _chat(update), t, outcome)
     return None
 
 
@@ -152,6 +154,26 @@ async def show_notes(
         await send_many(context, member.tg_id, screens)
     await send(context, _chat(update), render.voting_ready(t, outcome.seminar))
     return None
+
+
+async def _shorten(
+    context: BotContext, person: Person, note_id: int, text: str, t: Translator
+) -> None:
+    """The moderator's shorter text: the note changes and its writer hears the new wording."""
+    outcome = await groupwork.shorten(context.deps, person, note_id, text)
+    if isinstance(outcome, answering.NoteTooLong | answering.EmptyNote):
+        limit = context.deps.settings.note_max_length
+        await send(context, person.tg_id, render.answering_screen(t, outcome, limit))
+        return  # the moderator may try again
+    if isinstance(outcome, groupwork.NoteShortened):
+        await send(context, person.tg_id, render.shortened(t, outcome))
+        if outcome.writer is not None:
+            tw = translator(outcome.writer.language)
+            await send(context, outcome.writer.tg_id, render.note_shortened_for_writer(tw, outcome))
+    elif isinstance(outcome, answering.NoteGone):
+        await send(context, person.tg_id, render.note_gone(t))
+    else:
+        await _refuse(context, person.tg_id, t, outcome)
 
 
 # -- themes -------------------------------------------------------------------------------
@@ -283,19 +305,7 @@ async def moderator_text(update: Update, context: BotContext, step: SetupStep, t
         assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
         await send(context, chat, render.theme_renamed(t, renamed))
     elif step is SetupStep.SHORTEN_NOTE:
-        shortened = await groupwork.shorten(context.deps, person, _int(draft.get("note")), text)
-        if shortened is None:
-            await send(
-                context,
-                chat,
-                render.note_too_long(t, len(text), context.deps.settings.note_max_length),
-            )
-            return
-        await setup.expect(context.deps, person, SetupStep.NONE)
-        if await _refuse(context, chat, t, shortened):
-            return
-        assert not isinstance(shortened, NoSeminar | NotModerator | setup.WrongPhase)
-        await send(context, chat, render.shortened(t, shortened))
+        await _shorten(context, person, _int(draft.get("note")), text, t)
     elif step is SetupStep.PRESET_THEMES:
         added = await groupwork.preset_theme(context.deps, person, text)
         if isinstance(added, groupwork.InvalidThemeName):

@@ -304,6 +304,8 @@ async def hide_ask(
             await send(context, person_of(update).tg_id, render.hide_ask(t, note))
         case answering.NoteGone():
             return render.note_gone(t).text
+        case setup.RoundStillOpen():
+            await send(context, person_of(update).tg_id, render.refusal(t, outcome))
         case NoSeminar() | NotModerator():
             return render.not_moderator(t).text
     return None
@@ -322,6 +324,8 @@ async def hide_confirm(
         case answering.NoteGone():
             await drop_buttons(context, pressed_message(update))
             return render.note_gone(t).text
+        case setup.RoundStillOpen():
+            await send(context, person_of(update).tg_id, render.refusal(t, outcome))
         case NoSeminar() | NotModerator():
             return render.not_moderator(t).text
     return None
