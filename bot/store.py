@@ -787,7 +787,8 @@ class Store:
         VACUUM writes every table out afresh in the order of its keys, which are keyed hashes
         and random numbers, with no free pages: the order rows were written in (a member beside
         their pseudonym, a note beside the next) and the leftovers of old rows are gone, and the
-        live file at rest says no more than a backup. About 20 ms for a seminar of 200.
+        live file at rest says no more than a backup. It takes under 10 ms for a seminar of 200
+        with four notes each, about 60 ms for 1,000 people with 10,000 notes.
         """
 
         async def now() -> None:
