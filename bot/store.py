@@ -329,16 +329,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE notes ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;
     """,
     # A seminar nobody closed is purged once it has lain still for the retention period: the
-    # database itself notes its last activity (a note written or edited, a vote, a dot, a
-    # theme, a read-back answer, a join, a phase change) through `seminar_clock()`, the bot's
-    # clock, which `Store.open` gives its connection. Seminars already there get a full period
-    # from now. `users.chat` keeps a person's id sealed beside their lookup hash, so a rekey
-    # can make the hash again for someone in no seminar too.
+    # database itself notes its last activity (its creation, a join, a note written or edited,
+    # a theme, a vote, a dot, a read-back answer, a phase change) through `seminar_clock()`,
+    # the bot's clock, which `Store.open` gives its connection; a rekey changes none of the
+    # columns the triggers watch. Seminars already there get a full period from now.
+    # `users.chat` keeps a person's id sealed beside their lookup hash, so a rekey can make the
+    # hash again for someone in no seminar too.
     """
     ALTER TABLE users ADD COLUMN chat BLOB;
     ALTER TABLE seminars ADD COLUMN last_active TEXT;
     UPDATE seminars SET last_active = seminar_clock();
     CREATE INDEX seminars_by_activity ON seminars(phase, last_active);
+    CREATE TRIGGER seminar_created AFTER INSERT ON seminars BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.id; END;
     CREATE TRIGGER note_written AFTER INSERT ON notes BEGIN
         UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
     CREATE TRIGGER note_edited AFTER UPDATE OF text ON notes BEGIN
