@@ -250,7 +250,7 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
 
         await setup.close_round(deps, moderator)
         assert wal.stat().st_size == 0  # the file was rebuilt in key order
-        await store.save_user_language(moderator.tg_id, "nb")
+        await store.save_user_language(moderator.tg_id, "en")
         assert wal.stat().st_size > 0
         formed = await groupwork.form_groups(deps, moderator)
         assert isinstance(formed, groupwork.GroupsFormed)

@@ -57,8 +57,8 @@ async def rekey(bot: BotProcess, **secrets: str) -> tuple[int, str, str]:
 async def test_rekey_changes_the_secret_and_everyone_is_still_found(
     api: LocalBotApi, bot: BotProcess, tmp_path: Path
 ) -> None:
-    mona, _, (anna, bob, cato) = await seminar_with(
-        api, [("Anna", "nb"), ("Bob", "en"), ("Cato", "nn")]
+    mona, _, (anna, bob, cato, dina) = await seminar_with(
+        api, [("Anna", "nb"), ("Bob", "en"), ("Cato", "nn"), ("Dina", "nb")]
     )
     room = api.group("Seminarrommet", members=[mona], admins=[mona])
     await room.send(mona, "/bind")
@@ -69,6 +69,8 @@ async def test_rekey_changes_the_secret_and_everyone_is_still_found(
     await bob.wait_for(contains("✓", "My adviser explained"))
     await cato.send("Eg fekk tid til å tenkje")
     await cato.wait_for(contains("✓", "Eg fekk tid"))
+    await dina.send("Jeg ble trodd")
+    await dina.wait_for(contains("✓", "Jeg ble trodd"))
     await schedule(mona, "Close the current step", "om 2 timer")
     await api.wait_idle()
     old_values = stored_values(bot)
@@ -90,8 +92,8 @@ async def test_rekey_changes_the_secret_and_everyone_is_still_found(
     secret_file.write_text(NEW_SECRET + "\n")
     code, out, err = await rekey(bot, NEW_SEMINAR_SECRET_FILE=str(secret_file))
     assert code == 0, err
-    assert "pseudonyms made again: 3" in out
-    assert "people found again under new lookup keys: 4" in out
+    assert "pseudonyms made again: 4" in out
+    assert "people found again under new lookup keys: 5" in out
     for printed in (out, err):
         assert SECRET not in printed
         assert NEW_SECRET not in printed
@@ -130,6 +132,7 @@ async def test_rekey_changes_the_secret_and_everyone_is_still_found(
         await cato.press(ask, button("nn", "Yes, delete everything"))
         await api.wait_idle()
         assert sorted(str(text) for (text,) in bot.query("SELECT text FROM notes")) == [
+            "Jeg ble trodd",
             "Jeg fikk svar samme dag",
             "My adviser explained every rule",
         ]
