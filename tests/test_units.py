@@ -21,7 +21,7 @@ from bot.flows.personal_data import (
     find_personal_details,
     question,
 )
-from bot.keys import Keyring, new_code, new_id
+from bot.keys import Keyring, RetiredKeys, new_code, new_id
 from bot.vault import Scrypt, SealBroken, Vault
 
 KEYS = Keyring(b"unit-test-secret-0123456789")
@@ -381,3 +381,7 @@ def test_a_rekeyed_keyring_checks_old_buttons_and_message_references_but_makes_o
     newer = Keyring(b"the-third-secret-0123456789-abcdef", new.retired_with_current())
     assert newer.message_refs(7, 42, 5)[1:] == (old.message_ref(7, 42, 5), refs[0])
     assert CallbackCodec(newer).unpack(old_button) == Button(Action.DELETE_NOTE, (12345,))
+    # The retired keys are stored as text (sealed) and read back as they were.
+    kept = newer.retired_with_current()
+    assert len(kept) == 3
+    assert tuple(RetiredKeys.decode(k.encode()) for k in kept) == kept
