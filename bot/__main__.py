@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [--config PATH] [run|demo|report|backup|secret]`."""
+"""Command line: `python -m bot [--config PATH] [run|demo|report|backup|rekey|secret]`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load_secrets, load_settings, new_secret
+from bot.config import ConfigError, load_new_secret, load_secrets, load_settings, new_secret
 from bot.logs import configure_logging
+from bot.running import DatabaseBusy
 from bot.store import SecretMismatch
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--database", type=Path, help="another database than config.toml's")
     backup = sub.add_parser("backup", help="make a consistent copy of the live database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    sub.add_parser(
+        "rekey",
+        help="change SEMINAR_SECRET to NEW_SEMINAR_SECRET (or NEW_SEMINAR_SECRET_FILE's)"
+        " while the bot is stopped",
+    )
     sub.add_parser("secret", help="print a new strong SEMINAR_SECRET")
     args = parser.parse_args(argv)
 
@@ -49,6 +55,16 @@ def main(argv: list[str] | None = None) -> int:
             owner_only(settings.database)
             backup_database(settings.database, args.path)
             print(f"copied {settings.database} to {args.path}")
+            return 0
+        if args.command == "rekey":
+            from bot.tools import owner_only, rekey_database
+
+            secrets = load_secrets(need_token=False)
+            new = load_new_secret()
+            if new == secrets.seminar_secret:
+                raise ConfigError("NEW_SEMINAR_SECRET is the same as SEMINAR_SECRET")
+            owner_only(settings.database)
+            print(asyncio.run(rekey_database(settings, secrets.seminar_secret, new)))
             return 0
         if args.command == "report":
             from bot.tools import owner_only, write_report
@@ -83,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 4
-    except SecretMismatch as exc:
+    except (SecretMismatch, DatabaseBusy) as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:

@@ -44,6 +44,7 @@ from bot.lanes import Lanes
 from bot.outbox import Outbox
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
+from bot.running import hold_database
 from bot.sender import Broadcaster
 from bot.store import AlreadyHandled, Store
 from bot.webhook import WebhookServer, webhook_secret
@@ -139,7 +140,7 @@ async def _post_init(app: BotApp) -> None:
     await app.bot.set_my_commands(_participant_commands(fallback))
 
 
-def build_application(settings: Settings, secrets: Secrets, store: Store) -> BotApp:
+def build_application(settings: Settings, secrets: Secrets, store: Store, clock: Clock) -> BotApp:
     keys = store.keyring
     builder = (
         ApplicationBuilder()
@@ -158,7 +159,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store) -> Bot
     codec = CallbackCodec(keys)
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
     outbox = Outbox(app.bot, store, codec)
-    deps = Deps(store, keys, settings, Clock(settings.clock_file))
+    deps = Deps(store, keys, settings, clock)
     lanes = Lanes(update_handler(app, store))
     app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes)
     modules = (joining, seminars, groupwork, team, schedules, closing, answering)
@@ -204,9 +205,15 @@ async def _serve_webhook(
 
 async def serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None = None) -> None:
     """Runs the bot with long polling until SIGINT/SIGTERM or until `stop` is set."""
-    store = await Store.open(settings.database, secrets.seminar_secret)
+    with hold_database(settings.database):
+        await _serve(settings, secrets, stop)
+
+
+async def _serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | None) -> None:
+    clock = Clock(settings.clock_file)
+    store = await Store.open(settings.database, secrets.seminar_secret, clock=clock.now)
     try:
-        app = build_application(settings, secrets, store)
+        app = build_application(settings, secrets, store, clock)
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

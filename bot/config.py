@@ -15,6 +15,7 @@ __all__ = [
     "ConfigError",
     "Secrets",
     "Settings",
+    "load_new_secret",
     "load_secrets",
     "load_settings",
     "new_secret",
@@ -181,13 +182,23 @@ def load_secrets(env: dict[str, str] | None = None, *, need_token: bool = True) 
     token = _secret("BOT_TOKEN", env) if need_token else "0:unused"
     if ":" not in token:
         raise ConfigError("BOT_TOKEN does not look like a token from BotFather (123456:ABC...)")
-    secret = _secret("SEMINAR_SECRET", env)
+    return Secrets(bot_token=token, seminar_secret=_strong_secret("SEMINAR_SECRET", env))
+
+
+def load_new_secret(env: dict[str, str] | None = None) -> bytes:
+    """The secret `python -m bot rekey` changes to: NEW_SEMINAR_SECRET, from the environment or
+    the file NEW_SEMINAR_SECRET_FILE names, never from the command line (which `ps` shows)."""
+    return _strong_secret("NEW_SEMINAR_SECRET", dict(os.environ) if env is None else env)
+
+
+def _strong_secret(name: str, env: dict[str, str]) -> bytes:
+    secret = _secret(name, env)
     if len(secret) < MIN_SECRET_LENGTH:
         raise ConfigError(
-            f"SEMINAR_SECRET is too short: it must be at least {MIN_SECRET_LENGTH} characters "
+            f"{name} is too short: it must be at least {MIN_SECRET_LENGTH} characters "
             "long. Make a strong one with `python -m bot secret`"
         )
-    return Secrets(bot_token=token, seminar_secret=secret.encode("utf-8"))
+    return secret.encode("utf-8")
 
 
 def new_secret() -> str:

@@ -2,7 +2,10 @@
 
 The store gives the keyring to use: one rooted in the scrypt root of `vault.py`, or, for a
 database the bot used before Telegram ids were sealed, one rooted in the secret itself, so the
-pseudonyms, references and buttons it gave out then still match.
+pseudonyms, references and buttons it gave out then still match. After `python -m bot rekey`
+the keyring also holds the retired message and button keys of the secrets before: message ids
+were never kept and buttons are already in people's chats, so those values cannot be made
+again under the new key, and are only ever checked, never made, with the old ones.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
-__all__ = ["Keyring", "new_code", "new_id"]
+__all__ = ["Keyring", "RetiredKeys", "new_code", "new_id"]
 
 
 def new_code() -> str:
@@ -24,14 +28,30 @@ def new_id() -> int:
     return secrets.randbits(63) or 1
 
 
+@dataclass(frozen=True, slots=True)
+class RetiredKeys:
+    """The message and button keys of a secret the database no longer uses, kept read-only."""
+
+    message: bytes
+    button: bytes
+
+    def encode(self) -> list[str]:
+        return [self.message.hex(), self.button.hex()]
+
+    @classmethod
+    def decode(cls, raw: list[str]) -> RetiredKeys:
+        return cls(bytes.fromhex(raw[0]), bytes.fromhex(raw[1]))
+
+
 class Keyring:
     """Derives purpose-bound keys from one root, so that one secret never serves two uses."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, retired: tuple[RetiredKeys, ...] = ()) -> None:
         self._pseudonym_key = self._derive(secret, b"pseudonym")
         self._message_key = self._derive(secret, b"message")
         self._button_key = self._derive(secret, b"button")
         self._check = self._derive(secret, b"check-value-v1").hex()
+        self._retired = retired
 
     @staticmethod
     def _derive(secret: bytes, purpose: bytes) -> bytes:
@@ -47,8 +67,34 @@ class Keyring:
         return hmac.new(self._pseudonym_key, msg, hashlib.sha256).hexdigest()[:32]
 
     def message_ref(self, seminar_id: int, chat_id: int, message_id: int) -> str:
-        msg = f"{seminar_id}:{chat_id}:{message_id}".encode()
-        return hmac.new(self._message_key, msg, hashlib.sha256).hexdigest()[:32]
+        """The reference a message gets now, under the current key."""
+        return _message_ref(self._message_key, seminar_id, chat_id, message_id)
+
+    def message_refs(self, seminar_id: int, chat_id: int, message_id: int) -> tuple[str, ...]:
+        """Every reference the message may have been stored under: the current one first, then
+        those of the retired keys, for messages that became notes before a rekey."""
+        keys = (self._message_key, *(old.message for old in self._retired))
+        return tuple(_message_ref(key, seminar_id, chat_id, message_id) for key in keys)
 
     def button_mac(self, body: str) -> bytes:
-        return hmac.new(self._button_key, body.encode(), hashlib.sha256).digest()[:6]
+        """The MAC a button gets now, under the current key."""
+        return _button_mac(self._button_key, body)
+
+    def button_macs(self, body: str) -> tuple[bytes, ...]:
+        """Every MAC a button may carry: the current key's first, then the retired keys' (a
+        button sent before a rekey)."""
+        keys = (self._button_key, *(old.button for old in self._retired))
+        return tuple(_button_mac(key, body) for key in keys)
+
+    def retired_with_current(self) -> tuple[RetiredKeys, ...]:
+        """What a rekey keeps of this keyring: its message and button keys join the retired."""
+        return (*self._retired, RetiredKeys(self._message_key, self._button_key))
+
+
+def _message_ref(key: bytes, seminar_id: int, chat_id: int, message_id: int) -> str:
+    msg = f"{seminar_id}:{chat_id}:{message_id}".encode()
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
+
+
+def _button_mac(key: bytes, body: str) -> bytes:
+    return hmac.new(key, body.encode(), hashlib.sha256).digest()[:6]

@@ -1,4 +1,5 @@
-"""Command-line tools beside the bot: a report from the database, and a backup of it."""
+"""Command-line tools beside the bot: a report from the database, a backup of it, and the
+change of its secret."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from bot.config import Secrets, Settings
 from bot.flows import closing
 from bot.flows.deps import Deps
 from bot.i18n import translator
+from bot.running import hold_database
 from bot.store import Store
 
-__all__ = ["backup_database", "database_files", "owner_only", "write_report"]
+__all__ = ["backup_database", "database_files", "owner_only", "rekey_database", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,37 @@ def backup_database(database: Path, target: Path) -> None:
         os.umask(previous)
     partial.chmod(OWNER_ONLY)
     partial.replace(target)
+
+
+async def rekey_database(settings: Settings, old_secret: bytes, new_secret: bytes) -> str:
+    """`python -m bot rekey`: what it did, in counts; never a secret, a key or anybody's id.
+
+    It holds the database's lock throughout, so it refuses while the bot runs, and the bot
+    cannot start until it is done. Backups made before keep the old keys' values: with the
+    old secret they open as before.
+    """
+    if not settings.database.exists():
+        raise LookupError(f"no database at {settings.database}")
+    with hold_database(settings.database):
+        store = await Store.open(settings.database, old_secret)
+        try:
+            done = await store.rekey(new_secret)
+        finally:
+            await store.close()
+    return "\n".join(
+        (
+            f"{settings.database} now opens with the new secret only; start the bot with it.",
+            f"people found again under new lookup keys: {done.people}",
+            f"people in no seminar dropped (nothing left to find them by): {done.people_dropped}",
+            f"memberships sealed again: {done.memberships}",
+            f"pseudonyms made again: {done.pseudonyms}"
+            f" (of them given random ones, as no member leads to them: {done.unlinked_pseudonyms})",
+            f"values sealed again: {done.sealed_values}",
+            "message and button keys kept for old buttons and edits of old notes:"
+            f" {done.retired_key_sets} set(s)",
+            "the file was rebuilt and its write-ahead log emptied",
+        )
+    )
 
 
 async def write_report(

@@ -35,6 +35,7 @@ from harness import (
     has_button,
     join,
     saying,
+    wait_until,
     write_config,
 )
 from telegram import Bot
@@ -327,7 +328,8 @@ async def test_the_order_of_rows_in_the_pages_links_nobody(
     """Members and writers are written together at consent, and SQLite keeps cells in the
     order they were written: pairing the k-th member with the k-th writer in a backup's page
     bytes once linked forty of forty people to their notes. Now a member's row holds nothing
-    that names them, and a backup's rows lie in the order of their keyed hashes."""
+    that names them, a backup's rows lie in the order of their keyed hashes, and so do the live
+    file's once the answer round has closed."""
     mona = api.user("Mona Moderator", language_code="nb")
     code = await create_seminar(mona)
     people = [api.user(f"Deltaker {i:02d}", language_code="nb") for i in range(40)]
@@ -340,8 +342,8 @@ async def test_the_order_of_rows_in_the_pages_links_nobody(
         await answer(person, f"Lapp {i:02d} om god hjelp")
     ids = {person.id for person in people} | {mona.id}
 
-    # The live file and its WAL: the rows still lie in the order people joined, but no member
-    # row holds an id, as a number, in its bytes or hashed without a key.
+    # The live file and its WAL while the round is open: the rows still lie in the order people
+    # joined, but no member row holds an id, as a number, in its bytes or hashed without a key.
     live = checkpointed_copy(bot, tmp_path / "live")
     members, writers = members_and_writers(live)
     assert (len(members), len(writers)) == (41, 40)
@@ -356,10 +358,26 @@ async def test_the_order_of_rows_in_the_pages_links_nobody(
     # A backup: even with the key to mark the guesses, pairing by position is right only as
     # often as chance allows, and so is pairing the writers with the order people joined in.
     copy = tmp_path / "backup.sqlite3"
-    members, writers = members_and_writers(await make_backup(bot, copy))
-    assert (len(members), len(writers)) == (41, 40)
-    assert not leaks(copy.read_bytes(), ids)
-    vault, keyring = keys_of(copy)
+    backup = await make_backup(bot, copy)
+    assert not leaks(backup, ids)
+    assert_order_links_nobody(backup, copy, people)
+
+    # The live file once the round has closed, WAL and all, as a copy of the data folder has
+    # it: rebuilt in key order, it tells no more than the backup.
+    await mona.send("/close")
+    await mona.wait_for(contains("Lapp 00 om god hjelp"))
+    await wait_until(lambda: "database file rebuilt" in bot.log_text)
+    live = checkpointed_copy(bot, tmp_path / "closed")
+    assert not leaks(live, ids)
+    assert_order_links_nobody(live, bot.database, people)
+
+
+def assert_order_links_nobody(data: bytes, database: Path, people: list[SimUser]) -> None:
+    """Pairs the k-th participant row with the k-th writer row of the file's pages, and the
+    k-th writer with the k-th person to join; the key only marks the guesses."""
+    members, writers = members_and_writers(data)
+    assert (len(members), len(writers)) == (len(people) + 1, len(people))
+    vault, keyring = keys_of(database)
     member_of = {vault.lookup(p.id): p.id for p in people}
     writer_of = {keyring.pseudonym(1, p.id): p.id for p in people}
     participants = [row for row in members if row[3] == "participant"]  # the role is no secret
@@ -370,8 +388,8 @@ async def test_the_order_of_rows_in_the_pages_links_nobody(
         for m, w in zip(participants, writers, strict=True)
     )
     by_joining = sum(p.id == writer_of[str(w[1])] for p, w in zip(people, writers, strict=True))
-    assert by_position <= CHANCE, f"{by_position} of 40 paired right by position"
-    assert by_joining <= CHANCE, f"{by_joining} of 40 paired right by the order of joining"
+    assert by_position <= CHANCE, f"{by_position} of {len(people)} paired right by position"
+    assert by_joining <= CHANCE, f"{by_joining} of {len(people)} paired right by joining order"
 
 
 # -- (c) a database from before ids were sealed ----------------------------------------------

@@ -196,9 +196,9 @@ FLOW_SETTINGS = Settings(
 
 
 async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) -> None:
-    """Deleting a note, dropping a held text, /forget, forming groups, ending the vote and the
-    retention purge each end with the write-ahead log emptied into the database (the bot does it
-    after the commit)."""
+    """Deleting a note, dropping a held text, /forget, closing the round, forming groups, ending
+    the vote and the retention purge each end with the write-ahead log emptied into the database
+    (the bot does it after the commit)."""
     wal = tmp_path / "seminar.sqlite3-wal"
     store = await Store.open(tmp_path / "seminar.sqlite3", SECRET.encode(), kdf=QUICK_KDF)
     deps = Deps(store, store.keyring, FLOW_SETTINGS)
@@ -249,6 +249,8 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size == 0
 
         await setup.close_round(deps, moderator)
+        assert wal.stat().st_size == 0  # the file was rebuilt in key order
+        await store.save_user_language(moderator.tg_id, "en")
         assert wal.stat().st_size > 0
         formed = await groupwork.form_groups(deps, moderator)
         assert isinstance(formed, groupwork.GroupsFormed)

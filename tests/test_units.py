@@ -21,7 +21,7 @@ from bot.flows.personal_data import (
     find_personal_details,
     question,
 )
-from bot.keys import Keyring, new_code, new_id
+from bot.keys import Keyring, RetiredKeys, new_code, new_id
 from bot.vault import Scrypt, SealBroken, Vault
 
 KEYS = Keyring(b"unit-test-secret-0123456789")
@@ -362,3 +362,26 @@ def test_notes_reach_moderators_after_the_round_and_shortening_before_the_groups
     )
     assert seminar.notes_released is (phase not in (Phase.DRAFT, Phase.ANSWERING))
     assert seminar.can_shorten is (phase is Phase.GROUPING and not revealed)
+
+
+def test_a_rekeyed_keyring_checks_old_buttons_and_message_references_but_makes_only_new_ones() -> (
+    None
+):
+    old = Keyring(b"the-old-secret-0123456789-abcdefgh")
+    new = Keyring(b"the-new-secret-0123456789-abcdefgh", old.retired_with_current())
+    old_button = CallbackCodec(old).pack(Button(Action.DELETE_NOTE, (12345,)))
+    assert CallbackCodec(new).unpack(old_button) == Button(Action.DELETE_NOTE, (12345,))
+    assert CallbackCodec(new).pack(Button(Action.DELETE_NOTE, (12345,))) != old_button
+    with pytest.raises(ForgedButton):  # the keyring before knows nothing of the new key
+        CallbackCodec(old).unpack(CallbackCodec(new).pack(Button(Action.DELETE_NOTE, (12345,))))
+    refs = new.message_refs(7, 42, 5)
+    assert refs == (new.message_ref(7, 42, 5), old.message_ref(7, 42, 5))
+    assert new.pseudonym(7, 42) != old.pseudonym(7, 42)
+    # A second rekey keeps both earlier sets.
+    newer = Keyring(b"the-third-secret-0123456789-abcdef", new.retired_with_current())
+    assert newer.message_refs(7, 42, 5)[1:] == (old.message_ref(7, 42, 5), refs[0])
+    assert CallbackCodec(newer).unpack(old_button) == Button(Action.DELETE_NOTE, (12345,))
+    # The retired keys are stored as text (sealed) and read back as they were.
+    kept = newer.retired_with_current()
+    assert len(kept) == 3
+    assert tuple(RetiredKeys.decode(k.encode()) for k in kept) == kept

@@ -180,8 +180,9 @@ async def receive_text(
     if not isinstance(found, tuple):
         return found
     seminar, writer = found
-    ref = deps.keys.message_ref(seminar.id, chat_id, message_id)
-    if (existing := await deps.store.note_from_message(ref)) is not None:
+    refs = deps.keys.message_refs(seminar.id, chat_id, message_id)
+    ref = refs[0]
+    if (existing := await deps.store.note_from_message(refs)) is not None:
         # Telegram delivered this message again: answer as the first time, store nothing.
         note, edited = existing
         count = await _count_for(deps, seminar, writer, note.question)
@@ -237,8 +238,7 @@ async def receive_edit(
     seminar = await deps.active_seminar(person)
     if seminar is None:
         return None
-    ref = deps.keys.message_ref(seminar.id, chat_id, message_id)
-    note = await deps.store.note_by_ref(ref)
+    note = await deps.store.note_by_ref(deps.keys.message_refs(seminar.id, chat_id, message_id))
     if note is None:
         return None
     found = await _writer(deps, person, seminar)

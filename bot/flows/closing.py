@@ -235,9 +235,9 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
 
 
 async def purge(deps: Deps, now: datetime) -> int:
-    """Deletes seminars that closed longer ago than the retention period, from the database's
-    write-ahead log too."""
-    purged = await deps.store.purge_closed(now - timedelta(days=deps.settings.retention_days))
+    """Deletes seminars that closed longer ago than the retention period, and those left
+    unfinished that long since their last activity, from the database's write-ahead log too."""
+    purged = await deps.store.purge_expired(now - timedelta(days=deps.settings.retention_days))
     if purged:
         await deps.store.checkpoint()
     return purged

@@ -262,8 +262,8 @@ async def form_groups(
     for preset in [t for t in await deps.store.themes(seminar.id) if t.group_id is None]:
         for group in groups:
             await deps.store.add_theme(seminar.id, group.id, preset.name, theme_key(preset.name))
-    # Every note and writer was rewritten: copies the write-ahead log need not keep.
-    await deps.store.checkpoint()
+    # Every note and writer was rewritten: the file is laid out afresh, the old copies gone.
+    await deps.store.rebuild_file()
     index_of = {p: i for i, table in enumerate(plan.tables) for p in table}
     seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
     paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
@@ -893,7 +893,7 @@ async def open_plenary(
     }
     if not await deps.store.open_plenary(seminar.id, winners):
         return WrongPhase(seminar)
-    await deps.store.checkpoint()  # every note was rewritten with its theme
+    await deps.store.rebuild_file()  # every note was rewritten with its theme
     plenary = await deps.store.seminar(seminar.id)
     assert plenary is not None
     return Plenary(

@@ -354,6 +354,8 @@ async def close_round(
         return seminar
     if not await deps.store.set_phase(seminar.id, (Phase.ANSWERING,), Phase.GROUPING):
         return WrongPhase(seminar)
+    # The members, pseudonyms and notes lie in the order they were written; no longer.
+    await deps.store.rebuild_file()
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
     too_few = await too_few_writers(deps, closed)
