@@ -690,7 +690,7 @@ class SeminarFlows(RuleBasedStateMachine):
                         d,
                         person,
                         everyone="all" in words,
-                        size=next((int(w) for w in words if w.isdigit()), None),
+                        size=next((int(w) for w in words if w.isdecimal()), None),
                         deal="deal" in words,
                     ),
                 )

@@ -88,7 +88,7 @@ async def _form(
 async def groups_command(update: Update, context: BotContext) -> None:
     args = [a.lower() for a in context.args or []]
     everyone = any(a in ("all", "alle", "everyone") for a in args)
-    size = next((int(a) for a in args if a.isdigit()), None)
+    size = next((int(a) for a in args if a.isdecimal()), None)
     deal = any(a in ("deal", "del", "spread") for a in args)
     await _form(context, person_of(update), await reader(update, context), everyone, size, deal)
 
