@@ -190,7 +190,7 @@ async def test_a_job_due_during_a_press_waits_for_it() -> None:
         await release.wait()
         order.append("press ends")
 
-    lanes = Lanes(lambda update: press())
+    lanes = Lanes(lambda update: press(), lambda person: True)
     running = lanes._enqueue(1, press)
     await asyncio.sleep(0)
     job = lanes.run_alone(lambda: _note(order, "job"))
