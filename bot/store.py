@@ -668,9 +668,10 @@ class Store:
     def may_moderate(self, tg_id: int) -> bool:
         """Whether the person moderates a seminar, from memory: asked for every update.
 
-        A person is added as their moderator row is written, before it commits, so their next
-        update is already known as a moderator's; nobody is taken out until the next start
-        (who no longer moderates then runs alone now and then, which is only slower).
+        A person is added as their moderator row is written, before it commits, so every update
+        of theirs that arrives after it is known as a moderator's (one already in line keeps its
+        place in their lane). Nobody is taken out until the next start: who no longer moderates
+        then runs alone now and then, which is only slower.
         """
         return self._vault.lookup(tg_id) in self._moderators
 
