@@ -75,5 +75,6 @@ def test_one_line_has_single_spaces() -> None:
 def test_theme_names_that_look_the_same_are_one_theme() -> None:
     same = ["Tillit", "tillit", " TILLIT ", "Til\u200blit", "\u202eTillit", "Ｔｉｌｌｉｔ"]
     assert {theme_key(name) for name in same} == {"tillit"}
+    assert theme_key(" Gode\u200b \n Relasjoner ") == "gode relasjoner"
     assert theme_key("Å bli  trodd") == theme_key("a\u030a bli trodd")
     assert theme_key("Tid") != theme_key("Tillit")
