@@ -7,8 +7,7 @@ seminar for everyone (a moderator's command or button, or command in a group cha
 after every update that came before it and before any that comes after, so a phase never
 moves in the middle of someone's answer. Only moderators can change the seminar for everyone,
 so only their updates run alone: whatever anybody else sends (unknown commands, buttons with
-forged data, commands in a group) waits only for their own earlier updates, and a stranger's
-flood holds up nobody else.
+forged data, commands in a group) waits only for their own earlier updates, never everybody's.
 """
 
 from __future__ import annotations
