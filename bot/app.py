@@ -160,7 +160,7 @@ def build_application(settings: Settings, secrets: Secrets, store: Store, clock:
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
     outbox = Outbox(app.bot, store, codec)
     deps = Deps(store, keys, settings, clock)
-    lanes = Lanes(update_handler(app, store))
+    lanes = Lanes(update_handler(app, store), store.may_moderate)
     app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes)
     modules = (joining, seminars, groupwork, team, schedules, closing, answering)
     for module in modules:

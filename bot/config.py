@@ -45,6 +45,9 @@ class Settings:
     dot_max_per_theme: int
     retention_days: int
     log_level: str
+    notes_per_question: int = 30
+    theme_proposals: int = 10
+    readback_max_length: int = 1000
     clock_file: Path | None = None
     send_rate: float = 30.0
     webhook_url: str = ""
@@ -132,6 +135,16 @@ def load_settings(path: Path) -> Settings:
     retention_days = _get(raw, "seminar", "retention_days", int, 180)
     if retention_days < 1:
         raise ConfigError("seminar.retention_days must be at least 1")
+    notes_per_question = _get(raw, "seminar", "notes_per_question", int, 30)
+    theme_proposals = _get(raw, "seminar", "theme_proposals", int, 10)
+    readback_max_length = _get(raw, "seminar", "readback_max_length", int, 1000)
+    for key, value, lowest in (
+        ("notes_per_question", notes_per_question, 1),
+        ("theme_proposals", theme_proposals, 1),
+        ("readback_max_length", readback_max_length, 20),
+    ):
+        if not lowest <= value <= 10_000:
+            raise ConfigError(f"seminar.{key} must be between {lowest} and 10000")
     clock = _get(raw, "testing", "clock_file", str, "")
     clock_file = (path.parent / clock) if clock else None
     send_rate = _get(raw, "telegram", "messages_per_second", (int, float), 30)
@@ -153,6 +166,9 @@ def load_settings(path: Path) -> Settings:
         dot_max_per_theme=dot_max_per_theme,
         retention_days=retention_days,
         log_level=log_level,
+        notes_per_question=notes_per_question,
+        theme_proposals=theme_proposals,
+        readback_max_length=readback_max_length,
         clock_file=clock_file,
         send_rate=float(send_rate),
         webhook_url=webhook_url,

@@ -171,6 +171,7 @@ class Writer:
     draft_ref: str | None
     done: bool
     group_id: int | None = None
+    themes_proposed: int = 0
 
 
 @dataclass(frozen=True, slots=True)

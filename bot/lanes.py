@@ -3,9 +3,11 @@
 While one person's update waits on Telegram or the database, others' can go ahead; that is
 where the bot spends most of its time under load. A person's own updates still run one after
 another, so a note never overtakes the button pressed before it. An update that may change the
-seminar for everyone (a moderator's command or button, anything in a group chat) runs alone:
+seminar for everyone (a moderator's command or button, or command in a group chat) runs alone:
 after every update that came before it and before any that comes after, so a phase never
-moves in the middle of someone's answer.
+moves in the middle of someone's answer. Only moderators can change the seminar for everyone,
+so only their updates run alone: whatever anybody else sends (unknown commands, buttons with
+forged data, commands in a group) waits only for their own earlier updates, never everybody's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from telegram import Update
 
 from bot.callbacks import Action, peek_action
 
-__all__ = ["Lanes", "lane_of"]
+__all__ = ["NOBODY", "Lanes", "lane_of"]
+
+# The lane of the rare update without a sender: a lane of its own, never alone.
+NOBODY = 0
 
 # Buttons that change only the presser's own things: their language, consent, notes, votes and
 # dots, their view of a card. Every other button is a moderator's and runs alone.
@@ -57,36 +62,49 @@ PERSONAL_COMMANDS = frozenset(
 )
 
 
-def lane_of(update: Update) -> int | None:
-    """The person whose lane the update runs in, or None when it must run alone."""
+def lane_of(update: Update, may_moderate: Callable[[int], bool]) -> int | None:
+    """The person whose lane the update runs in, or None when it must run alone.
+
+    `may_moderate` says, without a database read, whether a person moderates any seminar.
+    """
     user = update.effective_user
     if user is None:
-        return None
+        return NOBODY
+    if _personal(update) or not may_moderate(user.id):
+        return user.id
+    return None
+
+
+def _personal(update: Update) -> bool:
+    """Whether the update can change only its sender's own things."""
     if update.callback_query is not None:
-        data = update.callback_query.data or ""
-        return user.id if peek_action(data) in PERSONAL_BUTTONS else None
+        return peek_action(update.callback_query.data or "") in PERSONAL_BUTTONS
     message = update.effective_message
-    if message is None or message.chat.type != "private":
-        return None
-    text = message.text or ""
-    if text.startswith("/"):
-        command = text.split(maxsplit=1)[0].split("@", 1)[0]
-        return user.id if command in PERSONAL_COMMANDS else None
-    return user.id
+    text = message.text if message is not None else None
+    if message is None or text is None or not text.startswith("/"):
+        # A private text is a note or a step its sender is on; a group's chatter the bot ignores.
+        return True
+    command = text.split(maxsplit=1)[0].split("@", 1)[0]
+    return message.chat.type == "private" and command in PERSONAL_COMMANDS
 
 
 class Lanes:
     """Orders updates by the rule above; the order of `submit` calls is the order of arrival."""
 
-    def __init__(self, handle: Callable[[Update], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        handle: Callable[[Update], Awaitable[None]],
+        may_moderate: Callable[[int], bool],
+    ) -> None:
         self._handle = handle
+        self._may_moderate = may_moderate
         self._last_alone: asyncio.Future[None] | None = None
         self._since_alone: set[asyncio.Future[None]] = set()
         self._last_of: dict[int, asyncio.Future[None]] = {}
 
     def submit(self, update: Update) -> asyncio.Task[None]:
         """Takes the update's place in line now and handles it when its turn comes."""
-        return self._enqueue(lane_of(update), lambda: self._handle(update))
+        return self._enqueue(lane_of(update, self._may_moderate), lambda: self._handle(update))
 
     def run_alone(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         """A scheduled job runs as a moderator's press does: alone, in the order of arrival."""

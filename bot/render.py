@@ -404,6 +404,20 @@ def empty_note(t: Translator) -> Screen:
     return Screen(t.gettext("That message was empty. Please write your note as text."))
 
 
+def note_limit_reached(t: Translator, limit: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "Thank you! You have written {count} note for this question, and that is as many as "
+            "one person can write. Nothing new was saved. You can change a note with /notes, or "
+            "go on to the next question.",
+            "Thank you! You have written {count} notes for this question, and that is as many as "
+            "one person can write. Nothing new was saved. You can change a note with /notes, or "
+            "go on to the next question.",
+            limit,
+        ).format(count=t.number(limit))
+    )
+
+
 def _detail_name(t: Translator, detail: PersonalDetail) -> str:
     names = {
         PersonalDetail.PHONE: t.gettext("a phone number"),
@@ -997,6 +1011,8 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return note_too_long(t, length, max_length)
         case answering.EmptyNote():
             return empty_note(t)
+        case answering.NoteLimitReached(limit=count):
+            return note_limit_reached(t, count)
         case answering.PersonalDataFound():
             return personal_data(t, outcome)
         case answering.RoundNotOpen(seminar=seminar):
@@ -1291,6 +1307,20 @@ def invalid_theme_name(t: Translator, reason: str) -> Screen:
         "taken": t.gettext("There is already a theme with that name. Merge the two instead."),
     }
     return Screen(messages[reason])
+
+
+def theme_limit_reached(t: Translator, limit: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "Thank you! You have proposed {count} new theme, and that is as many as one person "
+            "can. This one was not added. You can still sort the notes into the themes your "
+            "group has.",
+            "Thank you! You have proposed {count} new themes, and that is as many as one person "
+            "can. This one was not added. You can still sort the notes into the themes your "
+            "group has.",
+            limit,
+        ).format(count=t.number(limit))
+    )
 
 
 def not_in_group(t: Translator) -> Screen:
@@ -2161,6 +2191,20 @@ def read_back_thanks(t: Translator, recognised: bool) -> Screen:
 
 def read_back_noted(t: Translator) -> Screen:
     return Screen(t.gettext("Thank you, it is noted for the report, without your name."))
+
+
+def read_back_too_long(t: Translator, length: int, limit: int) -> Screen:
+    return Screen(
+        t.gettext(
+            "Thank you! That is a bit long: {length} characters, and this answer holds at most "
+            "{limit}. Nothing was saved yet. Could you say it more briefly and send it again? "
+            "Your text is still there above, so you can copy it."
+        ).format(length=t.number(length), limit=t.number(limit))
+    )
+
+
+def read_back_empty(t: Translator) -> Screen:
+    return Screen(t.gettext("That message was empty. Please write in a few words what is missing."))
 
 
 def close_seminar_ask(t: Translator, seminar: Seminar, retention_days: int) -> Screen:

@@ -365,6 +365,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER phase_changed AFTER UPDATE OF phase, dot_vote ON seminars BEGIN
         UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.id; END;
     """,
+    # 10: how many themes each person has proposed in their group, so one person cannot flood
+    # everyone's vote cards; a count, not which themes, so it links nobody to a theme.
+    """
+    ALTER TABLE writers ADD COLUMN themes_proposed INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
@@ -476,6 +481,7 @@ def _writer(row: aiosqlite.Row) -> Writer:
         draft_ref=row["draft_ref"],
         done=bool(row["done"]),
         group_id=row["group_id"],
+        themes_proposed=row["themes_proposed"],
     )
 
 
@@ -573,6 +579,8 @@ class Store:
         # Both are set by `open`, before anybody else sees the store.
         self._vault: Vault
         self.keyring: Keyring
+        # Lookup hashes of everyone who moderates a seminar (see `may_moderate`).
+        self._moderators: set[bytes] = set()
 
     @classmethod
     async def open(
@@ -652,6 +660,20 @@ class Store:
         if not sealed and made_before > 0:
             await self.rebuild_file()
             log.info("database rewritten: no Telegram id is left in the clear")
+        rows = await self._db.execute_fetchall(
+            "SELECT DISTINCT person FROM members WHERE role = ?", (Role.MODERATOR.value,)
+        )
+        self._moderators = {bytes(row[0]) for row in rows}
+
+    def may_moderate(self, tg_id: int) -> bool:
+        """Whether the person moderates a seminar, from memory: asked for every update.
+
+        A person is added as their moderator row is written, before it commits, so every update
+        of theirs that arrives after it is known as a moderator's (one already in line keeps its
+        place in their lane). Nobody is taken out until the next start: who no longer moderates
+        then runs alone now and then, which is only slower.
+        """
+        return self._vault.lookup(tg_id) in self._moderators
 
     async def _retired_keys(self) -> tuple[RetiredKeys, ...]:
         raw = await self._meta(RETIRED_KEY)
@@ -1064,6 +1086,7 @@ class Store:
                 " VALUES (?, ?, ?, ?, 1)",
                 (seminar_id, person, self._vault.seal(owner), Role.MODERATOR.value),
             )
+            self._moderators.add(person)
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = ?, setup_step = 'none', setup_draft = '{}'"
                 " WHERE person = ?",
@@ -1130,6 +1153,8 @@ class Store:
                 " VALUES (?, ?, ?, ?)",
                 (seminar_id, person, self._vault.seal(tg_id), role.value),
             )
+            if role is Role.MODERATOR:
+                self._moderators.add(person)
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = ? WHERE person = ?", (seminar_id, person)
             )
@@ -1427,6 +1452,7 @@ class Store:
                     self._vault.seal_text(display_name),
                 ),
             )
+            self._moderators.add(person)
             await self._db.execute(
                 "UPDATE users SET active_seminar_id = ? WHERE person = ?", (seminar_id, person)
             )
@@ -1573,9 +1599,16 @@ class Store:
     # -- themes --------------------------------------------------------------------------
 
     async def add_theme(
-        self, seminar_id: int, group_id: int | None, name: str, key: str
+        self,
+        seminar_id: int,
+        group_id: int | None,
+        name: str,
+        key: str,
+        proposer: str | None = None,
     ) -> tuple[Theme, bool]:
-        """Adds a theme unless one with the same key is there; returns it and whether it is new."""
+        """Adds a theme unless one with the same key is there; returns it and whether it is new.
+        A new theme a participant proposed counts towards their limit (`proposer`, a pseudonym).
+        """
         async with self.transaction():
             row = await _first(
                 self._db,
@@ -1590,6 +1623,12 @@ class Store:
                 "INSERT INTO themes (id, seminar_id, group_id, name, key) VALUES (?, ?, ?, ?, ?)",
                 (theme.id, seminar_id, group_id, name, key),
             )
+            if proposer is not None:
+                await self._db.execute(
+                    "UPDATE writers SET themes_proposed = themes_proposed + 1"
+                    " WHERE seminar_id = ? AND pseudonym = ?",
+                    (seminar_id, proposer),
+                )
             return theme, True
 
     async def theme(self, theme_id: int) -> tuple[Theme, int | None] | None:

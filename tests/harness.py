@@ -58,6 +58,8 @@ class BotProcess:
     directory: Path
     secret: str = SECRET
     telegram: dict[str, object] = field(default_factory=dict)
+    # Settings of config.toml's [seminar] section, over the tests' defaults.
+    seminar: dict[str, object] = field(default_factory=dict)
     process: asyncio.subprocess.Process | None = None
     logs: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
@@ -73,7 +75,9 @@ class BotProcess:
 
     async def start(self) -> None:
         self._started_at_line = len(self.logs)
-        config = write_config(self.directory, self.api.base_url.removesuffix("/bot"), self.telegram)
+        config = write_config(
+            self.directory, self.api.base_url.removesuffix("/bot"), self.telegram, **self.seminar
+        )
         env = {
             **os.environ,
             "BOT_TOKEN": self.api.token,

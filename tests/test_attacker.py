@@ -210,11 +210,11 @@ def rows_in_page_order(data: bytes) -> list[list[object]]:
 def members_and_writers(data: bytes) -> tuple[list[list[object]], list[list[object]]]:
     """The attacker knows the schema (it is in the file): a member row is (seminar, person,
     chat, role, display name, summaries, owner), a writer row starts (seminar, 32-digit
-    pseudonym) and has nine columns."""
+    pseudonym) and has ten columns."""
     rows = rows_in_page_order(data)
     members = [r for r in rows if len(r) == 7 and r[3] in ("moderator", "participant")]
     writers = [
-        r for r in rows if len(r) == 9 and isinstance(r[1], str) and len(r[1]) == 32 and r[0] == 1
+        r for r in rows if len(r) == 10 and isinstance(r[1], str) and len(r[1]) == 32 and r[0] == 1
     ]
     return members, writers
 

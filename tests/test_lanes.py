@@ -1,5 +1,5 @@
 """The order updates are handled in: people side by side, each person's own in order, and a
-moderator's update alone between the ones before and after it."""
+moderator's update alone between the ones before and after it; nobody else's ever alone."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from telegram import Update
 
 from bot.callbacks import Action, Button, CallbackCodec
 from bot.keys import Keyring
-from bot.lanes import Lanes, lane_of
+from bot.lanes import NOBODY, Lanes, lane_of
 
 CODEC = CallbackCodec(Keyring(b"lanes-test-secret-0123456789"))
 _ids = iter(range(1, 10_000))
+MODERATOR = 9
+
+
+def moderates(person: int) -> bool:
+    """Person 9 moderates a seminar; everybody else takes part, or is a stranger."""
+    return person == MODERATOR
 
 
 def message(user: int, text: str, chat_type: str = "private") -> Update:
@@ -47,26 +53,42 @@ def press(user: int, data: str) -> Update:
     )
 
 
-def test_a_participants_own_updates_get_their_lane() -> None:
-    assert lane_of(message(7, "Min veileder hørte på meg")) == 7
-    assert lane_of(message(7, "/start abc123")) == 7
-    assert lane_of(message(7, "/notes@seminar_bot")) == 7
-    assert lane_of(press(7, CODEC.pack(Button(Action.VOTE, (1, 2, 0))))) == 7
-    assert lane_of(press(7, CODEC.pack(Button(Action.DOT, (1, 2, 1, 0))))) == 7
+@pytest.mark.parametrize("person", [7, MODERATOR])
+def test_own_updates_get_their_senders_lane(person: int) -> None:
+    assert lane_of(message(person, "Min veileder hørte på meg"), moderates) == person
+    assert lane_of(message(person, "/start abc123"), moderates) == person
+    assert lane_of(message(person, "/notes@seminar_bot"), moderates) == person
+    assert lane_of(press(person, CODEC.pack(Button(Action.VOTE, (1, 2, 0)))), moderates) == person
+    assert lane_of(press(person, CODEC.pack(Button(Action.DOT, (1, 2, 1, 0)))), moderates) == person
+    assert lane_of(message(person, "hei alle", chat_type="group"), moderates) == person
 
 
-def test_what_may_change_the_seminar_for_everyone_runs_alone() -> None:
-    assert lane_of(message(7, "/open")) is None
-    assert lane_of(message(7, "/plenary 3")) is None
-    assert lane_of(message(7, "/bind", chat_type="supergroup")) is None
-    assert lane_of(message(7, "hei alle", chat_type="group")) is None
-    assert lane_of(press(7, CODEC.pack(Button(Action.OPEN_VOTING, (1,))))) is None
-    assert lane_of(press(7, CODEC.pack(Button(Action.CLOSE_DOTS, (1,))))) is None
+def test_what_a_moderator_may_change_for_everyone_runs_alone() -> None:
+    assert lane_of(message(MODERATOR, "/open"), moderates) is None
+    assert lane_of(message(MODERATOR, "/plenary 3"), moderates) is None
+    assert lane_of(message(MODERATOR, "/bind", chat_type="supergroup"), moderates) is None
+    assert lane_of(message(MODERATOR, "/notes", chat_type="group"), moderates) is None
+    open_voting = CODEC.pack(Button(Action.OPEN_VOTING, (1,)))
+    assert lane_of(press(MODERATOR, open_voting), moderates) is None
+    assert lane_of(press(MODERATOR, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates) is None
+
+
+def test_nobody_but_a_moderator_runs_alone() -> None:
+    assert lane_of(message(7, "/open"), moderates) == 7
+    assert lane_of(message(7, "/no_such_command"), moderates) == 7
+    assert lane_of(message(7, "/bind", chat_type="supergroup"), moderates) == 7
+    assert lane_of(press(7, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates) == 7
+
+
+def test_an_update_without_a_sender_gets_a_lane_of_its_own() -> None:
+    update = Update.de_json({"update_id": next(_ids)}, None)
+    assert lane_of(update, moderates) == NOBODY
 
 
 @pytest.mark.parametrize("data", ["", "garbage", "9v:1.abc", "1??:1.abc", "1v"])
-def test_button_data_that_names_no_personal_action_runs_alone(data: str) -> None:
-    assert lane_of(press(7, data)) is None
+def test_button_data_that_names_no_personal_action_runs_alone_for_a_moderator(data: str) -> None:
+    assert lane_of(press(MODERATOR, data), moderates) is None
+    assert lane_of(press(7, data), moderates) == 7
 
 
 class Recorder:
@@ -102,7 +124,7 @@ async def settle() -> None:
 
 async def test_different_people_go_side_by_side() -> None:
     handler = Recorder()
-    lanes = Lanes(handler)
+    lanes = Lanes(handler, moderates)
     slow = message(1, "a1")
     gate = handler.hold(slow)
     first = lanes.submit(slow)
@@ -116,7 +138,7 @@ async def test_different_people_go_side_by_side() -> None:
 
 async def test_one_persons_updates_keep_their_order() -> None:
     handler = Recorder()
-    lanes = Lanes(handler)
+    lanes = Lanes(handler, moderates)
     slow = message(1, "a1")
     gate = handler.hold(slow)
     tasks = [lanes.submit(slow), lanes.submit(message(1, "a2")), lanes.submit(message(2, "b1"))]
@@ -130,10 +152,10 @@ async def test_one_persons_updates_keep_their_order() -> None:
 
 async def test_a_moderators_update_waits_for_earlier_ones_and_holds_later_ones() -> None:
     handler = Recorder()
-    lanes = Lanes(handler)
+    lanes = Lanes(handler, moderates)
     note = message(1, "a1")
     gate_note = handler.hold(note)
-    close = message(9, "/close")
+    close = message(MODERATOR, "/close")
     gate_close = handler.hold(close)
     tasks = [lanes.submit(note), lanes.submit(close), lanes.submit(message(2, "b1"))]
     await settle()
@@ -155,10 +177,22 @@ async def test_a_failing_update_does_not_hold_up_the_next() -> None:
         if text == "a1":
             raise RuntimeError("boom")
 
-    lanes = Lanes(handler)
+    lanes = Lanes(handler, moderates)
     failing = lanes.submit(message(1, "a1"))
     after = lanes.submit(message(1, "a2"))
     with pytest.raises(RuntimeError):
         await failing
     await after
     assert seen == ["a1", "a2"]
+
+
+async def test_a_strangers_command_holds_up_nobody_else() -> None:
+    handler = Recorder()
+    lanes = Lanes(handler, moderates)
+    stranger = message(7, "/open")
+    gate = handler.hold(stranger)
+    tasks = [lanes.submit(stranger), lanes.submit(message(2, "b1"))]
+    await tasks[1]
+    assert handler.events == ["start /open", "start b1", "end b1"]
+    gate.set()
+    await tasks[0]

@@ -190,7 +190,7 @@ async def test_a_job_due_during_a_press_waits_for_it() -> None:
         await release.wait()
         order.append("press ends")
 
-    lanes = Lanes(lambda update: press())
+    lanes = Lanes(lambda update: press(), lambda person: True)
     running = lanes._enqueue(1, press)
     await asyncio.sleep(0)
     job = lanes.run_alone(lambda: _note(order, "job"))
@@ -291,3 +291,29 @@ async def test_replies_are_given_after_the_commit_and_never_after_a_rollback(
         assert await deliveries.replies_owed() == []
     finally:
         await store.close()
+
+
+async def test_the_store_knows_who_moderates_without_reading_the_database(
+    tmp_path: Path,
+) -> None:
+    """The lanes ask on every update; the answer holds from the moment the row is written,
+    and after a restart."""
+    co_moderator, participant = PARTICIPANTS[0].tg_id, PARTICIPANTS[1].tg_id
+    store = await _open(tmp_path)
+    try:
+        assert not store.may_moderate(MODERATOR.tg_id)
+        made = await store.create_seminar(MODERATOR.tg_id, "Gode møter", "nb", ["Hva hjalp?"], 5)
+        assert store.may_moderate(MODERATOR.tg_id)
+        assert not store.may_moderate(co_moderator)
+        await store.make_moderator(made.id, co_moderator, "Kari")
+        assert store.may_moderate(co_moderator)
+        assert not store.may_moderate(participant)
+    finally:
+        await store.close()
+    reopened = await _open(tmp_path)
+    try:
+        assert reopened.may_moderate(MODERATOR.tg_id)
+        assert reopened.may_moderate(co_moderator)
+        assert not reopened.may_moderate(participant)
+    finally:
+        await reopened.close()

@@ -319,7 +319,13 @@ def test_settings_defaults_and_errors(tmp_path: Path) -> None:
     assert settings.timezone == "Europe/Oslo"
     assert settings.note_max_length == 280
     assert settings.database == tmp_path / "data" / "seminar.sqlite3"
+    limits = (settings.notes_per_question, settings.theme_proposals, settings.readback_max_length)
+    assert limits == (30, 10, 1000)
     for bad, key in [
+        ("[seminar]\nnotes_per_question = 0", "seminar.notes_per_question"),
+        ("[seminar]\ntheme_proposals = 0", "seminar.theme_proposals"),
+        ("[seminar]\nreadback_max_length = 19", "seminar.readback_max_length"),
+        ("[seminar]\nreadback_max_length = 10001", "seminar.readback_max_length"),
         ('[seminar]\ndefault_language = "sv"', "seminar.default_language"),
         ('[seminar]\ntimezone = "Mars/Olympus"', "seminar.timezone"),
         ("[seminar]\ngroup_size = 2", "seminar.group_size"),

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Writer
+from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
 from bot.flows.setup import RoundStillOpen
@@ -22,12 +23,14 @@ __all__ = [
     "NoteDeleted",
     "NoteGone",
     "NoteHidden",
+    "NoteLimitReached",
     "NoteSaved",
     "NoteTooLong",
     "NothingPending",
     "PersonalDataFound",
     "QuestionPrompt",
     "RoundNotOpen",
+    "check_note",
 ]
 
 
@@ -58,6 +61,14 @@ class NoteTooLong:
 @dataclass(frozen=True, slots=True)
 class EmptyNote:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLimitReached:
+    """The writer has as many notes on this question as one person may write."""
+
+    seminar: Seminar
+    limit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +136,14 @@ class NoteHidden:
 
 
 TextOutcome = (
-    NoteSaved | NoteTooLong | EmptyNote | PersonalDataFound | RoundNotOpen | NotJoined | NoteGone
+    NoteSaved
+    | NoteTooLong
+    | EmptyNote
+    | NoteLimitReached
+    | PersonalDataFound
+    | RoundNotOpen
+    | NotJoined
+    | NoteGone
 )
 
 
@@ -158,8 +176,9 @@ async def _open_writer(
     return found
 
 
-def _check(text: str, limit: int) -> str | NoteTooLong | EmptyNote:
-    text = text.strip()
+def check_note(text: str, limit: int) -> str | NoteTooLong | EmptyNote:
+    """The note as it is kept (see `clean_text`), or why it cannot be one."""
+    text = clean_text(text)
     if not text:
         return EmptyNote()
     if len(text) > limit:
@@ -170,6 +189,23 @@ def _check(text: str, limit: int) -> str | NoteTooLong | EmptyNote:
 async def _count_for(deps: Deps, seminar: Seminar, writer: Writer, question: int) -> int:
     notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
     return sum(1 for n in notes if n.question == question)
+
+
+async def _limit_reached(
+    deps: Deps, seminar: Seminar, writer: Writer, target: int | None
+) -> NoteLimitReached | None:
+    """One person cannot flood a question: a new note past the limit is refused (an edit of
+    one they have is not a new note)."""
+    if target is not None:
+        return None
+    limit = deps.settings.notes_per_question
+    if await _count_for(deps, seminar, writer, _question_of(seminar, writer)) < limit:
+        return None
+    return NoteLimitReached(seminar, limit)
+
+
+def _question_of(seminar: Seminar, writer: Writer) -> int:
+    return min(writer.question, len(seminar.questions) - 1)
 
 
 async def receive_text(
@@ -187,10 +223,12 @@ async def receive_text(
         note, edited = existing
         count = await _count_for(deps, seminar, writer, note.question)
         return NoteSaved(seminar, note, edited=edited, notes_for_question=count)
-    checked = _check(text, deps.settings.note_max_length)
+    checked = check_note(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
     target = writer.target_note_id if writer.awaiting is not Awaiting.NOTE else None
+    if (full := await _limit_reached(deps, seminar, writer, target)) is not None:
+        return full
     if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
             writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
@@ -215,7 +253,7 @@ async def _save(
         note = dataclasses.replace(owned, text=text)
         count = await _count_for(deps, seminar, writer, note.question)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)
-    question = min(writer.question, len(seminar.questions) - 1)
+    question = _question_of(seminar, writer)
     note, _ = await deps.store.add_note(settled, question, text, ref)
     count = await _count_for(deps, seminar, writer, question)
     return NoteSaved(seminar, note, edited=False, notes_for_question=count)
@@ -247,7 +285,7 @@ async def receive_edit(
     if seminar.phase is not Phase.ANSWERING:
         return RoundNotOpen(seminar)
     writer = found[1]
-    checked = _check(text, deps.settings.note_max_length)
+    checked = check_note(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
     if checked == note.text:
@@ -270,6 +308,8 @@ async def keep_draft(deps: Deps, person: Person, seminar_id: int) -> TextOutcome
     seminar, writer = found
     if writer.awaiting is not Awaiting.CONFIRM or writer.draft is None:
         return NothingPending()
+    if (full := await _limit_reached(deps, seminar, writer, writer.target_note_id)) is not None:
+        return full
     return await _save(deps, seminar, writer, writer.target_note_id, writer.draft, writer.draft_ref)
 
 

@@ -10,12 +10,15 @@ from datetime import datetime, timedelta
 from bot.domain import Awaiting, DotVote, Note, Person, Phase, Seminar, Writer
 from bot.flows import groupwork
 from bot.flows.answering import NothingPending
+from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.flows.setup import RoundStillOpen, WrongPhase, participants_of, too_few_writers
 
 __all__ = [
+    "EmptyReadBack",
+    "ReadBackTooLong",
     "SeminarClosed",
     "answer_read_back",
     "close_seminar",
@@ -28,14 +31,23 @@ __all__ = [
     "start_read_back",
 ]
 
-MAX_MISSING_NOTE = 500
-
 Refusal = NoSeminar | NotModerator | WrongPhase
 
 
 @dataclass(frozen=True, slots=True)
 class SeminarClosed:
     seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackTooLong:
+    length: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyReadBack:
+    pass
 
 
 async def start_read_back(deps: Deps, person: Person) -> tuple[Seminar, list[str]] | Refusal:
@@ -83,15 +95,20 @@ async def takes_read_back_note(deps: Deps, person: Person) -> bool:
 
 async def read_back_note(
     deps: Deps, person: Person, text: str
-) -> Seminar | PersonalDataFound | None:
-    """What someone says is missing: kept for the report, without any name."""
+) -> Seminar | PersonalDataFound | ReadBackTooLong | EmptyReadBack | None:
+    """What someone says is missing: kept for the report, without any name. A text too long
+    or empty is refused whole, and the next message is taken instead."""
     seminar = await deps.active_seminar(person)
     if seminar is None:
         return None
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
         return None
-    text = text.strip()[:MAX_MISSING_NOTE]
+    text = clean_text(text)
+    if not text:
+        return EmptyReadBack()
+    if len(text) > deps.settings.readback_max_length:
+        return ReadBackTooLong(len(text), deps.settings.readback_max_length)
     if (asked := question(seminar, text, HeldText.READ_BACK)) is not None:
         await _await_read_back(deps, writer, Awaiting.CONFIRM_READBACK, text)
         return asked

@@ -32,6 +32,7 @@ from bot.flows.answering import (
     moderated_note,
     writer_of,
 )
+from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.rules import (
@@ -70,6 +71,7 @@ __all__ = [
     "SettleCard",
     "ShorteningClosed",
     "ThemeAdded",
+    "ThemeLimitReached",
     "VoteCard",
     "VotingOpened",
 ]
@@ -136,6 +138,13 @@ class NotesShown:
 @dataclass(frozen=True, slots=True)
 class InvalidThemeName:
     reason: str  # "empty" | "too_long" | "markup"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeLimitReached:
+    """The person has proposed as many new themes in their group as one person may."""
+
+    limit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +390,7 @@ async def shorten(
     have seen the notes since the moderator pressed «Shorten». A text that cannot be a note
     leaves the moderator in the step to try again; anything else ends it."""
     found = await _shortenable(deps, person, note_id)
-    text = " ".join(text.split())
+    text = one_line(text)
     if isinstance(found, tuple):
         if not text:
             return EmptyNote()
@@ -457,7 +466,7 @@ async def _deliveries(
 
 
 def clean_theme_name(text: str) -> str | InvalidThemeName:
-    name = " ".join(text.split())
+    name = one_line(text)
     if not name:
         return InvalidThemeName("empty")
     if len(name) > MAX_THEME_NAME:
@@ -503,7 +512,7 @@ def _proposing(seminar: Seminar) -> bool:
 
 async def propose_theme(
     deps: Deps, person: Person, text: str
-) -> ThemeAdded | InvalidThemeName | PersonalDataFound | NotInGroup | PhaseOver:
+) -> ThemeAdded | InvalidThemeName | ThemeLimitReached | PersonalDataFound | NotInGroup | PhaseOver:
     seat = await _seat(deps, person)
     if not isinstance(seat, tuple):
         return seat
@@ -513,14 +522,35 @@ async def propose_theme(
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
+    if (full := await _theme_limit(deps, group, writer, name)) is not None:
+        return full
     if (asked := question(seminar, name, HeldText.THEME)) is not None:
         await _set_held_theme(deps, writer, Awaiting.CONFIRM_THEME, name)
         return asked
-    return await _add_theme(deps, seminar, group, name)
+    return await _add_theme(deps, seminar, group, writer, name)
 
 
-async def _add_theme(deps: Deps, seminar: Seminar, group: Group, name: str) -> ThemeAdded:
-    theme, new = await deps.store.add_theme(seminar.id, group.id, name, theme_key(name))
+async def _theme_limit(
+    deps: Deps, group: Group, writer: Writer, name: str
+) -> ThemeLimitReached | None:
+    """One person cannot flood everyone's vote cards with themes; a name the group already
+    has adds nothing, so it is always welcome."""
+    limit = deps.settings.theme_proposals
+    if writer.themes_proposed < limit:
+        return None
+    key = theme_key(name)
+    themes = await deps.store.themes(group.seminar_id, group.id)
+    if any(theme_key(theme.name) == key for theme in themes):
+        return None
+    return ThemeLimitReached(limit)
+
+
+async def _add_theme(
+    deps: Deps, seminar: Seminar, group: Group, writer: Writer, name: str
+) -> ThemeAdded:
+    """A new theme counts towards its proposer's limit."""
+    key = theme_key(name)
+    theme, new = await deps.store.add_theme(seminar.id, group.id, name, key, writer.pseudonym)
     return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id, group.id))
 
 
@@ -554,7 +584,8 @@ async def keep_theme(
     await _set_held_theme(deps, writer, Awaiting.NOTE, None)
     if not _proposing(seminar):
         return PhaseOver(seminar)
-    return await _add_theme(deps, seminar, group, name)
+    # Held names were measured against the limit when they came in.
+    return await _add_theme(deps, seminar, group, writer, name)
 
 
 async def drop_theme(

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.flows.clean_text import clean_text
+
 __all__ = [
     "MIN_WRITERS",
     "PAPER",
@@ -129,8 +131,9 @@ def plan_groups(
 
 
 def theme_key(name: str) -> str:
-    """Names that differ only in case, spacing or Unicode form are the same theme."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    """Names that differ only in case, spacing, Unicode form or invisible characters are the
+    same theme."""
+    folded = unicodedata.normalize("NFKC", clean_text(name)).casefold()
     return re.sub(r"\s+", " ", folded).strip()
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
+from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.rules import MIN_WRITERS, writer_key
 from bot.i18n import LANGUAGES, translator
@@ -184,7 +185,7 @@ async def expected_draft(deps: Deps, person: Person) -> dict[str, object]:
 
 
 def _clean(text: str, limit: int) -> str | InvalidSetupText:
-    text = " ".join(text.split())
+    text = one_line(text)
     if not text:
         return InvalidSetupText("empty")
     if len(text) > limit:

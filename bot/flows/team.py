@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain import Member, Moderator, Person, Phase, Role, Seminar, SetupStep
-from bot.flows.answering import NothingPending
+from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
+from bot.flows.clean_text import clean_text, one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.setup import WrongPhase, participants_of
@@ -145,7 +146,7 @@ async def redeem_moderator_invite(
     if seminar is None:
         return InviteRefused(status, language)
     await deps.store.save_user_language(person.tg_id, language)
-    await deps.store.make_moderator(seminar.id, person.tg_id, display_name[:64])
+    await deps.store.make_moderator(seminar.id, person.tg_id, one_line(display_name)[:64])
     return ModeratorJoined(seminar, language)
 
 
@@ -247,7 +248,7 @@ async def announce(
     seminar = await deps.moderated_seminar(person)
     if not isinstance(seminar, Seminar):
         return seminar
-    text = text.strip()
+    text = clean_text(text)
     if not text or len(text) > MAX_ANNOUNCEMENT:
         return None
     if seminar.phase is Phase.CLOSED:
@@ -315,14 +316,15 @@ async def _paper_mode(
 
 async def paper_note(
     deps: Deps, person: Person, text: str
-) -> PaperSaved | PersonalDataFound | PaperRefusal | None:
+) -> PaperSaved | EmptyNote | NoteTooLong | PersonalDataFound | PaperRefusal | None:
     mode = await _paper_mode(deps, person)
     if not isinstance(mode, tuple):
         return mode
     seminar, draft = mode
-    text = text.strip()
-    if not text or len(text) > deps.settings.note_max_length:
-        return None
+    checked = check_note(text, deps.settings.note_max_length)
+    if not isinstance(checked, str):
+        return checked
+    text = checked
     if (asked := question(seminar, text, HeldText.PAPER_NOTE)) is not None:
         # Held in the moderator's own state until they keep or drop it, seen by nobody else.
         await _set_paper_mode(deps, person, {**draft, "held": text})

@@ -81,10 +81,16 @@ async def missing(update: Update, context: BotContext, button: Button, t: Transl
 async def read_back_text(update: Update, context: BotContext, text: str) -> None:
     t = await reader(update, context)
     outcome = await closing.read_back_note(context.deps, person_of(update), text)
-    if isinstance(outcome, PersonalDataFound):
-        await send(context, _chat(update), render.personal_data(t, outcome))
-        return
-    await send(context, _chat(update), render.read_back_noted(t))
+    match outcome:
+        case PersonalDataFound():
+            screen = render.personal_data(t, outcome)
+        case closing.ReadBackTooLong(length=length, limit=limit):
+            screen = render.read_back_too_long(t, length, limit)
+        case closing.EmptyReadBack():
+            screen = render.read_back_empty(t)
+        case _:
+            screen = render.read_back_noted(t)
+    await send(context, _chat(update), screen)
 
 
 async def keep_read_back(

@@ -190,6 +190,7 @@ def _proposal_screen(
     t: Translator,
     outcome: groupwork.ThemeAdded
     | groupwork.InvalidThemeName
+    | groupwork.ThemeLimitReached
     | PersonalDataFound
     | groupwork.NotInGroup
     | groupwork.PhaseOver,
@@ -201,6 +202,8 @@ def _proposal_screen(
             return render.invalid_theme_name(t, reason)
         case PersonalDataFound():
             return render.personal_data(t, outcome)
+        case groupwork.ThemeLimitReached(limit=limit):
+            return render.theme_limit_reached(t, limit)
         case groupwork.NotInGroup():
             return render.not_in_group(t)
         case groupwork.PhaseOver(seminar=seminar):

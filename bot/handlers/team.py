@@ -15,7 +15,7 @@ from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Phase, Seminar
 from bot.flows import setup, team
-from bot.flows.answering import NothingPending
+from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
 from bot.handlers.buttons import ButtonRoute
@@ -249,8 +249,10 @@ async def paper_text(update: Update, context: BotContext, text: str) -> None:
     t = await reader(update, context)
     outcome = await team.paper_note(context.deps, person_of(update), text)
     if outcome is None:
+        return
+    if isinstance(outcome, EmptyNote | NoteTooLong):
         limit = context.deps.settings.note_max_length
-        await send(context, _chat(update), render.note_too_long(t, len(text), limit))
+        await send(context, _chat(update), render.answering_screen(t, outcome, limit))
         return
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
         await send(context, _chat(update), render.refusal(t, outcome))

@@ -42,12 +42,13 @@ update out a second time.
 from __future__ import annotations
 
 from .entities import EntityParseError, parse_html, utf16_len
-from .server import ApiError, CrashPoint, FloodLimits, LocalBotApi, Stats
+from .server import ApiError, ChatHold, CrashPoint, FloodLimits, LocalBotApi, Stats
 from .sim import BotMessage, Event, SimGroup, SimUser
 
 __all__ = [
     "ApiError",
     "BotMessage",
+    "ChatHold",
     "CrashPoint",
     "EntityParseError",
     "Event",

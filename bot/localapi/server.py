@@ -161,6 +161,32 @@ _CHAT_METHODS = frozenset(
 )
 
 
+class ChatHold:
+    """A chat whose messages the server keeps waiting, as a slow phone or network would: every
+    message sent or edited there waits, neither applied nor answered, until `release`."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self._arrived = asyncio.Event()
+        self._released = asyncio.Event()
+
+    async def arrived(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Waits until a call for the chat is being held."""
+        await asyncio.wait_for(self._arrived.wait(), timeout)
+
+    def release(self) -> None:
+        """Lets the held calls, and every later one, through."""
+        self._released.set()
+
+    async def _pass(self) -> None:
+        self.waiting += 1
+        self._arrived.set()
+        try:
+            await self._released.wait()
+        finally:
+            self.waiting -= 1
+
+
 class CrashPoint(abc.ABC):
     """A crash a test plans at one Bot API call; made by :meth:`LocalBotApi.crash_at_caused_call`
     or :meth:`LocalBotApi.crash_at_call`.
@@ -307,6 +333,7 @@ class LocalBotApi:
         # How many times each update went to the bot (getUpdates batches, webhook posts).
         self.handed_out: Counter[int] = Counter()
         self._crash_points: list[CrashPoint] = []
+        self._holds: dict[str, ChatHold] = {}
         self._allowed_updates: set[str] | None = None
         self._updates_signal = Notifier()
         self._stopping = False
@@ -513,6 +540,11 @@ class LocalBotApi:
         self._outage = on
         self._updates_signal.notify()
 
+    def hold_chat(self, chat_id: int) -> ChatHold:
+        """Keeps the bot's messages to this chat waiting until the hold is released."""
+        hold = self._holds[str(chat_id)] = ChatHold()
+        return hold
+
     # ------------------------------------------------------------------ crashes
     def crash_at_caused_call(self, update_id: int, crash: Crash) -> CrashPoint:
         """Crash the bot at the first Bot API call caused by update ``update_id``.
@@ -657,6 +689,9 @@ class LocalBotApi:
                 raise bad(str(exc)) from exc
             self.requests.append((spec.name, dict(raw)))
             self.stats.by_method[spec.name] += 1
+            hold = self._holds.get(str(raw.get("chat_id")))
+            if hold is not None and spec.name.lower() in _CHAT_METHODS:
+                await hold._pass()
             point = self._crash_point(spec.name, raw)
             if point is not None:
                 # Shielded: the crash goes on when the dying bot's request is cancelled.
