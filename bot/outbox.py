@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -85,6 +85,15 @@ def _decode(raw: str) -> Reply:
     )
 
 
+@dataclass(slots=True)
+class _Batch:
+    """The replies one transaction decided, written with its commit."""
+
+    replies: list[Reply] = field(default_factory=list)
+    encoded: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
 class Outbox:
     def __init__(self, bot: Bot, store: Store, codec: CallbackCodec) -> None:
         self._bot = bot
@@ -94,29 +103,24 @@ class Outbox:
 
     async def give(self, reply: Reply) -> None:
         """Records the reply with the change under way and gives it once that has committed.
-        The replies of one transaction are written in one statement, just before its commit."""
+        The replies of one transaction are written in one statement, with its commit."""
         scratch = self._store.scratch()
         if scratch is None:
-            await self._record([reply])
+            async with self._store.transaction(lazy=True):
+                await self.give(reply)
             return
         batch = scratch.get("replies")
-        if not isinstance(batch, list):
-            batch = scratch["replies"] = []
-            replies: list[Reply] = batch
+        if not isinstance(batch, _Batch):
+            batch = scratch["replies"] = _Batch()
+            batch.ids = await self._deliveries.add_replies(batch.encoded)
+            given = batch
 
-            async def flush() -> None:
-                await self._record(replies)
+            async def deliver() -> None:
+                await self._deliver(list(zip(given.ids, given.replies, strict=True)))
 
-            await self._store.before_commit(flush)
-        batch.append(reply)
-
-    async def _record(self, batch: list[Reply]) -> None:
-        ids = await self._deliveries.add_replies([_encode(r) for r in batch])
-
-        async def deliver() -> None:
-            await self._deliver(list(zip(ids, batch, strict=True)))
-
-        await self._store.after_commit(deliver)
+            await self._store.after_commit(deliver)
+        batch.replies.append(reply)
+        batch.encoded.append(_encode(reply))
 
     async def resume(self) -> None:
         """Gives the replies a crash kept back, in the order they were decided."""
