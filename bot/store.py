@@ -1225,16 +1225,17 @@ class Store:
         source_ref and yields the note saved the first time.
         """
         async with self.transaction():
-            if source_ref is not None:
-                existing = await self.note_by_ref((source_ref,))
-                if existing is not None:
-                    return existing, False
             note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
-            await self._db.execute(
+            cur = await self._db.execute(
                 "INSERT INTO notes (id, seminar_id, author, question, text, source_ref)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_ref) DO NOTHING",
                 (note.id, note.seminar_id, writer.pseudonym, question, text, source_ref),
             )
+            if cur.rowcount == 0:  # only a message reference already taken stops the insert
+                assert source_ref is not None
+                existing = await self.note_by_ref((source_ref,))
+                assert existing is not None
+                return existing, False
             await self._save_writer(writer)
             return note, True
 
