@@ -755,15 +755,17 @@ async def cast_vote(
     themes = await deps.store.themes(seminar.id, group.id)
     if note_id not in {n.id for n in notes}:
         return NotInGroup()
+    # Read before the write, so the write lock is not held for it: only this voter's own
+    # updates change their votes, and those run one after another.
+    mine = await deps.store.votes_of(voter)
     if theme_id not in {t.id for t in themes}:
         found_theme = await deps.store.theme(theme_id)
         if found_theme is None or found_theme[0].group_id != group.id or found_theme[1] is None:
             return NotInGroup()
         # The theme was merged away while the card was open: show the card again, unchanged.
-        mine = await deps.store.votes_of(voter)
         return _card_at(seminar, group, notes, themes, mine, index)
     await deps.store.set_vote(note_id, voter, theme_id)
-    mine = await deps.store.votes_of(voter)
+    mine[note_id] = theme_id
     return _card_at(seminar, group, notes, themes, mine, index, advance=True)
 
 
