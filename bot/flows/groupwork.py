@@ -38,6 +38,7 @@ from bot.flows.rules import (
     PAPER,
     DotError,
     check_dots,
+    dots_after,
     plan_groups,
     still_enough_writers,
     tally_note,
@@ -971,7 +972,10 @@ async def change_dots(
     except DotError as refused:
         return DotCard(seminar, themes, mine, refused.reason, page)
     await deps.store.change_dots(seminar.id, voter, theme_id, change)
-    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), page=page)
+    # The voter's dots as read before the write, and the one just given or taken back: only
+    # the voter's own presses change them, one after another, and a press handled twice
+    # rolls back (the dot is keyed by the press). No read under the write lock.
+    return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page)
 
 
 async def close_dots(
