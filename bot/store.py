@@ -568,6 +568,7 @@ class _Transaction:
     with_commit: list[Statement] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
     scratch: dict[str, object] = field(default_factory=dict)
+    users: dict[int, User | None] = field(default_factory=dict)  # read before the first write
 
 
 class AlreadyHandled(Exception):
@@ -1010,9 +1011,17 @@ class Store:
     # -- users ---------------------------------------------------------------------------
 
     async def user(self, tg_id: int) -> User | None:
+        """The person's row. An update reads it once until it writes: its handler and its flow
+        both ask, and only the person's own updates change it, one after another."""
+        mine = self._mine()
+        if mine is not None and not mine.locked and tg_id in mine.users:
+            return mine.users[tg_id]
         sql = "SELECT * FROM users WHERE person = ?"
         row = await _first(self._db, sql, (self._vault.lookup(tg_id),))
-        return _user(row, tg_id) if row else None
+        found = _user(row, tg_id) if row else None
+        if mine is not None and not mine.locked:
+            mine.users[tg_id] = found
+        return found
 
     async def save_user_language(self, tg_id: int, language: str) -> None:
         async with self.transaction():
