@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import CallbackCodec
 from bot.render import Screen
@@ -27,6 +29,10 @@ from bot.store import BroadcastStore, Store
 __all__ = ["Outbox", "Reply", "ReplyKind"]
 
 log = logging.getLogger(__name__)
+
+# The replies are given with `do_api_request`, whose answer stays plain JSON; python-telegram-bot
+# suggests its typed method instead on every such call.
+warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
 
 MAX_BACKOFF = 5.0  # an outage is retried every few seconds until it ends
 
@@ -85,38 +91,44 @@ def _decode(raw: str) -> Reply:
     )
 
 
+@dataclass(slots=True)
+class _Batch:
+    """The replies one transaction decided, written with its commit."""
+
+    replies: list[Reply] = field(default_factory=list)
+    encoded: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+
 class Outbox:
     def __init__(self, bot: Bot, store: Store, codec: CallbackCodec) -> None:
         self._bot = bot
         self._store = store
         self._deliveries = BroadcastStore(store)
         self._codec = codec
+        self._given: list[int] = []  # replies through, not yet out of the outbox
+        self._clearing = asyncio.Lock()
 
     async def give(self, reply: Reply) -> None:
         """Records the reply with the change under way and gives it once that has committed.
-        The replies of one transaction are written in one statement, just before its commit."""
+        The replies of one transaction are written in one statement, with its commit."""
         scratch = self._store.scratch()
         if scratch is None:
-            await self._record([reply])
+            async with self._store.transaction(lazy=True):
+                await self.give(reply)
             return
         batch = scratch.get("replies")
-        if not isinstance(batch, list):
-            batch = scratch["replies"] = []
-            replies: list[Reply] = batch
+        if not isinstance(batch, _Batch):
+            batch = scratch["replies"] = _Batch()
+            batch.ids = await self._deliveries.add_replies(batch.encoded)
+            given = batch
 
-            async def flush() -> None:
-                await self._record(replies)
+            async def deliver() -> None:
+                await self._deliver(list(zip(given.ids, given.replies, strict=True)))
 
-            await self._store.before_commit(flush)
-        batch.append(reply)
-
-    async def _record(self, batch: list[Reply]) -> None:
-        ids = await self._deliveries.add_replies([_encode(r) for r in batch])
-
-        async def deliver() -> None:
-            await self._deliver(list(zip(ids, batch, strict=True)))
-
-        await self._store.after_commit(deliver)
+            await self._store.after_commit(deliver)
+        batch.replies.append(reply)
+        batch.encoded.append(_encode(reply))
 
     async def resume(self) -> None:
         """Gives the replies a crash kept back, in the order they were decided."""
@@ -129,7 +141,17 @@ class Outbox:
         middle can give the ones before it a second time, never skip one."""
         for _, reply in replies:
             await self._until_through(reply)
-        await self._deliveries.replies_given([reply_id for reply_id, _ in replies])
+        await self._clear([reply_id for reply_id, _ in replies])
+
+    async def _clear(self, reply_ids: list[int]) -> None:
+        """Takes the replies out of the outbox before it returns. Replies that get through
+        while others are being taken out wait for that and then go out together, in one
+        transaction: under load one write for many updates instead of one for each."""
+        self._given.extend(reply_ids)
+        async with self._clearing:
+            given, self._given = self._given, []
+            if given:
+                await self._deliveries.replies_given(given)
 
     async def _until_through(self, reply: Reply) -> None:
         """Retries a passing failure (network, 5xx, 429) until it is through; a refusal is
@@ -161,30 +183,28 @@ class Outbox:
                 backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _call(self, reply: Reply) -> None:
+        """One Bot API call. What Telegram answers is not read, so no Message is built from it
+        (python-telegram-bot's typed methods would: half a millisecond a reply under load)."""
         kind, screen = reply.kind, reply.screen
         if kind is ReplyKind.ANSWER:
             assert reply.query_id is not None
             await self._bot.answer_callback_query(
                 reply.query_id, reply.notice, show_alert=reply.show_alert
             )
-        elif kind is ReplyKind.MESSAGE:
-            assert screen is not None
-            await self._bot.send_message(
-                reply.chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, self._codec),
-            )
+            return
+        call: dict[str, object] = {"chat_id": reply.chat_id}
+        if kind is ReplyKind.MESSAGE:
+            endpoint = "sendMessage"
         elif kind is ReplyKind.EDIT:
-            assert screen is not None
-            await self._bot.edit_message_text(
-                screen.text,
-                chat_id=reply.chat_id,
-                message_id=reply.message_id,
+            endpoint = "editMessageText"
+            call["message_id"] = reply.message_id
+        else:
+            endpoint = "editMessageReplyMarkup"
+            call["message_id"] = reply.message_id
+        if screen is not None:
+            call.update(
+                text=screen.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen, self._codec),
             )
-        else:
-            await self._bot.edit_message_reply_markup(
-                chat_id=reply.chat_id, message_id=reply.message_id, reply_markup=None
-            )
+        await self._bot.do_api_request(endpoint, call)

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import logging
 import secrets
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -542,8 +543,25 @@ class _Guarded:
         async with self._store.lock:
             await self._writer.executescript(script)
 
+    async def commit_with(self, statements: list[Statement]) -> None:
+        """Runs the statements and the commit in one round trip to the database thread, the
+        lock held: under load each round trip waits its turn on the event loop, and the lock
+        with it."""
+        writer = self._writer
+
+        def run() -> None:
+            # aiosqlite's own way into its thread; its public calls take one statement each.
+            connection = writer._conn
+            for statement in statements:
+                statement(connection)
+            connection.commit()
+
+        await writer._execute(run)  # type: ignore[no-untyped-call]
+
 
 AfterCommit = Callable[[], Awaitable[None]]
+# SQL run in the database thread with a commit (`Store.with_commit`).
+Statement = Callable[[sqlite3.Connection], None]
 Row = tuple[object, ...]
 
 
@@ -553,9 +571,10 @@ class _Transaction:
 
     locked: bool = False
     update_id: int | None = None
-    before_commit: list[AfterCommit] = field(default_factory=list)
+    with_commit: list[Statement] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
     scratch: dict[str, object] = field(default_factory=dict)
+    users: dict[int, User | None] = field(default_factory=dict)  # read before the first write
 
 
 class AlreadyHandled(Exception):
@@ -931,18 +950,15 @@ class Store:
                 await self.lock_for_write()
             try:
                 yield
-                while mine.before_commit:
-                    if not mine.locked:
-                        await self.lock_for_write()
-                    await mine.before_commit.pop(0)()
+                if mine.with_commit:
+                    await self.lock_for_write()
+                if mine.locked:
+                    await self._db.commit_with(mine.with_commit)
             except BaseException:
                 mine.after_commit = []
                 if mine.locked:
                     await self._conn.rollback()
                 raise
-            else:
-                if mine.locked:
-                    await self._conn.commit()
         finally:
             del self._open[task]
             if mine.locked:
@@ -963,14 +979,14 @@ class Store:
         else:
             await action()
 
-    async def before_commit(self, action: AfterCommit) -> None:
-        """Runs `action` in this task's transaction just before it commits (at once outside
-        one): for writes gathered while the update ran, made in one statement."""
-        mine = self._mine()
-        if mine is not None:
-            mine.before_commit.append(action)
-        else:
-            await action()
+    async def with_commit(self, statement: Statement) -> None:
+        """Runs `statement` in this task's transaction, in the same round trip to the database
+        thread as its commit (outside one, in a transaction of its own): for writes gathered
+        while an update runs, and for writes that need nothing else."""
+        async with self.transaction(lazy=True):
+            mine = self._mine()
+            assert mine is not None
+            mine.with_commit.append(statement)
 
     @contextlib.asynccontextmanager
     async def handling(self, update_id: int) -> AsyncIterator[bool]:
@@ -986,20 +1002,20 @@ class Store:
             assert mine is not None
             mine.update_id = update_id
 
-            async def record() -> None:
-                cur = await self._db.execute(
+            def record(connection: sqlite3.Connection) -> None:
+                cur = connection.execute(
                     "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", (update_id,)
                 )
                 if cur.rowcount != 1:
                     raise AlreadyHandled(update_id)
                 if update_id % 500 == 0:
-                    await self._db.execute(
+                    connection.execute(
                         "DELETE FROM processed_updates WHERE update_id < ?",
                         (update_id - KEEP_PROCESSED_UPDATES,),
                     )
 
             yield True
-            await self.before_commit(record)
+            await self.with_commit(record)
 
     # -- updates -------------------------------------------------------------------------
 
@@ -1017,9 +1033,17 @@ class Store:
     # -- users ---------------------------------------------------------------------------
 
     async def user(self, tg_id: int) -> User | None:
+        """The person's row. An update reads it once until it writes: its handler and its flow
+        both ask, and only the person's own updates change it, one after another."""
+        mine = self._mine()
+        if mine is not None and not mine.locked and tg_id in mine.users:
+            return mine.users[tg_id]
         sql = "SELECT * FROM users WHERE person = ?"
         row = await _first(self._db, sql, (self._vault.lookup(tg_id),))
-        return _user(row, tg_id) if row else None
+        found = _user(row, tg_id) if row else None
+        if mine is not None and not mine.locked:
+            mine.users[tg_id] = found
+        return found
 
     async def save_user_language(self, tg_id: int, language: str) -> None:
         async with self.transaction():
@@ -1235,16 +1259,17 @@ class Store:
         source_ref and yields the note saved the first time.
         """
         async with self.transaction():
-            if source_ref is not None:
-                existing = await self.note_by_ref((source_ref,))
-                if existing is not None:
-                    return existing, False
             note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
-            await self._db.execute(
+            cur = await self._db.execute(
                 "INSERT INTO notes (id, seminar_id, author, question, text, source_ref)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source_ref) DO NOTHING",
                 (note.id, note.seminar_id, writer.pseudonym, question, text, source_ref),
             )
+            if cur.rowcount == 0:  # only a message reference already taken stops the insert
+                assert source_ref is not None
+                existing = await self.note_by_ref((source_ref,))
+                assert existing is not None
+                return existing, False
             await self._save_writer(writer)
             return note, True
 
@@ -1983,6 +2008,7 @@ class BroadcastStore:
         self._db = store.connection
         self._vault = store.vault
         self.transaction = store.transaction
+        self._with_commit = store.with_commit
 
     async def create(
         self,
@@ -2022,20 +2048,29 @@ class BroadcastStore:
             return broadcast_id
 
     async def add_replies(self, replies: list[str]) -> list[int]:
-        """Replies decided by the update under way, given after its commit. Each names its
-        chat, so each is kept sealed."""
-        async with self.transaction():
+        """Replies decided by the update under way, given after its commit; each names its
+        chat, so each is kept sealed. They are written with the commit, so `replies` may still
+        grow until then; the list returned holds their ids from then on."""
+        ids: list[int] = []
+        seal = self._vault.seal_text
+
+        def insert(connection: sqlite3.Connection) -> None:
             marks = ", ".join("(?)" for _ in replies)
-            rows = await self._db.execute_fetchall(
+            rows = connection.execute(
                 f"INSERT INTO outbox (reply) VALUES {marks} RETURNING id",
-                [self._vault.seal_text(reply) for reply in replies],
-            )
-            return sorted(int(r[0]) for r in rows)
+                [seal(reply) for reply in replies],
+            ).fetchall()
+            ids.extend(sorted(int(r[0]) for r in rows))
+
+        await self._with_commit(insert)
+        return ids
 
     async def replies_given(self, reply_ids: list[int]) -> None:
-        async with self.transaction():
+        def delete(connection: sqlite3.Connection) -> None:
             marks = ", ".join("?" * len(reply_ids))
-            await self._db.execute(f"DELETE FROM outbox WHERE id IN ({marks})", reply_ids)
+            connection.execute(f"DELETE FROM outbox WHERE id IN ({marks})", reply_ids)
+
+        await self._with_commit(delete)
 
     async def replies_owed(self) -> list[tuple[int, str]]:
         """Replies a crash kept from being given, oldest first."""

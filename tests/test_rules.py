@@ -13,6 +13,7 @@ from bot.flows.rules import (
     DotError,
     check_dots,
     deal_notes,
+    dots_after,
     most_groups,
     plan_groups,
     split_into_groups,
@@ -324,3 +325,20 @@ def test_a_refused_dot_names_the_rule(
 )
 def test_dots_within_the_rules_are_allowed(mine: dict[int, int], theme: int, change: int) -> None:
     check_dots(mine, theme, change, budget=3, per_theme=2)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theme", "change", "after"),
+    [
+        ({}, 1, +1, {1: 1}),
+        ({1: 1}, 1, +1, {1: 2}),
+        ({1: 1, 2: 1}, 3, +1, {1: 1, 2: 1, 3: 1}),
+        ({1: 2, 2: 1}, 1, -1, {1: 1, 2: 1}),
+        ({1: 1, 2: 1}, 1, -1, {2: 1}),
+    ],
+)
+def test_the_dots_after_a_press_are_what_the_rows_would_count(
+    mine: dict[int, int], theme: int, change: int, after: dict[int, int]
+) -> None:
+    """As `dots_of` counts them: a theme whose last dot was taken back is not listed."""
+    assert dots_after(mine, theme, change) == after

@@ -256,8 +256,9 @@ class _Telegram:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
 
-    async def send_message(self, chat_id: int, text: str, **_: object) -> None:
-        self.sent.append((chat_id, text))
+    async def do_api_request(self, endpoint: str, call: dict[str, object]) -> None:
+        assert endpoint == "sendMessage"
+        self.sent.append((int(str(call["chat_id"])), str(call["text"])))
 
 
 async def test_replies_are_given_after_the_commit_and_never_after_a_rollback(

@@ -244,19 +244,21 @@ async def _save(
     settled = dataclasses.replace(
         writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
     )
+    # The writer's notes are counted before the write, outside the write lock: only the
+    # writer's own updates add to them, and those run one after another.
     if target is not None:
         owned = await _owned_note(deps, writer, target)
         if owned is None:
             await deps.store.update_writer(settled)
             return NoteGone()
+        count = await _count_for(deps, seminar, writer, owned.question)
         await deps.store.update_note_text(target, text, settled, ref)
         note = dataclasses.replace(owned, text=text)
-        count = await _count_for(deps, seminar, writer, note.question)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)
     question = _question_of(seminar, writer)
-    note, _ = await deps.store.add_note(settled, question, text, ref)
     count = await _count_for(deps, seminar, writer, question)
-    return NoteSaved(seminar, note, edited=False, notes_for_question=count)
+    note, new = await deps.store.add_note(settled, question, text, ref)
+    return NoteSaved(seminar, note, edited=False, notes_for_question=count + int(new))
 
 
 async def _owned_note(deps: Deps, writer: Writer, note_id: int) -> Note | None:

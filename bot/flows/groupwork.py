@@ -39,6 +39,7 @@ from bot.flows.rules import (
     PAPER,
     DotError,
     check_dots,
+    dots_after,
     plan_groups,
     still_enough_writers,
     tally_note,
@@ -786,15 +787,17 @@ async def cast_vote(
     themes = await deps.store.themes(seminar.id, group.id)
     if note_id not in {n.id for n in notes}:
         return NotInGroup()
+    # Read before the write, so the write lock is not held for it: only this voter's own
+    # updates change their votes, and those run one after another.
+    mine = await deps.store.votes_of(voter)
     if theme_id not in {t.id for t in themes}:
         found_theme = await deps.store.theme(theme_id)
         if found_theme is None or found_theme[0].group_id != group.id or found_theme[1] is None:
             return NotInGroup()
         # The theme was merged away while the card was open: show the card again, unchanged.
-        mine = await deps.store.votes_of(voter)
         return _card_at(seminar, group, notes, themes, mine, index)
     await deps.store.set_vote(note_id, voter, theme_id)
-    mine = await deps.store.votes_of(voter)
+    mine[note_id] = theme_id
     return _card_at(seminar, group, notes, themes, mine, index, advance=True)
 
 
@@ -1000,7 +1003,10 @@ async def change_dots(
     except DotError as refused:
         return DotCard(seminar, themes, mine, refused.reason, page)
     await deps.store.change_dots(seminar.id, voter, theme_id, change)
-    return DotCard(seminar, themes, await deps.store.dots_of(seminar.id, voter), page=page)
+    # The voter's dots as read before the write, and the one just given or taken back: only
+    # the voter's own presses change them, one after another, and a press handled twice
+    # rolls back (the dot is keyed by the press). No read under the write lock.
+    return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page)
 
 
 async def close_dots(

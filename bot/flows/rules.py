@@ -20,6 +20,7 @@ __all__ = [
     "NoteTally",
     "check_dots",
     "deal_notes",
+    "dots_after",
     "group_count",
     "most_groups",
     "plan_groups",
@@ -207,3 +208,9 @@ def still_enough_writers(
     if all(len(found) >= MIN_WRITERS for found in per_group.values()):
         return kept
     return {note: groups[i] for note, i in deal_notes(by_writer, count, rng).items()}
+
+
+def dots_after(mine: Mapping[int, int], theme: int, change: int) -> dict[int, int]:
+    """The voter's dots per theme once `change` (+1 or -1, checked) is made on `theme`."""
+    after = {**mine, theme: mine.get(theme, 0) + change}
+    return {theme_id: count for theme_id, count in after.items() if count > 0}
