@@ -538,7 +538,7 @@ def note_gone(t: Translator) -> Screen:
 def ask_edit(t: Translator, seminar: Seminar, note: Note) -> Screen:
     return Screen(
         t.gettext("Send the new text for this note:")
-        + f"\n<blockquote>{esc(note.text)}</blockquote>",
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>",
         ((_key(t.pgettext("button", "Cancel"), Action.CANCEL_EDIT, seminar.id),),),
     )
 
@@ -933,7 +933,7 @@ def round_summary(
             number += 1
             blocks.append(
                 (
-                    f"{number}. {esc(note.text)}",
+                    f"{number}. {note_text(t, note)}",
                     (
                         _key(
                             t.pgettext("button", "Hide {number}").format(number=number),

@@ -1320,9 +1320,12 @@ class Store:
     async def update_note_text(
         self, note_id: int, text: str, writer: Writer | None = None, ref: str | None = None
     ) -> None:
-        """The new text, and the message it came in, so that message delivered again is known."""
+        """The writer's new text, and the message it came in, so that message delivered again is
+        known. The words are the writer's own again, so a moderator's shortening mark goes."""
         async with self.transaction():
-            await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+            await self._db.execute(
+                "UPDATE notes SET text = ?, shortened = 0 WHERE id = ?", (text, note_id)
+            )
             if ref is not None:
                 await self._db.execute(
                     "INSERT OR IGNORE INTO note_edits (ref, note_id) VALUES (?, ?)", (ref, note_id)
