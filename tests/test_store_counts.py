@@ -773,7 +773,8 @@ async def test_a_writers_own_edit_takes_the_shortening_mark_away(tmp_path: Path)
         note, _ = await store.add_note(writer, 0, "Kari på kontoret hjalp meg mye", "ref-1")
         await store.shorten_note(note.id, "En på kontoret hjalp meg mye")
         shortened = await store.note(note.id)
-        assert shortened is not None and shortened[0].shortened
+        assert shortened is not None
+        assert shortened[0].shortened
         await store.update_note_text(note.id, "Saksbehandleren hjalp meg mye", writer, "ref-2")
         edited = await store.note(note.id)
         assert edited is not None

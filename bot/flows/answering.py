@@ -9,7 +9,7 @@ from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Wri
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
-from bot.flows.setup import RoundStillOpen
+from bot.flows.setup import RoundStillOpen, TooFewWriters, too_few_writers
 
 __all__ = [
     "AskEdit",
@@ -443,12 +443,15 @@ async def my_notes(deps: Deps, person: Person) -> MyNotes | NotJoined:
 # -- moderators hiding a note -------------------------------------------------------------
 
 
-ModeratedNote = tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen
+ModeratedNote = (
+    tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters
+)
 
 
 async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote:
-    """A note a moderator acts on: only once the answer round is closed, like every list of
-    notes, so a button kept from an earlier close shows nothing written since."""
+    """A note a moderator acts on: only once the answer round is closed and while at least three
+    people's notes are there, like every list of notes, so a button kept from an earlier close
+    shows nothing written since, nor a note of a seminar that has fallen under three writers."""
     found = await deps.store.note(note_id)
     if found is None:
         return NoteGone()
@@ -457,6 +460,9 @@ async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedN
         return seminar
     if not seminar.notes_released:
         return RoundStillOpen(seminar)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
     return seminar, found[0]
 
 
@@ -474,7 +480,7 @@ async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None
 
 async def ask_hide(
     deps: Deps, person: Person, note_id: int
-) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
+) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
     found = await moderated_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
@@ -483,7 +489,7 @@ async def ask_hide(
 
 async def hide(
     deps: Deps, person: Person, note_id: int
-) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
+) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
     found = await moderated_note(deps, person, note_id)
     if not isinstance(found, tuple):

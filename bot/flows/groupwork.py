@@ -357,7 +357,9 @@ async def review(
     return ReviewCard(seminar, note, index, len(notes))
 
 
-ShortenRefusal = NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed
+ShortenRefusal = (
+    NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed | TooFewWriters
+)
 
 
 async def _shortenable(
