@@ -1353,8 +1353,10 @@ class Store:
         ):
             if 0 <= row[0] < len(per_question):
                 per_question[row[0]] = row[1]
+        # Participants who wrote: a paper note's author is a code of its own, nobody's.
         writers = await self._count(
-            "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ?", seminar.id
+            "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ? AND paper = 0",
+            seminar.id,
         )
         done = await self._count(
             "SELECT COUNT(*) FROM writers WHERE seminar_id = ? AND done = 1", seminar.id
