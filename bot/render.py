@@ -1037,7 +1037,14 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return draft_dropped(t)
 
 
-Refusal = NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen | setup.NotesInGroups
+Refusal = (
+    NoSeminar
+    | NotModerator
+    | setup.WrongPhase
+    | setup.RoundStillOpen
+    | setup.NotesInGroups
+    | setup.VotesOpen
+)
 
 
 def refusal(t: Translator, outcome: Refusal) -> Screen:
@@ -1053,6 +1060,17 @@ def refusal(t: Translator, outcome: Refusal) -> Screen:
             return round_still_open(t, seminar)
         case setup.NotesInGroups(seminar=seminar):
             return notes_in_groups(t, seminar)
+        case setup.VotesOpen(seminar=seminar):
+            return votes_open(t, seminar)
+
+
+def votes_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
+            "presses apart could show how one person voted. Ask again when the vote has closed."
+        ).format(title=esc(seminar.title))
+    )
 
 
 def round_still_open(t: Translator, seminar: Seminar) -> Screen:

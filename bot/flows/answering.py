@@ -443,15 +443,12 @@ async def my_notes(deps: Deps, person: Person) -> MyNotes | NotJoined:
 # -- moderators hiding a note -------------------------------------------------------------
 
 
-ModeratedNote = (
-    tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters
-)
+ModeratedNote = tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen
 
 
 async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote:
-    """A note a moderator acts on: only once the answer round is closed and while at least three
-    people's notes are there, like every list of notes, so a button kept from an earlier close
-    shows nothing written since, nor a note of a seminar that has fallen under three writers."""
+    """A note a moderator acts on: only once the answer round is closed, like every list of
+    notes, so a button kept from an earlier close shows nothing written since."""
     found = await deps.store.note(note_id)
     if found is None:
         return NoteGone()
@@ -460,10 +457,18 @@ async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedN
         return seminar
     if not seminar.notes_released:
         return RoundStillOpen(seminar)
-    too_few = await too_few_writers(deps, seminar)
-    if too_few is not None:
-        return too_few
     return seminar, found[0]
+
+
+async def shown_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote | TooFewWriters:
+    """A note a moderator is about to read: as a list of notes, only while at least three
+    people's notes are there, so a button kept from when more had written shows nothing of a
+    seminar that has fallen under three writers. (Hiding needs no reading, and stays allowed.)"""
+    found = await moderated_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    too_few = await too_few_writers(deps, found[0])
+    return too_few if too_few is not None else found
 
 
 async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None:
@@ -481,7 +486,7 @@ async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None
 async def ask_hide(
     deps: Deps, person: Person, note_id: int
 ) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
-    found = await moderated_note(deps, person, note_id)
+    found = await shown_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     return HideAsked(*found)
@@ -489,7 +494,7 @@ async def ask_hide(
 
 async def hide(
     deps: Deps, person: Person, note_id: int
-) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
+) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
     found = await moderated_note(deps, person, note_id)
     if not isinstance(found, tuple):

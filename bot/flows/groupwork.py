@@ -29,7 +29,7 @@ from bot.flows.answering import (
     NoteGone,
     NoteTooLong,
     NothingPending,
-    moderated_note,
+    shown_note,
     writer_of,
 )
 from bot.flows.clean_text import one_line
@@ -365,7 +365,7 @@ ShortenRefusal = (
 async def _shortenable(
     deps: Deps, person: Person, note_id: int
 ) -> tuple[Seminar, Note] | ShortenRefusal:
-    found = await moderated_note(deps, person, note_id)
+    found = await shown_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     seminar, note = found

@@ -113,6 +113,14 @@ class RoundStillOpen:
 
 
 @dataclass(frozen=True, slots=True)
+class VotesOpen:
+    """No report while the sorting vote or the dot vote goes on: two reports a press apart would
+    show that one person's votes or dots."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
 class NotesInGroups:
     """The answer round cannot open again: the notes have gone to the groups."""
 

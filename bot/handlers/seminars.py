@@ -328,8 +328,6 @@ async def hide_confirm(
             return render.note_gone(t).text
         case setup.RoundStillOpen():
             await send(context, person_of(update).tg_id, render.refusal(t, outcome))
-        case setup.TooFewWriters():
-            await send(context, person_of(update).tg_id, render.too_few_writers(t, outcome))
         case NoSeminar() | NotModerator():
             return render.not_moderator(t).text
     return None
