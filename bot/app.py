@@ -51,6 +51,10 @@ from bot.webhook import WebhookServer, webhook_secret
 
 __all__ = ["build_application", "serve"]
 
+# The feature modules of bot/handlers, in the order their handlers are tried; the fallbacks
+# (unknown commands) come after all of them.
+HANDLER_MODULES = (joining, seminars, groupwork, team, schedules, closing, answering)
+
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -162,11 +166,12 @@ def build_application(settings: Settings, secrets: Secrets, store: Store, clock:
     deps = Deps(store, keys, settings, clock)
     lanes = Lanes(update_handler(app, store), store.may_moderate)
     app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes)
-    modules = (joining, seminars, groupwork, team, schedules, closing, answering)
-    for module in modules:
+    for module in HANDLER_MODULES:
         app.add_handlers(module.handlers(), group=0)
     app.add_handlers(joining.fallbacks(), group=0)
-    routes = {action: route for module in modules for action, route in module.BUTTONS.items()}
+    routes = {
+        action: route for module in HANDLER_MODULES for action, route in module.BUTTONS.items()
+    }
     app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
     app.add_error_handler(on_error)
     return app

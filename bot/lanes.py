@@ -56,10 +56,21 @@ PERSONAL_BUTTONS = frozenset(
     }
 )
 
-# Commands a participant uses for themselves; every other command runs alone.
+# Commands a participant uses for themselves.
 PERSONAL_COMMANDS = frozenset(
     {"/start", "/help", "/language", "/privacy", "/notes", "/vote", "/forget"}
 )
+
+# Commands that may change a seminar for everyone: a moderator's run alone. Any other command,
+# an unknown one included, changes nothing shared and runs in its sender's lane, so that
+# somebody who made a seminar of their own cannot hold everybody up with made-up commands.
+SHARED_COMMANDS = frozenset(
+    {
+        "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
+        "/moderators", "/seminars", "/announce", "/paper", "/done", "/bind", "/check",
+        "/report", "/schedule", "/summary",
+    }
+)  # fmt: skip
 
 
 def lane_of(update: Update, may_moderate: Callable[[int], bool]) -> int | None:
@@ -70,22 +81,23 @@ def lane_of(update: Update, may_moderate: Callable[[int], bool]) -> int | None:
     user = update.effective_user
     if user is None:
         return NOBODY
-    if _personal(update) or not may_moderate(user.id):
-        return user.id
-    return None
+    if _shared(update) and may_moderate(user.id):
+        return None
+    return user.id
 
 
-def _personal(update: Update) -> bool:
-    """Whether the update can change only its sender's own things."""
+def _shared(update: Update) -> bool:
+    """Whether the update may change a seminar for everyone: a known button that is not a
+    person's own, or a command of SHARED_COMMANDS. Forged buttons and unknown commands are not."""
     if update.callback_query is not None:
-        return peek_action(update.callback_query.data or "") in PERSONAL_BUTTONS
+        action = peek_action(update.callback_query.data or "")
+        return action is not None and action not in PERSONAL_BUTTONS
     message = update.effective_message
     text = message.text if message is not None else None
-    if message is None or text is None or not text.startswith("/"):
+    if text is None or not text.startswith("/"):
         # A private text is a note or a step its sender is on; a group's chatter the bot ignores.
-        return True
-    command = text.split(maxsplit=1)[0].split("@", 1)[0]
-    return message.chat.type == "private" and command in PERSONAL_COMMANDS
+        return False
+    return text.split(maxsplit=1)[0].split("@", 1)[0] in SHARED_COMMANDS
 
 
 class Lanes:

@@ -538,7 +538,7 @@ def note_gone(t: Translator) -> Screen:
 def ask_edit(t: Translator, seminar: Seminar, note: Note) -> Screen:
     return Screen(
         t.gettext("Send the new text for this note:")
-        + f"\n<blockquote>{esc(note.text)}</blockquote>",
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>",
         ((_key(t.pgettext("button", "Cancel"), Action.CANCEL_EDIT, seminar.id),),),
     )
 
@@ -933,7 +933,7 @@ def round_summary(
             number += 1
             blocks.append(
                 (
-                    f"{number}. {esc(note.text)}",
+                    f"{number}. {note_text(t, note)}",
                     (
                         _key(
                             t.pgettext("button", "Hide {number}").format(number=number),
@@ -1037,7 +1037,14 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return draft_dropped(t)
 
 
-Refusal = NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen | setup.NotesInGroups
+Refusal = (
+    NoSeminar
+    | NotModerator
+    | setup.WrongPhase
+    | setup.RoundStillOpen
+    | setup.NotesInGroups
+    | setup.VotesOpen
+)
 
 
 def refusal(t: Translator, outcome: Refusal) -> Screen:
@@ -1053,6 +1060,17 @@ def refusal(t: Translator, outcome: Refusal) -> Screen:
             return round_still_open(t, seminar)
         case setup.NotesInGroups(seminar=seminar):
             return notes_in_groups(t, seminar)
+        case setup.VotesOpen(seminar=seminar):
+            return votes_open(t, seminar)
+
+
+def votes_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
+            "presses apart could show how one person voted. Ask again when the vote has closed."
+        ).format(title=esc(seminar.title))
+    )
 
 
 def round_still_open(t: Translator, seminar: Seminar) -> Screen:

@@ -139,7 +139,7 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
     moderator = Person(item.created_by, None)
     t = translator(await deps.language(moderator))
     if item.kind == schedules.Kind.OPEN:
-        opened = await setup.open_round(deps, moderator, seminar.id)
+        opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
         if isinstance(opened, setup.RoundOpened):
             await seminar_handlers.announce_opened(context, opened, moderator, t, origin)
             return True

@@ -1320,9 +1320,12 @@ class Store:
     async def update_note_text(
         self, note_id: int, text: str, writer: Writer | None = None, ref: str | None = None
     ) -> None:
-        """The new text, and the message it came in, so that message delivered again is known."""
+        """The writer's new text, and the message it came in, so that message delivered again is
+        known. The words are the writer's own again, so a moderator's shortening mark goes."""
         async with self.transaction():
-            await self._db.execute("UPDATE notes SET text = ? WHERE id = ?", (text, note_id))
+            await self._db.execute(
+                "UPDATE notes SET text = ?, shortened = 0 WHERE id = ?", (text, note_id)
+            )
             if ref is not None:
                 await self._db.execute(
                     "INSERT OR IGNORE INTO note_edits (ref, note_id) VALUES (?, ?)", (ref, note_id)
@@ -1350,8 +1353,10 @@ class Store:
         ):
             if 0 <= row[0] < len(per_question):
                 per_question[row[0]] = row[1]
+        # Participants who wrote: a paper note's author is a code of its own, nobody's.
         writers = await self._count(
-            "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ?", seminar.id
+            "SELECT COUNT(DISTINCT author) FROM notes WHERE seminar_id = ? AND paper = 0",
+            seminar.id,
         )
         done = await self._count(
             "SELECT COUNT(*) FROM writers WHERE seminar_id = ? AND done = 1", seminar.id

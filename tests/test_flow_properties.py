@@ -51,6 +51,7 @@ from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButt
 from bot.config import Settings
 from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
 from bot.flows import answering, closing, groupwork, people, schedules, setup, team
+from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
 from bot.i18n import LANGUAGES
@@ -530,7 +531,7 @@ class SeminarFlows(RuleBasedStateMachine):
         elif seminar.phase is not Phase.ANSWERING:
             assert isinstance(outcome, answering.RoundNotOpen), outcome
         elif first and writer.awaiting is Awaiting.NOTE:
-            cleaned = text.strip()
+            cleaned = clean_text(text)
             if not cleaned:
                 assert isinstance(outcome, answering.EmptyNote), outcome
             elif len(cleaned) > LIMIT:
@@ -560,7 +561,7 @@ class SeminarFlows(RuleBasedStateMachine):
     async def paper(self, person: Person, text: str) -> None:
         outcome = await self.paper_saved(person, team.paper_note(self.deps, person, text))
         if isinstance(outcome, team.PaperSaved):
-            assert outcome.text == text.strip()
+            assert outcome.text == clean_text(text)
 
     async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T:
         """A paper note typed in, or a held one kept: stored once, or not at all."""

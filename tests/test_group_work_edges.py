@@ -296,6 +296,9 @@ async def test_bind_announce_paper_notes_review_and_progress(
     await mona.send("/close")
     summary = await mona.wait_for(contains("Skrevet på papir"))
     assert "Kari Nordmann i" in summary.text  # her note, not her name
+    # Kari, Lars and Siri wrote; the paper note is nobody's, so no fourth participant.
+    wrote = said_n("nb", "{count} participant wrote notes.", "{count} participants wrote notes.", 3)
+    assert wrote in summary.text.splitlines()
     await mona.send("/groups all")
     formed = await mona.wait_for(has_button(button("nb", "Review the notes")))
     group_button = next(x for x in formed.button_labels() if x.endswith(" 1"))

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.callbacks import Action, Button, CallbackCodec
 from bot.keys import Keyring
-from bot.lanes import NOBODY, Lanes, lane_of
+from bot.lanes import NOBODY, PERSONAL_COMMANDS, SHARED_COMMANDS, Lanes, lane_of
 
 CODEC = CallbackCodec(Keyring(b"lanes-test-secret-0123456789"))
 _ids = iter(range(1, 10_000))
@@ -67,7 +67,7 @@ def test_what_a_moderator_may_change_for_everyone_runs_alone() -> None:
     assert lane_of(message(MODERATOR, "/open"), moderates) is None
     assert lane_of(message(MODERATOR, "/plenary 3"), moderates) is None
     assert lane_of(message(MODERATOR, "/bind", chat_type="supergroup"), moderates) is None
-    assert lane_of(message(MODERATOR, "/notes", chat_type="group"), moderates) is None
+    assert lane_of(message(MODERATOR, "/report", chat_type="group"), moderates) is None
     open_voting = CODEC.pack(Button(Action.OPEN_VOTING, (1,)))
     assert lane_of(press(MODERATOR, open_voting), moderates) is None
     assert lane_of(press(MODERATOR, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates) is None
@@ -86,9 +86,29 @@ def test_an_update_without_a_sender_gets_a_lane_of_its_own() -> None:
 
 
 @pytest.mark.parametrize("data", ["", "garbage", "9v:1.abc", "1??:1.abc", "1v"])
-def test_button_data_that_names_no_personal_action_runs_alone_for_a_moderator(data: str) -> None:
-    assert lane_of(press(MODERATOR, data), moderates) is None
+def test_button_data_that_names_no_action_runs_in_its_senders_lane(data: str) -> None:
+    """Anybody can become a moderator with /new: made-up buttons and commands from one must not
+    make everybody else wait."""
+    assert lane_of(press(MODERATOR, data), moderates) == MODERATOR
     assert lane_of(press(7, data), moderates) == 7
+
+
+def test_a_moderators_unknown_commands_run_in_their_own_lane() -> None:
+    assert lane_of(message(MODERATOR, "/no_such_command"), moderates) == MODERATOR
+    assert lane_of(message(MODERATOR, "/notes", chat_type="group"), moderates) == MODERATOR
+
+
+def test_every_command_the_bot_has_is_either_personal_or_shared() -> None:
+    from bot.app import HANDLER_MODULES
+
+    commands = {
+        f"/{command}"
+        for module in HANDLER_MODULES
+        for handler in module.handlers()
+        for command in getattr(handler, "commands", ())
+    }
+    assert commands == PERSONAL_COMMANDS | SHARED_COMMANDS
+    assert not PERSONAL_COMMANDS & SHARED_COMMANDS
 
 
 class Recorder:

@@ -40,6 +40,15 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     await members[0].wait_for(contains("Tillit"))
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
+    # No report while the vote goes on: two reports a press apart would show one person's vote.
+    await mona.send("/report")
+    await mona.wait_for(
+        saying(
+            "nb",
+            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
+            "presses apart could show how one person voted. Ask again when the vote has closed.",
+        )
+    )
     for person in members:
         card = await person.wait_for(has_button("Tillit"))
         for _ in range(3):

@@ -265,3 +265,29 @@ async def test_a_cancelled_job_does_not_run(api: LocalBotApi, bot: BotProcess) -
     assert not any(button("nb", "Next question ▶") in m.button_labels() for m in anna.inbox)
     assert bot.query("SELECT status FROM schedules") == [("cancelled",)]
     assert bot.query("SELECT phase FROM seminars") == [("draft",)]
+
+
+async def test_a_scheduled_opening_does_not_reopen_a_round_closed_since(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """The moderator opened and closed the round by hand before the scheduled opening fell due:
+    that opening must not reopen the round (only a moderator reopens), and they are told so."""
+    mona, _, (anna, bob, cato) = await seminar_with(
+        api, [("Anna", "nb"), ("Bob", "nb"), ("Cato", "nb")], open_round=False
+    )
+    await schedule(mona, "Open the answer round", "om 10 minutter")
+    await mona.send("/open")
+    for person in (anna, bob, cato):
+        await person.wait_for(has_button(button("nb", "Next question ▶")))
+        await answer(person, f"{person.name} fikk god hjelp")
+    await mona.send("/close")
+    await mona.wait_for(contains("Anna fikk god hjelp"))
+    mona.drain()
+    bot.advance_clock(601)
+    missed = await mona.wait_for(lambda m: pattern("nb", NOT_DONE).fullmatch(m.text) is not None)
+    found = pattern("nb", NOT_DONE).fullmatch(missed.text)
+    assert found is not None
+    assert found["phase"] == translator("nb").pgettext("phase", "answer round closed")
+    await api.wait_idle()
+    assert bot.query("SELECT phase FROM seminars") == [("grouping",)]
+    assert bot.query("SELECT status FROM schedules") == [("missed",)]

@@ -264,3 +264,30 @@ async def test_no_plenary_once_a_leaver_leaves_two_writers(
     staying = [notes[p.id] for p in members[:2]]
     after = [m for m in mona.inbox if m.message_id >= refused.message_id]
     assert not [m for m in after if any(note in m.text for note in staying)]
+
+
+async def test_a_hide_button_shows_nothing_once_a_leaver_leaves_two_writers(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """The round's summary came with «Hide» buttons while three had written; after one leaves,
+    such a button must not open a note of the two left: the moderator is told why instead."""
+    mona, _, people = await seminar_with(api, [("Anna", "nb"), ("Bob", "en"), ("Carl", "nn")])
+    written = ["Anna fikk god hjelp", "Bob was listened to", "Carl fekk svar raskt"]
+    for person, text in zip(people, written, strict=True):
+        await answer(person, text)
+    await mona.send("/close")
+    hide_one = button("nb", "Hide {number}").format(number=1)
+    summary = await mona.wait_for(has_button(hide_one))
+    leaver = people[2]
+    await leaver.send("/forget")
+    ask = await leaver.wait_for(has_button(button("nn", "Yes, delete everything")))
+    await leaver.press(ask, button("nn", "Yes, delete everything"))
+    await leaver.wait_for(edit_of(ask))
+    mona.drain()
+    await mona.press(summary, hide_one)
+    refused = await mona.wait_for(saying("nb", REASON))
+    assert counted(2, 2) in refused.text
+    await api.wait_idle()
+    after = [m for m in mona.inbox if m.message_id > summary.message_id]
+    assert not [m for m in after if any(text in m.text for text in written[:2])]
+    assert bot.query("SELECT COUNT(*) FROM notes WHERE hidden = 1") == [(0,)]

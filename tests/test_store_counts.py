@@ -761,3 +761,23 @@ async def test_forget_takes_the_read_back_answer_too(tmp_path: Path) -> None:
         assert await store.read_back_counts(seminar_id) == (0, 0, [])
     finally:
         await store.close()
+
+
+async def test_a_writers_own_edit_takes_the_shortening_mark_away(tmp_path: Path) -> None:
+    """A shortened note that its writer rewrites (in a reopened round) holds the writer's own
+    words again: it must not be shown as shortened by the moderator."""
+    store, seminar_id, voter, _ = await _one_theme(tmp_path)
+    try:
+        writer = await store.writer(seminar_id, voter)
+        assert writer is not None
+        note, _ = await store.add_note(writer, 0, "Kari på kontoret hjalp meg mye", "ref-1")
+        await store.shorten_note(note.id, "En på kontoret hjalp meg mye")
+        shortened = await store.note(note.id)
+        assert shortened is not None
+        assert shortened[0].shortened
+        await store.update_note_text(note.id, "Saksbehandleren hjalp meg mye", writer, "ref-2")
+        edited = await store.note(note.id)
+        assert edited is not None
+        assert (edited[0].text, edited[0].shortened) == ("Saksbehandleren hjalp meg mye", False)
+    finally:
+        await store.close()

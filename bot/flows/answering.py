@@ -9,7 +9,7 @@ from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Wri
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
-from bot.flows.setup import RoundStillOpen
+from bot.flows.setup import RoundStillOpen, TooFewWriters, too_few_writers
 
 __all__ = [
     "AskEdit",
@@ -460,6 +460,17 @@ async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedN
     return seminar, found[0]
 
 
+async def shown_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote | TooFewWriters:
+    """A note a moderator is about to read: as a list of notes, only while at least three
+    people's notes are there, so a button kept from when more had written shows nothing of a
+    seminar that has fallen under three writers. (Hiding needs no reading, and stays allowed.)"""
+    found = await moderated_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    too_few = await too_few_writers(deps, found[0])
+    return too_few if too_few is not None else found
+
+
 async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None:
     """The member who wrote a note, found with the key (nobody without it can); None for a
     paper note or a writer who left."""
@@ -474,8 +485,8 @@ async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None
 
 async def ask_hide(
     deps: Deps, person: Person, note_id: int
-) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
-    found = await moderated_note(deps, person, note_id)
+) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
+    found = await shown_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     return HideAsked(*found)

@@ -14,7 +14,13 @@ from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
-from bot.flows.setup import RoundStillOpen, WrongPhase, participants_of, too_few_writers
+from bot.flows.setup import (
+    RoundStillOpen,
+    VotesOpen,
+    WrongPhase,
+    participants_of,
+    too_few_writers,
+)
 
 __all__ = [
     "EmptyReadBack",
@@ -184,11 +190,16 @@ async def close_seminar(
 
 async def reportable(
     deps: Deps, person: Person
-) -> Seminar | NoSeminar | NotModerator | RoundStillOpen:
-    """The seminar whose report a moderator asks for, once its answer round is closed."""
+) -> Seminar | NoSeminar | NotModerator | RoundStillOpen | VotesOpen:
+    """The seminar whose report a moderator asks for, once its answer round is closed and while
+    no vote goes on (the report carries the votes and dots counted so far)."""
     seminar = await deps.moderated_seminar(person)
-    if isinstance(seminar, Seminar) and not seminar.notes_released:
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not seminar.notes_released:
         return RoundStillOpen(seminar)
+    if seminar.phase is Phase.VOTING or seminar.dot_vote is DotVote.OPEN:
+        return VotesOpen(seminar)
     return seminar
 
 

@@ -29,7 +29,7 @@ from bot.flows.answering import (
     NoteGone,
     NoteTooLong,
     NothingPending,
-    moderated_note,
+    shown_note,
     writer_of,
 )
 from bot.flows.clean_text import one_line
@@ -357,13 +357,15 @@ async def review(
     return ReviewCard(seminar, note, index, len(notes))
 
 
-ShortenRefusal = NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed
+ShortenRefusal = (
+    NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed | TooFewWriters
+)
 
 
 async def _shortenable(
     deps: Deps, person: Person, note_id: int
 ) -> tuple[Seminar, Note] | ShortenRefusal:
-    found = await moderated_note(deps, person, note_id)
+    found = await shown_note(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
     seminar, note = found

@@ -113,6 +113,14 @@ class RoundStillOpen:
 
 
 @dataclass(frozen=True, slots=True)
+class VotesOpen:
+    """No report while the sorting vote or the dot vote goes on: two reports a press apart would
+    show that one person's votes or dots."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
 class NotesInGroups:
     """The answer round cannot open again: the notes have gone to the groups."""
 
@@ -318,12 +326,16 @@ async def invite(
 
 
 async def open_round(
-    deps: Deps, person: Person, seminar_id: int | None = None
+    deps: Deps, person: Person, seminar_id: int | None = None, *, reopen: bool = True
 ) -> RoundOpened | NotesInGroups | WrongPhase | NoSeminar | NotModerator:
-    """Opens the answer round, or opens it again until the notes have gone to the groups."""
+    """Opens the answer round, or opens it again until the notes have gone to the groups. Only
+    a moderator reopens (`reopen`): a scheduled opening left over from before must not open a
+    round that has closed since, which nobody asked for."""
     seminar = await deps.moderated_seminar(person, seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
+    if not reopen and seminar.phase is not Phase.DRAFT:
+        return WrongPhase(seminar)
     if await deps.store.groups(seminar.id):
         # Notes written now would belong to no group: the answer round can no longer reopen.
         return NotesInGroups(seminar) if seminar.phase is Phase.GROUPING else WrongPhase(seminar)

@@ -306,6 +306,8 @@ async def hide_ask(
             return render.note_gone(t).text
         case setup.RoundStillOpen():
             await send(context, person_of(update).tg_id, render.refusal(t, outcome))
+        case setup.TooFewWriters():
+            await send(context, person_of(update).tg_id, render.too_few_writers(t, outcome))
         case NoSeminar() | NotModerator():
             return render.not_moderator(t).text
     return None
