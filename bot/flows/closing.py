@@ -53,7 +53,7 @@ class ReadBackTooLong:
 
 @dataclass(frozen=True, slots=True)
 class EmptyReadBack:
-    pass
+    """A read-back answer with nothing left once cleaned: nothing is saved."""
 
 
 async def start_read_back(deps: Deps, person: Person) -> tuple[Seminar, list[str]] | Refusal:
