@@ -21,7 +21,7 @@ from pathlib import Path
 from bot import render
 from bot.config import Secrets, load_settings
 from bot.domain import Person
-from bot.flows import answering, groupwork, people, schedules, setup
+from bot.flows import answering, groupwork, joining, schedules, setup
 from bot.flows.deps import Deps
 from bot.i18n import translator
 from bot.store import Store
@@ -64,7 +64,7 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
     seminar_id = created.seminar.id
     crowd = [Person(10_000 + i, "nb") for i in range(participants)]
     for person in crowd:
-        await people.consent(
+        await joining.consent(
             deps, person, seminar_id, 0, link_generation=created.seminar.invite_generation
         )
     await setup.open_round(deps, MODERATOR)

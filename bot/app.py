@@ -33,7 +33,7 @@ from bot.handlers import (
     groupwork,
     joining,
     schedules,
-    seminars,
+    setup,
     team,
 )
 from bot.handlers.buttons import make_dispatcher
@@ -53,7 +53,7 @@ __all__ = ["build_application", "serve"]
 
 # The feature modules of bot/handlers, in the order their handlers are tried; the fallbacks
 # (unknown commands) come after all of them.
-HANDLER_MODULES = (joining, seminars, groupwork, team, schedules, closing, answering)
+HANDLER_MODULES = (joining, setup, groupwork, team, schedules, closing, answering)
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from bot.domain import DotVote, Person, Phase, Seminar
 from bot.flows import closing, groupwork, schedules, setup
 from bot.flows.timing import next_daily, parse_clock_time
 from bot.handlers import groupwork as groupwork_handlers
-from bot.handlers import seminars as seminar_handlers
+from bot.handlers import setup as setup_handlers
 from bot.handlers.common import BotContext
 from bot.handlers.schedules import send_summary
 from bot.i18n import translator
@@ -141,13 +141,13 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
     if item.kind == schedules.Kind.OPEN:
         opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
         if isinstance(opened, setup.RoundOpened):
-            await seminar_handlers.announce_opened(context, opened, moderator, t, origin)
+            await setup_handlers.announce_opened(context, opened, moderator, t, origin)
             return True
         return item.status == "running" and seminar.phase is Phase.ANSWERING
     if seminar.phase is Phase.ANSWERING:
         closed = await setup.close_round(deps, moderator, seminar.id)
         if isinstance(closed, setup.RoundClosed):
-            await seminar_handlers.announce_closed(context, closed, origin)
+            await setup_handlers.announce_closed(context, closed, origin)
             return True
     elif seminar.phase is Phase.VOTING:
         plenary = await groupwork.open_plenary(deps, moderator, seminar.id)

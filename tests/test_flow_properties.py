@@ -50,7 +50,7 @@ from hypothesis.stateful import (
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
 from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
-from bot.flows import answering, closing, groupwork, people, schedules, setup, team
+from bot.flows import answering, closing, groupwork, joining, schedules, setup, team
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
@@ -482,11 +482,11 @@ class SeminarFlows(RuleBasedStateMachine):
 
     async def join(self, person: Person, code: str, language: int) -> None:
         current = {s.invite_code for s in [await self.store.seminar(i) for i in self.seminars] if s}
-        welcome = await self.flow(person, people.open_invite(self.deps, person, code, language))
+        welcome = await self.flow(person, joining.open_invite(self.deps, person, code, language))
         if code not in current:
-            assert isinstance(welcome, people.InvalidInvite), "an old or false link still works"
+            assert isinstance(welcome, joining.InvalidInvite), "an old or false link still works"
             return
-        assert not isinstance(welcome, people.InvalidInvite)
+        assert not isinstance(welcome, joining.InvalidInvite)
         link = welcome.seminar.invite_generation
         await self.press(person, Button(Action.CONSENT, (welcome.seminar.id, language, link)))
 
@@ -718,7 +718,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/notes":
                 await self.flow(person, answering.my_notes(d, person))
             case "/forget":
-                await self.flow(person, people.forget_target(d, person))
+                await self.flow(person, joining.forget_target(d, person))
             case "/paper":
                 await self.flow(person, team.start_paper_notes(d, person))
             case "/done":
@@ -758,24 +758,24 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.WELCOME_LANGUAGE:
                 link = _link_generation(b, 2)
                 await self.flow(
-                    p, people.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
                 )
             case Action.DECLINE:
                 link = _link_generation(b, 1)
-                await self.flow(p, people.decline(d, p, b.arg(0), link_generation=link))
+                await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
             case Action.CONSENT:
                 link = _link_generation(b, 2)
                 joined = await self.flow(
-                    p, people.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
                 )
-                if isinstance(joined, people.Joined):
+                if isinstance(joined, joining.Joined):
                     group = await self.flow(
                         p, groupwork.seat_late_joiner(d, joined.seminar, p.tg_id)
                     )
                     if group is not None:
                         await self.flow(p, groupwork.catch_up(d, joined.seminar, p.tg_id, group))
             case Action.SET_LANGUAGE:
-                await self.flow(p, people.set_language(d, p, _language(b, 0)))
+                await self.flow(p, joining.set_language(d, p, _language(b, 0)))
             case Action.NEXT_QUESTION:
                 await self.flow(p, answering.go_to_question(d, p, b.arg(0), b.arg(1)))
             case Action.DONE:
@@ -796,8 +796,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CANCEL_EDIT:
                 await self.flow(p, answering.cancel_edit(d, p, b.arg(0)))
             case Action.FORGET:
-                forgotten = await self.flow(p, people.confirm_forget(d, p, b.arg(0)))
-                if isinstance(forgotten, people.Forgotten):
+                forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
+                if isinstance(forgotten, joining.Forgotten):
                     self.forgotten(forgotten.seminar.id, p)
             case Action.SETUP_LANGUAGE:
                 await self.flow(p, setup.choose_language(d, p, _language(b, 0)))
@@ -1604,8 +1604,8 @@ async def _room(path: Path) -> tuple[Deps, Seminar]:
     assert isinstance(created, setup.SeminarCreated)
     link = created.seminar.invite_generation
     for person in PARTICIPANTS[:3]:
-        joined = await people.consent(deps, person, created.seminar.id, 0, link_generation=link)
-        assert isinstance(joined, people.Joined)
+        joined = await joining.consent(deps, person, created.seminar.id, 0, link_generation=link)
+        assert isinstance(joined, joining.Joined)
     assert isinstance(await setup.open_round(deps, MODERATOR), setup.RoundOpened)
     return deps, created.seminar
 
@@ -1691,8 +1691,8 @@ async def test_a_removed_co_moderator_can_still_forget_their_notes(tmp_path: Pat
         joined = await team.redeem_moderator_invite(deps, anna, invite.code, "Anna")
         assert isinstance(joined, team.ModeratorJoined)
         assert await team.remove_co_moderator(deps, MODERATOR, seminar.id, anna.tg_id) is True
-        forgotten = await people.confirm_forget(deps, anna, seminar.id)
-        assert isinstance(forgotten, people.Forgotten)
+        forgotten = await joining.confirm_forget(deps, anna, seminar.id)
+        assert isinstance(forgotten, joining.Forgotten)
     finally:
         await deps.store.close()
 
@@ -1723,10 +1723,10 @@ async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
     room = (*PARTICIPANTS, OUTSIDER)
     try:
         for person in room[3:]:
-            joined = await people.consent(
+            joined = await joining.consent(
                 deps, person, seminar.id, 0, link_generation=seminar.invite_generation
             )
-            assert isinstance(joined, people.Joined)
+            assert isinstance(joined, joining.Joined)
         for i, person in enumerate(room):
             text = NOTE_TEXTS[i % len(NOTE_TEXTS)]
             await answering.receive_text(deps, person, text, person.tg_id, 1)

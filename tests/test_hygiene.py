@@ -33,7 +33,7 @@ from harness import (
 
 from bot.config import Settings, load_secrets
 from bot.domain import Person, Phase
-from bot.flows import answering, closing, groupwork, people, setup, team
+from bot.flows import answering, closing, groupwork, joining, setup, team
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped
 from bot.localapi import LocalBotApi
@@ -219,10 +219,10 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         seminar = created.seminar
         for person in (anna, bob, cato, dina):
             assert isinstance(
-                await people.consent(
+                await joining.consent(
                     deps, person, seminar.id, 0, link_generation=seminar.invite_generation
                 ),
-                people.Joined,
+                joining.Joined,
             )
         await setup.open_round(deps, moderator)
         note = await write(anna, "Anna angrer på denne", 1)
@@ -245,7 +245,7 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         for person in (anna, bob, cato, dina):
             await write(person, f"Lapp fra {person.tg_id}", 2)
         assert wal.stat().st_size > 0
-        assert isinstance(await people.confirm_forget(deps, cato, seminar.id), people.Forgotten)
+        assert isinstance(await joining.confirm_forget(deps, cato, seminar.id), joining.Forgotten)
         assert wal.stat().st_size == 0
 
         await setup.close_round(deps, moderator)

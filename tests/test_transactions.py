@@ -15,7 +15,7 @@ from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _roo
 
 from bot.callbacks import CallbackCodec
 from bot.domain import Person, Seminar
-from bot.flows import answering, groupwork, people, setup
+from bot.flows import answering, groupwork, joining, setup
 from bot.flows.deps import Deps
 from bot.keys import Keyring
 from bot.lanes import Lanes
@@ -167,10 +167,10 @@ async def test_two_late_joiners_at_the_same_instant_sit_in_different_groups(
 
         async def join(person: Person, update_id: int) -> None:
             async with store.handling(update_id):
-                joined = await people.consent(
+                joined = await joining.consent(
                     deps, person, seminar.id, 0, link_generation=seminar.invite_generation
                 )
-                assert isinstance(joined, people.Joined)
+                assert isinstance(joined, joining.Joined)
                 await groupwork.seat_late_joiner(deps, seminar, person.tg_id)
 
         await asyncio.gather(join(LATE[0], 501), join(LATE[1], 502))
@@ -239,10 +239,10 @@ async def _seminar_in_two_groups(deps: Deps) -> Seminar:
     await setup.open_round(deps, MODERATOR)
     room = [Person(6_801_234_567 + 1_000_003 * i, "nb") for i in range(6)]
     for i, person in enumerate(room):
-        joined = await people.consent(
+        joined = await joining.consent(
             deps, person, seminar.id, 0, link_generation=seminar.invite_generation
         )
-        assert isinstance(joined, people.Joined)
+        assert isinstance(joined, joining.Joined)
         await _write(deps, person, f"Notat nummer {i}")
     await setup.close_round(deps, MODERATOR)
     formed = await groupwork.form_groups(deps, MODERATOR)

@@ -11,7 +11,8 @@ from bot.domain import SetupStep
 from bot.flows import answering, setup
 from bot.flows import closing as closing_flow
 from bot.flows import groupwork as groupwork_flow
-from bot.handlers import closing, groupwork, schedules, seminars, team
+from bot.handlers import closing, groupwork, schedules, team
+from bot.handlers import setup as setup_handlers
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
@@ -43,7 +44,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         SetupStep.QUESTIONS,
         SetupStep.CUSTOM_QUESTIONS,
     ):
-        await seminars.setup_text(update, context, message.text)
+        await setup_handlers.setup_text(update, context, message.text)
         return
     if step is SetupStep.PAPER_NOTES:
         await team.paper_text(update, context, message.text)

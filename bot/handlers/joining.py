@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton
-from bot.flows import answering, groupwork, people
+from bot.flows import answering, groupwork, joining
 from bot.flows.deps import NoSeminar
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers
@@ -42,18 +42,18 @@ def _link_generation(button: Button, position: int) -> int | None:
 
 
 def _join_screens(
-    outcome: people.Welcome | people.InvalidInvite | people.SeminarEnded | people.AlreadyJoined,
+    outcome: joining.Welcome | joining.InvalidInvite | joining.SeminarEnded | joining.AlreadyJoined,
     retention_days: int,
 ) -> tuple[Translator, Screen]:
     t = translator(outcome.language)
     match outcome:
-        case people.Welcome(seminar=seminar):
+        case joining.Welcome(seminar=seminar):
             return t, render.welcome(t, seminar, retention_days)
-        case people.InvalidInvite():
+        case joining.InvalidInvite():
             return t, render.invalid_invite(t)
-        case people.SeminarEnded(seminar=seminar):
+        case joining.SeminarEnded(seminar=seminar):
             return t, render.seminar_ended(t, seminar)
-        case people.AlreadyJoined(seminar=seminar):
+        case joining.AlreadyJoined(seminar=seminar):
             return t, render.already_joined(t, seminar)
 
 
@@ -84,10 +84,10 @@ async def start(update: Update, context: BotContext) -> None:
     if code.startswith(MODERATOR_INVITE_PREFIX):
         await team_handlers.join_as_moderator(update, context, code[:64])
         return
-    outcome = await people.open_invite(context.deps, person_of(update), code[:64])
+    outcome = await joining.open_invite(context.deps, person_of(update), code[:64])
     _, screen = _join_screens(outcome, context.deps.settings.retention_days)
     await send(context, message.chat_id, screen)
-    if isinstance(outcome, people.AlreadyJoined):
+    if isinstance(outcome, joining.AlreadyJoined):
         await _prompt_if_answering(context, message.chat_id, update)
 
 
@@ -95,7 +95,7 @@ async def welcome_language(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     """Re-renders the welcome in the chosen language, still storing nothing."""
-    outcome = await people.rewelcome(
+    outcome = await joining.rewelcome(
         context.deps,
         person_of(update),
         button.arg(0),
@@ -105,7 +105,7 @@ async def welcome_language(
     match outcome:
         case NoSeminar():
             return render.expired_button(t)
-        case people.LinkChanged(language=language):
+        case joining.LinkChanged(language=language):
             await edit(context, pressed_message(update), render.link_changed(translator(language)))
         case _:
             _, screen = _join_screens(outcome, context.deps.settings.retention_days)
@@ -116,7 +116,7 @@ async def welcome_language(
 async def consent_given(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await people.consent(
+    outcome = await joining.consent(
         context.deps,
         person_of(update),
         button.arg(0),
@@ -124,13 +124,13 @@ async def consent_given(
         link_generation=_link_generation(button, 2),
     )
     chat_id = update.effective_chat.id if update.effective_chat else person_of(update).tg_id
-    if isinstance(outcome, people.LinkChanged):
+    if isinstance(outcome, joining.LinkChanged):
         tl = translator(outcome.language)
         await edit(context, pressed_message(update), render.link_changed(tl))
         return None
     await drop_buttons(context, pressed_message(update))
     match outcome:
-        case people.Joined(seminar=seminar, language=language):
+        case joining.Joined(seminar=seminar, language=language):
             tj = translator(language)
             await send(context, chat_id, render.joined(tj, seminar))
             await _prompt_if_answering(context, chat_id, update)
@@ -144,9 +144,9 @@ async def consent_given(
                 if late.card is not None:
                     screens.append(render.vote_card(tj, late.card))
                 await send_many(context, chat_id, screens)
-        case people.AlreadyJoined(seminar=seminar, language=language):
+        case joining.AlreadyJoined(seminar=seminar, language=language):
             await send(context, chat_id, render.already_joined(translator(language), seminar))
-        case people.SeminarEnded(seminar=seminar, language=language):
+        case joining.SeminarEnded(seminar=seminar, language=language):
             await send(context, chat_id, render.seminar_ended(translator(language), seminar))
         case NoSeminar():
             return render.expired_button(t)
@@ -156,14 +156,14 @@ async def consent_given(
 async def consent_declined(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await people.decline(
+    outcome = await joining.decline(
         context.deps, person_of(update), button.arg(0), link_generation=_link_generation(button, 1)
     )
     match outcome:
         case NoSeminar():
             await drop_buttons(context, pressed_message(update))
             return render.expired_button(t)
-        case people.LinkChanged(language=language):
+        case joining.LinkChanged(language=language):
             await edit(context, pressed_message(update), render.link_changed(translator(language)))
         case None:
             await edit(context, pressed_message(update), render.declined(t))
@@ -179,7 +179,7 @@ async def language_command(update: Update, context: BotContext) -> None:
 async def language_chosen(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    language = await people.set_language(context.deps, person_of(update), _language_arg(button, 0))
+    language = await joining.set_language(context.deps, person_of(update), _language_arg(button, 0))
     await edit(context, pressed_message(update), render.language_set(translator(language)))
     return None
 
@@ -206,11 +206,11 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def forget(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
-    target = await people.forget_target(context.deps, person_of(update))
+    target = await joining.forget_target(context.deps, person_of(update))
     match target:
         case NoSeminar():
             screen = render.not_joined(t)
-        case people.ModeratorCannotForget(seminar=seminar):
+        case joining.ModeratorCannotForget(seminar=seminar):
             screen = render.moderator_cannot_forget(t, seminar)
         case _:
             screen = render.forget_ask(t, target)
@@ -220,11 +220,11 @@ async def forget(update: Update, context: BotContext) -> None:
 async def forget_confirmed(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await people.confirm_forget(context.deps, person_of(update), button.arg(0))
+    outcome = await joining.confirm_forget(context.deps, person_of(update), button.arg(0))
     match outcome:
-        case people.Forgotten(seminar=seminar):
+        case joining.Forgotten(seminar=seminar):
             await edit(context, pressed_message(update), render.forgotten(t, seminar))
-        case people.ModeratorCannotForget(seminar=seminar):
+        case joining.ModeratorCannotForget(seminar=seminar):
             await edit(context, pressed_message(update), render.moderator_cannot_forget(t, seminar))
         case NoSeminar():
             await drop_buttons(context, pressed_message(update))
