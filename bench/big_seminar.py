@@ -21,7 +21,7 @@ from pathlib import Path
 from bot import render
 from bot.config import Secrets, load_settings
 from bot.domain import Person
-from bot.flows import answering, groupwork, joining, schedules, setup
+from bot.flows import answering, groups, joining, plenary, schedules, setup, themes
 from bot.flows.deps import Deps
 from bot.i18n import translator
 from bot.store import Store
@@ -77,12 +77,12 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
             )
             assert isinstance(saved, answering.NoteSaved), saved
     await setup.close_round(deps, MODERATOR)
-    await groupwork.form_groups(deps, MODERATOR)
-    await groupwork.show_notes(deps, MODERATOR)
+    await groups.form_groups(deps, MODERATOR)
+    await groups.show_notes(deps, MODERATOR)
     for i, person in enumerate(crowd):
-        await groupwork.propose_theme(deps, person, THEMES[i % len(THEMES)])
-    opened = await groupwork.open_voting(deps, MODERATOR)
-    assert isinstance(opened, groupwork.VotingOpened)
+        await themes.propose_theme(deps, person, THEMES[i % len(THEMES)])
+    opened = await themes.open_voting(deps, MODERATOR)
+    assert isinstance(opened, themes.VotingOpened)
     votes = 0
     voters: dict[int, int] = {}
     for member, first_card in opened.cards:
@@ -96,18 +96,18 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
             # As a press on the card does: the vote, and the next card in return.
             assert card.note is not None
             theme = card.themes[card.index % len(card.themes)]
-            cast = await groupwork.cast_vote(deps, person, card.note.id, theme.id, card.index)
-            assert isinstance(cast, groupwork.VoteCard)
+            cast = await themes.cast_vote(deps, person, card.note.id, theme.id, card.index)
+            assert isinstance(cast, groups.VoteCard)
             card = cast
             votes += 1
-    await groupwork.open_plenary(deps, MODERATOR)
-    dots = await groupwork.open_dots(deps, MODERATOR)
-    assert isinstance(dots, groupwork.DotsOpened)
+    await plenary.open_plenary(deps, MODERATOR)
+    dots = await plenary.open_dots(deps, MODERATOR)
+    assert isinstance(dots, plenary.DotsOpened)
     for member in dots.voters:
         for pick in (0, 1, 0):
             theme = dots.card.themes[pick % len(dots.card.themes)][0]
-            await groupwork.change_dots(deps, Person(member.tg_id, "nb"), seminar_id, theme.id, +1)
-    await groupwork.close_dots(deps, MODERATOR)
+            await plenary.change_dots(deps, Person(member.tg_id, "nb"), seminar_id, theme.id, +1)
+    await plenary.close_dots(deps, MODERATOR)
     return seminar_id, votes
 
 

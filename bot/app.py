@@ -30,11 +30,13 @@ from bot.flows.deps import Deps
 from bot.handlers import (
     answering,
     closing,
-    groupwork,
+    groups,
     joining,
+    plenary,
     schedules,
     setup,
     team,
+    themes,
 )
 from bot.handlers.buttons import make_dispatcher
 from bot.handlers.common import BotContext, Services, reader, send
@@ -53,7 +55,7 @@ __all__ = ["build_application", "serve"]
 
 # The feature modules of bot/handlers, in the order their handlers are tried; the fallbacks
 # (unknown commands) come after all of them.
-HANDLER_MODULES = (joining, setup, groupwork, team, schedules, closing, answering)
+HANDLER_MODULES = (joining, setup, groups, themes, plenary, team, schedules, closing, answering)
 
 log = logging.getLogger(__name__)
 

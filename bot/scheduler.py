@@ -18,9 +18,10 @@ from telegram.ext import Application
 
 from bot import render
 from bot.domain import DotVote, Person, Phase, Seminar
-from bot.flows import closing, groupwork, schedules, setup
+from bot.flows import closing, schedules, setup
+from bot.flows import plenary as plenary_flow
 from bot.flows.timing import next_daily, parse_clock_time
-from bot.handlers import groupwork as groupwork_handlers
+from bot.handlers import plenary as plenary_handlers
 from bot.handlers import setup as setup_handlers
 from bot.handlers.common import BotContext
 from bot.handlers.schedules import send_summary
@@ -150,14 +151,14 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
             await setup_handlers.announce_closed(context, closed, origin)
             return True
     elif seminar.phase is Phase.VOTING:
-        plenary = await groupwork.open_plenary(deps, moderator, seminar.id)
-        if isinstance(plenary, groupwork.Plenary):
-            await groupwork_handlers.announce_plenary(context, plenary, moderator, t, origin)
+        plenary = await plenary_flow.open_plenary(deps, moderator, seminar.id)
+        if isinstance(plenary, plenary_flow.Plenary):
+            await plenary_handlers.announce_plenary(context, plenary, moderator, t, origin)
             return True
     elif seminar.dot_vote is DotVote.OPEN:
-        ranked = await groupwork.close_dots(deps, moderator, seminar.id)
-        if isinstance(ranked, groupwork.DotsClosed):
-            await groupwork_handlers.announce_ranking(context, ranked, origin)
+        ranked = await plenary_flow.close_dots(deps, moderator, seminar.id)
+        if isinstance(ranked, plenary_flow.DotsClosed):
+            await plenary_handlers.announce_ranking(context, ranked, origin)
             return True
     # A job interrupted by a crash after its phase change has nothing left to do.
     return item.status == "running"

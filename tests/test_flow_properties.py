@@ -50,7 +50,9 @@ from hypothesis.stateful import (
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
 from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
-from bot.flows import answering, closing, groupwork, joining, schedules, setup, team
+from bot.flows import answering, closing, joining, plenary, schedules, setup, team
+from bot.flows import groups as groups_flow
+from bot.flows import themes as themes_flow
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
@@ -504,8 +506,8 @@ class SeminarFlows(RuleBasedStateMachine):
             await self.moderator_text(person, step, text)
         elif await closing.takes_read_back_note(self.deps, person):
             await self.flow(person, closing.read_back_note(self.deps, person, text))
-        elif await groupwork.takes_theme_proposals(self.deps, person):
-            await self.flow(person, groupwork.propose_theme(self.deps, person, text))
+        elif await themes_flow.takes_theme_proposals(self.deps, person):
+            await self.flow(person, themes_flow.propose_theme(self.deps, person, text))
         else:
             await self.note_text(person, text, message_id)
 
@@ -587,21 +589,21 @@ class SeminarFlows(RuleBasedStateMachine):
         target_id = target if isinstance(target, int) else 0
         if step is SetupStep.RENAME_THEME:
             renamed = await self.flow(
-                person, groupwork.rename_theme(self.deps, person, target_id, text)
+                person, themes_flow.rename_theme(self.deps, person, target_id, text)
             )
-            if not isinstance(renamed, groupwork.InvalidThemeName):
+            if not isinstance(renamed, themes_flow.InvalidThemeName):
                 await setup.expect(self.deps, person, SetupStep.NONE)
         elif step is SetupStep.SHORTEN_NOTE:
             shortened = await self.flow(
-                person, groupwork.shorten(self.deps, person, target_id, text)
+                person, groups_flow.shorten(self.deps, person, target_id, text)
             )
-            if isinstance(shortened, groupwork.NoteShortened):
+            if isinstance(shortened, groups_flow.NoteShortened):
                 self.notes[shortened.note.id].text = shortened.note.text
         else:
-            await self.flow(person, groupwork.preset_theme(self.deps, person, text))
+            await self.flow(person, themes_flow.preset_theme(self.deps, person, text))
 
     async def vote(self, person: Person, note_id: int, theme_id: int, index: int) -> None:
-        """groupwork.cast_vote, with whether it must count predicted from the state before."""
+        """themes_flow.cast_vote, with whether it must count predicted from the state before."""
         expected = None
         seminar = await self.deps.active_seminar(person)
         if seminar is not None and seminar.phase is Phase.VOTING:
@@ -621,16 +623,16 @@ class SeminarFlows(RuleBasedStateMachine):
             ):
                 expected = theme_id
         outcome = await self.flow(
-            person, groupwork.cast_vote(self.deps, person, note_id, theme_id, index)
+            person, themes_flow.cast_vote(self.deps, person, note_id, theme_id, index)
         )
         if expected is not None:
-            assert isinstance(outcome, groupwork.VoteCard), outcome
+            assert isinstance(outcome, groups_flow.VoteCard), outcome
             self.votes[(person.tg_id, note_id)] = expected
-        if isinstance(outcome, groupwork.VoteCard) and outcome.note is not None:
+        if isinstance(outcome, groups_flow.VoteCard) and outcome.note is not None:
             assert outcome.choice == self.votes.get((person.tg_id, outcome.note.id))
 
     async def dot(self, person: Person, seminar_id: int, theme_id: int, change: int) -> None:
-        """groupwork.change_dots, with whether it must count predicted from the state before."""
+        """plenary.change_dots, with whether it must count predicted from the state before."""
         mine = self.dots.setdefault((seminar_id, person.tg_id), {})
         counts = False
         seminar = await self.store.seminar(seminar_id)
@@ -638,7 +640,7 @@ class SeminarFlows(RuleBasedStateMachine):
             pseudonym = self.pseudonym(seminar_id, person)
             live = {
                 theme.id
-                for result in await groupwork.results(self.deps, seminar)
+                for result in await plenary.results(self.deps, seminar)
                 for theme, _ in result.themes
             }
             now = mine.get(theme_id, 0)
@@ -652,15 +654,15 @@ class SeminarFlows(RuleBasedStateMachine):
                 )
             )
         outcome = await self.flow(
-            person, groupwork.change_dots(self.deps, person, seminar_id, theme_id, change)
+            person, plenary.change_dots(self.deps, person, seminar_id, theme_id, change)
         )
         if counts:
-            assert isinstance(outcome, groupwork.DotCard), outcome
+            assert isinstance(outcome, plenary.DotCard), outcome
             assert outcome.refused is None, outcome
             mine[theme_id] = mine.get(theme_id, 0) + change
             if not mine[theme_id]:
                 del mine[theme_id]
-        if isinstance(outcome, groupwork.DotCard):
+        if isinstance(outcome, plenary.DotCard):
             assert outcome.mine == mine, (outcome.mine, mine)
             assert outcome.left >= 0
 
@@ -672,7 +674,7 @@ class SeminarFlows(RuleBasedStateMachine):
                 await self.flow(person, setup.open_round(d, person))
             case "/close":
                 if isinstance(
-                    await self.flow(person, groupwork.close_dots(d, person)), groupwork.DotsClosed
+                    await self.flow(person, plenary.close_dots(d, person)), plenary.DotsClosed
                 ):
                     return
                 seminar = await d.moderated_seminar(person)
@@ -687,7 +689,7 @@ class SeminarFlows(RuleBasedStateMachine):
                 words = argument.split()
                 await self.flow(
                     person,
-                    groupwork.form_groups(
+                    groups_flow.form_groups(
                         d,
                         person,
                         everyone="all" in words,
@@ -696,13 +698,13 @@ class SeminarFlows(RuleBasedStateMachine):
                     ),
                 )
             case "/vote":
-                await self.flow(person, groupwork.open_voting(d, person))
+                await self.flow(person, themes_flow.open_voting(d, person))
             case "/plenary":
-                await self.flow(person, groupwork.open_plenary(d, person))
+                await self.flow(person, plenary.open_plenary(d, person))
             case "/moderate":
-                await self.flow(person, groupwork.next_to_settle(d, person))
+                await self.flow(person, themes_flow.next_to_settle(d, person))
             case "/themes":
-                await self.flow(person, groupwork.group_themes(d, person))
+                await self.flow(person, themes_flow.group_themes(d, person))
             case "/check":
                 await self.flow(person, closing.start_read_back(d, person))
             case "/report":
@@ -770,10 +772,10 @@ class SeminarFlows(RuleBasedStateMachine):
                 )
                 if isinstance(joined, joining.Joined):
                     group = await self.flow(
-                        p, groupwork.seat_late_joiner(d, joined.seminar, p.tg_id)
+                        p, groups_flow.seat_late_joiner(d, joined.seminar, p.tg_id)
                     )
                     if group is not None:
-                        await self.flow(p, groupwork.catch_up(d, joined.seminar, p.tg_id, group))
+                        await self.flow(p, groups_flow.catch_up(d, joined.seminar, p.tg_id, group))
             case Action.SET_LANGUAGE:
                 await self.flow(p, joining.set_language(d, p, _language(b, 0)))
             case Action.NEXT_QUESTION:
@@ -814,14 +816,14 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.OPEN_ROUND:
                 await self.flow(p, setup.open_round(d, p, b.arg(0)))
             case Action.CLOSE_ROUND:
-                closed = await self.flow(p, groupwork.close_dots(d, p))
+                closed = await self.flow(p, plenary.close_dots(d, p))
                 active = await d.moderated_seminar(p)
                 offers = isinstance(active, Seminar) and active.phase in (
                     Phase.GROUPING,
                     Phase.VOTING,
                     Phase.PLENARY,
                 )
-                if not isinstance(closed, groupwork.DotsClosed) and not offers:
+                if not isinstance(closed, plenary.DotsClosed) and not offers:
                     await self.flow(p, setup.close_round(d, p, b.arg(0)))
             case Action.HIDE_ASK:
                 await self.flow(p, answering.ask_hide(d, p, b.arg(0)))
@@ -832,23 +834,23 @@ class SeminarFlows(RuleBasedStateMachine):
                     assert known.hidden == hidden.already, "hiding twice changed something"
                     known.hidden = True
             case Action.FORM_GROUPS:
-                await self.flow(p, groupwork.form_groups(d, p, everyone=bool(b.arg(1))))
+                await self.flow(p, groups_flow.form_groups(d, p, everyone=bool(b.arg(1))))
             case Action.PAPER_TO_GROUP:
-                await self.flow(p, groupwork.place_paper_notes(d, p, b.arg(0)))
+                await self.flow(p, groups_flow.place_paper_notes(d, p, b.arg(0)))
             case Action.REVIEW:
-                await self.flow(p, groupwork.review(d, p, b.arg(0), b.arg(1)))
+                await self.flow(p, groups_flow.review(d, p, b.arg(0), b.arg(1)))
             case Action.REVIEW_SHORTEN:
-                await self.flow(p, groupwork.ask_shorten(d, p, b.arg(0)))
+                await self.flow(p, groups_flow.ask_shorten(d, p, b.arg(0)))
             case Action.SHOW_NOTES:
-                await self.flow(p, groupwork.show_notes(d, p, b.arg(0)))
+                await self.flow(p, groups_flow.show_notes(d, p, b.arg(0)))
             case Action.OPEN_VOTING:
-                await self.flow(p, groupwork.open_voting(d, p, b.arg(0)))
+                await self.flow(p, themes_flow.open_voting(d, p, b.arg(0)))
             case Action.VOTE:
                 await self.vote(p, b.arg(0), b.arg(1), b.arg(2))
             case Action.VOTE_CARD:
-                await self.flow(p, groupwork.vote_card(d, p, b.arg(0), b.arg(1)))
+                await self.flow(p, themes_flow.vote_card(d, p, b.arg(0), b.arg(1)))
             case Action.SETTLE:
-                await self.flow(p, groupwork.settle(d, p, b.arg(0), b.arg(1) or None))
+                await self.flow(p, themes_flow.settle(d, p, b.arg(0), b.arg(1) or None))
             case Action.THEME_RENAME:
                 theme = await self.store.theme(b.arg(0))
                 if theme is not None and theme[1] is None:
@@ -856,9 +858,9 @@ class SeminarFlows(RuleBasedStateMachine):
                     if isinstance(moderated, Seminar):
                         await setup.expect(d, p, SetupStep.RENAME_THEME, theme=theme[0].id)
             case Action.THEME_MERGE_ASK:
-                await self.flow(p, groupwork.merge_candidates(d, p, b.arg(0)))
+                await self.flow(p, themes_flow.merge_candidates(d, p, b.arg(0)))
             case Action.THEME_MERGE:
-                merged = await self.flow(p, groupwork.merge_themes(d, p, b.arg(0), b.arg(1)))
+                merged = await self.flow(p, themes_flow.merge_themes(d, p, b.arg(0), b.arg(1)))
                 if isinstance(merged, tuple):
                     self.merged(merged[0].id, merged[1].id)
             case Action.PRESET_THEMES:
@@ -866,13 +868,13 @@ class SeminarFlows(RuleBasedStateMachine):
                 if isinstance(moderated, Seminar):
                     await setup.expect(d, p, SetupStep.PRESET_THEMES)
             case Action.OPEN_PLENARY:
-                await self.flow(p, groupwork.open_plenary(d, p, b.arg(0)))
+                await self.flow(p, plenary.open_plenary(d, p, b.arg(0)))
             case Action.OPEN_DOTS:
-                await self.flow(p, groupwork.open_dots(d, p))
+                await self.flow(p, plenary.open_dots(d, p))
             case Action.DOT:
                 await self.dot(p, b.arg(0), b.arg(1), 1 if b.arg(2) else -1)
             case Action.CLOSE_DOTS:
-                await self.flow(p, groupwork.close_dots(d, p))
+                await self.flow(p, plenary.close_dots(d, p))
             case Action.INVITE_MODERATOR:
                 made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
                 if isinstance(made, team.ModeratorInvite):
@@ -915,9 +917,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.DROP_PAPER_NOTE:
                 await self.paper_saved(p, team.drop_paper_note(d, p, b.arg(0)))
             case Action.KEEP_THEME:
-                await self.flow(p, groupwork.keep_theme(d, p, b.arg(0)))
+                await self.flow(p, themes_flow.keep_theme(d, p, b.arg(0)))
             case Action.DROP_THEME:
-                await self.flow(p, groupwork.drop_theme(d, p, b.arg(0)))
+                await self.flow(p, themes_flow.drop_theme(d, p, b.arg(0)))
             case Action.KEEP_READBACK:
                 await self.flow(p, closing.keep_read_back(d, p, b.arg(0)))
             case Action.DROP_READBACK:
@@ -1028,8 +1030,8 @@ class SeminarFlows(RuleBasedStateMachine):
     async def room_votes(self, seminar_id: int, writers: list[Person]) -> None:
         """Everyone sorts a note; one taps twice, one changes their mind, one leaves."""
         for i, person in enumerate(writers):
-            card = await groupwork.vote_card(self.deps, person, seminar_id, 0)
-            if isinstance(card, groupwork.VoteCard) and card.note and card.themes:
+            card = await themes_flow.vote_card(self.deps, person, seminar_id, 0)
+            if isinstance(card, groups_flow.VoteCard) and card.note and card.themes:
                 choices = [t.id for t in card.themes]
                 choices = choices[:1] * 2 if i == 0 else choices[:2] if i == 1 else choices[:1]
                 for theme_id in choices:
@@ -1059,13 +1061,13 @@ class SeminarFlows(RuleBasedStateMachine):
                 merge = (themes[1].id, themes[0].id)
                 await self.press(MODERATOR, Button(Action.THEME_MERGE, merge))
                 break
-        card = await self.flow(MODERATOR, groupwork.next_to_settle(self.deps, MODERATOR))
-        if isinstance(card, groupwork.SettleCard) and card.note is not None:
+        card = await self.flow(MODERATOR, themes_flow.next_to_settle(self.deps, MODERATOR))
+        if isinstance(card, themes_flow.SettleCard) and card.note is not None:
             theme_id = card.themes[0].id if card.themes else 0
             await self.press(MODERATOR, Button(Action.SETTLE, (card.note.id, theme_id)))
 
     async def dot_themes(self, seminar: Seminar) -> list[int]:
-        results = await groupwork.results(self.deps, seminar)
+        results = await plenary.results(self.deps, seminar)
         return [theme.id for result in results for theme, _ in result.themes]
 
     def act(self, work: Callable[[], Coroutine[Any, Any, None]], copies: int) -> None:
@@ -1285,11 +1287,11 @@ class SeminarFlows(RuleBasedStateMachine):
         person = seated[pick % len(seated)] if seated else ACTORS[pick % len(ACTORS)]
         seminar = self.run(self.deps.active_seminar(person))
         card = (
-            self.run(groupwork.vote_card(self.deps, person, seminar.id, index))
+            self.run(themes_flow.vote_card(self.deps, person, seminar.id, index))
             if seminar and from_card
             else None
         )
-        if isinstance(card, groupwork.VoteCard) and card.note and card.themes:
+        if isinstance(card, groups_flow.VoteCard) and card.note and card.themes:
             note_id = card.note.id
             theme_id = self.pick([t.id for t in card.themes], theme)
         else:
@@ -1388,12 +1390,12 @@ class SeminarFlows(RuleBasedStateMachine):
         moves: dict[str, Callable[[], Coroutine[Any, Any, object]]] = {
             "open_round": lambda: setup.open_round(d, person),
             "close_round": lambda: setup.close_round(d, person),
-            "form_groups": lambda: groupwork.form_groups(d, person, everyone=True),
-            "show_notes": lambda: groupwork.show_notes(d, person),
-            "open_voting": lambda: groupwork.open_voting(d, person),
-            "open_plenary": lambda: groupwork.open_plenary(d, person),
-            "open_dots": lambda: groupwork.open_dots(d, person),
-            "close_dots": lambda: groupwork.close_dots(d, person),
+            "form_groups": lambda: groups_flow.form_groups(d, person, everyone=True),
+            "show_notes": lambda: groups_flow.show_notes(d, person),
+            "open_voting": lambda: themes_flow.open_voting(d, person),
+            "open_plenary": lambda: plenary.open_plenary(d, person),
+            "open_dots": lambda: plenary.open_dots(d, person),
+            "close_dots": lambda: plenary.close_dots(d, person),
             "close_seminar": lambda: closing.close_seminar(d, person),
         }
         await self.flow(person, moves[move]())
@@ -1633,22 +1635,22 @@ async def _two_dots_given(deps: Deps, seminar: Seminar) -> list[int]:
     for i, person in enumerate(room):
         await answering.receive_text(deps, person, NOTE_TEXTS[i], person.tg_id, 1)
     await setup.close_round(deps, MODERATOR)
-    await groupwork.form_groups(deps, MODERATOR)
-    await groupwork.show_notes(deps, MODERATOR)
+    await groups_flow.form_groups(deps, MODERATOR)
+    await groups_flow.show_notes(deps, MODERATOR)
     for person in room:
-        await groupwork.propose_theme(deps, person, "Tid")
-    await groupwork.open_voting(deps, MODERATOR)
+        await themes_flow.propose_theme(deps, person, "Tid")
+    await themes_flow.open_voting(deps, MODERATOR)
     (group,) = await deps.store.groups(seminar.id)
     (theme,) = await deps.store.themes(seminar.id, group.id)
     notes = [n.id for n in await deps.store.group_notes(group.id)]
     for person in room:
         for note_id in notes:
-            await groupwork.cast_vote(deps, person, note_id, theme.id, 0)
-    await groupwork.open_plenary(deps, MODERATOR)
-    await groupwork.open_dots(deps, MODERATOR)
+            await themes_flow.cast_vote(deps, person, note_id, theme.id, 0)
+    await plenary.open_plenary(deps, MODERATOR)
+    await plenary.open_dots(deps, MODERATOR)
     for _ in range(2):
-        placed = await groupwork.change_dots(deps, room[0], seminar.id, theme.id, 1)
-        assert isinstance(placed, groupwork.DotCard)
+        placed = await plenary.change_dots(deps, room[0], seminar.id, theme.id, 1)
+        assert isinstance(placed, plenary.DotCard)
         assert placed.refused is None
     return notes
 
@@ -1658,9 +1660,9 @@ async def test_settling_a_note_during_the_dot_vote_loses_no_dots(tmp_path: Path)
     deps, seminar = await _room(tmp_path)
     try:
         for note_id in await _two_dots_given(deps, seminar):
-            await groupwork.settle(deps, MODERATOR, note_id, None)
-        ranked = await groupwork.close_dots(deps, MODERATOR)
-        assert isinstance(ranked, groupwork.DotsClosed)
+            await themes_flow.settle(deps, MODERATOR, note_id, None)
+        ranked = await plenary.close_dots(deps, MODERATOR)
+        assert isinstance(ranked, plenary.DotsClosed)
         assert sum(dots for _, _, dots in ranked.ranking) == 2
     finally:
         await deps.store.close()
@@ -1673,8 +1675,8 @@ async def test_hiding_notes_during_the_dot_vote_loses_no_dots(tmp_path: Path) ->
         for note_id in await _two_dots_given(deps, seminar):
             hidden = await answering.hide(deps, MODERATOR, note_id)
             assert isinstance(hidden, answering.NoteHidden)
-        ranked = await groupwork.close_dots(deps, MODERATOR)
-        assert isinstance(ranked, groupwork.DotsClosed)
+        ranked = await plenary.close_dots(deps, MODERATOR)
+        assert isinstance(ranked, plenary.DotsClosed)
         assert sum(dots for _, _, dots in ranked.ranking) == 2
     finally:
         await deps.store.close()
@@ -1707,7 +1709,7 @@ async def test_dealing_refused_in_the_wrong_phase_changes_nothing(tmp_path: Path
     """`/groups deal` during the answer round is refused, and leaves the seminar as it was."""
     deps, seminar = await _room(tmp_path)
     try:
-        refused = await groupwork.form_groups(deps, MODERATOR, deal=True)
+        refused = await groups_flow.form_groups(deps, MODERATOR, deal=True)
         assert isinstance(refused, setup.WrongPhase)
         after = await deps.store.seminar(seminar.id)
         assert after is not None
@@ -1731,11 +1733,11 @@ async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
             text = NOTE_TEXTS[i % len(NOTE_TEXTS)]
             await answering.receive_text(deps, person, text, person.tg_id, 1)
         await setup.close_round(deps, MODERATOR)
-        await groupwork.form_groups(deps, MODERATOR)
-        await groupwork.show_notes(deps, MODERATOR)
+        await groups_flow.form_groups(deps, MODERATOR)
+        await groups_flow.show_notes(deps, MODERATOR)
         for person in room:
-            await groupwork.propose_theme(deps, person, "Tid")
-        await groupwork.open_voting(deps, MODERATOR)
+            await themes_flow.propose_theme(deps, person, "Tid")
+        await themes_flow.open_voting(deps, MODERATOR)
         ours, theirs = await deps.store.groups(seminar.id)
         voter = deps.keys.pseudonym(seminar.id, room[0].tg_id)
         writer = await deps.store.writer(seminar.id, voter)
@@ -1744,8 +1746,8 @@ async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
             ours, theirs = theirs, ours
         (own_theme,) = await deps.store.themes(seminar.id, ours.id)
         other_note = (await deps.store.group_notes(theirs.id))[0]
-        refused = await groupwork.cast_vote(deps, room[0], other_note.id, own_theme.id, 0)
-        assert isinstance(refused, groupwork.NotInGroup), refused
+        refused = await themes_flow.cast_vote(deps, room[0], other_note.id, own_theme.id, 0)
+        assert isinstance(refused, groups_flow.NotInGroup), refused
         assert await deps.store.votes_of(voter) == {}
         assert await deps.store.vote_count(seminar.id) == 0
     finally:

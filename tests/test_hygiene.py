@@ -33,7 +33,7 @@ from harness import (
 
 from bot.config import Settings, load_secrets
 from bot.domain import Person, Phase
-from bot.flows import answering, closing, groupwork, joining, setup, team
+from bot.flows import answering, closing, groups, joining, plenary, setup, team, themes
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped
 from bot.localapi import LocalBotApi
@@ -252,19 +252,19 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size == 0  # the file was rebuilt in key order
         await store.save_user_language(moderator.tg_id, "en")
         assert wal.stat().st_size > 0
-        formed = await groupwork.form_groups(deps, moderator)
-        assert isinstance(formed, groupwork.GroupsFormed)
+        formed = await groups.form_groups(deps, moderator)
+        assert isinstance(formed, groups.GroupsFormed)
         assert wal.stat().st_size == 0
 
-        await groupwork.show_notes(deps, moderator)
-        await groupwork.propose_theme(deps, anna, "Tid")
-        await groupwork.propose_theme(deps, bob, "Bob 912 34 567")
+        await groups.show_notes(deps, moderator)
+        await themes.propose_theme(deps, anna, "Tid")
+        await themes.propose_theme(deps, bob, "Bob 912 34 567")
         assert wal.stat().st_size > 0
-        assert isinstance(await groupwork.drop_theme(deps, bob, seminar.id), HeldDropped)
+        assert isinstance(await themes.drop_theme(deps, bob, seminar.id), HeldDropped)
         assert wal.stat().st_size == 0
-        await groupwork.open_voting(deps, moderator)
+        await themes.open_voting(deps, moderator)
         assert wal.stat().st_size > 0
-        assert isinstance(await groupwork.open_plenary(deps, moderator), groupwork.Plenary)
+        assert isinstance(await plenary.open_plenary(deps, moderator), plenary.Plenary)
         assert wal.stat().st_size == 0
         await closing.answer_read_back(deps, bob, seminar.id, recognised=False)
         await closing.read_back_note(deps, bob, "Ring Bob på 912 34 567")

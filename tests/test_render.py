@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import DotVote, Group, Note, Phase, Seminar, Theme
-from bot.flows.groupwork import DotCard
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
+from bot.flows.plenary import DotCard
 from bot.i18n import translator
 from bot.store import NoteCounts
 

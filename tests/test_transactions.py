@@ -15,7 +15,7 @@ from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _roo
 
 from bot.callbacks import CallbackCodec
 from bot.domain import Person, Seminar
-from bot.flows import answering, groupwork, joining, setup
+from bot.flows import answering, groups, joining, plenary, setup, themes
 from bot.flows.deps import Deps
 from bot.keys import Keyring
 from bot.lanes import Lanes
@@ -49,7 +49,7 @@ async def test_an_update_cut_short_leaves_nothing_and_counts_once_when_delivered
         async def cut_short() -> None:
             async with deps.store.handling(press) as fresh:
                 assert fresh
-                await groupwork.change_dots(deps, PARTICIPANTS[0], seminar.id, theme.id, 1)
+                await plenary.change_dots(deps, PARTICIPANTS[0], seminar.id, theme.id, 1)
                 raise Crash
 
         with pytest.raises(Crash):
@@ -62,7 +62,7 @@ async def test_an_update_cut_short_leaves_nothing_and_counts_once_when_delivered
             async with deps.store.handling(press) as fresh:
                 handled.append(fresh)
                 if fresh:
-                    await groupwork.change_dots(deps, PARTICIPANTS[0], seminar.id, theme.id, 1)
+                    await plenary.change_dots(deps, PARTICIPANTS[0], seminar.id, theme.id, 1)
         assert handled == [True, False, False]
         assert await deps.store.dots_of(seminar.id, voter) == {theme.id: 1}
         assert await deps.store.dot_totals(seminar.id) == {theme.id: 1}
@@ -171,7 +171,7 @@ async def test_two_late_joiners_at_the_same_instant_sit_in_different_groups(
                     deps, person, seminar.id, 0, link_generation=seminar.invite_generation
                 )
                 assert isinstance(joined, joining.Joined)
-                await groupwork.seat_late_joiner(deps, seminar, person.tg_id)
+                await groups.seat_late_joiner(deps, seminar, person.tg_id)
 
         await asyncio.gather(join(LATE[0], 501), join(LATE[1], 502))
         assert sorted((await store.group_sizes(seminar.id)).values()) == [4, 4]
@@ -212,17 +212,17 @@ async def _dot_vote_open(deps: Deps, seminar_id: int) -> None:
     for i, person in enumerate(room):
         await _write(deps, person, f"Notat {i}")
     await setup.close_round(deps, MODERATOR)
-    await groupwork.form_groups(deps, MODERATOR)
-    await groupwork.show_notes(deps, MODERATOR)
-    await groupwork.propose_theme(deps, room[0], "Tid")
-    await groupwork.open_voting(deps, MODERATOR)
+    await groups.form_groups(deps, MODERATOR)
+    await groups.show_notes(deps, MODERATOR)
+    await themes.propose_theme(deps, room[0], "Tid")
+    await themes.open_voting(deps, MODERATOR)
     (group,) = await deps.store.groups(seminar_id)
     (theme,) = await deps.store.themes(seminar_id, group.id)
     for person in room:
         for note in await deps.store.group_notes(group.id):
-            await groupwork.cast_vote(deps, person, note.id, theme.id, 0)
-    await groupwork.open_plenary(deps, MODERATOR)
-    await groupwork.open_dots(deps, MODERATOR)
+            await themes.cast_vote(deps, person, note.id, theme.id, 0)
+    await plenary.open_plenary(deps, MODERATOR)
+    await plenary.open_dots(deps, MODERATOR)
 
 
 async def _write(deps: Deps, person: Person, text: str) -> None:
@@ -245,7 +245,7 @@ async def _seminar_in_two_groups(deps: Deps) -> Seminar:
         assert isinstance(joined, joining.Joined)
         await _write(deps, person, f"Notat nummer {i}")
     await setup.close_round(deps, MODERATOR)
-    formed = await groupwork.form_groups(deps, MODERATOR)
+    formed = await groups.form_groups(deps, MODERATOR)
     assert not isinstance(formed, setup.WrongPhase)
     return seminar
 

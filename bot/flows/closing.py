@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain import Awaiting, DotVote, Note, Person, Phase, Seminar, Writer
-from bot.flows import groupwork
+from bot.flows import plenary
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
@@ -64,7 +64,7 @@ async def start_read_back(deps: Deps, person: Person) -> tuple[Seminar, list[str
     if seminar.phase is not Phase.PLENARY or seminar.dot_vote is DotVote.OPEN:
         return WrongPhase(seminar)
     themes = []
-    for result in await groupwork.results(deps, seminar):
+    for result in await plenary.results(deps, seminar):
         themes += [theme.name for theme, _ in result.themes]
     return seminar, themes
 
@@ -210,7 +210,7 @@ def _report_note(note: Note, votes: int = 0) -> ReportNote:
 async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportData:
     """Counts, ranked themes and notes: everything the report shows, and no identity."""
     every_note = await deps.store.seminar_notes(seminar.id)
-    results = await groupwork.results(deps, seminar, every_note)
+    results = await plenary.results(deps, seminar, every_note)
     dots = await deps.store.dot_totals(seminar.id)
     ranked = []
     for result in results:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain import DotVote, Member, Person, Phase, Seminar, SetupStep
-from bot.flows import groupwork
+from bot.flows import plenary
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.setup import WrongPhase, participants_of
 from bot.flows.timing import BadTime, next_daily, parse_clock_time, parse_when
@@ -187,7 +187,7 @@ async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
     counts = await deps.store.note_counts(seminar)
     themes: list[tuple[str, str, int]] = []
     votes = 0
-    for result in await groupwork.results(deps, seminar):
+    for result in await plenary.results(deps, seminar):
         themes += [(t.name, result.group.name, len(notes)) for t, notes in result.themes]
         votes += sum(v for _, notes in result.themes for _, v in notes)
     themes.sort(key=lambda item: (-item[2], item[0].casefold()))

@@ -10,8 +10,8 @@ from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import SetupStep
 from bot.flows import answering, setup
 from bot.flows import closing as closing_flow
-from bot.flows import groupwork as groupwork_flow
-from bot.handlers import closing, groupwork, schedules, team
+from bot.flows import themes as themes_flow
+from bot.handlers import closing, schedules, team, themes
 from bot.handlers import setup as setup_handlers
 from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
@@ -53,7 +53,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         await schedules.schedule_text(update, context, message.text)
         return
     if step in (SetupStep.RENAME_THEME, SetupStep.SHORTEN_NOTE, SetupStep.PRESET_THEMES):
-        await groupwork.moderator_text(update, context, step, message.text)
+        await themes.moderator_text(update, context, step, message.text)
         return
     t = await reader(update, context)
     if message.forward_origin is not None:
@@ -62,8 +62,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     if await closing_flow.takes_read_back_note(context.deps, person):
         await closing.read_back_text(update, context, message.text)
         return
-    if await groupwork_flow.takes_theme_proposals(context.deps, person):
-        await groupwork.propose(update, context, message.text)
+    if await themes_flow.takes_theme_proposals(context.deps, person):
+        await themes.propose(update, context, message.text)
         return
     outcome = await answering.receive_text(
         context.deps, person, message.text, message.chat_id, message.message_id

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
 from bot.callbacks import Action, Button, ForgedButton
-from bot.flows import answering, groupwork, joining
+from bot.flows import answering, groups, joining
 from bot.flows.deps import NoSeminar
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers
@@ -134,11 +134,11 @@ async def consent_given(
             tj = translator(language)
             await send(context, chat_id, render.joined(tj, seminar))
             await _prompt_if_answering(context, chat_id, update)
-            group = await groupwork.seat_late_joiner(context.deps, seminar, chat_id)
+            group = await groups.seat_late_joiner(context.deps, seminar, chat_id)
             late = None
             if group is not None:
                 await send(context, chat_id, render.seated(tj, seminar, group))
-                late = await groupwork.catch_up(context.deps, seminar, chat_id, group)
+                late = await groups.catch_up(context.deps, seminar, chat_id, group)
             if late is not None:
                 screens = render.group_notes(tj, seminar, late.group, late.notes, late.themes)
                 if late.card is not None:

@@ -18,7 +18,7 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, schedules, setup
 from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.handlers import closing, groupwork, team
+from bot.handlers import closing, plenary, team
 from bot.handlers.buttons import ButtonRoute, command_and_button
 from bot.handlers.common import (
     BotContext,
@@ -248,7 +248,7 @@ async def _close(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     """/close ends the answer round, or the dot vote while the plenary runs."""
-    if await groupwork.close_dots(context, person, t):
+    if await plenary.close_dots(context, person, t):
         return
     if await closing.ask_to_close(context, person, t):
         return

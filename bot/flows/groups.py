@@ -1,0 +1,379 @@
+"""Participants sit in groups whose notes come from enough writers; the moderator reviews and
+shortens the notes before each group sees its own.
+
+Who sits in which group is stored only by pseudonym; moderators see group sizes and counts,
+never who is where. The vote card is built here, since a late joiner gets one too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+
+from bot.domain import Group, Member, Note, Person, Phase, Seminar, SetupStep, Theme
+from bot.flows.answering import EmptyNote, NoteGone, NoteTooLong, shown_note, writer_of
+from bot.flows.clean_text import one_line
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.rules import PAPER, plan_groups, still_enough_writers, theme_key
+from bot.flows.setup import (
+    RoundStillOpen,
+    TooFewWriters,
+    WrongPhase,
+    expect,
+    note_writers,
+    participants_of,
+    too_few_writers,
+)
+
+__all__ = [
+    "GroupsFormed",
+    "NoGroupsYet",
+    "NotInGroup",
+    "NoteShortened",
+    "PhaseOver",
+    "ReviewCard",
+    "ShorteningClosed",
+    "VoteCard",
+]
+
+MIN_GROUP_SIZE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class NoGroupsYet:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NotInGroup:
+    """The person sits in no group of this seminar (or left it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseOver:
+    """A button or message from a phase that has ended."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class GroupsFormed:
+    seminar: Seminar
+    groups: list[Group]
+    sizes: dict[int, int]
+    seats: list[tuple[Member, Group]]
+    paper_notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCard:
+    seminar: Seminar
+    note: Note | None
+    index: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShorteningClosed:
+    """Only between the round's close and the groups seeing the notes may a note be shortened."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class NoteShortened:
+    seminar: Seminar
+    note: Note  # with the moderator's text, marked as shortened
+    before: str
+    writer: Member | None  # None for a paper note or a writer who left
+
+
+@dataclass(frozen=True, slots=True)
+class NotesShown:
+    seminar: Seminar
+    deliveries: list[tuple[Member, Group, list[Note], list[Theme]]]
+
+
+@dataclass(frozen=True, slots=True)
+class VoteCard:
+    seminar: Seminar
+    group: Group
+    note: Note | None
+    index: int
+    total: int
+    themes: list[Theme]
+    choice: int | None
+    sorted_count: int
+
+
+Refusal = NoSeminar | NotModerator | WrongPhase
+
+
+# -- forming groups -----------------------------------------------------------------------
+
+
+async def form_groups(
+    deps: Deps,
+    person: Person,
+    *,
+    everyone: bool = False,
+    size: int | None = None,
+    deal: bool = False,
+) -> GroupsFormed | TooFewWriters | Refusal:
+    """Splits the participants into random groups whose lists of notes each come from at least
+    three writers; each group sorts its own members' notes where it can (rules.plan_groups)."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if size is not None:
+        seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
+    if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
+        return WrongPhase(seminar)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
+    members = await participants_of(deps, seminar)
+    pseudonyms = {deps.keys.pseudonym(seminar.id, m.tg_id): m for m in members}
+    writers = await note_writers(deps, seminar)
+    seated = sorted(pseudonyms if everyone else set(pseudonyms) & set(writers.values()))
+    rng = random.SystemRandom()
+    plan = plan_groups(seated, writers, seminar.group_size, rng, deal=deal)
+    if plan is None:
+        # Enough notes, but nobody to sit with them (the writers left, or wrote on paper).
+        return TooFewWriters(seminar, len(set(writers.values())), len(writers))
+    if plan.dealt:
+        await deps.store.set_deal_all_notes(seminar.id, True)
+        seminar = dataclasses.replace(seminar, deal_all_notes=True)
+    groups = await deps.store.create_groups(seminar.id, plan.tables, plan.notes)
+    for preset in [t for t in await deps.store.themes(seminar.id) if t.group_id is None]:
+        for group in groups:
+            await deps.store.add_theme(seminar.id, group.id, preset.name, theme_key(preset.name))
+    # Every note and writer was rewritten: the file is laid out afresh, the old copies gone.
+    await deps.store.rebuild_file()
+    index_of = {p: i for i, table in enumerate(plan.tables) for p in table}
+    seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
+    paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
+    sizes = await deps.store.group_sizes(seminar.id)
+    return GroupsFormed(seminar, groups, sizes, seats, paper)
+
+
+async def place_paper_notes(
+    deps: Deps, person: Person, group_id: int
+) -> tuple[Seminar, Group, int] | Refusal:
+    """Paper notes go to the group the moderator chooses."""
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    group = next((g for g in await deps.store.groups(seminar.id) if g.id == group_id), None)
+    if group is None or seminar.phase not in (Phase.GROUPING, Phase.VOTING):
+        return WrongPhase(seminar)
+    placed = 0
+    for note in await deps.store.seminar_notes(seminar.id):
+        if note.paper and note.group_id is None:
+            await deps.store.set_note_group(note.id, group.id)
+            placed += 1
+    return seminar, group, placed
+
+
+async def seat_late_joiner(deps: Deps, seminar: Seminar, tg_id: int) -> Group | None:
+    """Someone who joins after the groups were formed sits in the smallest group."""
+    groups = await deps.store.groups(seminar.id)
+    if not groups:
+        return None
+    sizes = await deps.store.group_sizes(seminar.id)
+    smallest = min(groups, key=lambda g: (sizes.get(g.id, 0), g.number))
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, tg_id))
+    if writer is None:
+        return None
+    if writer.group_id is None:
+        await deps.store.update_writer(dataclasses.replace(writer, group_id=smallest.id))
+        return smallest
+    return next((g for g in groups if g.id == writer.group_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What a late joiner needs to take part in the group work already under way."""
+
+    group: Group
+    notes: list[Note]
+    themes: list[Theme]
+    card: VoteCard | None
+
+
+async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> CatchUp | None:
+    if not seminar.notes_revealed:
+        return None
+    notes = await deps.store.group_notes(group.id)
+    random.SystemRandom().shuffle(notes)
+    themes = await deps.store.themes(seminar.id, group.id)
+    card = None
+    if seminar.phase is Phase.VOTING:
+        card = await voter_card(deps, seminar, group, deps.keys.pseudonym(seminar.id, tg_id), 0)
+    return CatchUp(group, notes, themes, card)
+
+
+# -- reviewing and showing the notes ------------------------------------------------------
+
+
+async def review(
+    deps: Deps, person: Person, seminar_id: int, index: int
+) -> ReviewCard | TooFewWriters | Refusal:
+    """The moderator's queue of notes before the groups see them; never with an author."""
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.GROUPING:
+        return WrongPhase(seminar)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
+    notes = [n for n in await deps.store.seminar_notes(seminar.id) if not n.hidden]
+    note = notes[index] if 0 <= index < len(notes) else None
+    return ReviewCard(seminar, note, index, len(notes))
+
+
+ShortenRefusal = (
+    NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed | TooFewWriters
+)
+
+
+async def _shortenable(
+    deps: Deps, person: Person, note_id: int
+) -> tuple[Seminar, Note] | ShortenRefusal:
+    found = await shown_note(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, note = found
+    if note.hidden:
+        return NoteGone()
+    if not seminar.can_shorten:
+        return ShorteningClosed(seminar)
+    return seminar, note
+
+
+async def ask_shorten(deps: Deps, person: Person, note_id: int) -> Note | ShortenRefusal:
+    """The moderator's next message is the note's shorter text."""
+    found = await _shortenable(deps, person, note_id)
+    if not isinstance(found, tuple):
+        return found
+    await expect(deps, person, SetupStep.SHORTEN_NOTE, note=note_id)
+    return found[1]
+
+
+async def shorten(
+    deps: Deps, person: Person, note_id: int, text: str
+) -> NoteShortened | NoteTooLong | EmptyNote | ShortenRefusal:
+    """Replaces a note's text with the moderator's shorter one, marked as such everywhere; the
+    bot finds its writer to tell them the new wording. Checked again here: the groups may
+    have seen the notes since the moderator pressed «Shorten». A text that cannot be a note
+    leaves the moderator in the step to try again; anything else ends it."""
+    found = await _shortenable(deps, person, note_id)
+    text = one_line(text)
+    if isinstance(found, tuple):
+        if not text:
+            return EmptyNote()
+        if len(text) > deps.settings.note_max_length:
+            return NoteTooLong(len(text), deps.settings.note_max_length)
+    await expect(deps, person, SetupStep.NONE)
+    if not isinstance(found, tuple):
+        return found
+    seminar, note = found
+    await deps.store.shorten_note(note.id, text)
+    shortened = dataclasses.replace(note, text=text, shortened=True)
+    return NoteShortened(seminar, shortened, note.text, await writer_of(deps, seminar, note.id))
+
+
+async def enough_in_every_group(deps: Deps, seminar: Seminar) -> TooFewWriters | None:
+    """Just before the groups see their notes: a note hidden or a person gone since the groups
+    were formed may have left a group's list with fewer than three writers, and then the notes
+    are dealt out again (rules.still_enough_writers); None once every list is safe to show."""
+    if seminar.notes_revealed:
+        return None
+    writers = await note_writers(deps, seminar)
+    groups = [g.id for g in await deps.store.groups(seminar.id)]
+    placed = {
+        n.id: n.group_id
+        for n in await deps.store.seminar_notes(seminar.id)
+        if n.group_id is not None and n.id in writers
+    }
+    notes = still_enough_writers(groups, placed, writers, random.SystemRandom())
+    if notes is None:
+        return TooFewWriters(seminar, len(set(writers.values())), len(writers))
+    if notes != placed:
+        await deps.store.regroup_notes(seminar.id, notes)
+    return None
+
+
+async def show_notes(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> NotesShown | NoGroupsYet | TooFewWriters | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.GROUPING:
+        return WrongPhase(seminar)
+    if not await deps.store.groups(seminar.id):
+        return NoGroupsYet(seminar)
+    too_few = await enough_in_every_group(deps, seminar)
+    if too_few is not None:
+        return too_few
+    if not await deps.store.set_notes_revealed(seminar.id):
+        return WrongPhase(seminar)
+    shown = await deps.store.seminar(seminar.id)
+    assert shown is not None
+    return NotesShown(shown, await deliveries(deps, shown))
+
+
+async def deliveries(
+    deps: Deps, seminar: Seminar
+) -> list[tuple[Member, Group, list[Note], list[Theme]]]:
+    groups = {g.id: g for g in await deps.store.groups(seminar.id)}
+    result = []
+    for member in await participants_of(deps, seminar):
+        writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, member.tg_id))
+        if writer is None or writer.group_id not in groups:
+            continue
+        notes = await deps.store.group_notes(writer.group_id)
+        random.SystemRandom().shuffle(notes)
+        themes = await deps.store.themes(seminar.id, writer.group_id)
+        result.append((member, groups[writer.group_id], notes, themes))
+    return result
+
+
+# -- vote cards -----------------------------------------------------------------------------------
+
+
+async def voter_card(
+    deps: Deps, seminar: Seminar, group: Group, voter: str, index: int, *, advance: bool = False
+) -> VoteCard:
+    notes = await deps.store.group_notes(group.id)
+    themes = await deps.store.themes(seminar.id, group.id)
+    mine = await deps.store.votes_of(voter)
+    return card_at(seminar, group, notes, themes, mine, index, advance=advance)
+
+
+def card_at(
+    seminar: Seminar,
+    group: Group,
+    notes: list[Note],
+    themes: list[Theme],
+    mine: dict[int, int],
+    index: int,
+    *,
+    advance: bool = False,
+) -> VoteCard:
+    """The card at index; with advance, the next one once that note has the voter's vote."""
+    sorted_count = sum(1 for n in notes if n.id in mine)
+
+    def at(position: int) -> VoteCard:
+        position = max(0, min(position, len(notes) - 1)) if notes else 0
+        note = notes[position] if notes else None
+        choice = mine.get(note.id) if note else None
+        return VoteCard(seminar, group, note, position, len(notes), themes, choice, sorted_count)
+
+    card = at(index)
+    if advance and card.index + 1 < card.total and card.choice is not None:
+        return at(index + 1)
+    return card

@@ -1,0 +1,222 @@
+"""The plenary sees every group's themes with their notes, and gives them dots.
+
+Dots are stored only by pseudonym; the tallies stay hidden until the dot vote closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.domain import DotVote, Group, Member, Note, Person, Phase, Seminar, Theme
+from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.groups import NoGroupsYet, NotInGroup, PhaseOver
+from bot.flows.rules import DotError, check_dots, dots_after
+from bot.flows.setup import TooFewWriters, WrongPhase, participants_of, too_few_writers
+from bot.flows.themes import Outcome, note_outcomes
+
+__all__ = [
+    "DotCard",
+    "DotsClosed",
+    "DotsOpened",
+    "GroupResult",
+    "Plenary",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    group: Group
+    themes: list[tuple[Theme, list[tuple[Note, int]]]]
+    unsorted: list[Note]
+
+
+@dataclass(frozen=True, slots=True)
+class Plenary:
+    seminar: Seminar
+    results: list[GroupResult]
+    participants: list[Member]
+    moderators: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class DotCard:
+    seminar: Seminar
+    themes: list[tuple[Theme, Group | None]]
+    mine: dict[int, int]
+    refused: str | None = None
+    page: int = 0  # which page of themes the card shows; the renderer keeps it in range
+
+    @property
+    def left(self) -> int:
+        return self.seminar.dot_budget - sum(self.mine.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DotsOpened:
+    """Every participant starts from the same blank card."""
+
+    seminar: Seminar
+    card: DotCard
+    voters: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class DotsClosed:
+    seminar: Seminar
+    ranking: list[tuple[Theme, Group | None, int]]
+    participants: list[Member] = field(default_factory=list)
+    moderators: list[Member] = field(default_factory=list)
+
+
+Refusal = NoSeminar | NotModerator | WrongPhase
+
+
+def _ranked(themes: Iterable[tuple[Theme, int]]) -> list[Theme]:
+    """A group's themes that hold notes, the fullest first: the order of plenary and dot card."""
+    held = [(theme, count) for theme, count in themes if count]
+    held.sort(key=lambda item: (-item[1], item[0].name.casefold()))
+    return [theme for theme, _ in held]
+
+
+def _results(outcomes: list[tuple[Group, Outcome, list[Theme]]]) -> list[GroupResult]:
+    found = []
+    for group, outcome, themes in outcomes:
+        by_theme: dict[int, list[tuple[Note, int]]] = {t.id: [] for t in themes}
+        unsorted = []
+        for note, counts, theme in outcome.values():
+            if theme is None or theme not in by_theme:
+                unsorted.append(note)
+            else:
+                by_theme[theme].append((note, counts.get(theme, 0)))
+        listed = [(t, by_theme[t.id]) for t in _ranked((t, len(by_theme[t.id])) for t in themes)]
+        found.append(GroupResult(group, listed, unsorted))
+    return found
+
+
+async def results(
+    deps: Deps, seminar: Seminar, notes: list[Note] | None = None
+) -> list[GroupResult]:
+    """Every group's themes with their notes and vote counts; empty themes disappear.
+    `notes`, if given, are all of the seminar's notes in id order."""
+    return _results(await note_outcomes(deps, seminar, notes))
+
+
+async def open_plenary(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> Plenary | NoGroupsYet | TooFewWriters | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is Phase.GROUPING:
+        return NoGroupsYet(seminar)
+    too_few = await too_few_writers(deps, seminar)  # people who left took their notes along
+    if too_few is not None:
+        return too_few
+    outcomes = await note_outcomes(deps, seminar)
+    winners = {
+        note.id: theme
+        for _, outcome, _ in outcomes
+        for note, _, theme in outcome.values()
+        if theme is not None and not note.settled
+    }
+    if not await deps.store.open_plenary(seminar.id, winners):
+        return WrongPhase(seminar)
+    await deps.store.rebuild_file()  # every note was rewritten with its theme
+    plenary = await deps.store.seminar(seminar.id)
+    assert plenary is not None
+    return Plenary(
+        plenary,
+        _results(outcomes),
+        await participants_of(deps, plenary),
+        await deps.moderators(plenary.id),
+    )
+
+
+async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group | None]]:
+    """The plenary's themes in its order, from the outcome written down when voting ended."""
+    by_group: dict[int, tuple[Group, list[tuple[Theme, int]]]] = {}
+    for theme, group, count in await deps.store.settled_themes(seminar.id):
+        by_group.setdefault(group.id, (group, []))[1].append((theme, count))
+    return [(theme, group) for group, held in by_group.values() for theme in _ranked(held)]
+
+
+async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
+    seminar = await deps.moderated_seminar(person)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if seminar.phase is not Phase.PLENARY or not await deps.store.set_dot_vote(
+        seminar.id, DotVote.NOT_STARTED, DotVote.OPEN
+    ):
+        return WrongPhase(seminar)
+    opened = await deps.store.seminar(seminar.id)
+    assert opened is not None
+    card = DotCard(opened, await _dot_themes(deps, opened), {})
+    return DotsOpened(opened, card, await participants_of(deps, opened))
+
+
+async def _dot_ballot(
+    deps: Deps, person: Person, seminar_id: int
+) -> tuple[Seminar, str, list[tuple[Theme, Group | None]], dict[int, int]] | NotInGroup | PhaseOver:
+    """The seminar, the voter's pseudonym, the card's themes and the voter's dots, once the
+    person is a participant and the dot vote is open."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        return NotInGroup()
+    voter = deps.keys.pseudonym(seminar.id, person.tg_id)
+    if await deps.store.writer(seminar.id, voter) is None:
+        return NotInGroup()
+    if seminar.dot_vote is not DotVote.OPEN:
+        return PhaseOver(seminar)
+    themes = await _dot_themes(deps, seminar)
+    return seminar, voter, themes, await deps.store.dots_of(seminar.id, voter)
+
+
+async def dot_page(
+    deps: Deps, person: Person, seminar_id: int, page: int
+) -> DotCard | PhaseOver | NotInGroup:
+    """Another page of the dot card's themes."""
+    found = await _dot_ballot(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, _, themes, mine = found
+    return DotCard(seminar, themes, mine, page=page)
+
+
+async def change_dots(
+    deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int, page: int = 0
+) -> DotCard | PhaseOver | NotInGroup:
+    """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
+    found = await _dot_ballot(deps, person, seminar_id)
+    if not isinstance(found, tuple):
+        return found
+    seminar, voter, themes, mine = found
+    if theme_id not in {t.id for t, _ in themes}:
+        return DotCard(seminar, themes, mine, "gone", page)
+    try:
+        check_dots(mine, theme_id, change, seminar.dot_budget, seminar.dot_max_per_theme)
+    except DotError as refused:
+        return DotCard(seminar, themes, mine, refused.reason, page)
+    await deps.store.change_dots(seminar.id, voter, theme_id, change)
+    # The voter's dots as read before the write, and the one just given or taken back: only
+    # the voter's own presses change them, one after another, and a press handled twice
+    # rolls back (the dot is keyed by the press). No read under the write lock.
+    return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page)
+
+
+async def close_dots(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> DotsClosed | Refusal:
+    seminar = await deps.moderated_seminar(person, seminar_id)
+    if not isinstance(seminar, Seminar):
+        return seminar
+    if not await deps.store.set_dot_vote(seminar.id, DotVote.OPEN, DotVote.CLOSED):
+        return WrongPhase(seminar)
+    closed = await deps.store.seminar(seminar.id)
+    assert closed is not None
+    totals = await deps.store.dot_totals(closed.id)
+    ranking = [(t, g, totals.get(t.id, 0)) for t, g in await _dot_themes(deps, closed)]
+    ranking.sort(key=lambda item: (-item[2], item[0].name.casefold()))
+    return DotsClosed(
+        closed, ranking, await participants_of(deps, closed), await deps.moderators(closed.id)
+    )

@@ -1,0 +1,148 @@
+"""/plenary, the dot vote and its buttons, and the plenary's and the ranking's announcements."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button
+from bot.domain import Member, Person
+from bot.flows import plenary
+from bot.handlers.buttons import ButtonRoute, command_and_button
+from bot.handlers.common import (
+    BotContext,
+    broadcast,
+    drop_buttons,
+    person_of,
+    post_to_plenary,
+    pressed_message,
+    send,
+)
+from bot.handlers.groups import refuse
+from bot.handlers.themes import show_card
+from bot.i18n import Translator
+
+__all__ = ["BUTTONS", "handlers"]
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+async def _plenary(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await plenary.open_plenary(context.deps, person, seminar_id)
+    if await refuse(context, person.tg_id, t, outcome):
+        return
+    assert isinstance(outcome, plenary.Plenary)
+    await announce_plenary(context, outcome, person, t)
+
+
+def _everyone(participants: list[Member], moderators: list[Member]) -> list[Member]:
+    seen = {p.tg_id for p in participants}
+    return participants + [m for m in moderators if m.tg_id not in seen]
+
+
+def _part(origin: str | None, part: str) -> str | None:
+    return f"{origin}:{part}" if origin else None
+
+
+async def announce_plenary(
+    context: BotContext,
+    outcome: plenary.Plenary,
+    moderator: Person,
+    t: Translator,
+    origin: str | None = None,
+) -> None:
+    seminar, results = outcome.seminar, outcome.results
+    await post_to_plenary(
+        context, seminar, lambda ts: render.plenary(ts, seminar, results), _part(origin, "plenary")
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context, everyone, lambda tm: render.plenary(tm, seminar, results), _part(origin, "all")
+    )
+    await send(context, moderator.tg_id, render.plenary_moderator(t, seminar))
+
+
+plenary_command, plenary_button = command_and_button(_plenary)
+
+
+async def open_dots(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    outcome = await plenary.open_dots(context.deps, person_of(update))
+    if await refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, plenary.DotsOpened)
+    card = outcome.card
+    # Through the sender: after the plenary's messages, and resumed after a crash.
+    await broadcast(context, outcome.voters, lambda tm: [render.dot_card(tm, card)])
+    await send(context, _chat(update), render.dots_opened_moderator(t, outcome.seminar))
+    return None
+
+
+async def dot(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    change = 1 if button.arg(2) else -1
+    page = button.args[3] if len(button.args) > 3 else 0  # cards from before pages: the first
+    outcome = await plenary.change_dots(
+        context.deps, person_of(update), button.arg(0), button.arg(1), change, page
+    )
+    return await show_card(update, context, t, outcome)
+
+
+async def dot_page(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await plenary.dot_page(context.deps, person_of(update), button.arg(0), button.arg(1))
+    return await show_card(update, context, t, outcome)
+
+
+async def close_dots(context: BotContext, person: Person, t: Translator) -> bool:
+    """Closes the dot vote and posts the ranking; False if there was no open dot vote."""
+    outcome = await plenary.close_dots(context.deps, person)
+    if not isinstance(outcome, plenary.DotsClosed):
+        return False
+    await announce_ranking(context, outcome)
+    return True
+
+
+async def announce_ranking(
+    context: BotContext, outcome: plenary.DotsClosed, origin: str | None = None
+) -> None:
+    seminar, ranked = outcome.seminar, outcome.ranking
+    await post_to_plenary(
+        context, seminar, lambda ts: render.ranking(ts, seminar, ranked), _part(origin, "plenary")
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context, everyone, lambda tm: render.ranking(tm, seminar, ranked), _part(origin, "all")
+    )
+
+
+async def close_dots_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    if not await close_dots(context, person_of(update), t):
+        return render.expired_button(t)
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.OPEN_PLENARY: plenary_button,
+    Action.OPEN_DOTS: open_dots,
+    Action.DOT: dot,
+    Action.DOT_PAGE: dot_page,
+    Action.CLOSE_DOTS: close_dots_button,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("plenary", plenary_command, filters=private),
+    ]

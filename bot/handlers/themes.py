@@ -1,0 +1,291 @@
+"""/themes, /vote, /moderate, theme proposals, and the buttons on themes, vote cards and ties."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot import render
+from bot.callbacks import Action, Button
+from bot.domain import Person, SetupStep
+from bot.flows import groups, plenary, setup
+from bot.flows import themes as themes_flow
+from bot.flows.answering import NothingPending
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.personal_data import PersonalDataFound
+from bot.handlers.buttons import ButtonRoute, command_and_button
+from bot.handlers.common import (
+    BotContext,
+    answer_dropped,
+    drop_buttons,
+    edit,
+    person_of,
+    post_to_plenary,
+    pressed_message,
+    reader,
+    send,
+    send_many,
+)
+from bot.handlers.groups import refuse, shorten
+from bot.i18n import Translator, translator
+from bot.render import Screen
+
+__all__ = ["BUTTONS", "handlers", "moderator_text", "propose", "show_card"]
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _chat(update: Update) -> int:
+    return person_of(update).tg_id
+
+
+# -- themes -------------------------------------------------------------------------------
+
+
+async def propose(update: Update, context: BotContext, text: str) -> None:
+    """A participant's message during the group work proposes a theme."""
+    t = await reader(update, context)
+    outcome = await themes_flow.propose_theme(context.deps, person_of(update), text)
+    await send(context, _chat(update), _proposal_screen(t, outcome))
+
+
+def _proposal_screen(
+    t: Translator,
+    outcome: themes_flow.ThemeAdded
+    | themes_flow.InvalidThemeName
+    | themes_flow.ThemeLimitReached
+    | PersonalDataFound
+    | groups.NotInGroup
+    | groups.PhaseOver,
+) -> Screen:
+    match outcome:
+        case themes_flow.ThemeAdded(theme=theme, new=new, themes=themes):
+            return render.theme_added(t, theme, new, themes)
+        case themes_flow.InvalidThemeName(reason=reason):
+            return render.invalid_theme_name(t, reason)
+        case PersonalDataFound():
+            return render.personal_data(t, outcome)
+        case themes_flow.ThemeLimitReached(limit=limit):
+            return render.theme_limit_reached(t, limit)
+        case groups.NotInGroup():
+            return render.not_in_group(t)
+        case groups.PhaseOver(seminar=seminar):
+            return Screen(render.phase_over(t, seminar))
+
+
+async def keep_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await themes_flow.keep_theme(context.deps, person_of(update), button.arg(0))
+    await drop_buttons(context, pressed_message(update))
+    if isinstance(outcome, NothingPending):
+        return render.nothing_pending(t).text
+    await send(context, _chat(update), _proposal_screen(t, outcome))
+    return None
+
+
+async def drop_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await themes_flow.drop_theme(context.deps, person_of(update), button.arg(0))
+    return await answer_dropped(update, context, t, outcome)
+
+
+async def themes_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await themes_flow.group_themes(context.deps, person_of(update))
+    if await refuse(context, _chat(update), t, outcome):
+        return
+    assert isinstance(outcome, tuple)
+    seminar, listed = outcome
+    await send_many(context, _chat(update), render.themes_overview(t, seminar, listed))
+
+
+async def preset_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    seminar = await context.deps.moderated_seminar(person_of(update), button.arg(0))
+    if await refuse(context, _chat(update), t, seminar):
+        return None
+    await setup.expect(context.deps, person_of(update), SetupStep.PRESET_THEMES)
+    await send(context, _chat(update), render.ask_theme_name(t, None))
+    return None
+
+
+async def rename_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    found = await context.deps.store.theme(button.arg(0))
+    if found is None or found[1] is not None:
+        return render.expired_button(t)
+    seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
+    if await refuse(context, _chat(update), t, seminar):
+        return None
+    await setup.expect(context.deps, person_of(update), SetupStep.RENAME_THEME, theme=found[0].id)
+    await send(context, _chat(update), render.ask_theme_name(t, found[0]))
+    return None
+
+
+async def merge_ask(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await themes_flow.merge_candidates(context.deps, person_of(update), button.arg(0))
+    if outcome is None:
+        return render.expired_button(t)
+    if await refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    await send(context, _chat(update), render.merge_choices(t, *outcome))
+    return None
+
+
+async def merge(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await themes_flow.merge_themes(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if outcome is None:
+        await drop_buttons(context, pressed_message(update))
+        return render.expired_button(t)
+    if await refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, tuple)
+    await edit(context, pressed_message(update), render.themes_merged(t, *outcome))
+    return None
+
+
+async def moderator_text(update: Update, context: BotContext, step: SetupStep, text: str) -> None:
+    """Text a moderator types while renaming a theme, shortening a note or offering themes."""
+    t = await reader(update, context)
+    person = person_of(update)
+    chat = _chat(update)
+    draft = await setup.expected_draft(context.deps, person)
+    if step is SetupStep.RENAME_THEME:
+        renamed = await themes_flow.rename_theme(
+            context.deps, person, _int(draft.get("theme")), text
+        )
+        if isinstance(renamed, themes_flow.InvalidThemeName):
+            await send(context, chat, render.invalid_theme_name(t, renamed.reason))
+            return
+        await setup.expect(context.deps, person, SetupStep.NONE)
+        if renamed is None or await refuse(context, chat, t, renamed):
+            await send(context, chat, render.note_gone(t) if renamed is None else Screen(""))
+            return
+        assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
+        await send(context, chat, render.theme_renamed(t, renamed))
+    elif step is SetupStep.SHORTEN_NOTE:
+        await shorten(context, person, _int(draft.get("note")), text, t)
+    elif step is SetupStep.PRESET_THEMES:
+        added = await themes_flow.preset_theme(context.deps, person, text)
+        if isinstance(added, themes_flow.InvalidThemeName):
+            await send(context, chat, render.invalid_theme_name(t, added.reason))
+        elif not await refuse(context, chat, t, added):
+            assert isinstance(added, themes_flow.ThemeAdded)
+            await send(context, chat, render.preset_added(t, added.theme, added.new))
+
+
+# -- voting -------------------------------------------------------------------------------
+
+
+async def _open_voting(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await themes_flow.open_voting(context.deps, person, seminar_id)
+    if await refuse(context, person.tg_id, t, outcome):
+        return
+    assert isinstance(outcome, themes_flow.VotingOpened)
+    seminar = outcome.seminar
+    for member, card in outcome.cards:
+        tm = translator(member.language)
+        screens = [render.voting_started_participant(tm, seminar), render.vote_card(tm, card)]
+        await send_many(context, member.tg_id, screens)
+    await send(
+        context, person.tg_id, render.voting_opened_moderator(t, seminar, len(outcome.cards))
+    )
+    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
+
+
+vote_command, voting_button = command_and_button(_open_voting)
+
+
+async def show_card(
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    outcome: groups.VoteCard | plenary.DotCard | groups.NotInGroup | groups.PhaseOver,
+) -> str | None:
+    """A vote or dot card is edited in place; a card from a past phase loses its buttons."""
+    match outcome:
+        case groups.VoteCard():
+            await edit(context, pressed_message(update), render.vote_card(t, outcome))
+            return None
+        case plenary.DotCard():
+            await edit(context, pressed_message(update), render.dot_card(t, outcome))
+            return None
+        case groups.PhaseOver(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            return render.phase_over(t, seminar)
+        case groups.NotInGroup():
+            return render.not_in_group(t).text
+
+
+async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    outcome = await themes_flow.cast_vote(
+        context.deps, person_of(update), button.arg(0), button.arg(1), button.arg(2)
+    )
+    return await show_card(update, context, t, outcome)
+
+
+async def vote_card(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await themes_flow.vote_card(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    return await show_card(update, context, t, outcome)
+
+
+async def moderate_command(update: Update, context: BotContext) -> None:
+    t = await reader(update, context)
+    outcome = await themes_flow.next_to_settle(context.deps, person_of(update))
+    if await refuse(context, _chat(update), t, outcome):
+        return
+    assert isinstance(outcome, themes_flow.SettleCard)
+    await send(context, _chat(update), render.settle_card(t, outcome))
+
+
+async def settle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    theme = button.arg(1) or None
+    outcome = await themes_flow.settle(context.deps, person_of(update), button.arg(0), theme)
+    if outcome is None:
+        await drop_buttons(context, pressed_message(update))
+        return render.expired_button(t)
+    if await refuse(context, _chat(update), t, outcome):
+        return None
+    assert isinstance(outcome, themes_flow.SettleCard)
+    await edit(context, pressed_message(update), render.settle_card(t, outcome))
+    return None
+
+
+BUTTONS: dict[Action, ButtonRoute] = {
+    Action.KEEP_THEME: keep_theme,
+    Action.DROP_THEME: drop_theme,
+    Action.OPEN_VOTING: voting_button,
+    Action.VOTE: vote,
+    Action.VOTE_CARD: vote_card,
+    Action.SETTLE: settle,
+    Action.THEME_RENAME: rename_button,
+    Action.THEME_MERGE_ASK: merge_ask,
+    Action.THEME_MERGE: merge,
+    Action.PRESET_THEMES: preset_button,
+}
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("vote", vote_command, filters=private),
+        CommandHandler("moderate", moderate_command, filters=private),
+        CommandHandler("themes", themes_command, filters=private),
+    ]
