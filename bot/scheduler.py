@@ -17,7 +17,7 @@ from typing import Any, cast
 from telegram.ext import Application
 
 from bot import render
-from bot.domain import DotVote, Person, Phase, Seminar
+from bot.domain import DotVote, Person, Phase, Schedule, Seminar
 from bot.flows import closing, groupwork, schedules, setup
 from bot.flows.timing import next_daily, parse_clock_time
 from bot.handlers import groupwork as groupwork_handlers
@@ -25,7 +25,7 @@ from bot.handlers import seminars as seminar_handlers
 from bot.handlers.common import BotContext
 from bot.handlers.schedules import send_summary
 from bot.i18n import translator
-from bot.store import Schedule, ScheduleStore
+from bot.store import ScheduleStore
 
 __all__ = ["arm"]
 

@@ -27,13 +27,16 @@ import aiosqlite
 
 from bot.domain import (
     Awaiting,
+    Delivery,
     DotVote,
     Group,
     Member,
     Moderator,
     Note,
+    NoteCounts,
     Phase,
     Role,
+    Schedule,
     Seminar,
     SetupStep,
     Theme,
@@ -43,10 +46,11 @@ from bot.domain import (
 from bot.keys import Keyring, RetiredKeys, new_code, new_id
 from bot.vault import Scrypt, Vault
 
+# NoteCounts and Schedule live in bot.domain; they are named here too for render.py, which
+# imports them from the store.
 __all__ = [
     "AlreadyHandled",
     "BroadcastStore",
-    "Delivery",
     "NoteCounts",
     "Rekeyed",
     "Schedule",
@@ -390,17 +394,6 @@ KEEP_PROCESSED_UPDATES = 5000
 
 class SecretMismatch(Exception):
     """The database was created with another SEMINAR_SECRET."""
-
-
-@dataclass(frozen=True, slots=True)
-class NoteCounts:
-    per_question: tuple[int, ...]
-    writers: int
-    writers_done: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.per_question)
 
 
 def _now() -> str:
@@ -1972,25 +1965,6 @@ class Store:
 
 def _theme(row: aiosqlite.Row) -> Theme:
     return Theme(row["id"], row["seminar_id"], row["group_id"], row["name"])
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    broadcast_id: int
-    chat_id: int
-    language: str
-    sent_screens: int
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    id: int
-    seminar_id: int
-    kind: str
-    run_at: datetime
-    daily_at: str | None
-    created_by: int
-    status: str
 
 
 def _schedule(row: aiosqlite.Row, vault: Vault) -> Schedule:

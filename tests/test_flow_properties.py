@@ -49,7 +49,7 @@ from hypothesis.stateful import (
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
-from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
+from bot.domain import Awaiting, DotVote, Member, Person, Phase, Schedule, Seminar, SetupStep
 from bot.flows import answering, closing, groupwork, people, schedules, setup, team
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
@@ -57,7 +57,7 @@ from bot.flows.personal_data import find_personal_details
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
 from bot.render import SCHEDULE_KINDS
-from bot.store import Schedule, Store
+from bot.store import Store
 
 T = TypeVar("T")
 

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 from bot import render
 from bot.callbacks import Action, Button
-from bot.domain import DotVote, Group, Note, Phase, Seminar, Theme
+from bot.domain import DotVote, Group, Note, NoteCounts, Phase, Seminar, Theme
 from bot.flows.groupwork import DotCard
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.i18n import translator
-from bot.store import NoteCounts
 
 SEMINAR = Seminar(
     id=7,
