@@ -19,7 +19,7 @@ from bot.keys import Keyring
 from bot.localapi import LocalBotApi, SimUser
 from bot.localapi.process import terminate
 from bot.localapi.sim import BotMessage
-from bot.store import KDF_KEY, KEYRING_KEY
+from bot.store.migrations import KDF_KEY, KEYRING_KEY
 from bot.vault import Scrypt, Vault
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -49,7 +49,7 @@ from bot.localapi.sim import BotMessage, SimGroup
 from bot.outbox import Reply, ReplyKind, _encode
 from bot.render import Screen, note_saved
 from bot.sender import encode_screens, markup
-from bot.store import MIGRATIONS, SEALED_IDS
+from bot.store.migrations import MIGRATIONS, SEALED_IDS
 from bot.vault import Scrypt, Vault
 
 # A random permutation of forty leaves on average one element in place; seven or more happen
