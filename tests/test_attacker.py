@@ -47,7 +47,8 @@ from bot.keys import Keyring, new_id
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
 from bot.localapi.sim import BotMessage, SimGroup
 from bot.outbox import Reply, ReplyKind, _encode
-from bot.render import Screen, note_saved
+from bot.render.answering import note_saved
+from bot.render.screens import Screen
 from bot.sender import encode_screens, markup
 from bot.store.migrations import MIGRATIONS, SEALED_IDS
 from bot.vault import Scrypt, Vault

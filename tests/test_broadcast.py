@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.callbacks import CallbackCodec
 from bot.localapi import FloodLimits, LocalBotApi, SimUser
-from bot.render import Screen
+from bot.render.screens import Screen
 from bot.sender import Broadcaster
 from bot.store import Store
 

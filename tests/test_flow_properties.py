@@ -56,7 +56,7 @@ from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
-from bot.render import SCHEDULE_KINDS
+from bot.render.schedules import SCHEDULE_KINDS
 from bot.store import Store
 
 T = TypeVar("T")

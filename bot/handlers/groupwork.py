@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Member, Note, Person, SetupStep
 from bot.flows import answering, groupwork, setup
@@ -27,7 +26,14 @@ from bot.handlers.common import (
     send_many,
 )
 from bot.i18n import Translator, translator
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import joining as joining_view
+from bot.render import plenary as plenary_view
+from bot.render import setup as setup_view
+from bot.render import team as team_view
+from bot.render import themes as themes_view
+from bot.render.screens import Screen, phase_over
 
 __all__ = ["BUTTONS", "handlers", "moderator_text", "propose"]
 
@@ -45,16 +51,16 @@ def _chat(update: Update) -> int:
 async def _refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
     """Sends the polite reason when an outcome is a refusal; True if it was one."""
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen):
-        await send(context, chat_id, render.refusal(t, outcome))
+        await send(context, chat_id, setup_view.refusal(t, outcome))
         return True
     if isinstance(outcome, groupwork.ShorteningClosed):
-        await send(context, chat_id, render.shortening_closed(t))
+        await send(context, chat_id, groups_view.shortening_closed(t))
         return True
     if isinstance(outcome, groupwork.NoGroupsYet):
-        await send(context, chat_id, render.no_groups_yet(t))
+        await send(context, chat_id, groups_view.no_groups_yet(t))
         return True
     if isinstance(outcome, setup.TooFewWriters):
-        await send(context, chat_id, render.too_few_writers(t, outcome))
+        await send(context, chat_id, setup_view.too_few_writers(t, outcome))
         return True
     return False
 
@@ -76,13 +82,13 @@ async def _form(
     if await _refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groupwork.GroupsFormed)
-    for screen in render.groups_formed_moderator(
+    for screen in groups_view.groups_formed_moderator(
         t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
     ):
         await send(context, person.tg_id, screen)
     for member, group in outcome.seats:
         tm = translator(member.language)
-        await send(context, member.tg_id, render.seated(tm, outcome.seminar, group))
+        await send(context, member.tg_id, groups_view.seated(tm, outcome.seminar, group))
 
 
 async def groups_command(update: Update, context: BotContext) -> None:
@@ -109,7 +115,7 @@ async def paper_to_group(
         return None
     assert isinstance(outcome, tuple)
     _, group, placed = outcome
-    await send(context, _chat(update), render.paper_placed(t, group, placed))
+    await send(context, _chat(update), groups_view.paper_placed(t, group, placed))
     return None
 
 
@@ -118,7 +124,7 @@ async def review(update: Update, context: BotContext, button: Button, t: Transla
     if await _refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, groupwork.ReviewCard)
-    screen = render.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
+    screen = groups_view.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
     message = pressed_message(update)
     if message is not None and button.arg(1) > 0:
         await edit(context, message, screen)
@@ -132,10 +138,10 @@ async def review_shorten(
 ) -> str | None:
     outcome = await groupwork.ask_shorten(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, Note):
-        await send(context, _chat(update), render.ask_shortened(t, outcome))
+        await send(context, _chat(update), groups_view.ask_shortened(t, outcome))
         return None
     if isinstance(outcome, answering.NoteGone):
-        return render.note_gone(t).text
+        return answering_view.note_gone(t).text
     await _refuse(context, _chat(update), t, outcome)
     return None
 
@@ -150,9 +156,9 @@ async def show_notes(
     assert isinstance(outcome, groupwork.NotesShown)
     for member, group, notes, themes in outcome.deliveries:
         tm = translator(member.language)
-        screens = render.group_notes(tm, outcome.seminar, group, notes, themes)
+        screens = groups_view.group_notes(tm, outcome.seminar, group, notes, themes)
         await send_many(context, member.tg_id, screens)
-    await send(context, _chat(update), render.voting_ready(t, outcome.seminar))
+    await send(context, _chat(update), themes_view.voting_ready(t, outcome.seminar))
     return None
 
 
@@ -163,15 +169,17 @@ async def _shorten(
     outcome = await groupwork.shorten(context.deps, person, note_id, text)
     if isinstance(outcome, answering.NoteTooLong | answering.EmptyNote):
         limit = context.deps.settings.note_max_length
-        await send(context, person.tg_id, render.answering_screen(t, outcome, limit))
+        await send(context, person.tg_id, answering_view.answering_screen(t, outcome, limit))
         return  # the moderator may try again
     if isinstance(outcome, groupwork.NoteShortened):
-        await send(context, person.tg_id, render.shortened(t, outcome))
+        await send(context, person.tg_id, groups_view.shortened(t, outcome))
         if outcome.writer is not None:
             tw = translator(outcome.writer.language)
-            await send(context, outcome.writer.tg_id, render.note_shortened_for_writer(tw, outcome))
+            await send(
+                context, outcome.writer.tg_id, groups_view.note_shortened_for_writer(tw, outcome)
+            )
     elif isinstance(outcome, answering.NoteGone):
-        await send(context, person.tg_id, render.note_gone(t))
+        await send(context, person.tg_id, answering_view.note_gone(t))
     else:
         await _refuse(context, person.tg_id, t, outcome)
 
@@ -197,17 +205,17 @@ def _proposal_screen(
 ) -> Screen:
     match outcome:
         case groupwork.ThemeAdded(theme=theme, new=new, themes=themes):
-            return render.theme_added(t, theme, new, themes)
+            return themes_view.theme_added(t, theme, new, themes)
         case groupwork.InvalidThemeName(reason=reason):
-            return render.invalid_theme_name(t, reason)
+            return themes_view.invalid_theme_name(t, reason)
         case PersonalDataFound():
-            return render.personal_data(t, outcome)
+            return answering_view.personal_data(t, outcome)
         case groupwork.ThemeLimitReached(limit=limit):
-            return render.theme_limit_reached(t, limit)
+            return themes_view.theme_limit_reached(t, limit)
         case groupwork.NotInGroup():
-            return render.not_in_group(t)
+            return groups_view.not_in_group(t)
         case groupwork.PhaseOver(seminar=seminar):
-            return Screen(render.phase_over(t, seminar))
+            return Screen(phase_over(t, seminar))
 
 
 async def keep_theme(
@@ -216,7 +224,7 @@ async def keep_theme(
     outcome = await groupwork.keep_theme(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
     if isinstance(outcome, NothingPending):
-        return render.nothing_pending(t).text
+        return answering_view.nothing_pending(t).text
     await send(context, _chat(update), _proposal_screen(t, outcome))
     return None
 
@@ -235,7 +243,7 @@ async def themes_command(update: Update, context: BotContext) -> None:
         return
     assert isinstance(outcome, tuple)
     seminar, listed = outcome
-    await send_many(context, _chat(update), render.themes_overview(t, seminar, listed))
+    await send_many(context, _chat(update), themes_view.themes_overview(t, seminar, listed))
 
 
 async def preset_button(
@@ -245,7 +253,7 @@ async def preset_button(
     if await _refuse(context, _chat(update), t, seminar):
         return None
     await setup.expect(context.deps, person_of(update), SetupStep.PRESET_THEMES)
-    await send(context, _chat(update), render.ask_theme_name(t, None))
+    await send(context, _chat(update), themes_view.ask_theme_name(t, None))
     return None
 
 
@@ -254,12 +262,12 @@ async def rename_button(
 ) -> str | None:
     found = await context.deps.store.theme(button.arg(0))
     if found is None or found[1] is not None:
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
     if await _refuse(context, _chat(update), t, seminar):
         return None
     await setup.expect(context.deps, person_of(update), SetupStep.RENAME_THEME, theme=found[0].id)
-    await send(context, _chat(update), render.ask_theme_name(t, found[0]))
+    await send(context, _chat(update), themes_view.ask_theme_name(t, found[0]))
     return None
 
 
@@ -268,11 +276,11 @@ async def merge_ask(
 ) -> str | None:
     outcome = await groupwork.merge_candidates(context.deps, person_of(update), button.arg(0))
     if outcome is None:
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await _refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, tuple)
-    await send(context, _chat(update), render.merge_choices(t, *outcome))
+    await send(context, _chat(update), themes_view.merge_choices(t, *outcome))
     return None
 
 
@@ -282,11 +290,11 @@ async def merge(update: Update, context: BotContext, button: Button, t: Translat
     )
     if outcome is None:
         await drop_buttons(context, pressed_message(update))
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await _refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, tuple)
-    await edit(context, pressed_message(update), render.themes_merged(t, *outcome))
+    await edit(context, pressed_message(update), themes_view.themes_merged(t, *outcome))
     return None
 
 
@@ -299,23 +307,25 @@ async def moderator_text(update: Update, context: BotContext, step: SetupStep, t
     if step is SetupStep.RENAME_THEME:
         renamed = await groupwork.rename_theme(context.deps, person, _int(draft.get("theme")), text)
         if isinstance(renamed, groupwork.InvalidThemeName):
-            await send(context, chat, render.invalid_theme_name(t, renamed.reason))
+            await send(context, chat, themes_view.invalid_theme_name(t, renamed.reason))
             return
         await setup.expect(context.deps, person, SetupStep.NONE)
         if renamed is None or await _refuse(context, chat, t, renamed):
-            await send(context, chat, render.note_gone(t) if renamed is None else Screen(""))
+            await send(
+                context, chat, answering_view.note_gone(t) if renamed is None else Screen("")
+            )
             return
         assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
-        await send(context, chat, render.theme_renamed(t, renamed))
+        await send(context, chat, themes_view.theme_renamed(t, renamed))
     elif step is SetupStep.SHORTEN_NOTE:
         await _shorten(context, person, _int(draft.get("note")), text, t)
     elif step is SetupStep.PRESET_THEMES:
         added = await groupwork.preset_theme(context.deps, person, text)
         if isinstance(added, groupwork.InvalidThemeName):
-            await send(context, chat, render.invalid_theme_name(t, added.reason))
+            await send(context, chat, themes_view.invalid_theme_name(t, added.reason))
         elif not await _refuse(context, chat, t, added):
             assert isinstance(added, groupwork.ThemeAdded)
-            await send(context, chat, render.preset_added(t, added.theme, added.new))
+            await send(context, chat, themes_view.preset_added(t, added.theme, added.new))
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -331,12 +341,15 @@ async def _open_voting(
     seminar = outcome.seminar
     for member, card in outcome.cards:
         tm = translator(member.language)
-        screens = [render.voting_started_participant(tm, seminar), render.vote_card(tm, card)]
+        screens = [
+            themes_view.voting_started_participant(tm, seminar),
+            themes_view.vote_card(tm, card),
+        ]
         await send_many(context, member.tg_id, screens)
     await send(
-        context, person.tg_id, render.voting_opened_moderator(t, seminar, len(outcome.cards))
+        context, person.tg_id, themes_view.voting_opened_moderator(t, seminar, len(outcome.cards))
     )
-    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
+    await post_to_plenary(context, seminar, lambda ts: [team_view.phase_announcement(ts, seminar)])
 
 
 vote_command, voting_button = command_and_button(_open_voting)
@@ -351,16 +364,16 @@ async def _show_card(
     """A vote or dot card is edited in place; a card from a past phase loses its buttons."""
     match outcome:
         case groupwork.VoteCard():
-            await edit(context, pressed_message(update), render.vote_card(t, outcome))
+            await edit(context, pressed_message(update), themes_view.vote_card(t, outcome))
             return None
         case groupwork.DotCard():
-            await edit(context, pressed_message(update), render.dot_card(t, outcome))
+            await edit(context, pressed_message(update), plenary_view.dot_card(t, outcome))
             return None
         case groupwork.PhaseOver(seminar=seminar):
             await drop_buttons(context, pressed_message(update))
-            return render.phase_over(t, seminar)
+            return phase_over(t, seminar)
         case groupwork.NotInGroup():
-            return render.not_in_group(t).text
+            return groups_view.not_in_group(t).text
 
 
 async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -385,7 +398,7 @@ async def moderate_command(update: Update, context: BotContext) -> None:
     if await _refuse(context, _chat(update), t, outcome):
         return
     assert isinstance(outcome, groupwork.SettleCard)
-    await send(context, _chat(update), render.settle_card(t, outcome))
+    await send(context, _chat(update), themes_view.settle_card(t, outcome))
 
 
 async def settle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -393,11 +406,11 @@ async def settle(update: Update, context: BotContext, button: Button, t: Transla
     outcome = await groupwork.settle(context.deps, person_of(update), button.arg(0), theme)
     if outcome is None:
         await drop_buttons(context, pressed_message(update))
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await _refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, groupwork.SettleCard)
-    await edit(context, pressed_message(update), render.settle_card(t, outcome))
+    await edit(context, pressed_message(update), themes_view.settle_card(t, outcome))
     return None
 
 
@@ -432,13 +445,19 @@ async def announce_plenary(
 ) -> None:
     seminar, results = outcome.seminar, outcome.results
     await post_to_plenary(
-        context, seminar, lambda ts: render.plenary(ts, seminar, results), _part(origin, "plenary")
+        context,
+        seminar,
+        lambda ts: plenary_view.plenary(ts, seminar, results),
+        _part(origin, "plenary"),
     )
     everyone = _everyone(outcome.participants, outcome.moderators)
     await broadcast(
-        context, everyone, lambda tm: render.plenary(tm, seminar, results), _part(origin, "all")
+        context,
+        everyone,
+        lambda tm: plenary_view.plenary(tm, seminar, results),
+        _part(origin, "all"),
     )
-    await send(context, moderator.tg_id, render.plenary_moderator(t, seminar))
+    await send(context, moderator.tg_id, plenary_view.plenary_moderator(t, seminar))
 
 
 plenary_command, plenary_button = command_and_button(_plenary)
@@ -454,8 +473,8 @@ async def open_dots(
     assert isinstance(outcome, groupwork.DotsOpened)
     card = outcome.card
     # Through the sender: after the plenary's messages, and resumed after a crash.
-    await broadcast(context, outcome.voters, lambda tm: [render.dot_card(tm, card)])
-    await send(context, _chat(update), render.dots_opened_moderator(t, outcome.seminar))
+    await broadcast(context, outcome.voters, lambda tm: [plenary_view.dot_card(tm, card)])
+    await send(context, _chat(update), plenary_view.dots_opened_moderator(t, outcome.seminar))
     return None
 
 
@@ -491,11 +510,17 @@ async def announce_ranking(
 ) -> None:
     seminar, ranked = outcome.seminar, outcome.ranking
     await post_to_plenary(
-        context, seminar, lambda ts: render.ranking(ts, seminar, ranked), _part(origin, "plenary")
+        context,
+        seminar,
+        lambda ts: plenary_view.ranking(ts, seminar, ranked),
+        _part(origin, "plenary"),
     )
     everyone = _everyone(outcome.participants, outcome.moderators)
     await broadcast(
-        context, everyone, lambda tm: render.ranking(tm, seminar, ranked), _part(origin, "all")
+        context,
+        everyone,
+        lambda tm: plenary_view.ranking(tm, seminar, ranked),
+        _part(origin, "all"),
     )
 
 
@@ -504,7 +529,7 @@ async def close_dots_button(
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
     if not await close_dots(context, person_of(update), t):
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     return None
 
 
