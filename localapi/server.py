@@ -726,7 +726,7 @@ class LocalBotApi:
             raise ApiError(
                 501,
                 f"Not Implemented: method {spec.name} is not implemented by the local "
-                "Bot API test server (bot.localapi)",
+                "Bot API test server (localapi)",
             )
         params = _validate(spec, raw, files)
         self.requests[request_index] = (spec.name, params)
