@@ -21,14 +21,14 @@ run: $(STAMP)
 	$(BIN)/python -m bot run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests bench localapi
+	$(BIN)/ruff format --check bot tests localapi
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
-	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff check bot tests bench localapi
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import render
 from bot.config import Secrets, load_settings
 from bot.domain import Person
 from bot.flows import answering, groups, joining, plenary, schedules, setup, themes
 from bot.flows.deps import Deps
 from bot.i18n import translator
+from bot.render import schedules as schedules_view
 from bot.store import Store
 from bot.tools import write_report
 
@@ -128,8 +128,8 @@ async def measure(participants: int, notes_each: int) -> BigResult:
             assert seminar is not None
             data = await schedules.summary(deps, seminar)
             for language in ("nb", "nn", "en"):
-                render.summary_full(translator(language), data)
-                render.summary_short(translator(language), data)
+                schedules_view.summary_full(translator(language), data)
+                schedules_view.summary_short(translator(language), data)
             summary_seconds = time.perf_counter() - started
             notes = data.notes
         finally:

@@ -18,10 +18,10 @@ from pathlib import Path
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.callbacks import CallbackCodec
-from bot.localapi import FloodLimits, LocalBotApi
-from bot.render import Screen
+from bot.render.screens import Screen
 from bot.sender import Broadcaster
 from bot.store import BroadcastStore, Store
+from localapi import FloodLimits, LocalBotApi
 
 TOKEN = "123456:BENCH"
 

@@ -33,9 +33,9 @@ from pathlib import Path
 from bench import big_seminar, broadcast
 from bot.domain import GROUP_MARKS
 from bot.i18n import translator
-from bot.localapi import FloodLimits, LocalBotApi, SimUser
-from bot.localapi.process import terminate
-from bot.localapi.sim import BotMessage
+from localapi import FloodLimits, LocalBotApi, SimUser
+from localapi.process import terminate
+from localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token-for-the-local-double"

@@ -22,7 +22,7 @@ from telegram.ext import (
     JobQueue,
 )
 
-from bot import render, scheduler
+from bot import scheduler
 from bot.callbacks import CallbackCodec
 from bot.clock import Clock
 from bot.config import Secrets, Settings
@@ -46,6 +46,7 @@ from bot.lanes import Lanes
 from bot.outbox import Outbox
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
+from bot.render.screens import Screen
 from bot.running import hold_database
 from bot.sender import Broadcaster
 from bot.store import AlreadyHandled, Store
@@ -121,7 +122,7 @@ async def on_error(update: object, context: BotContext) -> None:
 async def _apologise(update: Update, context: BotContext) -> None:
     if update.effective_chat and update.effective_user:
         t = await reader(update, context)
-        screen = render.Screen(t.gettext("Sorry, something went wrong. Please try again."))
+        screen = Screen(t.gettext("Sorry, something went wrong. Please try again."))
         with contextlib.suppress(TelegramError):
             await send(context, update.effective_chat.id, screen)
 

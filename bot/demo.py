@@ -18,10 +18,10 @@ from bot.app import serve
 from bot.config import Secrets, Settings
 from bot.domain import GROUP_MARKS
 from bot.i18n import translator
-from bot.localapi import FloodLimits, LocalBotApi, SimGroup, SimUser
-from bot.localapi.sim import BotMessage, Event
 from bot.logs import configure_logging
 from bot.tools import write_report
+from localapi import FloodLimits, LocalBotApi, SimGroup, SimUser
+from localapi.sim import BotMessage, Event
 
 __all__ = ["run_demo"]
 

@@ -9,14 +9,17 @@ from enum import StrEnum
 __all__ = [
     "GROUP_MARKS",
     "Awaiting",
+    "Delivery",
     "DotVote",
     "Group",
     "Member",
     "Moderator",
     "Note",
+    "NoteCounts",
     "Person",
     "Phase",
     "Role",
+    "Schedule",
     "Seminar",
     "SetupStep",
     "Theme",
@@ -194,3 +197,37 @@ class Person:
 
     tg_id: int
     language_code: str | None
+
+
+# What the store hands out besides the seminar's own things: counts for the live progress,
+# a broadcast's delivery to one person, and a scheduled job.
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCounts:
+    per_question: tuple[int, ...]
+    writers: int
+    writers_done: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_question)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    broadcast_id: int
+    chat_id: int
+    language: str
+    sent_screens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    id: int
+    seminar_id: int
+    kind: str
+    run_at: datetime
+    daily_at: str | None
+    created_by: int
+    status: str

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import CallbackCodec
-from bot.render import Screen
+from bot.render.screens import Screen
 from bot.sender import decode_screens, encode_screens, markup, retry_seconds
 from bot.store import BroadcastStore, Store
 

@@ -16,8 +16,7 @@ from typing import Any, cast
 
 from telegram.ext import Application
 
-from bot import render
-from bot.domain import DotVote, Person, Phase, Seminar
+from bot.domain import DotVote, Person, Phase, Schedule, Seminar
 from bot.flows import closing, schedules, setup
 from bot.flows import plenary as plenary_flow
 from bot.flows.timing import next_daily, parse_clock_time
@@ -26,7 +25,8 @@ from bot.handlers import setup as setup_handlers
 from bot.handlers.common import BotContext
 from bot.handlers.schedules import send_summary
 from bot.i18n import translator
-from bot.store import Schedule, ScheduleStore
+from bot.render import schedules as schedules_view
+from bot.store import ScheduleStore
 
 __all__ = ["arm"]
 
@@ -129,7 +129,7 @@ async def _remind(
         return
     waiting = await schedules.reminder_recipients(context.deps, seminar)
     await context.services.broadcaster.broadcast(
-        seminar.id, waiting, lambda t: [render.reminder(t, seminar)], origin
+        seminar.id, waiting, lambda t: [schedules_view.reminder(t, seminar)], origin
     )
     await store.settle(item.id, "done")
 
@@ -173,8 +173,8 @@ async def _tell_moderators(
         seminar.id,
         await context.deps.moderators(seminar.id),
         lambda t: [
-            render.job_missed(t, item, zone, current)
+            schedules_view.job_missed(t, item, zone, current)
             if missed
-            else render.job_done_late(t, item, zone)
+            else schedules_view.job_done_late(t, item, zone)
         ],
     )

@@ -22,10 +22,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.callbacks import Action, Button, CallbackCodec
-from bot.domain import Member
+from bot.domain import Delivery, Member
 from bot.i18n import Translator, translator
-from bot.render import Key, Screen
-from bot.store import BroadcastStore, Delivery, Store
+from bot.render.screens import Key, Screen
+from bot.store import BroadcastStore, Store
 
 __all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup", "retry_seconds"]
 

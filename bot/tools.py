@@ -9,12 +9,13 @@ import os
 import sqlite3
 from pathlib import Path
 
-from bot import render, reporting
+from bot import reporting
 from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.flows import closing
 from bot.flows.deps import Deps
 from bot.i18n import translator
+from bot.render.screens import phase_name
 from bot.running import hold_database
 from bot.store import Store
 
@@ -112,7 +113,7 @@ async def write_report(
             raise LookupError(f"no seminar number {seminar_id} in {settings.database}")
         deps = Deps(store, keys, settings, Clock(settings.clock_file))
         t = translator(seminar.language)
-        data = await closing.report_data(deps, seminar, render.phase_name(t, seminar.phase))
+        data = await closing.report_data(deps, seminar, phase_name(t, seminar.phase))
     finally:
         await store.close()
     files = dict(await reporting.report_files(data, t))

@@ -11,7 +11,7 @@ import html
 import re
 
 from bot.i18n import translator
-from bot.localapi.sim import BotMessage
+from localapi.sim import BotMessage
 
 __all__ = ["line_with", "lines_of", "pattern", "plain", "said", "said_n"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from harness import TOKEN, BotProcess
 
-from bot.localapi import FloodLimits, LocalBotApi
+from localapi import FloodLimits, LocalBotApi
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from harness import answer, button, contains, create_seminar, has_button, join
 
 from bot.domain import GROUP_MARKS
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r") \d+")
 

@@ -16,11 +16,11 @@ from checks import plain
 
 from bot.i18n import translator
 from bot.keys import Keyring
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.process import terminate
-from bot.localapi.sim import BotMessage
-from bot.store import KDF_KEY, KEYRING_KEY
+from bot.store.migrations import KDF_KEY, KEYRING_KEY
 from bot.vault import Scrypt, Vault
+from localapi import LocalBotApi, SimUser
+from localapi.process import terminate
+from localapi.sim import BotMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnop"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from checks import said
 from harness import BotProcess, answer, button, contains, has_button, saying, seminar_with
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 async def test_notes_are_shown_shuffled_and_without_authors(

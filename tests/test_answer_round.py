@@ -7,8 +7,8 @@ import hashlib
 from checks import said, said_n
 from harness import BotProcess, answer, button, contains, create_seminar, has_button, join
 
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 NOTES_Q1 = [
     "Veilederen min var trygg, empatisk og rommet livssituasjonen min.",

@@ -44,13 +44,14 @@ from bot.callbacks import CallbackCodec
 from bot.domain import Note, Phase, Seminar
 from bot.i18n import translator
 from bot.keys import Keyring, new_id
-from bot.localapi import FloodLimits, LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage, SimGroup
 from bot.outbox import Reply, ReplyKind, _encode
-from bot.render import Screen, note_saved
+from bot.render.answering import note_saved
+from bot.render.screens import Screen
 from bot.sender import encode_screens, markup
-from bot.store import MIGRATIONS, SEALED_IDS
+from bot.store.migrations import MIGRATIONS, SEALED_IDS
 from bot.vault import Scrypt, Vault
+from localapi import FloodLimits, LocalBotApi, SimUser
+from localapi.sim import BotMessage, SimGroup
 
 # A random permutation of forty leaves on average one element in place; seven or more happen
 # less than once in ten thousand runs. Pairing rows whose order says nothing does no better.

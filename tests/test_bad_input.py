@@ -15,8 +15,8 @@ from harness import (
     text,
 )
 
-from bot.localapi import LocalBotApi
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi
+from localapi.sim import BotMessage
 
 
 def note_texts(bot: BotProcess) -> list[str]:

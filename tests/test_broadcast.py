@@ -11,10 +11,10 @@ from harness import QUICK_KDF, TOKEN, BotProcess, create_seminar, join, wait_unt
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.callbacks import CallbackCodec
-from bot.localapi import FloodLimits, LocalBotApi, SimUser
-from bot.render import Screen
+from bot.render.screens import Screen
 from bot.sender import Broadcaster
 from bot.store import Store
+from localapi import FloodLimits, LocalBotApi, SimUser
 
 ANNOUNCEMENT = "Husk: vi starter klokka ti"
 

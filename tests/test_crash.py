@@ -32,8 +32,8 @@ from harness import (
     wait_until,
 )
 
-from bot.localapi import CrashPoint, FloodLimits, LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage, SimChat
+from localapi import CrashPoint, FloodLimits, LocalBotApi, SimUser
+from localapi.sim import BotMessage, SimChat
 
 # Long enough for a kill, a restart and the update handled again.
 AFTER_A_CRASH = 30.0

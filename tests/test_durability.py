@@ -22,7 +22,7 @@ from harness import (
     write_config,
 )
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 def note_count(bot: BotProcess) -> int:

@@ -49,7 +49,7 @@ from hypothesis.stateful import (
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
-from bot.domain import Awaiting, DotVote, Member, Person, Phase, Seminar, SetupStep
+from bot.domain import Awaiting, DotVote, Member, Person, Phase, Schedule, Seminar, SetupStep
 from bot.flows import answering, closing, joining, plenary, schedules, setup, team
 from bot.flows import groups as groups_flow
 from bot.flows import themes as themes_flow
@@ -58,8 +58,8 @@ from bot.flows.deps import Deps
 from bot.flows.personal_data import find_personal_details
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
-from bot.render import SCHEDULE_KINDS
-from bot.store import Schedule, Store
+from bot.render.schedules import SCHEDULE_KINDS
+from bot.store import Store
 
 T = TypeVar("T")
 

@@ -18,8 +18,8 @@ from harness import (
     saying,
 )
 
-from bot.localapi import FloodLimits, LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import FloodLimits, LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from harness import (
 )
 
 from bot.i18n import translator
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 def votes(bot: BotProcess) -> int:

@@ -36,10 +36,10 @@ from bot.domain import Person, Phase
 from bot.flows import answering, closing, groups, joining, plenary, setup, team, themes
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped
-from bot.localapi import LocalBotApi
 from bot.logs import configure_logging
 from bot.store import Store
 from bot.tools import backup_database
+from localapi import LocalBotApi
 
 
 def clean_environment(**values: str) -> dict[str, str]:

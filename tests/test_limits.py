@@ -20,7 +20,7 @@ from harness import (
     seminar_with,
 )
 
-from bot.localapi import FloodLimits, LocalBotApi
+from localapi import FloodLimits, LocalBotApi
 
 # Low enough to reach in a test; config.toml's defaults are far above what a seminar needs.
 LIMITS: dict[str, object] = {

@@ -1,4 +1,4 @@
-"""Tests for the local Bot API test double (bot.localapi), without a real bot."""
+"""Tests for the local Bot API test double (localapi), without a real bot."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.localapi import (
+from localapi import (
     BotMessage,
     EntityParseError,
     Event,

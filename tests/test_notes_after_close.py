@@ -27,8 +27,8 @@ from harness import (
     seminar_with,
 )
 
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage, SimChat
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage, SimChat
 
 TITLE = "Gode møter med Nav"
 LANGUAGES = {"Anna": "nb", "Bob": "en", "Cato": "nn"}

@@ -28,15 +28,16 @@ from harness import (
 )
 from test_flow_properties import MODERATOR, PARTICIPANTS, _room
 
-from bot import store as store_module
 from bot.callbacks import Action, Button, CallbackCodec
 from bot.domain import Role
 from bot.flows import team
 from bot.keys import Keyring
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
-from bot.store import KDF_KEY, Store
+from bot.store import Store
+from bot.store import core as store_module
+from bot.store.migrations import KDF_KEY
 from bot.vault import Scrypt, Vault
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 LINK_CHANGED = (
     "This invitation link has been replaced by a new one, so this button no longer works. "

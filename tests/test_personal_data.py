@@ -8,8 +8,8 @@ from checks import said, said_n
 from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import BotProcess, button, contains, has_button, seminar_with, text
 
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 NOTE_FOUND = (
     "Your note seems to contain {details}. Notes should not reveal who anybody is. "

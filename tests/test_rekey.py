@@ -17,7 +17,7 @@ from harness import (
 )
 from test_schedules import schedule
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 NEW_SECRET = "another-test-seminar-secret-9876543210-zyxwvu"
 

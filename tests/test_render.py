@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from bot import render
 from bot.callbacks import Action, Button
-from bot.domain import DotVote, Group, Note, Phase, Seminar, Theme
+from bot.domain import DotVote, Group, Note, NoteCounts, Phase, Seminar, Theme
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.flows.plenary import DotCard
 from bot.i18n import translator
-from bot.store import NoteCounts
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import plenary as plenary_view
+from bot.render import setup as setup_view
 
 SEMINAR = Seminar(
     id=7,
@@ -31,7 +33,7 @@ def test_a_long_summary_is_split_within_telegrams_limits() -> None:
         for i in range(60)
     ]
     counts = NoteCounts(per_question=(30, 30), writers=20, writers_done=10)
-    screens = render.round_summary(
+    screens = setup_view.round_summary(
         translator("nn"), SEMINAR, counts, notes, (datetime(2027, 3, 1, tzinfo=UTC), "Europe/Oslo")
     )
     assert len(screens) > 1
@@ -51,12 +53,12 @@ def test_own_notes_list_splits_and_numbers_buttons() -> None:
     notes = [
         Note(id=100 + i, seminar_id=7, question=0, text="x" * 280, hidden=False) for i in range(30)
     ]
-    screens = render.my_notes(t, SEMINAR, notes, editable=True)
+    screens = answering_view.my_notes(t, SEMINAR, notes, editable=True)
     assert len(screens) > 1
     labels = [key.label for screen in screens for row in screen.keys for key in row]
     assert "✏️ 30" in labels
     assert "🗑 1" in labels
-    closed = render.my_notes(t, SEMINAR, notes[:2], editable=False)
+    closed = answering_view.my_notes(t, SEMINAR, notes[:2], editable=False)
     assert closed[0].keys == ()
 
 
@@ -66,20 +68,20 @@ def test_a_dot_card_shows_a_page_of_themes_and_keeps_the_page_in_range() -> None
     themes = [(Theme(100 + i, 7, 1, f"Tema <{i}>"), group) for i in range(20)]
     t = translator("en")
 
-    second = render.dot_card(t, DotCard(seminar, themes, {109: 2}, page=1))
+    second = plenary_view.dot_card(t, DotCard(seminar, themes, {109: 2}, page=1))
     labels = [key.label for row in second.keys for key in row]
     assert labels == [f"{sign} {n}" for n in range(9, 17) for sign in "➕➖"] + ["◀", "▶"]
     assert "Themes 9–16 of 20:" in second.text
     assert "10. Tema &lt;9&gt; (🟦 1) ●●" in second.text
     assert "8. " not in second.text
 
-    last = render.dot_card(t, DotCard(seminar, themes, {}, page=99))
+    last = plenary_view.dot_card(t, DotCard(seminar, themes, {}, page=99))
     labels = [key.label for row in last.keys for key in row]
     assert labels[-1] == "◀"
     assert "➕ 20" in labels
     assert "▶" not in labels
 
-    few = render.dot_card(t, DotCard(seminar, themes[:3], {}))
+    few = plenary_view.dot_card(t, DotCard(seminar, themes[:3], {}))
     assert [key.label for row in few.keys for key in row][-1] == "➖ 3"
     assert "Themes" not in few.text
 
@@ -89,7 +91,7 @@ def test_a_long_ranking_is_split_within_telegrams_limits() -> None:
     ranked = [
         (Theme(i, 7, 1, f"Et ganske langt tema nummer {i} <&>"), group, i) for i in range(300)
     ]
-    screens = render.ranking(translator("nb"), SEMINAR, ranked)
+    screens = plenary_view.ranking(translator("nb"), SEMINAR, ranked)
     assert len(screens) > 1
     assert all(len(screen.text) <= 4096 for screen in screens)
     lines = [line for screen in screens for line in screen.text.splitlines()[1:]]
@@ -102,7 +104,7 @@ def test_a_long_ranking_is_split_within_telegrams_limits() -> None:
 def test_many_groups_are_listed_over_several_messages_with_the_buttons_last() -> None:
     groups = [Group(i, 7, i) for i in range(1, 201)]
     sizes = {group.id: 5 for group in groups}
-    screens = render.groups_formed_moderator(translator("nb"), SEMINAR, groups, sizes, paper=3)
+    screens = groups_view.groups_formed_moderator(translator("nb"), SEMINAR, groups, sizes, paper=3)
     assert len(screens) > 1
     # Telegram counts UTF-16 code units: the groups' coloured marks count twice.
     assert all(len(screen.text.encode("utf-16-le")) // 2 <= 4096 for screen in screens)
@@ -115,7 +117,7 @@ def test_many_groups_are_listed_over_several_messages_with_the_buttons_last() ->
 
 def test_a_few_groups_fit_in_one_message() -> None:
     groups = [Group(i, 7, i) for i in range(1, 4)]
-    (screen,) = render.groups_formed_moderator(
+    (screen,) = groups_view.groups_formed_moderator(
         translator("nb"), SEMINAR, groups, {1: 5, 2: 5, 3: 4}, paper=0
     )
     assert screen.text.count("personer") == 3
@@ -133,7 +135,9 @@ def test_a_held_text_is_asked_about_with_the_buttons_of_its_kind() -> None:
     }
     details = frozenset({PersonalDetail.PHONE, PersonalDetail.BANK_ACCOUNT})
     for held, (keep, drop, opening) in kinds.items():
-        screen = render.personal_data(t, PersonalDataFound(SEMINAR, details, "<b>912</b>", held))
+        screen = answering_view.personal_data(
+            t, PersonalDataFound(SEMINAR, details, "<b>912</b>", held)
+        )
         assert screen.text.startswith(
             f"{opening} seems to contain a bank account number, a phone number."
         )
@@ -141,4 +145,4 @@ def test_a_held_text_is_asked_about_with_the_buttons_of_its_kind() -> None:
         ((kept, dropped),) = screen.keys
         assert kept.button == Button(keep, (SEMINAR.id,))
         assert dropped.button == Button(drop, (SEMINAR.id,))
-        assert render.held_dropped(t, held).text.startswith("Deleted. Nothing was saved.")
+        assert answering_view.held_dropped(t, held).text.startswith("Deleted. Nothing was saved.")

@@ -17,7 +17,7 @@ from groupwork_helpers import edit_of, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
 
 from bot.i18n import translator
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 class _Collect(HTMLParser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness import BotProcess, answer, create_seminar, join, seminar_with, wait_until
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 DAY = 86400
 # Everything that names a person or holds what they wrote or chose.

@@ -20,8 +20,8 @@ from harness import (
 )
 
 from bot.i18n import translator
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 REMINDER = (
     "A gentle reminder: the answer round of <b>{title}</b> closes soon. We would love to hear "

@@ -7,7 +7,7 @@ import json
 from checks import said
 from harness import BotProcess, button, contains, has_button, join, saying
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 async def test_custom_questions_cancel_and_a_restart_in_the_middle(

@@ -18,8 +18,8 @@ from harness import (
     seminar_with,
 )
 
-from bot.localapi import LocalBotApi, SimUser
-from bot.localapi.sim import BotMessage
+from localapi import LocalBotApi, SimUser
+from localapi.sim import BotMessage
 
 REASON = (
     "Notes are shown only when at least three people wrote them. With fewer, the readers could "

@@ -6,7 +6,7 @@ import asyncio
 
 from harness import BotProcess, answer, seminar_with, text
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 async def test_a_press_answered_too_late_gets_its_notice_as_a_message(

@@ -21,7 +21,7 @@ from bot.keys import Keyring
 from bot.lanes import Lanes
 from bot.outbox import Outbox, Reply, ReplyKind
 from bot.outbox import _encode as _encoded
-from bot.render import Screen
+from bot.render.screens import Screen
 from bot.store import BroadcastStore, Store
 
 

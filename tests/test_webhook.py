@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 from harness import BotProcess, answer, button, create_seminar, has_button, join
 
-from bot.localapi import LocalBotApi
+from localapi import LocalBotApi
 
 
 def free_port() -> int:

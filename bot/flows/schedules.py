@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain import DotVote, Member, Person, Phase, Seminar, SetupStep
+from bot.domain import DotVote, Member, Person, Phase, Schedule, Seminar, SetupStep
 from bot.flows import plenary
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.setup import WrongPhase, participants_of
 from bot.flows.timing import BadTime, next_daily, parse_clock_time, parse_when
-from bot.store import Schedule, ScheduleStore
+from bot.store import ScheduleStore
 
 __all__ = [
     "REMINDER_OFFSETS",

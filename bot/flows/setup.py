@@ -7,12 +7,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.domain import Member, Note, Person, Phase, Role, Seminar, SetupStep
+from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar, SetupStep
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.rules import MIN_WRITERS, writer_key
 from bot.i18n import LANGUAGES, translator
-from bot.store import NoteCounts
 
 __all__ = [
     "MAX_QUESTIONS",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import SetupStep
 from bot.flows import answering, setup
@@ -25,6 +24,8 @@ from bot.handlers.common import (
     send_many,
 )
 from bot.i18n import Translator
+from bot.render import answering as answering_view
+from bot.render import joining as joining_view
 
 __all__ = ["BUTTONS", "handlers"]
 
@@ -57,7 +58,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     t = await reader(update, context)
     if message.forward_origin is not None:
-        await send(context, message.chat_id, render.forwarded(t))
+        await send(context, message.chat_id, joining_view.forwarded(t))
         return
     if await closing_flow.takes_read_back_note(context.deps, person):
         await closing.read_back_text(update, context, message.text)
@@ -69,7 +70,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         context.deps, person, message.text, message.chat_id, message.message_id
     )
     limit = context.deps.settings.note_max_length
-    await send(context, message.chat_id, render.answering_screen(t, outcome, limit))
+    await send(context, message.chat_id, answering_view.answering_screen(t, outcome, limit))
     if isinstance(outcome, answering.NoteSaved):
         await team.progress_changed(context, outcome.seminar.id)
 
@@ -88,7 +89,7 @@ async def on_edited(update: Update, context: BotContext) -> None:
     await send(
         context,
         message.chat_id,
-        render.answering_screen(t, outcome, context.deps.settings.note_max_length),
+        answering_view.answering_screen(t, outcome, context.deps.settings.note_max_length),
     )
 
 
@@ -97,13 +98,15 @@ async def on_other(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     t = await reader(update, context)
-    await send(context, message.chat_id, render.text_only(t))
+    await send(context, message.chat_id, joining_view.text_only(t))
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
-    await send(context, message.chat_id, render.unknown_command(await reader(update, context)))
+    await send(
+        context, message.chat_id, joining_view.unknown_command(await reader(update, context))
+    )
 
 
 async def notes_command(update: Update, context: BotContext) -> None:
@@ -112,12 +115,12 @@ async def notes_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await answering.my_notes(context.deps, person_of(update))
     if isinstance(outcome, answering.NotJoined):
-        await send(context, message.chat_id, render.not_joined(t))
+        await send(context, message.chat_id, joining_view.not_joined(t))
         return
     await send_many(
         context,
         message.chat_id,
-        render.my_notes(t, outcome.seminar, outcome.notes, outcome.editable),
+        answering_view.my_notes(t, outcome.seminar, outcome.notes, outcome.editable),
     )
 
 
@@ -143,13 +146,13 @@ def _chat(update: Update) -> int:
 
 
 async def _reply(
-    update: Update, context: BotContext, t: Translator, outcome: render.AnsweringOutcome
+    update: Update, context: BotContext, t: Translator, outcome: answering_view.AnsweringOutcome
 ) -> None:
     """Answers a button; a button whose round has closed loses its keyboard."""
     if isinstance(outcome, answering.RoundNotOpen):
         await drop_buttons(context, pressed_message(update))
     limit = context.deps.settings.note_max_length
-    await send(context, _chat(update), render.answering_screen(t, outcome, limit))
+    await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
 
 
 async def next_question(
@@ -187,7 +190,7 @@ async def delete_note(
     if isinstance(outcome, answering.NoteDeleted) and _about_one_note(
         context, message, button.arg(0)
     ):
-        await edit(context, message, render.note_deleted(t))
+        await edit(context, message, answering_view.note_deleted(t))
         return None
     await _reply(update, context, t, outcome)
     if isinstance(outcome, answering.NoteDeleted):
@@ -200,10 +203,10 @@ async def cancel_edit(
 ) -> str | None:
     outcome = await answering.cancel_edit(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, answering.EditCancelled):
-        await edit(context, pressed_message(update), render.edit_cancelled(t))
+        await edit(context, pressed_message(update), answering_view.edit_cancelled(t))
         return None
     await drop_buttons(context, pressed_message(update))
-    return render.nothing_pending(t).text
+    return answering_view.nothing_pending(t).text
 
 
 async def keep_draft(
@@ -212,7 +215,7 @@ async def keep_draft(
     outcome = await answering.keep_draft(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
     limit = context.deps.settings.note_max_length
-    await send(context, _chat(update), render.answering_screen(t, outcome, limit))
+    await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
     return None
 
 
@@ -221,10 +224,10 @@ async def drop_draft(
 ) -> str | None:
     outcome = await answering.drop_draft(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, answering.DraftDropped):
-        await edit(context, pressed_message(update), render.draft_dropped(t))
+        await edit(context, pressed_message(update), answering_view.draft_dropped(t))
         return None
     await drop_buttons(context, pressed_message(update))
-    return render.nothing_pending(t).text
+    return answering_view.nothing_pending(t).text
 
 
 BUTTONS: dict[Action, ButtonRoute] = {

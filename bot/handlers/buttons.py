@@ -8,7 +8,6 @@ from typing import Any
 
 from telegram import CallbackQuery, Update
 
-from bot import render
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import Person
 from bot.handlers.common import (
@@ -20,6 +19,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Translator
 from bot.outbox import Reply, ReplyKind
+from bot.render import joining as joining_view
 
 __all__ = ["ButtonRoute", "command_and_button", "make_dispatcher"]
 
@@ -58,7 +58,7 @@ async def _answer(
     its notice then comes as a message, so the person still learns what the press did."""
     message = query.message
     chat_id = message.chat.id if message is not None else query.from_user.id
-    late = render.late_notice(notice) if notice and message is not None else None
+    late = joining_view.late_notice(notice) if notice and message is not None else None
     reply = Reply(ReplyKind.ANSWER, chat_id, None, None, query.id, notice, show_alert, late)
     await context.services.outbox.give(reply)
 
@@ -74,24 +74,24 @@ def make_dispatcher(
         try:
             button = context.services.codec.unpack(query.data or "")
         except StaleButton:
-            await _answer(context, query, render.expired_button(t))
+            await _answer(context, query, joining_view.expired_button(t))
             return
         except ForgedButton:
             log.warning("rejected button data the bot did not make")
-            await _answer(context, query, render.invalid_button(t), show_alert=True)
+            await _answer(context, query, joining_view.invalid_button(t), show_alert=True)
             return
         route = routes.get(button.action)
         if route is None:
-            await _answer(context, query, render.expired_button(t))
+            await _answer(context, query, joining_view.expired_button(t))
             return
         if query.message is not None and query.message.chat.type != "private":
-            await _answer(context, query, render.invalid_button(t))
+            await _answer(context, query, joining_view.invalid_button(t))
             return
         try:
             notice = await route(update, context, button, t)
         except ForgedButton:
             log.warning("rejected button data with arguments out of range")
-            notice = render.invalid_button(t)
+            notice = joining_view.invalid_button(t)
         await _answer(context, query, notice)
 
     return on_button

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render, reporting
+from bot import reporting
 from bot.callbacks import Action, Button
 from bot.domain import Person, Seminar
 from bot.flows import closing
@@ -31,6 +31,11 @@ from bot.handlers.common import (
 )
 from bot.handlers.schedules import send_summary
 from bot.i18n import Translator, translator
+from bot.render import answering as answering_view
+from bot.render import closing as closing_view
+from bot.render import joining as joining_view
+from bot.render import setup as setup_view
+from bot.render.screens import phase_name, phase_over
 
 __all__ = ["BUTTONS", "ask_to_close", "handlers", "read_back_text", "send_report"]
 
@@ -45,12 +50,14 @@ async def check_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await closing.start_read_back(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
     seminar, themes = outcome
     people = await participants_of(context.deps, seminar)
-    count = await broadcast(context, people, lambda tm: [render.read_back(tm, seminar, themes)])
-    await send(context, _chat(update), render.read_back_sent(t, count))
+    count = await broadcast(
+        context, people, lambda tm: [closing_view.read_back(tm, seminar, themes)]
+    )
+    await send(context, _chat(update), closing_view.read_back_sent(t, count))
 
 
 async def _read_back(
@@ -60,11 +67,11 @@ async def _read_back(
         context.deps, person_of(update), button.arg(0), recognised
     )
     if isinstance(outcome, NoSeminar):
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if isinstance(outcome, WrongPhase):
         await drop_buttons(context, pressed_message(update))
-        return render.phase_over(t, outcome.seminar)
-    await send(context, _chat(update), render.read_back_thanks(t, recognised))
+        return phase_over(t, outcome.seminar)
+    await send(context, _chat(update), closing_view.read_back_thanks(t, recognised))
     return None
 
 
@@ -83,13 +90,13 @@ async def read_back_text(update: Update, context: BotContext, text: str) -> None
     outcome = await closing.read_back_note(context.deps, person_of(update), text)
     match outcome:
         case PersonalDataFound():
-            screen = render.personal_data(t, outcome)
+            screen = answering_view.personal_data(t, outcome)
         case closing.ReadBackTooLong(length=length, limit=limit):
-            screen = render.read_back_too_long(t, length, limit)
+            screen = closing_view.read_back_too_long(t, length, limit)
         case closing.EmptyReadBack():
-            screen = render.read_back_empty(t)
+            screen = closing_view.read_back_empty(t)
         case _:
-            screen = render.read_back_noted(t)
+            screen = closing_view.read_back_noted(t)
     await send(context, _chat(update), screen)
 
 
@@ -100,12 +107,12 @@ async def keep_read_back(
     await drop_buttons(context, pressed_message(update))
     match outcome:
         case NothingPending():
-            return render.nothing_pending(t).text
+            return answering_view.nothing_pending(t).text
         case NoSeminar():
-            return render.expired_button(t)
+            return joining_view.expired_button(t)
         case WrongPhase(seminar=seminar):
-            return render.phase_over(t, seminar)
-    await send(context, _chat(update), render.read_back_noted(t))
+            return phase_over(t, seminar)
+    await send(context, _chat(update), closing_view.read_back_noted(t))
     return None
 
 
@@ -119,14 +126,14 @@ async def drop_read_back(
 async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -> None:
     """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
     t = translator(seminar.language)
-    data = await closing.report_data(context.deps, seminar, render.phase_name(t, seminar.phase))
+    data = await closing.report_data(context.deps, seminar, phase_name(t, seminar.phase))
 
     async def build_and_send() -> None:
         # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
         files = await reporting.report_files(data, t)
         for chat_id in chats:
             for index, (name, content) in enumerate(files):
-                caption = render.report_caption(t, seminar) if index == 0 else None
+                caption = closing_view.report_caption(t, seminar) if index == 0 else None
                 await _send_file(context, chat_id, name, content, caption)
 
     await after_commit(context, build_and_send)
@@ -155,7 +162,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     seminar = await closing.reportable(context.deps, person_of(update))
     if not isinstance(seminar, Seminar):
-        await send(context, _chat(update), render.refusal(t, seminar))
+        await send(context, _chat(update), setup_view.refusal(t, seminar))
         return
     await send_report(context, seminar, await _report_chats(context, seminar))
     # Participants get the short summary, moderators and the plenary chat the full one.
@@ -172,7 +179,7 @@ async def ask_to_close(context: BotContext, person: Person, t: Translator) -> bo
     ):
         return False
     days = context.deps.settings.retention_days
-    await send(context, person.tg_id, render.close_seminar_ask(t, seminar, days))
+    await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days))
     return True
 
 
@@ -182,12 +189,12 @@ async def close_seminar(
     await drop_buttons(context, pressed_message(update))
     outcome = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return None
     seminar = outcome.seminar
     days = context.deps.settings.retention_days
     people = await participants_of(context.deps, seminar)
-    await broadcast(context, people, lambda tm: [render.seminar_closed(tm, seminar, days)])
+    await broadcast(context, people, lambda tm: [closing_view.seminar_closed(tm, seminar, days)])
     await send_summary(context, seminar.id)
     await send_report(context, seminar, await _report_chats(context, seminar))
     return None

@@ -12,7 +12,6 @@ from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
-from bot import render
 from bot.callbacks import CallbackCodec
 from bot.domain import Member, Person, Seminar
 from bot.flows.deps import Deps
@@ -20,7 +19,8 @@ from bot.flows.personal_data import HeldDropped
 from bot.i18n import Translator, translator
 from bot.lanes import Lanes
 from bot.outbox import Outbox, Reply, ReplyKind
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render.screens import Screen
 from bot.sender import Broadcaster, markup, retry_seconds
 
 __all__ = [
@@ -168,7 +168,7 @@ async def answer_dropped(
     """A held text was dropped: its question says so. Otherwise nothing was waiting for the
     button any more, and its keyboard goes."""
     if isinstance(outcome, HeldDropped):
-        await edit(context, pressed_message(update), render.held_dropped(t, outcome.held))
+        await edit(context, pressed_message(update), answering_view.held_dropped(t, outcome.held))
         return None
     await drop_buttons(context, pressed_message(update))
-    return render.nothing_pending(t).text
+    return answering_view.nothing_pending(t).text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Note, Person
 from bot.flows import answering, groups, setup
@@ -22,6 +21,10 @@ from bot.handlers.common import (
     send_many,
 )
 from bot.i18n import Translator, translator
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import setup as setup_view
+from bot.render import themes as themes_view
 
 __all__ = ["BUTTONS", "handlers", "refuse", "shorten"]
 
@@ -35,16 +38,16 @@ def _chat(update: Update) -> int:
 async def refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
     """Sends the polite reason when an outcome is a refusal; True if it was one."""
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen):
-        await send(context, chat_id, render.refusal(t, outcome))
+        await send(context, chat_id, setup_view.refusal(t, outcome))
         return True
     if isinstance(outcome, groups.ShorteningClosed):
-        await send(context, chat_id, render.shortening_closed(t))
+        await send(context, chat_id, groups_view.shortening_closed(t))
         return True
     if isinstance(outcome, groups.NoGroupsYet):
-        await send(context, chat_id, render.no_groups_yet(t))
+        await send(context, chat_id, groups_view.no_groups_yet(t))
         return True
     if isinstance(outcome, setup.TooFewWriters):
-        await send(context, chat_id, render.too_few_writers(t, outcome))
+        await send(context, chat_id, setup_view.too_few_writers(t, outcome))
         return True
     return False
 
@@ -66,13 +69,13 @@ async def _form(
     if await refuse(context, person.tg_id, t, outcome):
         return
     assert isinstance(outcome, groups.GroupsFormed)
-    for screen in render.groups_formed_moderator(
+    for screen in groups_view.groups_formed_moderator(
         t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
     ):
         await send(context, person.tg_id, screen)
     for member, group in outcome.seats:
         tm = translator(member.language)
-        await send(context, member.tg_id, render.seated(tm, outcome.seminar, group))
+        await send(context, member.tg_id, groups_view.seated(tm, outcome.seminar, group))
 
 
 async def groups_command(update: Update, context: BotContext) -> None:
@@ -99,7 +102,7 @@ async def paper_to_group(
         return None
     assert isinstance(outcome, tuple)
     _, group, placed = outcome
-    await send(context, _chat(update), render.paper_placed(t, group, placed))
+    await send(context, _chat(update), groups_view.paper_placed(t, group, placed))
     return None
 
 
@@ -108,7 +111,7 @@ async def review(update: Update, context: BotContext, button: Button, t: Transla
     if await refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, groups.ReviewCard)
-    screen = render.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
+    screen = groups_view.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
     message = pressed_message(update)
     if message is not None and button.arg(1) > 0:
         await edit(context, message, screen)
@@ -122,10 +125,10 @@ async def review_shorten(
 ) -> str | None:
     outcome = await groups.ask_shorten(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, Note):
-        await send(context, _chat(update), render.ask_shortened(t, outcome))
+        await send(context, _chat(update), groups_view.ask_shortened(t, outcome))
         return None
     if isinstance(outcome, answering.NoteGone):
-        return render.note_gone(t).text
+        return answering_view.note_gone(t).text
     await refuse(context, _chat(update), t, outcome)
     return None
 
@@ -140,9 +143,9 @@ async def show_notes(
     assert isinstance(outcome, groups.NotesShown)
     for member, group, notes, themes in outcome.deliveries:
         tm = translator(member.language)
-        screens = render.group_notes(tm, outcome.seminar, group, notes, themes)
+        screens = groups_view.group_notes(tm, outcome.seminar, group, notes, themes)
         await send_many(context, member.tg_id, screens)
-    await send(context, _chat(update), render.voting_ready(t, outcome.seminar))
+    await send(context, _chat(update), themes_view.voting_ready(t, outcome.seminar))
     return None
 
 
@@ -153,15 +156,17 @@ async def shorten(
     outcome = await groups.shorten(context.deps, person, note_id, text)
     if isinstance(outcome, answering.NoteTooLong | answering.EmptyNote):
         limit = context.deps.settings.note_max_length
-        await send(context, person.tg_id, render.answering_screen(t, outcome, limit))
+        await send(context, person.tg_id, answering_view.answering_screen(t, outcome, limit))
         return  # the moderator may try again
     if isinstance(outcome, groups.NoteShortened):
-        await send(context, person.tg_id, render.shortened(t, outcome))
+        await send(context, person.tg_id, groups_view.shortened(t, outcome))
         if outcome.writer is not None:
             tw = translator(outcome.writer.language)
-            await send(context, outcome.writer.tg_id, render.note_shortened_for_writer(tw, outcome))
+            await send(
+                context, outcome.writer.tg_id, groups_view.note_shortened_for_writer(tw, outcome)
+            )
     elif isinstance(outcome, answering.NoteGone):
-        await send(context, person.tg_id, render.note_gone(t))
+        await send(context, person.tg_id, answering_view.note_gone(t))
     else:
         await refuse(context, person.tg_id, t, outcome)
 

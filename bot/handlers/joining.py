@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button, ForgedButton
 from bot.flows import answering, groups, joining
 from bot.flows.deps import NoSeminar
@@ -23,7 +22,11 @@ from bot.handlers.common import (
     send_many,
 )
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import joining as joining_view
+from bot.render import themes as themes_view
+from bot.render.screens import Screen
 
 __all__ = ["BUTTONS", "handlers"]
 
@@ -48,13 +51,13 @@ def _join_screens(
     t = translator(outcome.language)
     match outcome:
         case joining.Welcome(seminar=seminar):
-            return t, render.welcome(t, seminar, retention_days)
+            return t, joining_view.welcome(t, seminar, retention_days)
         case joining.InvalidInvite():
-            return t, render.invalid_invite(t)
+            return t, joining_view.invalid_invite(t)
         case joining.SeminarEnded(seminar=seminar):
-            return t, render.seminar_ended(t, seminar)
+            return t, joining_view.seminar_ended(t, seminar)
         case joining.AlreadyJoined(seminar=seminar):
-            return t, render.already_joined(t, seminar)
+            return t, joining_view.already_joined(t, seminar)
 
 
 async def _prompt_if_answering(context: BotContext, chat_id: int, update: Update) -> None:
@@ -63,7 +66,9 @@ async def _prompt_if_answering(context: BotContext, chat_id: int, update: Update
         t = await reader(update, context)
         limit = context.deps.settings.note_max_length
         await send(
-            context, chat_id, render.question_prompt(t, prompt.seminar, prompt.question, limit)
+            context,
+            chat_id,
+            answering_view.question_prompt(t, prompt.seminar, prompt.question, limit),
         )
 
 
@@ -76,9 +81,9 @@ async def start(update: Update, context: BotContext) -> None:
         t = await reader(update, context)
         seminar = await context.deps.active_seminar(person_of(update))
         if seminar is None:
-            await send(context, message.chat_id, render.not_joined(t))
+            await send(context, message.chat_id, joining_view.not_joined(t))
         else:
-            await send(context, message.chat_id, render.already_joined(t, seminar))
+            await send(context, message.chat_id, joining_view.already_joined(t, seminar))
             await _prompt_if_answering(context, message.chat_id, update)
         return
     if code.startswith(MODERATOR_INVITE_PREFIX):
@@ -104,9 +109,11 @@ async def welcome_language(
     )
     match outcome:
         case NoSeminar():
-            return render.expired_button(t)
+            return joining_view.expired_button(t)
         case joining.LinkChanged(language=language):
-            await edit(context, pressed_message(update), render.link_changed(translator(language)))
+            await edit(
+                context, pressed_message(update), joining_view.link_changed(translator(language))
+            )
         case _:
             _, screen = _join_screens(outcome, context.deps.settings.retention_days)
             await edit(context, pressed_message(update), screen)
@@ -126,30 +133,30 @@ async def consent_given(
     chat_id = update.effective_chat.id if update.effective_chat else person_of(update).tg_id
     if isinstance(outcome, joining.LinkChanged):
         tl = translator(outcome.language)
-        await edit(context, pressed_message(update), render.link_changed(tl))
+        await edit(context, pressed_message(update), joining_view.link_changed(tl))
         return None
     await drop_buttons(context, pressed_message(update))
     match outcome:
         case joining.Joined(seminar=seminar, language=language):
             tj = translator(language)
-            await send(context, chat_id, render.joined(tj, seminar))
+            await send(context, chat_id, joining_view.joined(tj, seminar))
             await _prompt_if_answering(context, chat_id, update)
             group = await groups.seat_late_joiner(context.deps, seminar, chat_id)
             late = None
             if group is not None:
-                await send(context, chat_id, render.seated(tj, seminar, group))
+                await send(context, chat_id, groups_view.seated(tj, seminar, group))
                 late = await groups.catch_up(context.deps, seminar, chat_id, group)
             if late is not None:
-                screens = render.group_notes(tj, seminar, late.group, late.notes, late.themes)
+                screens = groups_view.group_notes(tj, seminar, late.group, late.notes, late.themes)
                 if late.card is not None:
-                    screens.append(render.vote_card(tj, late.card))
+                    screens.append(themes_view.vote_card(tj, late.card))
                 await send_many(context, chat_id, screens)
         case joining.AlreadyJoined(seminar=seminar, language=language):
-            await send(context, chat_id, render.already_joined(translator(language), seminar))
+            await send(context, chat_id, joining_view.already_joined(translator(language), seminar))
         case joining.SeminarEnded(seminar=seminar, language=language):
-            await send(context, chat_id, render.seminar_ended(translator(language), seminar))
+            await send(context, chat_id, joining_view.seminar_ended(translator(language), seminar))
         case NoSeminar():
-            return render.expired_button(t)
+            return joining_view.expired_button(t)
     return None
 
 
@@ -162,25 +169,27 @@ async def consent_declined(
     match outcome:
         case NoSeminar():
             await drop_buttons(context, pressed_message(update))
-            return render.expired_button(t)
+            return joining_view.expired_button(t)
         case joining.LinkChanged(language=language):
-            await edit(context, pressed_message(update), render.link_changed(translator(language)))
+            await edit(
+                context, pressed_message(update), joining_view.link_changed(translator(language))
+            )
         case None:
-            await edit(context, pressed_message(update), render.declined(t))
+            await edit(context, pressed_message(update), joining_view.declined(t))
     return None
 
 
 async def language_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
-    await send(context, update.effective_chat.id, render.language_menu(t))
+    await send(context, update.effective_chat.id, joining_view.language_menu(t))
 
 
 async def language_chosen(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     language = await joining.set_language(context.deps, person_of(update), _language_arg(button, 0))
-    await edit(context, pressed_message(update), render.language_set(translator(language)))
+    await edit(context, pressed_message(update), joining_view.language_set(translator(language)))
     return None
 
 
@@ -188,7 +197,9 @@ async def privacy(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
     await send(
-        context, update.effective_chat.id, render.privacy(t, context.deps.settings.retention_days)
+        context,
+        update.effective_chat.id,
+        joining_view.privacy(t, context.deps.settings.retention_days),
     )
 
 
@@ -199,7 +210,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     seminar = await context.deps.active_seminar(person)
     member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
     await send(
-        context, update.effective_chat.id, render.help_text(t, answering.is_moderator(member))
+        context, update.effective_chat.id, joining_view.help_text(t, answering.is_moderator(member))
     )
 
 
@@ -209,11 +220,11 @@ async def forget(update: Update, context: BotContext) -> None:
     target = await joining.forget_target(context.deps, person_of(update))
     match target:
         case NoSeminar():
-            screen = render.not_joined(t)
+            screen = joining_view.not_joined(t)
         case joining.ModeratorCannotForget(seminar=seminar):
-            screen = render.moderator_cannot_forget(t, seminar)
+            screen = joining_view.moderator_cannot_forget(t, seminar)
         case _:
-            screen = render.forget_ask(t, target)
+            screen = joining_view.forget_ask(t, target)
     await send(context, update.effective_chat.id, screen)
 
 
@@ -223,19 +234,21 @@ async def forget_confirmed(
     outcome = await joining.confirm_forget(context.deps, person_of(update), button.arg(0))
     match outcome:
         case joining.Forgotten(seminar=seminar):
-            await edit(context, pressed_message(update), render.forgotten(t, seminar))
+            await edit(context, pressed_message(update), joining_view.forgotten(t, seminar))
         case joining.ModeratorCannotForget(seminar=seminar):
-            await edit(context, pressed_message(update), render.moderator_cannot_forget(t, seminar))
+            await edit(
+                context, pressed_message(update), joining_view.moderator_cannot_forget(t, seminar)
+            )
         case NoSeminar():
             await drop_buttons(context, pressed_message(update))
-            return render.expired_button(t)
+            return joining_view.expired_button(t)
     return None
 
 
 async def forget_cancelled(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    await edit(context, pressed_message(update), render.forget_kept(t))
+    await edit(context, pressed_message(update), joining_view.forget_kept(t))
     return None
 
 
@@ -270,4 +283,6 @@ async def group_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     t = await reader(update, context)
-    await send(context, message.chat_id, render.private_only(t, context.services.bot_username))
+    await send(
+        context, message.chat_id, joining_view.private_only(t, context.services.bot_username)
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Member, Person
 from bot.flows import plenary
@@ -22,6 +21,8 @@ from bot.handlers.common import (
 from bot.handlers.groups import refuse
 from bot.handlers.themes import show_card
 from bot.i18n import Translator
+from bot.render import joining as joining_view
+from bot.render import plenary as plenary_view
 
 __all__ = ["BUTTONS", "handlers"]
 
@@ -58,13 +59,19 @@ async def announce_plenary(
 ) -> None:
     seminar, results = outcome.seminar, outcome.results
     await post_to_plenary(
-        context, seminar, lambda ts: render.plenary(ts, seminar, results), _part(origin, "plenary")
+        context,
+        seminar,
+        lambda ts: plenary_view.plenary(ts, seminar, results),
+        _part(origin, "plenary"),
     )
     everyone = _everyone(outcome.participants, outcome.moderators)
     await broadcast(
-        context, everyone, lambda tm: render.plenary(tm, seminar, results), _part(origin, "all")
+        context,
+        everyone,
+        lambda tm: plenary_view.plenary(tm, seminar, results),
+        _part(origin, "all"),
     )
-    await send(context, moderator.tg_id, render.plenary_moderator(t, seminar))
+    await send(context, moderator.tg_id, plenary_view.plenary_moderator(t, seminar))
 
 
 plenary_command, plenary_button = command_and_button(_plenary)
@@ -80,8 +87,8 @@ async def open_dots(
     assert isinstance(outcome, plenary.DotsOpened)
     card = outcome.card
     # Through the sender: after the plenary's messages, and resumed after a crash.
-    await broadcast(context, outcome.voters, lambda tm: [render.dot_card(tm, card)])
-    await send(context, _chat(update), render.dots_opened_moderator(t, outcome.seminar))
+    await broadcast(context, outcome.voters, lambda tm: [plenary_view.dot_card(tm, card)])
+    await send(context, _chat(update), plenary_view.dots_opened_moderator(t, outcome.seminar))
     return None
 
 
@@ -115,11 +122,17 @@ async def announce_ranking(
 ) -> None:
     seminar, ranked = outcome.seminar, outcome.ranking
     await post_to_plenary(
-        context, seminar, lambda ts: render.ranking(ts, seminar, ranked), _part(origin, "plenary")
+        context,
+        seminar,
+        lambda ts: plenary_view.ranking(ts, seminar, ranked),
+        _part(origin, "plenary"),
     )
     everyone = _everyone(outcome.participants, outcome.moderators)
     await broadcast(
-        context, everyone, lambda tm: render.ranking(tm, seminar, ranked), _part(origin, "all")
+        context,
+        everyone,
+        lambda tm: plenary_view.ranking(tm, seminar, ranked),
+        _part(origin, "all"),
     )
 
 
@@ -128,7 +141,7 @@ async def close_dots_button(
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
     if not await close_dots(context, person_of(update), t):
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     return None
 
 

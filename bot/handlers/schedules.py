@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Role
 from bot.flows import schedules
@@ -23,6 +22,9 @@ from bot.handlers.common import (
     send,
 )
 from bot.i18n import Translator
+from bot.render import joining as joining_view
+from bot.render import schedules as schedules_view
+from bot.render import setup as setup_view
 
 __all__ = ["BUTTONS", "handlers", "schedule_text", "send_summary"]
 
@@ -39,24 +41,26 @@ async def schedule_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await schedules.listing(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
-    await send(context, _chat(update), render.schedules(t, *outcome, _zone(context)))
+    await send(context, _chat(update), schedules_view.schedules(t, *outcome, _zone(context)))
 
 
 async def ask(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     index = button.arg(0)
-    if index >= len(render.SCHEDULE_KINDS):
+    if index >= len(schedules_view.SCHEDULE_KINDS):
         raise ForgedButton("unknown schedule kind")
-    kind = schedules.Kind(render.SCHEDULE_KINDS[index])
+    kind = schedules.Kind(schedules_view.SCHEDULE_KINDS[index])
     if kind is schedules.Kind.REMIND:
-        await send(context, _chat(update), render.ask_reminder(t, schedules.REMINDER_OFFSETS))
+        await send(
+            context, _chat(update), schedules_view.ask_reminder(t, schedules.REMINDER_OFFSETS)
+        )
         return None
     outcome = await schedules.ask(context.deps, person_of(update), kind)
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return None
-    await send(context, _chat(update), render.ask_when(t, kind))
+    await send(context, _chat(update), schedules_view.ask_when(t, kind))
     return None
 
 
@@ -74,15 +78,15 @@ async def _answer(
 ) -> None:
     match outcome:
         case schedules.Scheduled(schedule=item):
-            screen = render.scheduled(t, item, _zone(context))
+            screen = schedules_view.scheduled(t, item, _zone(context))
         case schedules.AlreadyScheduled(existing=item):
-            screen = render.already_scheduled(t, item, _zone(context))
+            screen = schedules_view.already_scheduled(t, item, _zone(context))
         case schedules.NeedClose():
-            screen = render.need_close(t)
+            screen = schedules_view.need_close(t)
         case BadTime(reason=reason):
-            screen = render.bad_time(t, reason)
+            screen = schedules_view.bad_time(t, reason)
         case _:
-            screen = render.refusal(t, outcome)
+            screen = setup_view.refusal(t, outcome)
     await send(context, chat, screen)
 
 
@@ -105,11 +109,13 @@ async def remind(update: Update, context: BotContext, button: Button, t: Transla
 async def cancel(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await schedules.cancel(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        return render.not_moderator(t).text
-    await send(context, _chat(update), render.schedule_cancelled(t, outcome))
+        return setup_view.not_moderator(t).text
+    await send(context, _chat(update), schedules_view.schedule_cancelled(t, outcome))
     listed = await schedules.listing(context.deps, person_of(update))
     if isinstance(listed, tuple):
-        await edit(context, pressed_message(update), render.schedules(t, *listed, _zone(context)))
+        await edit(
+            context, pressed_message(update), schedules_view.schedules(t, *listed, _zone(context))
+        )
     return None
 
 
@@ -128,19 +134,19 @@ async def send_summary(
     await context.services.broadcaster.broadcast(
         seminar.id,
         [m for m in readers if m.tg_id in moderators],
-        lambda t: [render.summary_full(t, data)],
+        lambda t: [schedules_view.summary_full(t, data)],
         f"{origin}:moderators" if origin else None,
     )
     await context.services.broadcaster.broadcast(
         seminar.id,
         [m for m in readers if m.tg_id not in moderators],
-        lambda t: [render.summary_short(t, data)],
+        lambda t: [schedules_view.summary_short(t, data)],
         f"{origin}:participants" if origin else None,
     )
     await post_to_plenary(
         context,
         seminar,
-        lambda t: [render.summary_full(t, data)],
+        lambda t: [schedules_view.summary_full(t, data)],
         f"{origin}:plenary" if origin else None,
     )
 
@@ -152,22 +158,22 @@ async def summary_command(update: Update, context: BotContext) -> None:
     seminar = await context.deps.active_seminar(person)
     member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
     if seminar is None or member is None:
-        await send(context, _chat(update), render.not_joined(t))
+        await send(context, _chat(update), joining_view.not_joined(t))
         return
     if member.role is Role.MODERATOR:
         await send_summary(context, seminar.id)
         return
     data = await schedules.summary(context.deps, seminar)
     wanted = await context.deps.store.wants_summaries(seminar.id, person.tg_id)
-    await send(context, _chat(update), render.summary_participant(t, data, wanted))
+    await send(context, _chat(update), schedules_view.summary_participant(t, data, wanted))
 
 
 async def toggle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await schedules.toggle_summaries(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar):
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     _, wanted = outcome
-    await edit(context, pressed_message(update), render.summaries_toggled(t, wanted))
+    await edit(context, pressed_message(update), schedules_view.summaries_toggled(t, wanted))
     return None
 
 

@@ -13,7 +13,6 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Person, Seminar
 from bot.flows import answering, schedules, setup
@@ -34,7 +33,11 @@ from bot.handlers.common import (
     with_retries,
 )
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render import joining as joining_view
+from bot.render import setup as setup_view
+from bot.render import team as team_view
+from bot.render.screens import Screen, join_link
 
 __all__ = ["BUTTONS", "handlers", "setup_text"]
 
@@ -44,20 +47,20 @@ log = logging.getLogger(__name__)
 def _setup_screen(t: Translator, outcome: setup.SetupOutcome, context: BotContext) -> Screen:
     match outcome:
         case setup.AskTitle():
-            return render.ask_title(t)
+            return setup_view.ask_title(t)
         case setup.AskLanguage(title=title):
-            return render.ask_seminar_language(t, title)
+            return setup_view.ask_seminar_language(t, title)
         case setup.AskQuestions(questions=questions):
-            return render.ask_questions(t, questions)
+            return setup_view.ask_questions(t, questions)
         case setup.AskCustomQuestion(number=number, written=written):
-            return render.ask_custom_question(t, number, written)
+            return setup_view.ask_custom_question(t, number, written)
         case setup.InvalidSetupText(reason=reason, limit=limit):
-            return render.invalid_setup_text(t, reason, limit)
+            return setup_view.invalid_setup_text(t, reason, limit)
         case setup.SetupCancelled():
-            return render.setup_cancelled(t)
+            return setup_view.setup_cancelled(t)
         case setup.SeminarCreated(seminar=seminar, previous=previous):
-            link = render.join_link(context.services.bot_username, seminar.invite_code)
-            return render.seminar_created(t, seminar, link, previous)
+            link = join_link(context.services.bot_username, seminar.invite_code)
+            return setup_view.seminar_created(t, seminar, link, previous)
 
 
 async def _after_setup(
@@ -65,7 +68,7 @@ async def _after_setup(
 ) -> str | None:
     chat_id = person_of(update).tg_id
     if outcome is None:
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     await send(context, chat_id, _setup_screen(t, outcome, context))
     if isinstance(outcome, setup.SeminarCreated):
         await _register_moderator_commands(context, chat_id, t.language)
@@ -157,12 +160,12 @@ async def _show_invite(
     renewed: bool,
 ) -> None:
     if not isinstance(outcome, Seminar):
-        await send(context, chat_id, render.refusal(t, outcome))
+        await send(context, chat_id, setup_view.refusal(t, outcome))
         return
-    link = render.join_link(context.services.bot_username, outcome.invite_code)
+    link = join_link(context.services.bot_username, outcome.invite_code)
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=8, border=4)
-    caption = render.qr_caption(t, outcome)
+    caption = setup_view.qr_caption(t, outcome)
 
     async def send_qr() -> None:
         with contextlib.suppress(Forbidden):
@@ -173,7 +176,7 @@ async def _show_invite(
             )
 
     await after_commit(context, send_qr)
-    await send(context, chat_id, render.invite(t, outcome, link, renewed))
+    await send(context, chat_id, setup_view.invite(t, outcome, link, renewed))
 
 
 async def invite_command(update: Update, context: BotContext) -> None:
@@ -197,7 +200,7 @@ async def renew_invite(
 async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
     outcome = await setup.open_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundOpened):
-        await send(context, person.tg_id, render.refusal(t, outcome))
+        await send(context, person.tg_id, setup_view.refusal(t, outcome))
         return
     await announce_opened(context, outcome, person, t)
 
@@ -218,22 +221,22 @@ async def announce_opened(
         earlier = await schedules.summary(context.deps, previous) if previous else None
 
     def screens(tm: Translator) -> list[Screen]:
-        opened = [render.round_opened_participant(tm, seminar, outcome.reopened)]
+        opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened)]
         if earlier is not None:
-            opened.insert(0, render.previous_summary(tm, earlier))
+            opened.insert(0, setup_view.previous_summary(tm, earlier))
         if outcome.reopened:
             return opened
-        return [*opened, render.question_prompt(tm, seminar, 0, limit)]
+        return [*opened, answering_view.question_prompt(tm, seminar, 0, limit)]
 
     await broadcast(context, outcome.participants, screens, _origin(origin, "participants"))
     await post_to_plenary(
         context,
         seminar,
-        lambda ts: [render.phase_announcement(ts, seminar)],
+        lambda ts: [team_view.phase_announcement(ts, seminar)],
         _origin(origin, "plenary"),
     )
     count = len(outcome.participants)
-    await send(context, moderator.tg_id, render.round_opened_moderator(t, seminar, count))
+    await send(context, moderator.tg_id, setup_view.round_opened_moderator(t, seminar, count))
     await team.start_progress(context, seminar)
 
 
@@ -254,7 +257,7 @@ async def _close(
         return
     outcome = await setup.close_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundClosed):
-        await send(context, person.tg_id, render.refusal(t, outcome))
+        await send(context, person.tg_id, setup_view.refusal(t, outcome))
         return
     await announce_closed(context, outcome)
 
@@ -270,19 +273,19 @@ async def announce_closed(
     await broadcast(
         context,
         participants,
-        lambda tm: [render.round_closed_participant(tm, seminar, counts)],
+        lambda tm: [setup_view.round_closed_participant(tm, seminar, counts)],
         _origin(origin, "participants"),
     )
     await post_to_plenary(
         context,
         seminar,
-        lambda ts: [render.phase_announcement(ts, seminar)],
+        lambda ts: [team_view.phase_announcement(ts, seminar)],
         _origin(origin, "plenary"),
     )
     await broadcast(
         context,
         outcome.moderators,
-        lambda tm: render.round_summary(
+        lambda tm: setup_view.round_summary(
             tm, seminar, counts, outcome.notes, closed, outcome.too_few
         ),
         _origin(origin, "moderators"),
@@ -301,15 +304,15 @@ async def hide_ask(
     outcome = await answering.ask_hide(context.deps, person_of(update), button.arg(0))
     match outcome:
         case answering.HideAsked(note=note):
-            await send(context, person_of(update).tg_id, render.hide_ask(t, note))
+            await send(context, person_of(update).tg_id, answering_view.hide_ask(t, note))
         case answering.NoteGone():
-            return render.note_gone(t).text
+            return answering_view.note_gone(t).text
         case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, render.refusal(t, outcome))
+            await send(context, person_of(update).tg_id, setup_view.refusal(t, outcome))
         case setup.TooFewWriters():
-            await send(context, person_of(update).tg_id, render.too_few_writers(t, outcome))
+            await send(context, person_of(update).tg_id, setup_view.too_few_writers(t, outcome))
         case NoSeminar() | NotModerator():
-            return render.not_moderator(t).text
+            return setup_view.not_moderator(t).text
     return None
 
 
@@ -319,24 +322,26 @@ async def hide_confirm(
     outcome = await answering.hide(context.deps, person_of(update), button.arg(0))
     match outcome:
         case answering.NoteHidden(seminar=seminar, note=note, writer=writer, already=already):
-            await edit(context, pressed_message(update), render.note_hidden(t, already))
+            await edit(context, pressed_message(update), answering_view.note_hidden(t, already))
             if writer is not None:
                 tw = translator(writer.language)
-                await send(context, writer.tg_id, render.note_hidden_for_writer(tw, seminar, note))
+                await send(
+                    context, writer.tg_id, answering_view.note_hidden_for_writer(tw, seminar, note)
+                )
         case answering.NoteGone():
             await drop_buttons(context, pressed_message(update))
-            return render.note_gone(t).text
+            return answering_view.note_gone(t).text
         case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, render.refusal(t, outcome))
+            await send(context, person_of(update).tg_id, setup_view.refusal(t, outcome))
         case NoSeminar() | NotModerator():
-            return render.not_moderator(t).text
+            return setup_view.not_moderator(t).text
     return None
 
 
 async def hide_cancel(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    await edit(context, pressed_message(update), render.hide_cancelled(t))
+    await edit(context, pressed_message(update), answering_view.hide_cancelled(t))
     return None
 
 
@@ -347,8 +352,8 @@ async def open_with_previous(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if isinstance(outcome, NoSeminar | NotModerator):
-        return render.not_moderator(t).text
-    await send(context, person_of(update).tg_id, render.opens_with_previous(t, outcome[1]))
+        return setup_view.not_moderator(t).text
+    await send(context, person_of(update).tg_id, setup_view.opens_with_previous(t, outcome[1]))
     return None
 
 

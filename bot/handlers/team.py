@@ -11,7 +11,6 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Phase, Seminar
 from bot.flows import setup, team
@@ -35,7 +34,11 @@ from bot.handlers.common import (
     with_retries,
 )
 from bot.i18n import Translator, translator
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render import joining as joining_view
+from bot.render import setup as setup_view
+from bot.render import team as team_view
+from bot.render.screens import Screen, join_link
 
 __all__ = ["BUTTONS", "handlers", "paper_text", "progress_changed", "start_progress"]
 
@@ -54,11 +57,13 @@ async def invite_moderator(
 ) -> str | None:
     outcome = await team.create_moderator_invite(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return None
-    link = render.join_link(context.services.bot_username, outcome.code)
+    link = join_link(context.services.bot_username, outcome.code)
     expires = t.datetime(outcome.expires_at, context.deps.settings.timezone)
-    await send(context, _chat(update), render.moderator_invite(t, outcome.seminar, link, expires))
+    await send(
+        context, _chat(update), team_view.moderator_invite(t, outcome.seminar, link, expires)
+    )
     return None
 
 
@@ -70,18 +75,18 @@ async def join_as_moderator(update: Update, context: BotContext, code: str) -> N
     )
     t = translator(outcome.language)
     if isinstance(outcome, team.InviteRefused):
-        await send(context, _chat(update), render.moderator_invite_refused(t, outcome.reason))
+        await send(context, _chat(update), team_view.moderator_invite_refused(t, outcome.reason))
         return
-    await send(context, _chat(update), render.moderator_joined(t, outcome.seminar))
+    await send(context, _chat(update), team_view.moderator_joined(t, outcome.seminar))
 
 
 async def moderators_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await team.co_moderators(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
-    await send(context, _chat(update), render.co_moderators(t, outcome))
+    await send(context, _chat(update), team_view.co_moderators(t, outcome))
 
 
 async def remove_moderator(
@@ -91,10 +96,10 @@ async def remove_moderator(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if isinstance(outcome, NoSeminar | NotModerator):
-        return render.not_moderator(t).text
+        return setup_view.not_moderator(t).text
     if isinstance(outcome, team.OwnerStays):
-        return render.owner_stays(t, outcome.seminar)
-    await edit(context, pressed_message(update), render.co_moderator_removed(t, outcome))
+        return team_view.owner_stays(t, outcome.seminar)
+    await edit(context, pressed_message(update), team_view.co_moderator_removed(t, outcome))
     return None
 
 
@@ -105,9 +110,9 @@ async def ownership_ask(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if isinstance(outcome, team.HandOverOffer):
-        await send(context, _chat(update), render.ownership_ask(t, outcome))
+        await send(context, _chat(update), team_view.ownership_ask(t, outcome))
     else:
-        await send(context, _chat(update), render.ownership_refusal(t, outcome))
+        await send(context, _chat(update), team_view.ownership_refusal(t, outcome))
     return None
 
 
@@ -118,25 +123,27 @@ async def ownership_give(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if not isinstance(outcome, team.HandedOver):
-        await edit(context, pressed_message(update), render.ownership_refusal(t, outcome))
+        await edit(context, pressed_message(update), team_view.ownership_refusal(t, outcome))
         return None
-    await edit(context, pressed_message(update), render.ownership_given(t, outcome))
+    await edit(context, pressed_message(update), team_view.ownership_given(t, outcome))
     told = translator(outcome.successor_language)
-    await send(context, outcome.successor.tg_id, render.ownership_received(told, outcome.seminar))
+    await send(
+        context, outcome.successor.tg_id, team_view.ownership_received(told, outcome.seminar)
+    )
     return None
 
 
 async def ownership_keep(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    await edit(context, pressed_message(update), render.ownership_kept(t))
+    await edit(context, pressed_message(update), team_view.ownership_kept(t))
     return None
 
 
 async def seminars_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     seminars, active = await team.my_seminars(context.deps, person_of(update))
-    await send(context, _chat(update), render.seminars_list(t, seminars, active))
+    await send(context, _chat(update), setup_view.seminars_list(t, seminars, active))
 
 
 async def switch_seminar(
@@ -144,8 +151,8 @@ async def switch_seminar(
 ) -> str | None:
     outcome = await team.switch_seminar(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar):
-        return render.expired_button(t)
-    await edit(context, pressed_message(update), render.switched(t, outcome))
+        return joining_view.expired_button(t)
+    await edit(context, pressed_message(update), setup_view.switched(t, outcome))
     return None
 
 
@@ -157,19 +164,19 @@ async def announce_command(update: Update, context: BotContext) -> None:
     text = message.text.partition(" ")[2]
     outcome = await team.announce(context.deps, person_of(update), text)
     if outcome is None:
-        await send(context, _chat(update), render.announce_usage(t))
+        await send(context, _chat(update), team_view.announce_usage(t))
         return
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
     seminar = outcome.seminar
     reached = await broadcast(
-        context, outcome.recipients, lambda tm: [render.announcement(tm, seminar, outcome.text)]
+        context, outcome.recipients, lambda tm: [team_view.announcement(tm, seminar, outcome.text)]
     )
     await post_to_plenary(
-        context, seminar, lambda ts: [render.announcement(ts, seminar, outcome.text)]
+        context, seminar, lambda ts: [team_view.announcement(ts, seminar, outcome.text)]
     )
-    await send(context, _chat(update), render.announcement_sent(t, reached))
+    await send(context, _chat(update), team_view.announcement_sent(t, reached))
 
 
 async def bind_command(update: Update, context: BotContext) -> None:
@@ -181,7 +188,7 @@ async def bind_command(update: Update, context: BotContext) -> None:
     if message.sender_chat is not None and message.sender_chat.id == chat.id:
         # Sent "as the group": there is no person, so no language of theirs either.
         anonymous = translator(context.deps.settings.default_language)
-        await send(context, chat.id, render.anonymous_admin(anonymous))
+        await send(context, chat.id, team_view.anonymous_admin(anonymous))
         return
     t = await reader(update, context)
     person = person_of(update)
@@ -196,13 +203,15 @@ async def bind_command(update: Update, context: BotContext) -> None:
     outcome = await team.bind_plenary_chat(context.deps, person, chat.id, is_admin, office=office)
     match outcome:
         case team.Bound(seminar=seminar) if office:
-            await send(context, chat.id, render.office_bound(translator(seminar.language), seminar))
+            await send(
+                context, chat.id, team_view.office_bound(translator(seminar.language), seminar)
+            )
         case team.Bound(seminar=seminar):
-            await send(context, chat.id, render.bound(translator(seminar.language), seminar))
+            await send(context, chat.id, team_view.bound(translator(seminar.language), seminar))
         case NotModerator():
-            await send(context, chat.id, render.bind_refused(t))
+            await send(context, chat.id, team_view.bind_refused(t))
         case NoSeminar():
-            await send(context, chat.id, render.bind_refused(t))
+            await send(context, chat.id, team_view.bind_refused(t))
 
 
 # -- paper notes --------------------------------------------------------------------------
@@ -212,9 +221,9 @@ async def paper_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await team.start_paper_notes(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
-    await send(context, _chat(update), render.paper_mode(t, outcome.seminar, outcome.question))
+    await send(context, _chat(update), team_view.paper_mode(t, outcome.seminar, outcome.question))
 
 
 async def paper_question(
@@ -223,9 +232,9 @@ async def paper_question(
     outcome = await team.start_paper_notes(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
         await drop_buttons(context, pressed_message(update))
-        return render.refusal(t, outcome).text
+        return setup_view.refusal(t, outcome).text
     await edit(
-        context, pressed_message(update), render.paper_mode(t, outcome.seminar, outcome.question)
+        context, pressed_message(update), team_view.paper_mode(t, outcome.seminar, outcome.question)
     )
     return None
 
@@ -234,7 +243,7 @@ async def paper_done(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     await team.stop_paper_notes(context.deps, person_of(update))
-    await edit(context, pressed_message(update), render.paper_done(t))
+    await edit(context, pressed_message(update), team_view.paper_done(t))
     return None
 
 
@@ -242,7 +251,7 @@ async def done_command(update: Update, context: BotContext) -> None:
     """Ends whatever the moderator was typing in (paper notes, themes to offer)."""
     t = await reader(update, context)
     await team.stop_paper_notes(context.deps, person_of(update))
-    await send(context, _chat(update), render.paper_done(t))
+    await send(context, _chat(update), team_view.paper_done(t))
 
 
 async def paper_text(update: Update, context: BotContext, text: str) -> None:
@@ -252,13 +261,13 @@ async def paper_text(update: Update, context: BotContext, text: str) -> None:
         return
     if isinstance(outcome, EmptyNote | NoteTooLong):
         limit = context.deps.settings.note_max_length
-        await send(context, _chat(update), render.answering_screen(t, outcome, limit))
+        await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
         return
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), render.refusal(t, outcome))
+        await send(context, _chat(update), setup_view.refusal(t, outcome))
         return
     if isinstance(outcome, PersonalDataFound):
-        await send(context, _chat(update), render.personal_data(t, outcome))
+        await send(context, _chat(update), answering_view.personal_data(t, outcome))
         return
     await _paper_saved(context, _chat(update), t, outcome)
 
@@ -266,7 +275,7 @@ async def paper_text(update: Update, context: BotContext, text: str) -> None:
 async def _paper_saved(
     context: BotContext, chat_id: int, t: Translator, saved: team.PaperSaved
 ) -> None:
-    await send(context, chat_id, render.paper_saved(t, saved.count, saved.question))
+    await send(context, chat_id, team_view.paper_saved(t, saved.count, saved.question))
     await progress_changed(context, saved.seminar.id)
 
 
@@ -276,11 +285,11 @@ async def keep_paper_note(
     outcome = await team.keep_paper_note(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
     if isinstance(outcome, NothingPending):
-        return render.nothing_pending(t).text
+        return answering_view.nothing_pending(t).text
     if isinstance(outcome, team.PaperSaved):
         await _paper_saved(context, _chat(update), t, outcome)
         return None
-    return render.refusal(t, outcome).text
+    return setup_view.refusal(t, outcome).text
 
 
 async def drop_paper_note(
@@ -301,7 +310,7 @@ async def start_progress(context: BotContext, seminar: Seminar) -> None:
     counts = await context.deps.store.note_counts(seminar)
     participants = len(await setup.participants_of(context.deps, seminar))
     for chat_id, language in chats:
-        screen = render.progress(translator(language), seminar, counts, participants)
+        screen = team_view.progress(translator(language), seminar, counts, participants)
         await after_commit(
             context, functools.partial(_post_progress, context, seminar, chat_id, screen)
         )
@@ -349,7 +358,7 @@ async def _refresh_progress(context: BotContext) -> None:
     languages = {m.tg_id: m.language for m in await context.deps.moderators(seminar.id)}
     for chat_id, message_id in await context.deps.store.progress_messages(seminar.id):
         t = translator(languages.get(chat_id, seminar.language))
-        screen = render.progress(t, seminar, counts, participants)
+        screen = team_view.progress(t, seminar, counts, participants)
         try:
             await context.bot.edit_message_text(
                 screen.text, chat_id=chat_id, message_id=message_id, parse_mode="HTML"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import render
 from bot.callbacks import Action, Button
 from bot.domain import Person, SetupStep
 from bot.flows import groups, plenary, setup
@@ -28,7 +27,13 @@ from bot.handlers.common import (
 )
 from bot.handlers.groups import refuse, shorten
 from bot.i18n import Translator, translator
-from bot.render import Screen
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import joining as joining_view
+from bot.render import plenary as plenary_view
+from bot.render import team as team_view
+from bot.render import themes as themes_view
+from bot.render.screens import Screen, phase_over
 
 __all__ = ["BUTTONS", "handlers", "moderator_text", "propose", "show_card"]
 
@@ -62,17 +67,17 @@ def _proposal_screen(
 ) -> Screen:
     match outcome:
         case themes_flow.ThemeAdded(theme=theme, new=new, themes=themes):
-            return render.theme_added(t, theme, new, themes)
+            return themes_view.theme_added(t, theme, new, themes)
         case themes_flow.InvalidThemeName(reason=reason):
-            return render.invalid_theme_name(t, reason)
+            return themes_view.invalid_theme_name(t, reason)
         case PersonalDataFound():
-            return render.personal_data(t, outcome)
+            return answering_view.personal_data(t, outcome)
         case themes_flow.ThemeLimitReached(limit=limit):
-            return render.theme_limit_reached(t, limit)
+            return themes_view.theme_limit_reached(t, limit)
         case groups.NotInGroup():
-            return render.not_in_group(t)
+            return groups_view.not_in_group(t)
         case groups.PhaseOver(seminar=seminar):
-            return Screen(render.phase_over(t, seminar))
+            return Screen(phase_over(t, seminar))
 
 
 async def keep_theme(
@@ -81,7 +86,7 @@ async def keep_theme(
     outcome = await themes_flow.keep_theme(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
     if isinstance(outcome, NothingPending):
-        return render.nothing_pending(t).text
+        return answering_view.nothing_pending(t).text
     await send(context, _chat(update), _proposal_screen(t, outcome))
     return None
 
@@ -100,7 +105,7 @@ async def themes_command(update: Update, context: BotContext) -> None:
         return
     assert isinstance(outcome, tuple)
     seminar, listed = outcome
-    await send_many(context, _chat(update), render.themes_overview(t, seminar, listed))
+    await send_many(context, _chat(update), themes_view.themes_overview(t, seminar, listed))
 
 
 async def preset_button(
@@ -110,7 +115,7 @@ async def preset_button(
     if await refuse(context, _chat(update), t, seminar):
         return None
     await setup.expect(context.deps, person_of(update), SetupStep.PRESET_THEMES)
-    await send(context, _chat(update), render.ask_theme_name(t, None))
+    await send(context, _chat(update), themes_view.ask_theme_name(t, None))
     return None
 
 
@@ -119,12 +124,12 @@ async def rename_button(
 ) -> str | None:
     found = await context.deps.store.theme(button.arg(0))
     if found is None or found[1] is not None:
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
     if await refuse(context, _chat(update), t, seminar):
         return None
     await setup.expect(context.deps, person_of(update), SetupStep.RENAME_THEME, theme=found[0].id)
-    await send(context, _chat(update), render.ask_theme_name(t, found[0]))
+    await send(context, _chat(update), themes_view.ask_theme_name(t, found[0]))
     return None
 
 
@@ -133,11 +138,11 @@ async def merge_ask(
 ) -> str | None:
     outcome = await themes_flow.merge_candidates(context.deps, person_of(update), button.arg(0))
     if outcome is None:
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, tuple)
-    await send(context, _chat(update), render.merge_choices(t, *outcome))
+    await send(context, _chat(update), themes_view.merge_choices(t, *outcome))
     return None
 
 
@@ -147,11 +152,11 @@ async def merge(update: Update, context: BotContext, button: Button, t: Translat
     )
     if outcome is None:
         await drop_buttons(context, pressed_message(update))
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, tuple)
-    await edit(context, pressed_message(update), render.themes_merged(t, *outcome))
+    await edit(context, pressed_message(update), themes_view.themes_merged(t, *outcome))
     return None
 
 
@@ -166,23 +171,25 @@ async def moderator_text(update: Update, context: BotContext, step: SetupStep, t
             context.deps, person, _int(draft.get("theme")), text
         )
         if isinstance(renamed, themes_flow.InvalidThemeName):
-            await send(context, chat, render.invalid_theme_name(t, renamed.reason))
+            await send(context, chat, themes_view.invalid_theme_name(t, renamed.reason))
             return
         await setup.expect(context.deps, person, SetupStep.NONE)
         if renamed is None or await refuse(context, chat, t, renamed):
-            await send(context, chat, render.note_gone(t) if renamed is None else Screen(""))
+            await send(
+                context, chat, answering_view.note_gone(t) if renamed is None else Screen("")
+            )
             return
         assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
-        await send(context, chat, render.theme_renamed(t, renamed))
+        await send(context, chat, themes_view.theme_renamed(t, renamed))
     elif step is SetupStep.SHORTEN_NOTE:
         await shorten(context, person, _int(draft.get("note")), text, t)
     elif step is SetupStep.PRESET_THEMES:
         added = await themes_flow.preset_theme(context.deps, person, text)
         if isinstance(added, themes_flow.InvalidThemeName):
-            await send(context, chat, render.invalid_theme_name(t, added.reason))
+            await send(context, chat, themes_view.invalid_theme_name(t, added.reason))
         elif not await refuse(context, chat, t, added):
             assert isinstance(added, themes_flow.ThemeAdded)
-            await send(context, chat, render.preset_added(t, added.theme, added.new))
+            await send(context, chat, themes_view.preset_added(t, added.theme, added.new))
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -198,12 +205,15 @@ async def _open_voting(
     seminar = outcome.seminar
     for member, card in outcome.cards:
         tm = translator(member.language)
-        screens = [render.voting_started_participant(tm, seminar), render.vote_card(tm, card)]
+        screens = [
+            themes_view.voting_started_participant(tm, seminar),
+            themes_view.vote_card(tm, card),
+        ]
         await send_many(context, member.tg_id, screens)
     await send(
-        context, person.tg_id, render.voting_opened_moderator(t, seminar, len(outcome.cards))
+        context, person.tg_id, themes_view.voting_opened_moderator(t, seminar, len(outcome.cards))
     )
-    await post_to_plenary(context, seminar, lambda ts: [render.phase_announcement(ts, seminar)])
+    await post_to_plenary(context, seminar, lambda ts: [team_view.phase_announcement(ts, seminar)])
 
 
 vote_command, voting_button = command_and_button(_open_voting)
@@ -218,16 +228,16 @@ async def show_card(
     """A vote or dot card is edited in place; a card from a past phase loses its buttons."""
     match outcome:
         case groups.VoteCard():
-            await edit(context, pressed_message(update), render.vote_card(t, outcome))
+            await edit(context, pressed_message(update), themes_view.vote_card(t, outcome))
             return None
         case plenary.DotCard():
-            await edit(context, pressed_message(update), render.dot_card(t, outcome))
+            await edit(context, pressed_message(update), plenary_view.dot_card(t, outcome))
             return None
         case groups.PhaseOver(seminar=seminar):
             await drop_buttons(context, pressed_message(update))
-            return render.phase_over(t, seminar)
+            return phase_over(t, seminar)
         case groups.NotInGroup():
-            return render.not_in_group(t).text
+            return groups_view.not_in_group(t).text
 
 
 async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -252,7 +262,7 @@ async def moderate_command(update: Update, context: BotContext) -> None:
     if await refuse(context, _chat(update), t, outcome):
         return
     assert isinstance(outcome, themes_flow.SettleCard)
-    await send(context, _chat(update), render.settle_card(t, outcome))
+    await send(context, _chat(update), themes_view.settle_card(t, outcome))
 
 
 async def settle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -260,11 +270,11 @@ async def settle(update: Update, context: BotContext, button: Button, t: Transla
     outcome = await themes_flow.settle(context.deps, person_of(update), button.arg(0), theme)
     if outcome is None:
         await drop_buttons(context, pressed_message(update))
-        return render.expired_button(t)
+        return joining_view.expired_button(t)
     if await refuse(context, _chat(update), t, outcome):
         return None
     assert isinstance(outcome, themes_flow.SettleCard)
-    await edit(context, pressed_message(update), render.settle_card(t, outcome))
+    await edit(context, pressed_message(update), themes_view.settle_card(t, outcome))
     return None
 
 

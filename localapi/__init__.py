@@ -42,8 +42,10 @@ update out a second time.
 from __future__ import annotations
 
 from .entities import EntityParseError, parse_html, utf16_len
-from .server import ApiError, ChatHold, CrashPoint, FloodLimits, LocalBotApi, Stats
+from .failures import ChatHold, CrashPoint, FloodLimits
+from .server import LocalBotApi
 from .sim import BotMessage, Event, SimGroup, SimUser
+from .world import ApiError, Stats
 
 __all__ = [
     "ApiError",

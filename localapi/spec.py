@@ -32,7 +32,7 @@ class MethodSpec:
 
 @cache
 def _raw() -> dict[str, Any]:
-    text = resources.files("bot.localapi").joinpath("api.json").read_text(encoding="utf-8")
+    text = resources.files("localapi").joinpath("api.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

@@ -1,0 +1,95 @@
+"""What the end of a seminar looks like: the read-back of the themes (/check), closing it for
+good (/close), and the report's caption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.callbacks import Action
+from bot.domain import Seminar
+from bot.i18n import Translator
+from bot.render.screens import Screen, esc, key
+
+
+def read_back(t: Translator, seminar: Seminar, themes: Sequence[str]) -> Screen:
+    names = "\n".join(f"• {esc(name)}" for name in themes) or t.gettext("(no themes)")
+    return Screen(
+        t.gettext(
+            "<b>{title}</b>: this is what we found together. Do you recognise yourself in it?"
+        ).format(title=esc(seminar.title))
+        + f"\n{names}",
+        (
+            (
+                key(
+                    t.pgettext("button", "I recognise this"), Action.READBACK_RECOGNISED, seminar.id
+                ),
+                key(
+                    t.pgettext("button", "Something is missing"),
+                    Action.READBACK_MISSING,
+                    seminar.id,
+                ),
+            ),
+        ),
+    )
+
+
+def read_back_sent(t: Translator, count: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "The themes were read back to {count} participant.",
+            "The themes were read back to {count} participants.",
+            count,
+        ).format(count=t.number(count))
+    )
+
+
+def read_back_thanks(t: Translator, recognised: bool) -> Screen:
+    if recognised:
+        return Screen(t.gettext("Thank you! That is good to know."))
+    return Screen(
+        t.gettext(
+            "Thank you for saying so. What is missing? Write it in a message, in your own words."
+        )
+    )
+
+
+def read_back_noted(t: Translator) -> Screen:
+    return Screen(t.gettext("Thank you, it is noted for the report, without your name."))
+
+
+def read_back_too_long(t: Translator, length: int, limit: int) -> Screen:
+    return Screen(
+        t.gettext(
+            "Thank you! That is a bit long: {length} characters, and this answer holds at most "
+            "{limit}. Nothing was saved yet. Could you say it more briefly and send it again? "
+            "Your text is still there above, so you can copy it."
+        ).format(length=t.number(length), limit=t.number(limit))
+    )
+
+
+def read_back_empty(t: Translator) -> Screen:
+    return Screen(t.gettext("That message was empty. Please write in a few words what is missing."))
+
+
+def close_seminar_ask(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+    return Screen(
+        t.gettext(
+            "Close <b>{title}</b> for good? Everyone gets a short summary, the moderators and "
+            "the office get the report, and everything is deleted {days} days later."
+        ).format(title=esc(seminar.title), days=t.number(retention_days)),
+        ((key(t.pgettext("button", "Close the seminar"), Action.CLOSE_SEMINAR, seminar.id),),),
+    )
+
+
+def seminar_closed(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+    return Screen(
+        t.gettext(
+            "<b>{title}</b> is closed. Thank you for taking part! Everything stored about it "
+            "is deleted after {days} days."
+        ).format(title=esc(seminar.title), days=t.number(retention_days))
+    )
+
+
+def report_caption(t: Translator, seminar: Seminar) -> str:
+    return t.gettext("Report: {title}").format(title=esc(seminar.title))

@@ -1,0 +1,328 @@
+"""What a person sees on the way in and out: welcome, consent, language, /privacy, /help,
+/forget, and the answers to input the bot cannot use (forwarded, not text, unknown, old buttons).
+"""
+
+from __future__ import annotations
+
+from bot.callbacks import Action
+from bot.domain import Phase, Seminar
+from bot.i18n import LANGUAGES, Translator
+from bot.render.screens import Screen, esc, key
+
+
+def _lang_index(language: str) -> int:
+    return LANGUAGES.index(language)
+
+
+def welcome(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+    text = "\n\n".join(
+        (
+            t.gettext("Welcome to the dialogue seminar <b>{title}</b>.").format(
+                title=esc(seminar.title)
+            ),
+            t.gettext(
+                "Here we collect <b>good experiences</b> with the public support services: "
+                "what helped you, and why. What worked is what can be built on."
+            ),
+            t.gettext(
+                "<b>How it works.</b> You answer a few questions here in this chat, one short "
+                "note per message. Later, small groups sort the notes into themes, and everyone "
+                "sees the themes together."
+            ),
+            t.gettext(
+                "<b>Anonymous.</b> Nobody, not even the moderators, sees who wrote a note. "
+                "Please do not write names, phone numbers or other details that could "
+                "identify you or others."
+            ),
+            t.gettext(
+                "<b>What is stored.</b> If you agree, the bot stores your notes, your language "
+                "and that you take part in this seminar. Your notes are kept apart from who you "
+                "are. Everything is deleted {days} days after the seminar ends."
+            ).format(days=t.number(retention_days)),
+            t.gettext(
+                "<b>Ground rules.</b> What is said here stays here. Be respectful. You choose "
+                "what you want to share."
+            ),
+            t.gettext(
+                "<b>Leaving.</b> You can withdraw at any time with /forget: your notes and "
+                "everything about you in this seminar are deleted."
+            ),
+            t.gettext("Nothing about you is stored until you press «I agree»."),
+        )
+    )
+    lang = _lang_index(t.language)
+    # Each button names the join link's generation: a new link retires these buttons.
+    link = seminar.invite_generation
+    return Screen(
+        text,
+        (
+            (
+                key(
+                    t.pgettext("button", "✅ I agree, let me take part"),
+                    Action.CONSENT,
+                    seminar.id,
+                    lang,
+                    link,
+                ),
+            ),
+            (key(t.pgettext("button", "No, thanks"), Action.DECLINE, seminar.id, link),),
+            tuple(
+                key(Translator.language_name(code), Action.WELCOME_LANGUAGE, seminar.id, i, link)
+                for i, code in enumerate(LANGUAGES)
+            ),
+        ),
+    )
+
+
+def link_changed(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "This invitation link has been replaced by a new one, so this button no longer "
+            "works. Nothing about you has been stored. Please ask the moderator for the new "
+            "link and open it."
+        )
+    )
+
+
+def declined(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "That is fine. Nothing about you has been stored. If you change your mind, open "
+            "the invitation link again."
+        )
+    )
+
+
+def invalid_invite(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "This invitation link does not work. It may have been replaced by a newer one. "
+            "Please ask the moderator for the current link."
+        )
+    )
+
+
+def seminar_ended(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("The seminar <b>{title}</b> has ended. Thank you for your interest!").format(
+            title=esc(seminar.title)
+        )
+    )
+
+
+def already_joined(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("You are already taking part in <b>{title}</b>. Welcome back!").format(
+            title=esc(seminar.title)
+        )
+    )
+
+
+def joined(t: Translator, seminar: Seminar) -> Screen:
+    if seminar.phase is Phase.ANSWERING:
+        return Screen(t.gettext("Thank you for joining! Here is the first question."))
+    if seminar.phase is Phase.DRAFT:
+        return Screen(
+            t.gettext(
+                "Thank you for joining <b>{title}</b>! You will get the first question here "
+                "when the moderator opens the answer round."
+            ).format(title=esc(seminar.title))
+        )
+    return Screen(
+        t.gettext(
+            "Thank you for joining <b>{title}</b>! The answer round is closed now; you will "
+            "hear from me when the seminar moves on."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def language_menu(t: Translator) -> Screen:
+    return Screen(
+        t.gettext("Which language would you like me to use?"),
+        (
+            tuple(
+                key(Translator.language_name(code), Action.SET_LANGUAGE, i)
+                for i, code in enumerate(LANGUAGES)
+            ),
+        ),
+    )
+
+
+def language_set(t: Translator) -> Screen:
+    return Screen(t.gettext("I will write to you in English from now on."))
+
+
+def privacy(t: Translator, retention_days: int) -> Screen:
+    """What /privacy promises; each sentence is held by a test (README, "Who can know what")."""
+    text = "\n\n".join(
+        (
+            t.gettext("<b>Privacy</b>"),
+            t.gettext(
+                "The bot stores your notes, the language you chose, and which seminars you take "
+                "part in. It does not store your name, your username or your phone number."
+            ),
+            t.gettext(
+                "Nobody is ever shown who wrote what, moderators included. In the database your "
+                "notes are kept under a code, and your Telegram user number only in locked "
+                "form. The key is kept outside the database."
+            ),
+            t.gettext(
+                "Moderators see the notes only after the answer round has closed, mixed and "
+                "without names. A group sees its notes only if at least three people wrote "
+                "them. The report has no names."
+            ),
+            t.gettext(
+                "If a moderator shortens or hides one of your notes, you are told, and you see "
+                "the new wording."
+            ),
+            t.gettext(
+                "Telegram can see your chat with the bot, as with any chat. Anonymity here means "
+                "that the other people in the seminar cannot tell what you wrote."
+            ),
+            t.gettext(
+                "A seminar and everything in it is deleted {days} days after it closes, or {days} "
+                "days after anything last happened in it if it is never closed."
+            ).format(days=t.number(retention_days)),
+            t.gettext(
+                "You can withdraw at any time: /forget deletes your notes and everything about "
+                "you in the seminar."
+            ),
+        )
+    )
+    return Screen(text)
+
+
+def help_text(t: Translator, moderator: bool) -> Screen:
+    lines = [
+        t.gettext("<b>What I can do</b>"),
+        t.gettext("Answer the questions by writing a message: each message is one note."),
+        "",
+        t.gettext("/notes – see, edit or delete your notes"),
+        t.gettext("/language – choose a language"),
+        t.gettext("/privacy – what is stored, and for how long"),
+        t.gettext("/forget – leave the seminar and delete your notes"),
+        t.gettext("/help – this help"),
+    ]
+    if moderator:
+        lines += [
+            "",
+            t.gettext("<b>For moderators</b>"),
+            t.gettext("/new – create a seminar"),
+            t.gettext("/invite – the join link and QR code"),
+            t.gettext("/open – open the answer round"),
+            t.gettext("/close – close the answer round and get the summary"),
+            t.gettext("/paper – type in notes written on paper"),
+            t.gettext(
+                "/groups – form the groups; add a size (/groups 4), «all» for everyone and not "
+                "only those who wrote, or «deal» to spread all notes over the groups"
+            ),
+            t.gettext("/vote – start voting the notes into themes"),
+            t.gettext("/moderate – settle ties and unsorted notes"),
+            t.gettext("/themes – rename, merge or offer themes"),
+            t.gettext("/plenary – show every group's themes, then the dot vote"),
+            t.gettext("/announce – send a message to all participants"),
+            t.gettext("/schedule – open, close, remind and summarise at set times"),
+            t.gettext("/summary – send the summary now"),
+            t.gettext("/check – read the themes back to the participants"),
+            t.gettext("/report – the report, for the moderators and the office"),
+            t.gettext("/seminars – switch between your seminars"),
+            t.gettext(
+                "/moderators – co-moderators; the owner can hand the seminar over to one of them"
+            ),
+            t.gettext("/bind – in a group chat: make it the plenary chat"),
+        ]
+    else:
+        lines += ["", t.gettext("To run a seminar yourself, use /new.")]
+    return Screen("\n".join(lines))
+
+
+def forget_ask(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "Do you want to leave <b>{title}</b>? Your notes and everything about you in this "
+            "seminar will be deleted. This cannot be undone."
+        ).format(title=esc(seminar.title)),
+        (
+            (
+                key(t.pgettext("button", "Yes, delete everything"), Action.FORGET, seminar.id),
+                key(t.pgettext("button", "No, stay"), Action.FORGET_CANCEL, seminar.id),
+            ),
+        ),
+    )
+
+
+def forgotten(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "Done. Your notes and everything about you in <b>{title}</b> have been deleted. "
+            "Thank you for your time."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def forget_kept(t: Translator) -> Screen:
+    return Screen(t.gettext("Good, nothing was deleted."))
+
+
+def moderator_cannot_forget(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "You are a moderator of <b>{title}</b>, so you cannot leave it with /forget."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def not_joined(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "You are not taking part in a seminar yet. To join, open the invitation link you "
+            "got from the moderator. To run a seminar yourself, use /new."
+        )
+    )
+
+
+def text_only(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "I can only save text. Please write your note as a message; pictures, stickers, "
+            "voice messages and files are not saved."
+        )
+    )
+
+
+def forwarded(t: Translator) -> Screen:
+    return Screen(
+        t.gettext(
+            "That was a forwarded message, so I did not save it. Please write your note in "
+            "your own words."
+        )
+    )
+
+
+def unknown_command(t: Translator) -> Screen:
+    return Screen(t.gettext("I do not know that command. /help shows what I can do."))
+
+
+def private_only(t: Translator, bot_username: str) -> Screen:
+    return Screen(
+        t.gettext(
+            "I work in private chats, so that answers stay anonymous. Write to me at @{bot}."
+        ).format(bot=esc(bot_username))
+    )
+
+
+def expired_button(t: Translator) -> str:
+    return t.gettext("This button has expired. Please use the newest message.")
+
+
+def invalid_button(t: Translator) -> str:
+    return t.gettext("This button is not valid.")
+
+
+def late_notice(notice: str) -> Screen:
+    """A button's short notice, as a message when Telegram no longer takes the answer."""
+    return Screen(esc(notice))
+
+
+def saved_toast(t: Translator) -> str:
+    return t.gettext("Done")

@@ -1,0 +1,132 @@
+"""What the plenary looks like: every group's themes and notes, the dot vote's cards, and the
+themes ranked by dots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.callbacks import Action
+from bot.domain import Group, Seminar, Theme
+from bot.flows.groupwork import DotCard, GroupResult
+from bot.i18n import Translator
+from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
+
+
+def plenary(t: Translator, seminar: Seminar, results: Sequence[GroupResult]) -> list[Screen]:
+    """Every group's themes with their notes and vote counts; counts only, never voters."""
+    head = t.gettext("<b>Plenary: {title}</b>").format(title=esc(seminar.title))
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
+    for result in results:
+        blocks.append((f"\n<b>{esc(group_label(t, result.group))}</b>", ()))
+        if not result.themes and not result.unsorted:
+            blocks.append((t.gettext("(no notes)"), ()))
+        for theme, notes in result.themes:
+            blocks.append(
+                (
+                    t.ngettext(
+                        "<b>«{name}»</b> ({count} note)",
+                        "<b>«{name}»</b> ({count} notes)",
+                        len(notes),
+                    ).format(name=esc(theme.name), count=t.number(len(notes))),
+                    (),
+                )
+            )
+            for note, votes in notes:
+                counted = t.ngettext("{count} vote", "{count} votes", votes).format(
+                    count=t.number(votes)
+                )
+                blocks.append((f"• {note_text(t, note)} <i>({counted})</i>", ()))
+        if result.unsorted:
+            blocks.append((t.gettext("<b>Unsorted</b>"), ()))
+            blocks += [(f"• {note_text(t, note)}", ()) for note in result.unsorted]
+    return paginate(head, blocks)
+
+
+def plenary_moderator(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The plenary has been posted to every participant. Start the dot vote when you "
+            "are ready: everyone gets {budget} dots, at most {most} on one theme."
+        ).format(budget=seminar.dot_budget, most=seminar.dot_max_per_theme),
+        ((key(t.pgettext("button", "Start the dot vote"), Action.OPEN_DOTS, seminar.id),),),
+    )
+
+
+DOT_PAGE_SIZE = 8  # themes per page of the dot card: a phone screen of buttons
+
+
+def dot_card(t: Translator, card: DotCard) -> Screen:
+    """Dots left, and a page of themes with a ➕ and ➖ each; ◀ ▶ turn the pages."""
+    seminar = card.seminar
+    lines = [
+        t.gettext("<b>Dot vote: {title}</b>").format(title=esc(seminar.title)),
+        t.gettext(
+            "Give your dots to the themes that matter most to you: {budget} in all, at most "
+            "{most} on one theme. The results are shown when the vote closes."
+        ).format(budget=seminar.dot_budget, most=seminar.dot_max_per_theme),
+        t.ngettext("You have {count} dot left.", "You have {count} dots left.", card.left).format(
+            count=t.number(card.left)
+        ),
+    ]
+    refusals = {
+        "budget": t.gettext("You have used all your dots. Take one back to move it."),
+        "per_theme": t.gettext("That theme already has as many of your dots as it can take."),
+        "none_to_remove": t.gettext("That theme has none of your dots to take back."),
+        "gone": t.gettext("That theme is no longer in the vote."),
+    }
+    if card.refused:
+        lines.append(f"<i>{refusals[card.refused]}</i>")
+    pages = max(1, -(-len(card.themes) // DOT_PAGE_SIZE))
+    page = max(0, min(card.page, pages - 1))
+    first = page * DOT_PAGE_SIZE
+    shown = list(enumerate(card.themes, start=1))[first : first + DOT_PAGE_SIZE]
+    if pages > 1:
+        lines.append(
+            t.gettext("Themes {first}–{last} of {total}:").format(
+                first=first + 1, last=first + len(shown), total=len(card.themes)
+            )
+        )
+    rows: list[tuple[Key, ...]] = []
+    for number, (theme, group) in shown:
+        mine = card.mine.get(theme.id, 0)
+        where = f" ({group.name})" if group else ""
+        lines.append(f"{number}. {esc(theme.name)}{where} {'●' * mine}")
+        rows.append(
+            (
+                key(f"➕ {number}", Action.DOT, seminar.id, theme.id, 1, page),
+                key(f"➖ {number}", Action.DOT, seminar.id, theme.id, 0, page),
+            )
+        )
+    nav: list[Key] = []
+    if page > 0:
+        nav.append(key("◀", Action.DOT_PAGE, seminar.id, page - 1))
+    if page + 1 < pages:
+        nav.append(key("▶", Action.DOT_PAGE, seminar.id, page + 1))
+    if nav:
+        rows.append(tuple(nav))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def dots_opened_moderator(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("The dot vote is open. Close it when everyone is done."),
+        ((key(t.pgettext("button", "Close the dot vote"), Action.CLOSE_DOTS, seminar.id),),),
+    )
+
+
+def ranking(
+    t: Translator, seminar: Seminar, ranked: Sequence[tuple[Theme, Group | None, int]]
+) -> list[Screen]:
+    """Every theme in order of dots, over as many messages as a long list needs."""
+    head = t.gettext("<b>The themes of {title}, ranked by dots</b>").format(
+        title=esc(seminar.title)
+    )
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
+    for place, (theme, group, dots) in enumerate(ranked, start=1):
+        where = f" ({group.name})" if group else ""
+        counted = t.ngettext("{count} dot", "{count} dots", dots).format(count=t.number(dots))
+        blocks.append((f"{place}. {esc(theme.name)}{where}: {counted}", ()))
+    if not ranked:
+        blocks.append((t.gettext("(no themes)"), ()))
+    return paginate(head, blocks)

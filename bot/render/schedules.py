@@ -1,0 +1,231 @@
+"""What time brings: /schedule and its answers, reminders, jobs the bot ran late or not at all,
+and the summaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.callbacks import Action
+from bot.domain import DotVote, Phase, Schedule, Seminar
+from bot.flows.schedules import SummaryData
+from bot.i18n import Translator
+from bot.render.screens import Key, Screen, esc, key, phase_name
+
+SCHEDULE_KINDS = ("open", "close", "remind", "summary")
+
+
+def schedule_kind(t: Translator, kind: str) -> str:
+    names = {
+        "open": t.gettext("Open the answer round"),
+        "close": t.gettext("Close the current step"),
+        "remind": t.gettext("Reminder to those who have not taken part yet"),
+        "summary": t.gettext("Daily summary"),
+    }
+    return names.get(kind, kind)
+
+
+def schedules(t: Translator, seminar: Seminar, listed: Sequence[Schedule], zone: str) -> Screen:
+    lines = [t.gettext("<b>Schedule of {title}</b>").format(title=esc(seminar.title))]
+    rows: list[tuple[Key, ...]] = []
+    if not listed:
+        lines.append(t.gettext("Nothing is scheduled yet."))
+    for number, item in enumerate(listed, start=1):
+        when = t.datetime(item.run_at, zone)
+        if item.daily_at:
+            when = t.gettext("every day at {time}, next {when}").format(
+                time=item.daily_at, when=when
+            )
+        lines.append(f"{number}. {schedule_kind(t, item.kind)}: {esc(when)}")
+        rows.append(
+            (
+                key(
+                    t.pgettext("button", "Cancel {number}").format(number=number),
+                    Action.SCHEDULE_CANCEL,
+                    item.id,
+                ),
+            )
+        )
+    lines.append("")
+    lines.append(t.gettext("Add:"))
+    rows += [
+        (key("⏰ " + schedule_kind(t, kind), Action.SCHEDULE_ASK, index),)
+        for index, kind in enumerate(SCHEDULE_KINDS)
+    ]
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def ask_when(t: Translator, kind: str) -> Screen:
+    if kind == "summary":
+        return Screen(
+            t.gettext("At what time each day should the summary go out? For example 09:00.")
+        )
+    return Screen(
+        t.gettext(
+            "When? Write a time such as 14:30, a date and time such as 4.3. 14:30, or «in 30 "
+            "minutes»."
+        )
+    )
+
+
+def ask_reminder(t: Translator, offsets: Sequence[int]) -> Screen:
+    def label(minutes: int) -> str:
+        if minutes % 1440 == 0:
+            return t.ngettext("{count} day", "{count} days", minutes // 1440).format(
+                count=minutes // 1440
+            )
+        if minutes % 60 == 0:
+            return t.ngettext("{count} hour", "{count} hours", minutes // 60).format(
+                count=minutes // 60
+            )
+        return t.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+
+    return Screen(
+        t.gettext("How long before the close should the reminder go out?"),
+        (tuple(key(label(m), Action.SCHEDULE_REMIND, m) for m in offsets),),
+    )
+
+
+def scheduled(t: Translator, item: Schedule, zone: str) -> Screen:
+    return Screen(
+        t.gettext("Scheduled: {what}, {when}.").format(
+            what=schedule_kind(t, item.kind), when=esc(t.datetime(item.run_at, zone))
+        )
+    )
+
+
+def already_scheduled(t: Translator, item: Schedule, zone: str) -> Screen:
+    return Screen(
+        t.gettext(
+            "That is already scheduled for {when}. Cancel it in /schedule first if you want "
+            "another time."
+        ).format(when=esc(t.datetime(item.run_at, zone)))
+    )
+
+
+def bad_time(t: Translator, reason: str) -> Screen:
+    if reason == "past":
+        return Screen(t.gettext("That time has already passed. Please give a later time."))
+    return Screen(
+        t.gettext(
+            "I could not read that time. Examples: 14:30, 4.3. 14:30, 2027-03-04 14:30, or «in "
+            "30 minutes»."
+        )
+    )
+
+
+def need_close(t: Translator) -> Screen:
+    return Screen(
+        t.gettext("A reminder goes out before a scheduled close. Schedule the close first.")
+    )
+
+
+def schedule_cancelled(t: Translator, item: Schedule | None) -> Screen:
+    if item is None:
+        return Screen(t.gettext("That is no longer scheduled."))
+    return Screen(t.gettext("Cancelled: {what}.").format(what=schedule_kind(t, item.kind)))
+
+
+def reminder(t: Translator, seminar: Seminar) -> Screen:
+    if seminar.phase is Phase.ANSWERING:
+        text = t.gettext(
+            "A gentle reminder: the answer round of <b>{title}</b> closes soon. We would love "
+            "to hear what has helped you; one short note is enough."
+        )
+    elif seminar.phase is Phase.VOTING:
+        text = t.gettext(
+            "A gentle reminder: the voting in <b>{title}</b> ends soon, and some of your "
+            "group's notes still wait for a theme."
+        )
+    else:
+        text = t.gettext(
+            "A gentle reminder: the dot vote in <b>{title}</b> closes soon, and your dots "
+            "are still unused."
+        )
+    return Screen(text.format(title=esc(seminar.title)))
+
+
+def job_missed(t: Translator, item: Schedule, zone: str, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "Not done: {what}, planned for {when}. The bot was not running then, and when it "
+            "came back <b>{title}</b> had moved on to «{phase}»."
+        ).format(
+            what=schedule_kind(t, item.kind),
+            when=esc(t.datetime(item.run_at, zone)),
+            title=esc(seminar.title),
+            phase=phase_name(t, seminar.phase),
+        )
+    )
+
+
+def job_done_late(t: Translator, item: Schedule, zone: str) -> Screen:
+    return Screen(
+        t.gettext(
+            "Done now: {what}, planned for {when}. The bot was not running at that time."
+        ).format(what=schedule_kind(t, item.kind), when=esc(t.datetime(item.run_at, zone)))
+    )
+
+
+def summary_full(t: Translator, data: SummaryData) -> Screen:
+    """For moderators and the plenary chat: where the seminar stands, counts only."""
+    seminar = data.seminar
+    lines = [
+        t.gettext("<b>Summary: {title}</b>").format(title=esc(seminar.title)),
+        t.gettext("Step: {phase}").format(phase=phase_name(t, seminar.phase)),
+        t.ngettext("{count} participant", "{count} participants", data.participants).format(
+            count=t.number(data.participants)
+        ),
+        t.ngettext("{count} note", "{count} notes", data.notes).format(count=t.number(data.notes)),
+        t.ngettext("{count} theme", "{count} themes", len(data.themes)).format(
+            count=t.number(len(data.themes))
+        ),
+        t.ngettext("{count} vote", "{count} votes", data.votes).format(count=t.number(data.votes)),
+    ]
+    if data.dots and seminar.dot_vote is DotVote.CLOSED:
+        lines.append(
+            t.ngettext("{count} dot", "{count} dots", data.dots).format(count=t.number(data.dots))
+        )
+    if data.themes:
+        lines.append("")
+        lines.append(t.gettext("<b>Themes so far</b>"))
+        for name, group, size in data.themes[:40]:
+            lines.append(
+                t.ngettext(
+                    "• {name} ({group}): {count} note", "• {name} ({group}): {count} notes", size
+                ).format(name=esc(name), group=group, count=t.number(size))
+            )
+    return Screen("\n".join(lines))
+
+
+def summary_short(t: Translator, data: SummaryData) -> Screen:
+    """For participants: one short message."""
+    seminar = data.seminar
+    text = t.gettext("<b>{title}</b> is at «{phase}».").format(
+        title=esc(seminar.title), phase=phase_name(t, seminar.phase)
+    )
+    text += " " + t.ngettext("So far {count} note", "So far {count} notes", data.notes).format(
+        count=t.number(data.notes)
+    )
+    if data.themes:
+        names = ", ".join(esc(name) for name, _, _ in data.themes[:6])
+        text += " " + t.gettext("and these themes: {names}.").format(names=names)
+    else:
+        text += "."
+    return Screen(text)
+
+
+def summaries_toggled(t: Translator, wanted: bool) -> Screen:
+    if wanted:
+        return Screen(t.gettext("You will get the summaries of this seminar."))
+    return Screen(t.gettext("You will no longer get the summaries."))
+
+
+def summary_participant(t: Translator, data: SummaryData, wanted: bool) -> Screen:
+    short = summary_short(t, data)
+    label = (
+        t.pgettext("button", "Stop sending me summaries")
+        if wanted
+        else t.pgettext("button", "Send me the summaries")
+    )
+    return Screen(short.text, ((key(label, Action.SUMMARIES_TOGGLE),),))

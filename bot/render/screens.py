@@ -1,0 +1,110 @@
+"""What every screen is made of: ``Screen`` and ``Key``, HTML escaping (every piece of user
+text passes through ``esc``), Telegram's length limit, and the few pieces several features show.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.callbacks import Action, Button
+from bot.domain import Group, Note, Phase, Seminar
+from bot.i18n import Translator
+
+# Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
+TEXT_LIMIT = 4096
+
+
+def note_text(t: Translator, note: Note) -> str:
+    """A note's text, escaped, marked wherever it is shown if a moderator shortened it."""
+    if not note.shortened:
+        return esc(note.text)
+    return f"{esc(note.text)} <i>{esc(t.gettext('(shortened by the moderator)'))}</i>"
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    label: str
+    button: Button | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    text: str
+    keys: tuple[tuple[Key, ...], ...] = ()
+
+
+def key(label: str, action: Action, *args: int) -> Key:
+    return Key(label, Button(action, args))
+
+
+def join_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def phase_name(t: Translator, phase: Phase) -> str:
+    names = {
+        Phase.DRAFT: t.pgettext("phase", "not started"),
+        Phase.ANSWERING: t.pgettext("phase", "answer round"),
+        Phase.GROUPING: t.pgettext("phase", "answer round closed"),
+        Phase.VOTING: t.pgettext("phase", "voting into themes"),
+        Phase.PLENARY: t.pgettext("phase", "plenary"),
+        Phase.CLOSED: t.pgettext("phase", "closed"),
+    }
+    return names[phase]
+
+
+def _units(text: str) -> int:
+    """Telegram's measure of a text: UTF-16 code units, so most emoji count twice. The HTML
+    is never shorter than the text Telegram makes of it, so it is a safe upper bound."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def paginate(
+    head: str,
+    blocks: Sequence[tuple[str, tuple[Key, ...]]],
+    keys_per_row: int = 4,
+    tail: Screen | None = None,
+) -> list[Screen]:
+    """Splits blocks over as many messages as Telegram's length and button limits need; the
+    tail (closing words and their buttons, rows kept as they are) ends the last message."""
+    screens: list[Screen] = []
+    text: str = head
+    keys: list[Key] = []
+    for line, block_keys in blocks:
+        if _units(text) + 1 + _units(line) > TEXT_LIMIT or len(keys) + len(block_keys) > 96:
+            screens.append(_screen(text, keys, keys_per_row))
+            text, keys = "", []
+        text = f"{text}\n{line}" if text else line
+        keys.extend(block_keys)
+    last = _screen(text, keys, keys_per_row)
+    if tail is not None:
+        tail_keys = sum(len(row) for row in tail.keys)
+        if _units(text) + 1 + _units(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
+            screens.append(last)
+            last = tail
+        else:
+            last = Screen(f"{text}\n{tail.text}", last.keys + tail.keys)
+    screens.append(last)
+    return screens
+
+
+def _screen(text: str, keys: list[Key], per_row: int) -> Screen:
+    rows = tuple(tuple(keys[i : i + per_row]) for i in range(0, len(keys), per_row))
+    return Screen(text, rows)
+
+
+def group_label(t: Translator, group: Group) -> str:
+    return t.gettext("Group {name}").format(name=group.name)
+
+
+def phase_over(t: Translator, seminar: Seminar) -> str:
+    return t.gettext("That step is over: the seminar is now at «{phase}».").format(
+        phase=phase_name(t, seminar.phase)
+    )

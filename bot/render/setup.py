@@ -1,0 +1,389 @@
+"""What a moderator sees while setting a seminar up and running its answer round: /new, /invite,
+/open, /close and its summary, /seminars, and why a moderator's command did nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.callbacks import Action
+from bot.domain import Note, NoteCounts, Phase, Role, Seminar
+from bot.flows import setup
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.schedules import SummaryData
+from bot.i18n import LANGUAGES, Translator
+from bot.render.schedules import summary_short
+from bot.render.screens import Key, Screen, esc, key, note_text, paginate, phase_name
+
+
+def no_seminar(t: Translator) -> Screen:
+    return Screen(t.gettext("You have no seminar yet. Create one with /new."))
+
+
+def not_moderator(t: Translator) -> Screen:
+    return Screen(t.gettext("Only the seminar's moderators can do that."))
+
+
+def wrong_phase(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("That is not possible now: <b>{title}</b> is at the step «{phase}».").format(
+            title=esc(seminar.title), phase=phase_name(t, seminar.phase)
+        )
+    )
+
+
+def ask_title(t: Translator) -> Screen:
+    return Screen(
+        t.gettext("Let us create a seminar. What is its title? (Send it as a message.)"),
+        ((key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),),),
+    )
+
+
+def ask_seminar_language(t: Translator, title: str) -> Screen:
+    return Screen(
+        t.gettext(
+            "Title: <b>{title}</b>\nWhich language should the seminar's questions and shared "
+            "messages use? Everyone still gets the bot's own messages in their own language."
+        ).format(title=esc(title)),
+        (
+            tuple(
+                key(Translator.language_name(code), Action.SETUP_LANGUAGE, i)
+                for i, code in enumerate(LANGUAGES)
+            ),
+            (key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),),
+        ),
+    )
+
+
+def ask_questions(t: Translator, questions: Sequence[str]) -> Screen:
+    listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(questions, start=1))
+    return Screen(
+        t.gettext("The dialogue seminar's two questions are:")
+        + f"\n{listed}\n\n"
+        + t.gettext("Use these, or write your own (one to five)?"),
+        (
+            (key(t.pgettext("button", "Use these questions"), Action.SETUP_DEFAULT_QUESTIONS),),
+            (key(t.pgettext("button", "Write my own"), Action.SETUP_CUSTOM_QUESTIONS),),
+            (key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),),
+        ),
+    )
+
+
+def ask_custom_question(t: Translator, number: int, written: Sequence[str]) -> Screen:
+    text = t.gettext("Send question {number} as a message.").format(number=number)
+    keys: list[tuple[Key, ...]] = []
+    if written:
+        listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(written, start=1))
+        text = f"{listed}\n\n{text} " + t.gettext("Or press «Done» if these are all.")
+        keys.append((key(t.pgettext("button", "Done"), Action.SETUP_QUESTIONS_DONE),))
+    keys.append((key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),))
+    return Screen(text, tuple(keys))
+
+
+def invalid_setup_text(t: Translator, reason: str, limit: int) -> Screen:
+    if reason == "too_long":
+        return Screen(
+            t.gettext("That is too long: at most {limit} characters, please.").format(
+                limit=t.number(limit)
+            )
+        )
+    if reason == "need_one":
+        return Screen(t.gettext("A seminar needs at least one question. Please send one."))
+    return Screen(t.gettext("That was empty. Please write some text."))
+
+
+def setup_cancelled(t: Translator) -> Screen:
+    return Screen(t.gettext("Cancelled. Nothing was created."))
+
+
+def seminar_created(
+    t: Translator, seminar: Seminar, link: str, previous: Seminar | None = None
+) -> Screen:
+    text = "\n\n".join(
+        (
+            t.gettext("The seminar <b>{title}</b> is ready.").format(title=esc(seminar.title)),
+            t.gettext("Share this link with the participants:") + f"\n{esc(link)}",
+            t.gettext(
+                "/invite shows the link again with a QR code. When people have joined, open the "
+                "answer round with /open or the button below."
+            ),
+        )
+    )
+    rows: list[tuple[Key, ...]] = [
+        (key(t.pgettext("button", "Open the answer round"), Action.OPEN_ROUND, seminar.id),)
+    ]
+    if previous is not None:
+        label = t.pgettext("button", "Begin with the summary of «{title}»").format(
+            title=previous.title[:30]
+        )
+        rows.append((key(label, Action.OPEN_WITH_PREVIOUS, seminar.id, previous.id),))
+    return Screen(text, tuple(rows))
+
+
+def opens_with_previous(t: Translator, previous: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "When the answer round opens, the participants first get the summary of <b>{title}</b>."
+        ).format(title=esc(previous.title))
+    )
+
+
+def previous_summary(t: Translator, data: SummaryData) -> Screen:
+    return Screen(
+        t.gettext("Last time, in <b>{title}</b>:").format(title=esc(data.seminar.title))
+        + "\n"
+        + summary_short(t, data).text
+    )
+
+
+def invite(t: Translator, seminar: Seminar, link: str, renewed: bool) -> Screen:
+    lines = []
+    if renewed:
+        lines.append(t.gettext("New link made. The old link no longer works."))
+    lines += [
+        t.gettext("Join link for <b>{title}</b>:").format(title=esc(seminar.title)),
+        esc(link),
+        t.gettext("Show the QR code on the screen or print it on the invitations."),
+    ]
+    return Screen(
+        "\n".join(lines),
+        (
+            (
+                key(
+                    t.pgettext("button", "Make a new link (the old one stops working)"),
+                    Action.NEW_INVITE,
+                    seminar.id,
+                ),
+            ),
+            (
+                key(
+                    t.pgettext("button", "Invite a co-moderator"),
+                    Action.INVITE_MODERATOR,
+                    seminar.id,
+                ),
+            ),
+        ),
+    )
+
+
+def qr_caption(t: Translator, seminar: Seminar) -> str:
+    return t.gettext("Scan to join «{title}»").format(title=esc(seminar.title))
+
+
+def round_opened_moderator(t: Translator, seminar: Seminar, participants: int) -> Screen:
+    return Screen(
+        t.ngettext(
+            "The answer round of <b>{title}</b> is open. The first question went to {count} "
+            "participant.",
+            "The answer round of <b>{title}</b> is open. The first question went to {count} "
+            "participants.",
+            participants,
+        ).format(title=esc(seminar.title), count=t.number(participants)),
+        ((key(t.pgettext("button", "Close the answer round"), Action.CLOSE_ROUND, seminar.id),),),
+    )
+
+
+def round_opened_participant(t: Translator, seminar: Seminar, reopened: bool) -> Screen:
+    if reopened:
+        return Screen(
+            t.gettext(
+                "The answer round of <b>{title}</b> is open again. You can add notes and "
+                "change your own with /notes."
+            ).format(title=esc(seminar.title))
+        )
+    return Screen(
+        t.gettext("The answer round of <b>{title}</b> has started!").format(
+            title=esc(seminar.title)
+        )
+    )
+
+
+def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts) -> Screen:
+    lines = [
+        t.gettext("The answer round of <b>{title}</b> is closed. Thank you!").format(
+            title=esc(seminar.title)
+        ),
+        t.ngettext(
+            "Together you wrote {count} note:",
+            "Together you wrote {count} notes:",
+            counts.total,
+        ).format(count=t.number(counts.total)),
+    ]
+    for index, count in enumerate(counts.per_question):
+        lines.append(
+            t.ngettext(
+                "question {number}: {count} note",
+                "question {number}: {count} notes",
+                count,
+            ).format(number=index + 1, count=t.number(count))
+        )
+    lines.append(
+        t.gettext("Next, the notes go to the group work, without names. I will let you know.")
+    )
+    return Screen("\n".join(lines))
+
+
+def round_summary(
+    t: Translator,
+    seminar: Seminar,
+    counts: NoteCounts,
+    notes: Sequence[Note],
+    closed: tuple[datetime, str],
+    too_few: setup.TooFewWriters | None = None,
+) -> list[Screen]:
+    """For moderators: counts and every note, shuffled, no author, each with a hide button;
+    counts only, and why, when too few people wrote."""
+    moment, zone = closed
+    head_lines = [
+        t.gettext("<b>Summary of the answer round: {title}</b>").format(title=esc(seminar.title)),
+        t.gettext("Closed {when}.").format(when=t.datetime(moment, zone)),
+        t.ngettext(
+            "{count} participant wrote notes.",
+            "{count} participants wrote notes.",
+            counts.writers,
+        ).format(count=t.number(counts.writers)),
+    ]
+    blocks: list[tuple[str, tuple[Key, ...]]] = []
+    number = 0
+    for index, question in enumerate(seminar.questions):
+        in_question = [n for n in notes if n.question == index]
+        heading = t.ngettext(
+            "<b>Question {number}</b> ({count} note): <i>{question}</i>",
+            "<b>Question {number}</b> ({count} notes): <i>{question}</i>",
+            counts.per_question[index],
+        ).format(
+            number=index + 1,
+            count=t.number(counts.per_question[index]),
+            question=esc(question),
+        )
+        blocks.append(("\n" + heading, ()))
+        for note in in_question:
+            number += 1
+            blocks.append(
+                (
+                    f"{number}. {note_text(t, note)}",
+                    (
+                        key(
+                            t.pgettext("button", "Hide {number}").format(number=number),
+                            Action.HIDE_ASK,
+                            note.id,
+                        ),
+                    ),
+                )
+            )
+    if number:
+        blocks.append(
+            ("\n" + t.gettext("If a note identifies somebody, press its «Hide» button."), ())
+        )
+    if too_few is not None:
+        blocks.append(("\n" + too_few_writers(t, too_few).text, ()))
+    return paginate("\n".join(head_lines), blocks, keys_per_row=4)
+
+
+Refusal = (
+    NoSeminar
+    | NotModerator
+    | setup.WrongPhase
+    | setup.RoundStillOpen
+    | setup.NotesInGroups
+    | setup.VotesOpen
+)
+
+
+def refusal(t: Translator, outcome: Refusal) -> Screen:
+    """Why a moderator's command did nothing."""
+    match outcome:
+        case NoSeminar():
+            return no_seminar(t)
+        case NotModerator():
+            return not_moderator(t)
+        case setup.WrongPhase(seminar=seminar):
+            return wrong_phase(t, seminar)
+        case setup.RoundStillOpen(seminar=seminar):
+            return round_still_open(t, seminar)
+        case setup.NotesInGroups(seminar=seminar):
+            return notes_in_groups(t, seminar)
+        case setup.VotesOpen(seminar=seminar):
+            return votes_open(t, seminar)
+
+
+def votes_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
+            "presses apart could show how one person voted. Ask again when the vote has closed."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def round_still_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The notes of <b>{title}</b> are shown only after the answer round is closed. "
+            "Then nobody can tell who wrote a note from when it appeared. Close the round "
+            "with /close first."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def notes_in_groups(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The answer round of <b>{title}</b> cannot be opened again: the notes have "
+            "already gone to the groups."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def too_few_writers(t: Translator, outcome: setup.TooFewWriters) -> Screen:
+    """Why no notes are shown: the counts, the reason, and what the moderator can do."""
+    lines = [
+        t.ngettext(
+            "<b>{title}</b>: {count} note.", "<b>{title}</b>: {count} notes.", outcome.notes
+        ).format(title=esc(outcome.seminar.title), count=t.number(outcome.notes))
+        + " "
+        + t.ngettext(
+            "Written by {count} person.", "Written by {count} people.", outcome.writers
+        ).format(count=t.number(outcome.writers)),
+        t.gettext(
+            "Notes are shown only when at least three people wrote them. With fewer, the "
+            "readers could tell who wrote what. So nobody sees the notes, not even you."
+        ),
+        t.gettext("Notes written on paper count as one person."),
+    ]
+    if outcome.seminar.phase is Phase.GROUPING:
+        lines.append(t.gettext("To get more notes, open the answer round again with /open."))
+    return Screen("\n".join(lines))
+
+
+def seminars_list(
+    t: Translator, seminars: Sequence[tuple[Seminar, Role]], active: int | None
+) -> Screen:
+    if not seminars:
+        return no_seminar(t)
+    lines = [t.gettext("<b>Your seminars</b>")]
+    rows: list[tuple[Key, ...]] = []
+    for number, (seminar, role) in enumerate(seminars, start=1):
+        marker = " ✅" if seminar.id == active else ""
+        who = t.gettext("moderator") if role is Role.MODERATOR else t.gettext("participant")
+        lines.append(
+            f"{number}. {esc(seminar.title)} ({who}, {phase_name(t, seminar.phase)}){marker}"
+        )
+        if seminar.id != active:
+            rows.append(
+                (
+                    key(
+                        t.pgettext("button", "Switch to {number}").format(number=number),
+                        Action.SWITCH_SEMINAR,
+                        seminar.id,
+                    ),
+                )
+            )
+    return Screen("\n".join(lines), tuple(rows[:20]))
+
+
+def switched(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("You are now working in <b>{title}</b>.").format(title=esc(seminar.title))
+    )

@@ -1,0 +1,88 @@
+"""The end of a seminar: the read-back, closing it, and purging seminars past the retention
+period with everything in them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.domain import Phase
+from bot.store.core import StoreBase, _first
+
+
+class ClosingStore(StoreBase):
+    """The `readbacks` table, and seminars' end."""
+
+    async def save_read_back(
+        self, seminar_id: int, voter: str, answer: str, note: str | None = None
+    ) -> None:
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO readbacks (seminar_id, voter, answer, note) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (seminar_id, voter) DO UPDATE SET answer = excluded.answer,"
+                " note = ifnull(excluded.note, readbacks.note)",
+                (seminar_id, voter, answer, note),
+            )
+
+    async def read_back_counts(self, seminar_id: int) -> tuple[int, int, list[str]]:
+        sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
+        rows = list(await self._db.execute_fetchall(sql, (seminar_id,)))
+        recognised = sum(1 for r in rows if r[0] == "recognised")
+        notes = [str(r[1]) for r in rows if r[0] == "missing" and r[1]]
+        return recognised, len(rows) - recognised, notes
+
+    async def close_seminar(
+        self, seminar_id: int, expected: Iterable[Phase], now: datetime
+    ) -> bool:
+        async with self.transaction():
+            allowed = [p.value for p in expected]
+            marks = ",".join("?" * len(allowed))
+            cur = await self._db.execute(
+                f"UPDATE seminars SET phase = ?, closed_at = ? WHERE id = ? AND phase IN ({marks})",
+                (Phase.CLOSED.value, now.isoformat(), seminar_id, *allowed),
+            )
+            return cur.rowcount == 1
+
+    async def closed_at(self, seminar_id: int) -> datetime | None:
+        sql = "SELECT closed_at FROM seminars WHERE id = ?"
+        row = await _first(self._db, sql, (seminar_id,))
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def purge_expired(self, before: datetime) -> int:
+        """Deletes the seminars that closed before `before`, and those never closed whose last
+        activity was before it, with everything in them (the foreign keys cascade: notes,
+        votes, dots, read-back answers, members, writers, groups, themes, broadcasts,
+        schedules), and the people who were in no other seminar."""
+        async with self.transaction():
+            ids = [
+                int(r[0])
+                for r in await self._db.execute_fetchall(
+                    "SELECT id FROM seminars WHERE phase = ?1 AND closed_at < ?2"
+                    " UNION SELECT id FROM seminars WHERE phase != ?1 AND last_active < ?2",
+                    (Phase.CLOSED.value, before.isoformat()),
+                )
+            ]
+            for seminar_id in ids:
+                people = [
+                    r[0]
+                    for r in await self._db.execute_fetchall(
+                        "SELECT person FROM members WHERE seminar_id = ?", (seminar_id,)
+                    )
+                ]
+                await self._db.execute(
+                    "DELETE FROM votes"
+                    " WHERE note_id IN (SELECT id FROM notes WHERE seminar_id = ?)",
+                    (seminar_id,),
+                )
+                await self._db.execute("DELETE FROM seminars WHERE id = ?", (seminar_id,))
+                await self._db.execute(
+                    "UPDATE users SET active_seminar_id = NULL WHERE active_seminar_id = ?",
+                    (seminar_id,),
+                )
+                await self._db.executemany(
+                    "DELETE FROM users WHERE person = ? AND NOT EXISTS"
+                    " (SELECT 1 FROM members m WHERE m.person = users.person)",
+                    [(person,) for person in people],
+                )
+            return len(ids)

@@ -1,0 +1,337 @@
+"""The database's schema, one migration per version, and the keys of the `meta` table.
+
+Each migration runs once, in its own transaction, in order (`StoreBase._migrate`); the one
+that seals the Telegram ids (`SEALED_IDS`) carries its rows over in `rekeying.py`, which holds
+the keys.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE users (
+        tg_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        active_seminar_id INTEGER,
+        setup_step TEXT NOT NULL DEFAULT 'none',
+        setup_draft TEXT NOT NULL DEFAULT '{}',
+        blocked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE seminars (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        questions TEXT NOT NULL,
+        invite_code TEXT NOT NULL UNIQUE,
+        group_size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE members (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        tg_id INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        PRIMARY KEY (seminar_id, tg_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_by_user ON members(tg_id);
+    CREATE TABLE writers (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        pseudonym TEXT NOT NULL,
+        question INTEGER NOT NULL DEFAULT 0,
+        awaiting TEXT NOT NULL DEFAULT 'note',
+        target_note_id INTEGER,
+        draft TEXT,
+        draft_ref TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (seminar_id, pseudonym)
+    ) WITHOUT ROWID;
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        question INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        source_ref TEXT UNIQUE,
+        hidden INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX notes_by_author ON notes(seminar_id, author);
+    CREATE INDEX notes_by_seminar ON notes(seminar_id, question);
+    CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY);
+    """,
+    """
+    ALTER TABLE seminars ADD COLUMN plenary_chat_id INTEGER;
+    ALTER TABLE seminars ADD COLUMN notes_revealed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE seminars ADD COLUMN deal_all_notes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE seminars ADD COLUMN dot_budget INTEGER NOT NULL DEFAULT 5;
+    ALTER TABLE seminars ADD COLUMN dot_max_per_theme INTEGER NOT NULL DEFAULT 3;
+    ALTER TABLE seminars ADD COLUMN dot_vote TEXT NOT NULL DEFAULT 'not_started';
+    ALTER TABLE members ADD COLUMN display_name TEXT;
+    ALTER TABLE writers ADD COLUMN group_id INTEGER;
+    ALTER TABLE notes ADD COLUMN group_id INTEGER;
+    ALTER TABLE notes ADD COLUMN paper INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notes ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notes ADD COLUMN settled_theme_id INTEGER;
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        UNIQUE (seminar_id, number)
+    );
+    CREATE TABLE themes (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        group_id INTEGER,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        merged_into INTEGER
+    );
+    CREATE UNIQUE INDEX themes_by_key ON themes(seminar_id, ifnull(group_id, 0), key)
+        WHERE merged_into IS NULL;
+    CREATE TABLE votes (
+        note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        theme_id INTEGER NOT NULL,
+        PRIMARY KEY (note_id, voter)
+    ) WITHOUT ROWID;
+    CREATE INDEX votes_by_voter ON votes(voter);
+    CREATE TABLE dots (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        theme_id INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, voter, theme_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE moderator_invites (
+        code TEXT PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE progress_messages (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, chat_id)
+    ) WITHOUT ROWID;
+    """,
+    """
+    ALTER TABLE seminars ADD COLUMN office_chat_id INTEGER;
+    ALTER TABLE seminars ADD COLUMN previous_id INTEGER;
+    ALTER TABLE members ADD COLUMN wants_summaries INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER REFERENCES seminars(id) ON DELETE CASCADE,
+        origin TEXT UNIQUE,
+        screens TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        sent_screens INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        PRIMARY KEY (broadcast_id, chat_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_pending ON deliveries(status, broadcast_id);
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        run_at TEXT NOT NULL,
+        daily_at TEXT,
+        created_by INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX one_open_or_close ON schedules(seminar_id, kind)
+        WHERE status IN ('pending', 'running') AND kind IN ('open', 'close');
+    CREATE INDEX schedules_due ON schedules(status, run_at);
+    CREATE TABLE readbacks (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (seminar_id, voter)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE INDEX notes_by_group ON notes(group_id);
+    CREATE INDEX writers_by_group ON writers(group_id);
+    CREATE INDEX themes_by_group ON themes(seminar_id, group_id);
+    CREATE TABLE note_edits (
+        ref TEXT PRIMARY KEY,
+        note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX note_edits_by_note ON note_edits(note_id);
+    """,
+    # One row per dot, keyed by the press that gave it: a count is read, never added to, so a
+    # press handled twice cannot give two dots. Replies owed to people wait in `outbox` until
+    # they are through, so an answer decided before a crash is still given after it.
+    """
+    CREATE TABLE dot_presses (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        press INTEGER NOT NULL,
+        theme_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, voter, press)
+    ) WITHOUT ROWID;
+    INSERT INTO dot_presses (seminar_id, voter, press, theme_id)
+        WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1000)
+        SELECT d.seminar_id, d.voter, -(d.theme_id * 1000 + n.k), d.theme_id
+        FROM dots d JOIN n ON n.k <= d.count;
+    DROP TABLE dots;
+    ALTER TABLE dot_presses RENAME TO dots;
+    CREATE INDEX dots_by_theme ON dots(seminar_id, theme_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        reply TEXT NOT NULL
+    );
+    """,
+    # No Telegram id in the clear: the tables that held one are rebuilt with its keyed lookup
+    # hash (`person`, `recipient`, `chat_key`) and, where the bot must reach the chat, the id
+    # sealed (`chat`, `created_by`, the seminars' `plenary_chat` and `office_chat`). Co-moderators'
+    # names and the replies in the outbox are sealed whole. The rows are carried over by
+    # `Store._seal_clear_ids`, which holds the keys, in the same transaction; the old
+    # `plenary_chat_id` and `office_chat_id` columns are left empty (SQLite before 3.35 cannot
+    # drop a column).
+    """
+    ALTER TABLE users RENAME TO legacy_users;
+    ALTER TABLE members RENAME TO legacy_members;
+    ALTER TABLE progress_messages RENAME TO legacy_progress_messages;
+    ALTER TABLE deliveries RENAME TO legacy_deliveries;
+    ALTER TABLE outbox RENAME TO legacy_outbox;
+    ALTER TABLE schedules RENAME TO legacy_schedules;
+    DROP INDEX members_by_user;
+    DROP INDEX deliveries_pending;
+    DROP INDEX one_open_or_close;
+    DROP INDEX schedules_due;
+    CREATE TABLE users (
+        person BLOB PRIMARY KEY,
+        language TEXT NOT NULL,
+        active_seminar_id INTEGER,
+        setup_step TEXT NOT NULL DEFAULT 'none',
+        setup_draft TEXT NOT NULL DEFAULT '{}',
+        blocked INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE members (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        person BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        role TEXT NOT NULL,
+        display_name BLOB,
+        wants_summaries INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (seminar_id, person)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_by_person ON members(person);
+    ALTER TABLE seminars ADD COLUMN plenary_chat BLOB;
+    ALTER TABLE seminars ADD COLUMN office_chat BLOB;
+    CREATE TABLE progress_messages (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        chat_key BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (seminar_id, chat_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE deliveries (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+        recipient BLOB NOT NULL,
+        chat BLOB NOT NULL,
+        language TEXT NOT NULL,
+        sent_screens INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        PRIMARY KEY (broadcast_id, recipient)
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_pending ON deliveries(status, broadcast_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        reply BLOB NOT NULL
+    );
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        run_at TEXT NOT NULL,
+        daily_at TEXT,
+        created_by BLOB NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX one_open_or_close ON schedules(seminar_id, kind)
+        WHERE status IN ('pending', 'running') AND kind IN ('open', 'close');
+    CREATE INDEX schedules_due ON schedules(status, run_at);
+    """,
+    # Owners: the creator of a seminar owns it, and nobody can remove an owner. The creator was
+    # never recorded before, so every moderator of an existing seminar is an owner until one of
+    # them hands ownership over. The join link's generation starts at 1 for an existing seminar,
+    # so the welcome and consent buttons given out before it was counted (they carry none) answer
+    # that the link has changed rather than ask which link they came from.
+    """
+    ALTER TABLE members ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;
+    UPDATE members SET owner = 1 WHERE role = 'moderator';
+    ALTER TABLE seminars ADD COLUMN invite_generation INTEGER NOT NULL DEFAULT 0;
+    UPDATE seminars SET invite_generation = 1;
+    """,
+    # A note a moderator shortened says so wherever it is shown, the report included.
+    """
+    ALTER TABLE notes ADD COLUMN shortened INTEGER NOT NULL DEFAULT 0;
+    """,
+    # A seminar nobody closed is purged once it has lain still for the retention period: the
+    # database itself notes its last activity (its creation, a join, a note written or edited,
+    # a theme, a vote, a dot, a read-back answer, a phase change) through `seminar_clock()`,
+    # the bot's clock, which `Store.open` gives its connection; a rekey changes none of the
+    # columns the triggers watch. Seminars already there get a full period from now.
+    # `users.chat` keeps a person's id sealed beside their lookup hash, so a rekey can make the
+    # hash again for someone in no seminar too.
+    """
+    ALTER TABLE users ADD COLUMN chat BLOB;
+    ALTER TABLE seminars ADD COLUMN last_active TEXT;
+    UPDATE seminars SET last_active = seminar_clock();
+    CREATE INDEX seminars_by_activity ON seminars(phase, last_active);
+    CREATE TRIGGER seminar_created AFTER INSERT ON seminars BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.id; END;
+    CREATE TRIGGER note_written AFTER INSERT ON notes BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER note_edited AFTER UPDATE OF text ON notes BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER vote_given AFTER INSERT ON votes BEGIN
+        UPDATE seminars SET last_active = seminar_clock()
+        WHERE id = (SELECT seminar_id FROM notes WHERE id = NEW.note_id); END;
+    CREATE TRIGGER vote_changed AFTER UPDATE OF theme_id ON votes BEGIN
+        UPDATE seminars SET last_active = seminar_clock()
+        WHERE id = (SELECT seminar_id FROM notes WHERE id = NEW.note_id); END;
+    CREATE TRIGGER dot_given AFTER INSERT ON dots BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER theme_made AFTER INSERT ON themes BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER read_back AFTER INSERT ON readbacks BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER read_back_changed AFTER UPDATE OF answer ON readbacks BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER member_joined AFTER INSERT ON members BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER phase_changed AFTER UPDATE OF phase, dot_vote ON seminars BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.id; END;
+    """,
+    # 10: how many themes each person has proposed in their group, so one person cannot flood
+    # everyone's vote cards; a count, not which themes, so it links nobody to a theme.
+    """
+    ALTER TABLE writers ADD COLUMN themes_proposed INTEGER NOT NULL DEFAULT 0;
+    """,
+)
+
+# The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
+SEALED_IDS = 6
+
+CHECK_KEY = "secret_check"
+KDF_KEY = "kdf"
+# "legacy": a database the bot used before ids were sealed keeps its pseudonyms, message
+# references and button MACs under the keys derived from the secret alone (`Keyring(secret)`),
+# since the ones it already gave out cannot all be made again; "sealed": a database made since
+# derives them from the scrypt root too.
+KEYRING_KEY = "keyring"
+# The message and button keys of the secrets before a rekey (`RetiredKeys`), sealed as text.
+RETIRED_KEY = "retired_keys"

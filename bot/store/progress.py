@@ -1,0 +1,47 @@
+"""Where a seminar stands, for those who follow it: the live progress messages and who asked
+for the recurring summaries.
+"""
+
+from __future__ import annotations
+
+from bot.store.core import StoreBase, _first
+
+
+class ProgressStore(StoreBase):
+    """The `progress_messages` table and `members.wants_summaries`."""
+
+    async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:
+        sql = "SELECT chat, message_id FROM progress_messages WHERE seminar_id = ?"
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        return [(self._vault.unseal(r[0]), int(r[1])) for r in rows]
+
+    async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO progress_messages (seminar_id, chat_key, chat, message_id)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, chat_key)"
+                " DO UPDATE SET message_id = excluded.message_id",
+                (seminar_id, self._vault.lookup(chat_id), self._vault.seal(chat_id), message_id),
+            )
+
+    async def summary_subscribers(self, seminar_id: int) -> set[int]:
+        sql = "SELECT chat FROM members WHERE seminar_id = ? AND wants_summaries = 1"
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        return {self._vault.unseal(r[0]) for r in rows}
+
+    async def wants_summaries(self, seminar_id: int, tg_id: int) -> bool:
+        row = await _first(
+            self._db,
+            "SELECT wants_summaries FROM members WHERE seminar_id = ? AND person = ?",
+            (seminar_id, self._vault.lookup(tg_id)),
+        )
+        return bool(row and row[0])
+
+    async def toggle_summaries(self, seminar_id: int, tg_id: int) -> bool:
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE members SET wants_summaries = 1 - wants_summaries"
+                " WHERE seminar_id = ? AND person = ?",
+                (seminar_id, self._vault.lookup(tg_id)),
+            )
+            return await self.wants_summaries(seminar_id, tg_id)
