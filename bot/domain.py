@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
+    "DRAFTS",
     "GROUP_MARKS",
+    "PHASES",
     "Awaiting",
+    "Closing",
     "Delivery",
     "DotVote",
+    "Draft",
+    "Expectation",
+    "Expecting",
     "Group",
     "Member",
     "Moderator",
+    "NoDraft",
     "Note",
     "NoteCounts",
+    "NoteToShorten",
+    "PaperNotesDraft",
     "Person",
     "Phase",
+    "PhaseRule",
     "Role",
     "Schedule",
+    "ScheduleDraft",
     "Seminar",
-    "SetupStep",
+    "SeminarDraft",
     "Theme",
+    "ThemeToRename",
     "User",
     "Writer",
+    "decode_draft",
+    "encode_draft",
+    "may_move",
+    "sources_of",
 ]
 
 
@@ -35,6 +53,75 @@ class Phase(StrEnum):
     VOTING = "voting"
     PLENARY = "plenary"
     CLOSED = "closed"
+
+
+class Closing(StrEnum):
+    """What a moderator's "close" means where the seminar stands."""
+
+    NOTHING = "nothing"  # nothing runs that a close could end
+    ROUND = "round"  # ends the answer round
+    DOTS = "dots"  # ends the open dot vote
+    SEMINAR = "seminar"  # ends the seminar for good
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRule:
+    """One row of the phase machine: where a seminar may go from a phase, and what is open in it.
+
+    `writing`: participants write, edit and delete notes. `notes_released`: moderators may read
+    the notes (the round has closed, so nobody can tell a writer from when a note appeared).
+    `proposing`: group members may name themes, once their group has seen its notes.
+    `voting`: members vote notes into themes. `dots`: the dot vote may run. `joining`: people
+    may still join. `shortening`: a moderator may shorten a note until the groups see it.
+    `reading_back`: participants read the themes back and say what is missing.
+    `reopen`: the move back, safe only until the groups are formed (the flow checks that).
+    """
+
+    moves: frozenset[Phase]
+    writing: bool = False
+    notes_released: bool = False
+    proposing: bool = False
+    voting: bool = False
+    dots: bool = False
+    joining: bool = True
+    shortening: bool = False
+    reading_back: bool = False
+    reopen: frozenset[Phase] = frozenset()
+
+
+# The phase machine: every phase, the moves a moderator may make from it, and what it opens.
+PHASES: dict[Phase, PhaseRule] = {
+    Phase.DRAFT: PhaseRule(moves=frozenset({Phase.ANSWERING})),
+    Phase.ANSWERING: PhaseRule(moves=frozenset({Phase.GROUPING}), writing=True),
+    Phase.GROUPING: PhaseRule(
+        moves=frozenset({Phase.VOTING, Phase.CLOSED}),
+        notes_released=True,
+        proposing=True,
+        shortening=True,
+        reopen=frozenset({Phase.ANSWERING}),
+    ),
+    Phase.VOTING: PhaseRule(
+        moves=frozenset({Phase.PLENARY, Phase.CLOSED}),
+        notes_released=True,
+        proposing=True,
+        voting=True,
+    ),
+    Phase.PLENARY: PhaseRule(
+        moves=frozenset({Phase.CLOSED}), notes_released=True, dots=True, reading_back=True
+    ),
+    Phase.CLOSED: PhaseRule(moves=frozenset(), notes_released=True, joining=False),
+}
+
+
+def may_move(source: Phase, target: Phase) -> bool:
+    """Whether a moderator may move a seminar from `source` to `target` (forward or reopen)."""
+    rule = PHASES[source]
+    return target in rule.moves or target in rule.reopen
+
+
+def sources_of(target: Phase) -> tuple[Phase, ...]:
+    """The phases a seminar may move to `target` from, for the store's guarded update."""
+    return tuple(phase for phase in Phase if may_move(phase, target))
 
 
 class Role(StrEnum):
@@ -53,10 +140,15 @@ class Awaiting(StrEnum):
     CONFIRM_READBACK = "confirm_readback"  # so does a read-back answer
 
 
-class SetupStep(StrEnum):
-    """Where a moderator is in creating a seminar."""
+class Expecting(StrEnum):
+    """What a person's next private text is expected to be: one row per kind of text.
 
-    NONE = "none"
+    The steps a person was asked for are stored (`users.setup_step`, with a typed `Draft`);
+    the rest follow from where the seminar stands. A new kind of expected text is a member
+    here, a row in `flows/expecting.py` if it follows from the seminar, and a text route.
+    """
+
+    NOTHING = "none"  # stored: no step asked for; the seminar decides
     TITLE = "title"
     LANGUAGE = "language"
     QUESTIONS = "questions"
@@ -66,6 +158,111 @@ class SetupStep(StrEnum):
     SHORTEN_NOTE = "shorten_note"
     PRESET_THEMES = "preset_themes"
     SCHEDULE_TIME = "schedule_time"
+    # Never stored: they follow from the person's seminar.
+    NOTE = "note"
+    THEME = "theme"
+    READ_BACK = "read_back"
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarDraft:
+    """A seminar being created: what the moderator has given so far."""
+
+    title: str = ""
+    language: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PaperNotesDraft:
+    seminar: int
+    question: int
+    held: str | None = None  # a paper note with a personal detail, waiting for a decision
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeToRename:
+    theme: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteToShorten:
+    note: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDraft:
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoDraft:
+    pass
+
+
+Draft = SeminarDraft | PaperNotesDraft | ThemeToRename | NoteToShorten | ScheduleDraft | NoDraft
+
+# The draft each stored step carries.
+DRAFTS: dict[Expecting, type[Draft]] = {
+    Expecting.NOTHING: NoDraft,
+    Expecting.TITLE: SeminarDraft,
+    Expecting.LANGUAGE: SeminarDraft,
+    Expecting.QUESTIONS: SeminarDraft,
+    Expecting.CUSTOM_QUESTIONS: SeminarDraft,
+    Expecting.PAPER_NOTES: PaperNotesDraft,
+    Expecting.RENAME_THEME: ThemeToRename,
+    Expecting.SHORTEN_NOTE: NoteToShorten,
+    Expecting.PRESET_THEMES: NoDraft,
+    Expecting.SCHEDULE_TIME: ScheduleDraft,
+}
+
+
+# The field types drafts use, as their annotations read.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "str | None": (str, type(None)),
+    "tuple[str, ...]": (tuple,),
+}
+
+
+def encode_draft(draft: Draft) -> str:
+    return json.dumps(dataclasses.asdict(draft), ensure_ascii=False)
+
+
+def decode_draft(kind: Expecting, raw: str) -> Draft:
+    """The stored draft of a step; ValueError when it does not fit the step (a missing field
+    never quietly becomes 0)."""
+    shape = DRAFTS.get(kind)
+    if shape is None:
+        raise ValueError(f"{kind} is never stored")
+    values = json.loads(raw)
+    if not isinstance(values, dict):
+        raise ValueError("a draft is an object")
+    fields = {f.name: f for f in dataclasses.fields(shape)}
+    if not set(values) <= set(fields):
+        raise ValueError(f"unknown fields in a {shape.__name__}")
+    if "questions" in values:
+        values["questions"] = tuple(values["questions"])
+    try:
+        draft = shape(**values)
+    except TypeError as exc:  # a required field is missing
+        raise ValueError(str(exc)) from exc
+    for name, value in values.items():
+        allowed = _FIELD_TYPES[str(fields[name].type)]
+        if not isinstance(value, allowed) or isinstance(value, bool):
+            raise ValueError(f"{shape.__name__}.{name} has the wrong type")
+    if isinstance(draft, SeminarDraft) and not all(isinstance(q, str) for q in draft.questions):
+        raise ValueError("questions are texts")
+    return draft
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a person's next text is expected to be, with what the step needs to take it."""
+
+    kind: Expecting
+    draft: Draft = NoDraft()
 
 
 class DotVote(StrEnum):
@@ -96,15 +293,56 @@ class Seminar:
     invite_generation: int = 0
 
     @property
+    def rule(self) -> PhaseRule:
+        return PHASES[self.phase]
+
+    @property
+    def writing(self) -> bool:
+        """Participants write, edit and delete notes."""
+        return self.rule.writing
+
+    @property
     def notes_released(self) -> bool:
         """Moderators see notes only once the answer round is closed: a report or list taken
         during the round, set beside a later one, would show whose note came in between."""
-        return self.phase not in (Phase.DRAFT, Phase.ANSWERING)
+        return self.rule.notes_released
 
     @property
     def can_shorten(self) -> bool:
         """A moderator may shorten a note after the round closed and before the groups see it."""
-        return self.phase is Phase.GROUPING and not self.notes_revealed
+        return self.rule.shortening and not self.notes_revealed
+
+    @property
+    def proposing(self) -> bool:
+        """Group members name themes once their group has seen its notes."""
+        return self.rule.proposing and (self.rule.voting or self.notes_revealed)
+
+    @property
+    def voting(self) -> bool:
+        return self.rule.voting
+
+    @property
+    def dots_open(self) -> bool:
+        return self.rule.dots and self.dot_vote is DotVote.OPEN
+
+    @property
+    def votes_running(self) -> bool:
+        """A vote runs whose count a report taken now would give away press by press."""
+        return self.voting or self.dots_open
+
+    @property
+    def closing(self) -> Closing:
+        """What "close" means now: the round, the open dot vote, or the seminar itself."""
+        if self.writing:
+            return Closing.ROUND
+        if self.dots_open:
+            return Closing.DOTS
+        if Phase.CLOSED in self.rule.moves:
+            return Closing.SEMINAR
+        return Closing.NOTHING
+
+    def may_move(self, target: Phase) -> bool:
+        return may_move(self.phase, target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +375,7 @@ class User:
     tg_id: int
     language: str
     active_seminar_id: int | None
-    setup_step: SetupStep
-    setup_draft: str
+    expectation: Expectation  # the step this person was asked for, if any
     blocked: bool
 
 

@@ -1,0 +1,58 @@
+"""What a person's next private text is expected to be, from their state read once.
+
+A step the person was asked for (a title, a theme's new name, a time, ...) is stored with them
+and comes first; otherwise the rows below decide from their seminar and their writer's state,
+and a text nothing else expects is a note. A new kind of text that follows from the seminar is
+one row here (and one `Expecting` member and one text route)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.domain import Awaiting, Expectation, Expecting, Person, Seminar, Writer
+from bot.flows.deps import Deps
+
+__all__ = ["TextState", "expected_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class TextState:
+    """A participant's seminar and answering state, as a text finds them."""
+
+    seminar: Seminar
+    writer: Writer
+
+
+def _reading_back(state: TextState) -> bool:
+    return state.seminar.rule.reading_back and state.writer.awaiting in (
+        Awaiting.READBACK,
+        Awaiting.CONFIRM_READBACK,
+    )
+
+
+def _naming_a_theme(state: TextState) -> bool:
+    return state.seminar.proposing and state.writer.group_id is not None
+
+
+# Kinds of text that follow from where the person's seminar stands, tried in this order.
+SEMINAR_ROWS: tuple[tuple[Expecting, Callable[[TextState], bool]], ...] = (
+    (Expecting.READ_BACK, _reading_back),
+    (Expecting.THEME, _naming_a_theme),
+)
+
+
+async def expected_text(deps: Deps, person: Person) -> Expectation:
+    user = await deps.store.user(person.tg_id)
+    if user is not None and user.expectation.kind is not Expecting.NOTHING:
+        return user.expectation
+    seminar = await deps.active_seminar(person)
+    if seminar is not None:
+        pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
+        writer = await deps.store.writer(seminar.id, pseudonym)
+        if writer is not None:
+            state = TextState(seminar, writer)
+            for kind, applies in SEMINAR_ROWS:
+                if applies(state):
+                    return Expectation(kind)
+    return Expectation(Expecting.NOTE)

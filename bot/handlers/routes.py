@@ -1,0 +1,124 @@
+"""The route tables: each feature of bot/handlers declares, in one `Routes` value, the commands,
+buttons and expected texts it answers. Which handler takes an update, the command menus and
+which updates run alone (`lanes.py`) all follow from the tables in `table.py`, so none of that
+depends on the order features are listed in."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from telegram import Update
+
+from bot.callbacks import Action, Button
+from bot.domain import Expectation, Expecting
+from bot.flows.refusals import Refusal
+from bot.handlers.common import BotContext, drop_buttons, pressed_message, reader, send
+from bot.i18n import Translator
+from bot.render import refusals as refusal_view
+
+__all__ = [
+    "ButtonRun",
+    "Chat",
+    "Command",
+    "CommandRun",
+    "Menu",
+    "Press",
+    "Routes",
+    "Text",
+    "TextRun",
+    "Unmatched",
+    "UnmatchedRoute",
+    "answer_refusals",
+]
+
+T = TypeVar("T")
+
+# A command's work.
+CommandRun = Callable[[Update, BotContext], Awaitable[None]]
+# A button's work; returns the short notice to show, if any.
+ButtonRun = Callable[[Update, BotContext, Button, Translator], Awaitable[str | None]]
+# The work of a text that was expected, given what it was expected to be.
+TextRun = Callable[[Update, BotContext, Expectation, str], Awaitable[None]]
+
+
+class Chat(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class Menu(StrEnum):
+    """The command menus Telegram shows: everybody's, and each moderator's own chat's."""
+
+    PARTICIPANT = "participant"
+    MODERATOR = "moderator"
+
+
+class Unmatched(StrEnum):
+    """Updates no command, button or expected text takes."""
+
+    PRIVATE_COMMAND = "private_command"  # a command the bot does not know
+    GROUP_COMMAND = "group_command"  # any other command in a group: answers stay private
+    EDITED_TEXT = "edited_text"
+    NOT_TEXT = "not_text"  # stickers, photos, voice, files
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    run: CommandRun
+    # May change a seminar for everyone: a moderator's then runs alone (see lanes.py).
+    shared: bool = False
+    menus: tuple[Menu, ...] = ()
+    description: str = ""  # a msgid marked with N_, shown in the menus
+    chat: Chat = Chat.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    action: Action
+    run: ButtonRun
+    # Changes only the presser's own things (language, consent, notes, votes, dots, a card's
+    # page); any other button is a moderator's and runs alone.
+    personal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    expecting: Expecting
+    run: TextRun
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedRoute:
+    kind: Unmatched
+    run: CommandRun
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    """One feature's routes."""
+
+    commands: tuple[Command, ...] = ()
+    buttons: tuple[Press, ...] = ()
+    texts: tuple[Text, ...] = ()
+    unmatched: tuple[UnmatchedRoute, ...] = ()
+
+
+async def answer_refusals(
+    update: Update, context: BotContext, work: Callable[[], Awaitable[T]]
+) -> T | None:
+    """The one place a refusal is answered: the person reads why nothing changed, and a pressed
+    message whose buttons no longer apply loses them."""
+    try:
+        return await work()
+    except Refusal as refusal:
+        t = await reader(update, context)
+        if refusal.ends_buttons:
+            await drop_buttons(context, pressed_message(update))
+        chat = update.effective_chat
+        assert chat is not None
+        await send(context, chat.id, refusal_view.refusal(t, refusal))
+        return None

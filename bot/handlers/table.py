@@ -1,0 +1,159 @@
+"""Every feature's routes together, and what follows from them: the handlers the application
+registers, the command menus, which updates run alone, and where a private text goes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.callbacks import Action
+from bot.domain import Expecting
+from bot.flows.expecting import expected_text
+from bot.handlers import (
+    answering,
+    closing,
+    groups,
+    joining,
+    plenary,
+    schedules,
+    setup,
+    team,
+    themes,
+)
+from bot.handlers.buttons import make_dispatcher
+from bot.handlers.common import BotContext, person_of, reader, send
+from bot.handlers.routes import (
+    Chat,
+    Command,
+    CommandRun,
+    Menu,
+    Press,
+    Routes,
+    Text,
+    Unmatched,
+    UnmatchedRoute,
+    answer_refusals,
+)
+from bot.i18n import Translator
+from bot.render import joining as joining_view
+
+__all__ = [
+    "COMMANDS",
+    "FEATURES",
+    "PERSONAL_BUTTONS",
+    "SHARED_COMMANDS",
+    "menu",
+    "register",
+]
+
+log = logging.getLogger(__name__)
+
+FEATURES: tuple[Routes, ...] = (
+    joining.ROUTES,
+    setup.ROUTES,
+    answering.ROUTES,
+    groups.ROUTES,
+    themes.ROUTES,
+    plenary.ROUTES,
+    team.ROUTES,
+    schedules.ROUTES,
+    closing.ROUTES,
+)
+
+# Texts a forwarded message cannot be: they must be the person's own words.
+OWN_WORDS = frozenset({Expecting.NOTE, Expecting.THEME, Expecting.READ_BACK})
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _unique(pairs: Iterable[tuple[K, V]], what: str) -> dict[K, V]:
+    table: dict[K, V] = {}
+    for key, value in pairs:
+        if key in table:
+            raise ValueError(f"two features route the {what} {key}")
+        table[key] = value
+    return table
+
+
+COMMANDS: dict[str, Command] = _unique(
+    ((c.name, c) for f in FEATURES for c in f.commands), "command"
+)
+BUTTONS: dict[Action, Press] = _unique(
+    ((p.action, p) for f in FEATURES for p in f.buttons), "button"
+)
+TEXTS: dict[Expecting, Text] = _unique(
+    ((t.expecting, t) for f in FEATURES for t in f.texts), "text"
+)
+UNMATCHED: dict[Unmatched, UnmatchedRoute] = _unique(
+    ((u.kind, u) for f in FEATURES for u in f.unmatched), "update"
+)
+
+# What lanes.py needs to know: the commands that may change a seminar for everyone, and the
+# buttons that change only the presser's own things.
+SHARED_COMMANDS = frozenset(f"/{c.name}" for c in COMMANDS.values() if c.shared)
+PERSONAL_BUTTONS = frozenset(p.action for p in BUTTONS.values() if p.personal)
+
+
+def menu(which: Menu, t: Translator) -> list[BotCommand]:
+    """A command menu in one language, in the order the features declare the commands."""
+    return [
+        BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS.values() if which in c.menus
+    ]
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A private text: what the person's state says it is expected to be."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    expectation = await expected_text(context.deps, person_of(update))
+    if expectation.kind in OWN_WORDS and message.forward_origin is not None:
+        await send(context, message.chat_id, joining_view.forwarded(await reader(update, context)))
+        return
+    await TEXTS[expectation.kind].run(update, context, expectation, message.text)
+
+
+def _command(run: CommandRun) -> CommandRun:
+    async def answered(update: Update, context: BotContext) -> None:
+        await answer_refusals(update, context, lambda: run(update, context))
+
+    return answered
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """Every command first, then the expected texts and buttons, then what nothing else took."""
+    private = filters.ChatType.PRIVATE
+    chats = {Chat.PRIVATE: private, Chat.GROUP: filters.ChatType.GROUPS}
+    message = filters.UpdateType.MESSAGE
+    unmatched = {
+        Unmatched.PRIVATE_COMMAND: private & message & filters.COMMAND,
+        Unmatched.GROUP_COMMAND: filters.ChatType.GROUPS & filters.COMMAND,
+        Unmatched.EDITED_TEXT: private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT,
+        Unmatched.NOT_TEXT: private & message & ~filters.TEXT,
+    }
+    found: list[BaseHandler[Update, BotContext, Any]] = [
+        CommandHandler(c.name, _command(c.run), filters=chats[c.chat]) for c in COMMANDS.values()
+    ]
+    found.append(
+        MessageHandler(private & message & filters.TEXT & ~filters.COMMAND, _command(on_text))
+    )
+    found.append(CallbackQueryHandler(make_dispatcher({a: p.run for a, p in BUTTONS.items()})))
+    found.extend(MessageHandler(unmatched[k], _command(u.run)) for k, u in UNMATCHED.items())
+    return found
+
+
+def register(app: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
+    app.add_handlers(handlers(), group=0)
