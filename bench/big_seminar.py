@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Secrets, load_settings
-from bot.domain import Person
+from bot.domain import Expectation, Expecting, Person, SeminarDraft
 from bot.flows import answering, groups, joining, plenary, schedules, setup, themes
 from bot.flows.deps import Deps
 from bot.i18n import translator
@@ -57,7 +57,8 @@ def note_text(person: int, number: int) -> str:
 async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, int]:
     """Runs a whole seminar through the flows; returns the seminar's id and the votes cast."""
     await setup.start(deps, MODERATOR)
-    await setup.receive_text(deps, MODERATOR, "Gode møter med Nav")
+    titling = Expectation(Expecting.TITLE, SeminarDraft())
+    await setup.receive_text(deps, MODERATOR, titling, "Gode møter med Nav")
     await setup.choose_language(deps, MODERATOR, 0)
     created = await setup.use_default_questions(deps, MODERATOR)
     assert isinstance(created, setup.SeminarCreated)

@@ -11,12 +11,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     ContextTypes,
     ExtBot,
     JobQueue,
@@ -27,19 +26,8 @@ from bot.callbacks import CallbackCodec
 from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.flows.deps import Deps
-from bot.handlers import (
-    answering,
-    closing,
-    groups,
-    joining,
-    plenary,
-    schedules,
-    setup,
-    team,
-    themes,
-)
-from bot.handlers.buttons import make_dispatcher
-from bot.handlers.common import BotContext, Services, reader, send
+from bot.handlers import table
+from bot.handlers.common import BotContext, Menu, Services, reader, send
 from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
 from bot.lanes import Lanes
@@ -54,9 +42,6 @@ from bot.webhook import WebhookServer, webhook_secret
 
 __all__ = ["build_application", "serve"]
 
-# The feature modules of bot/handlers, in the order their handlers are tried; the fallbacks
-# (unknown commands) come after all of them.
-HANDLER_MODULES = (joining, setup, groups, themes, plenary, team, schedules, closing, answering)
 
 log = logging.getLogger(__name__)
 
@@ -127,24 +112,14 @@ async def _apologise(update: Update, context: BotContext) -> None:
             await send(context, update.effective_chat.id, screen)
 
 
-def _participant_commands(language: str) -> list[BotCommand]:
-    t = translator(language)
-    return [
-        BotCommand("notes", t.gettext("Your notes")),
-        BotCommand("language", t.gettext("Choose a language")),
-        BotCommand("privacy", t.gettext("What is stored")),
-        BotCommand("forget", t.gettext("Leave and delete your notes")),
-        BotCommand("help", t.gettext("Help")),
-    ]
-
-
 async def _post_init(app: BotApp) -> None:
     services: Services = app.bot_data["services"]
     services.bot_username = app.bot.username
     for language in LANGUAGES:
-        await app.bot.set_my_commands(_participant_commands(language), language_code=language)
+        menu = table.menu(Menu.PARTICIPANT, translator(language))
+        await app.bot.set_my_commands(menu, language_code=language)
     fallback = services.deps.settings.fallback_language
-    await app.bot.set_my_commands(_participant_commands(fallback))
+    await app.bot.set_my_commands(table.menu(Menu.PARTICIPANT, translator(fallback)))
 
 
 def build_application(settings: Settings, secrets: Secrets, store: Store, clock: Clock) -> BotApp:
@@ -167,15 +142,9 @@ def build_application(settings: Settings, secrets: Secrets, store: Store, clock:
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
     outbox = Outbox(app.bot, store, codec)
     deps = Deps(store, keys, settings, clock)
-    lanes = Lanes(update_handler(app, store), store.may_moderate)
-    app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes)
-    for module in HANDLER_MODULES:
-        app.add_handlers(module.handlers(), group=0)
-    app.add_handlers(joining.fallbacks(), group=0)
-    routes = {
-        action: route for module in HANDLER_MODULES for action, route in module.BUTTONS.items()
-    }
-    app.add_handler(CallbackQueryHandler(make_dispatcher(routes)), group=0)
+    lanes = Lanes(update_handler(app, store), store.may_moderate, table.SHARING)
+    app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes, table.menu)
+    app.add_handlers(table.handlers(), group=0)
     app.add_error_handler(on_error)
     return app
 

@@ -14,66 +14,31 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.callbacks import Action, peek_action
 
-__all__ = ["NOBODY", "Lanes", "lane_of"]
+__all__ = ["NOBODY", "Lanes", "Sharing", "lane_of"]
 
 # The lane of the rare update without a sender: a lane of its own, never alone.
 NOBODY = 0
 
-# Buttons that change only the presser's own things: their language, consent, notes, votes and
-# dots, their view of a card. Every other button is a moderator's and runs alone.
-PERSONAL_BUTTONS = frozenset(
-    {
-        Action.WELCOME_LANGUAGE,
-        Action.CONSENT,
-        Action.DECLINE,
-        Action.SET_LANGUAGE,
-        Action.NEXT_QUESTION,
-        Action.DONE,
-        Action.EDIT_NOTE,
-        Action.DELETE_NOTE,
-        Action.KEEP_DRAFT,
-        Action.DROP_DRAFT,
-        Action.CANCEL_EDIT,
-        Action.FORGET,
-        Action.FORGET_CANCEL,
-        Action.VOTE,
-        Action.VOTE_CARD,
-        Action.DOT,
-        Action.DOT_PAGE,
-        Action.SWITCH_SEMINAR,
-        Action.SUMMARIES_TOGGLE,
-        Action.READBACK_RECOGNISED,
-        Action.READBACK_MISSING,
-        Action.KEEP_THEME,
-        Action.DROP_THEME,
-        Action.KEEP_READBACK,
-        Action.DROP_READBACK,
-    }
-)
 
-# Commands a participant uses for themselves.
-PERSONAL_COMMANDS = frozenset(
-    {"/start", "/help", "/language", "/privacy", "/notes", "/vote", "/forget"}
-)
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """Which updates may change a seminar for everyone, as the route tables declare them
+    (`handlers/table.py`): the shared commands, and the buttons that are a person's own (every
+    other known button is a moderator's). Any other command, an unknown one included, changes
+    nothing shared and runs in its sender's lane, so that somebody who made a seminar of their
+    own cannot hold everybody up with made-up commands."""
 
-# Commands that may change a seminar for everyone: a moderator's run alone. Any other command,
-# an unknown one included, changes nothing shared and runs in its sender's lane, so that
-# somebody who made a seminar of their own cannot hold everybody up with made-up commands.
-SHARED_COMMANDS = frozenset(
-    {
-        "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
-        "/moderators", "/seminars", "/announce", "/paper", "/done", "/bind", "/check",
-        "/report", "/schedule", "/summary",
-    }
-)  # fmt: skip
+    commands: frozenset[str]
+    personal_buttons: frozenset[Action]
 
 
-def lane_of(update: Update, may_moderate: Callable[[int], bool]) -> int | None:
+def lane_of(update: Update, may_moderate: Callable[[int], bool], sharing: Sharing) -> int | None:
     """The person whose lane the update runs in, or None when it must run alone.
 
     `may_moderate` says, without a database read, whether a person moderates any seminar.
@@ -81,23 +46,23 @@ def lane_of(update: Update, may_moderate: Callable[[int], bool]) -> int | None:
     user = update.effective_user
     if user is None:
         return NOBODY
-    if _shared(update) and may_moderate(user.id):
+    if _shared(update, sharing) and may_moderate(user.id):
         return None
     return user.id
 
 
-def _shared(update: Update) -> bool:
+def _shared(update: Update, sharing: Sharing) -> bool:
     """Whether the update may change a seminar for everyone: a known button that is not a
-    person's own, or a command of SHARED_COMMANDS. Forged buttons and unknown commands are not."""
+    person's own, or a shared command. Forged buttons and unknown commands are not."""
     if update.callback_query is not None:
         action = peek_action(update.callback_query.data or "")
-        return action is not None and action not in PERSONAL_BUTTONS
+        return action is not None and action not in sharing.personal_buttons
     message = update.effective_message
     text = message.text if message is not None else None
     if text is None or not text.startswith("/"):
         # A private text is a note or a step its sender is on; a group's chatter the bot ignores.
         return False
-    return text.split(maxsplit=1)[0].split("@", 1)[0] in SHARED_COMMANDS
+    return text.split(maxsplit=1)[0].split("@", 1)[0] in sharing.commands
 
 
 class Lanes:
@@ -107,16 +72,20 @@ class Lanes:
         self,
         handle: Callable[[Update], Awaitable[None]],
         may_moderate: Callable[[int], bool],
+        sharing: Sharing,
     ) -> None:
         self._handle = handle
         self._may_moderate = may_moderate
+        self._sharing = sharing
         self._last_alone: asyncio.Future[None] | None = None
         self._since_alone: set[asyncio.Future[None]] = set()
         self._last_of: dict[int, asyncio.Future[None]] = {}
 
     def submit(self, update: Update) -> asyncio.Task[None]:
         """Takes the update's place in line now and handles it when its turn comes."""
-        return self._enqueue(lane_of(update, self._may_moderate), lambda: self._handle(update))
+        return self._enqueue(
+            lane_of(update, self._may_moderate, self._sharing), lambda: self._handle(update)
+        )
 
     def run_alone(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         """A scheduled job runs as a moderator's press does: alone, in the order of arrival."""

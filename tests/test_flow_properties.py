@@ -49,12 +49,26 @@ from hypothesis.stateful import (
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
-from bot.domain import Awaiting, DotVote, Member, Person, Phase, Schedule, Seminar, SetupStep
+from bot.domain import (
+    Awaiting,
+    DotVote,
+    Expectation,
+    Expecting,
+    Member,
+    NoteToShorten,
+    Person,
+    Phase,
+    Schedule,
+    Seminar,
+    SeminarDraft,
+    ThemeToRename,
+)
 from bot.flows import answering, closing, joining, plenary, schedules, setup, team
 from bot.flows import groups as groups_flow
 from bot.flows import themes as themes_flow
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
+from bot.flows.expecting import ask_for, expected_text
 from bot.flows.personal_data import find_personal_details
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
@@ -106,13 +120,6 @@ NAMES = {
     )
 }
 
-SETUP_TEXT_STEPS = (
-    SetupStep.TITLE,
-    SetupStep.LANGUAGE,
-    SetupStep.QUESTIONS,
-    SetupStep.CUSTOM_QUESTIONS,
-)
-MODERATOR_TEXT_STEPS = (SetupStep.RENAME_THEME, SetupStep.SHORTEN_NOTE, SetupStep.PRESET_THEMES)
 
 # From one phase to the next, as the flows move them; the one step back is reopening the answer
 # round (setup.open_round from GROUPING), which the product allows only before groups exist.
@@ -460,9 +467,19 @@ class SeminarFlows(RuleBasedStateMachine):
         self, title: str, language: int, questions: list[str] | None
     ) -> Seminar:
         await self.flow(MODERATOR, setup.start(self.deps, MODERATOR))
-        asked = await self.flow(MODERATOR, setup.receive_text(self.deps, MODERATOR, title))
+        asked = await self.flow(
+            MODERATOR,
+            setup.receive_text(
+                self.deps, MODERATOR, Expectation(Expecting.TITLE, SeminarDraft()), title
+            ),
+        )
         if isinstance(asked, setup.InvalidSetupText):
-            await self.flow(MODERATOR, setup.receive_text(self.deps, MODERATOR, "Gode møter"))
+            await self.flow(
+                MODERATOR,
+                setup.receive_text(
+                    self.deps, MODERATOR, Expectation(Expecting.TITLE, SeminarDraft()), "Gode møter"
+                ),
+            )
         await self.press(MODERATOR, Button(Action.SETUP_LANGUAGE, (language,)))
         if questions is None:
             await self.press(MODERATOR, Button(Action.SETUP_DEFAULT_QUESTIONS))
@@ -495,21 +512,22 @@ class SeminarFlows(RuleBasedStateMachine):
     async def deliver(self, person: Person, text: str, message_id: int) -> None:
         """A private text message, routed as the bot routes it."""
         self.sent.setdefault((person.tg_id, message_id), text)
-        step = await setup.expected(self.deps, person)
-        if step in SETUP_TEXT_STEPS:
-            await self.flow(person, setup.receive_text(self.deps, person, text))
-        elif step is SetupStep.PAPER_NOTES:
-            await self.paper(person, text)
-        elif step is SetupStep.SCHEDULE_TIME:
-            await self.flow(person, schedules.receive_when(self.deps, person, text))
-        elif step in MODERATOR_TEXT_STEPS:
-            await self.moderator_text(person, step, text)
-        elif await closing.takes_read_back_note(self.deps, person):
-            await self.flow(person, closing.read_back_note(self.deps, person, text))
-        elif await themes_flow.takes_theme_proposals(self.deps, person):
-            await self.flow(person, themes_flow.propose_theme(self.deps, person, text))
-        else:
-            await self.note_text(person, text, message_id)
+        expectation = await expected_text(self.deps, person)
+        match expectation.kind:
+            case kind if kind in setup.SETUP_STEPS:
+                await self.flow(person, setup.receive_text(self.deps, person, expectation, text))
+            case Expecting.PAPER_NOTES:
+                await self.paper(person, text)
+            case Expecting.SCHEDULE_TIME:
+                await self.flow(person, schedules.receive_when(self.deps, person, text))
+            case Expecting.RENAME_THEME | Expecting.SHORTEN_NOTE | Expecting.PRESET_THEMES:
+                await self.moderator_text(person, expectation, text)
+            case Expecting.READ_BACK:
+                await self.flow(person, closing.read_back_note(self.deps, person, text))
+            case Expecting.THEME:
+                await self.flow(person, themes_flow.propose_theme(self.deps, person, text))
+            case _:
+                await self.note_text(person, text, message_id)
 
     async def note_text(self, person: Person, text: str, message_id: int) -> None:
         """answering.receive_text, with what it must do predicted from the state before."""
@@ -583,19 +601,17 @@ class SeminarFlows(RuleBasedStateMachine):
             assert not new, "a refused paper note was stored"
         return outcome
 
-    async def moderator_text(self, person: Person, step: SetupStep, text: str) -> None:
-        draft = await setup.expected_draft(self.deps, person)
-        target = draft.get("theme" if step is SetupStep.RENAME_THEME else "note")
-        target_id = target if isinstance(target, int) else 0
-        if step is SetupStep.RENAME_THEME:
+    async def moderator_text(self, person: Person, expectation: Expectation, text: str) -> None:
+        draft = expectation.draft
+        if isinstance(draft, ThemeToRename):
             renamed = await self.flow(
-                person, themes_flow.rename_theme(self.deps, person, target_id, text)
+                person, themes_flow.rename_theme(self.deps, person, draft.theme, text)
             )
             if not isinstance(renamed, themes_flow.InvalidThemeName):
-                await setup.expect(self.deps, person, SetupStep.NONE)
-        elif step is SetupStep.SHORTEN_NOTE:
+                await ask_for(self.deps, person, Expectation(Expecting.NOTHING))
+        elif isinstance(draft, NoteToShorten):
             shortened = await self.flow(
-                person, groups_flow.shorten(self.deps, person, target_id, text)
+                person, groups_flow.shorten(self.deps, person, draft.note, text)
             )
             if isinstance(shortened, groups_flow.NoteShortened):
                 self.notes[shortened.note.id].text = shortened.note.text
@@ -856,7 +872,8 @@ class SeminarFlows(RuleBasedStateMachine):
                 if theme is not None and theme[1] is None:
                     moderated = await self.flow(p, d.moderated_seminar(p, theme[0].seminar_id))
                     if isinstance(moderated, Seminar):
-                        await setup.expect(d, p, SetupStep.RENAME_THEME, theme=theme[0].id)
+                        renaming = Expectation(Expecting.RENAME_THEME, ThemeToRename(theme[0].id))
+                        await ask_for(d, p, renaming)
             case Action.THEME_MERGE_ASK:
                 await self.flow(p, themes_flow.merge_candidates(d, p, b.arg(0)))
             case Action.THEME_MERGE:
@@ -866,7 +883,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.PRESET_THEMES:
                 moderated = await self.flow(p, d.moderated_seminar(p, b.arg(0)))
                 if isinstance(moderated, Seminar):
-                    await setup.expect(d, p, SetupStep.PRESET_THEMES)
+                    await ask_for(d, p, Expectation(Expecting.PRESET_THEMES))
             case Action.OPEN_PLENARY:
                 await self.flow(p, plenary.open_plenary(d, p, b.arg(0)))
             case Action.OPEN_DOTS:
@@ -1600,7 +1617,9 @@ async def _room(path: Path) -> tuple[Deps, Seminar]:
     store = await Store.open(path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
     deps = Deps(store, Keyring(SECRET), SETTINGS)
     await setup.start(deps, MODERATOR)
-    await setup.receive_text(deps, MODERATOR, "Gode møter")
+    await setup.receive_text(
+        deps, MODERATOR, Expectation(Expecting.TITLE, SeminarDraft()), "Gode møter"
+    )
     await setup.choose_language(deps, MODERATOR, 0)
     created = await setup.use_default_questions(deps, MODERATOR)
     assert isinstance(created, setup.SeminarCreated)

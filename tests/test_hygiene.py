@@ -32,7 +32,7 @@ from harness import (
 )
 
 from bot.config import Settings, load_secrets
-from bot.domain import Person, Phase
+from bot.domain import Expectation, Expecting, Person, Phase, SeminarDraft
 from bot.flows import answering, closing, groups, joining, plenary, setup, team, themes
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped
@@ -212,7 +212,9 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
 
     try:
         await setup.start(deps, moderator)
-        await setup.receive_text(deps, moderator, "Gode møter")
+        await setup.receive_text(
+            deps, moderator, Expectation(Expecting.TITLE, SeminarDraft()), "Gode møter"
+        )
         await setup.choose_language(deps, moderator, 0)
         created = await setup.use_default_questions(deps, moderator)
         assert isinstance(created, setup.SeminarCreated)

@@ -10,8 +10,22 @@ import pytest
 from telegram import Update
 
 from bot.callbacks import Action, Button, CallbackCodec
+from bot.handlers.table import COMMANDS, SHARING
 from bot.keys import Keyring
-from bot.lanes import NOBODY, PERSONAL_COMMANDS, SHARED_COMMANDS, Lanes, lane_of
+from bot.lanes import NOBODY, Lanes, lane_of
+
+# Commands a participant uses for themselves, and those that may change a seminar for everyone
+# (a moderator's run alone): the route tables must say the same.
+PERSONAL_COMMANDS = frozenset(
+    {"/start", "/help", "/language", "/privacy", "/notes", "/vote", "/forget"}
+)
+SHARED_COMMANDS = frozenset(
+    {
+        "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
+        "/moderators", "/seminars", "/announce", "/paper", "/done", "/bind", "/check",
+        "/report", "/schedule", "/summary",
+    }
+)  # fmt: skip
 
 CODEC = CallbackCodec(Keyring(b"lanes-test-secret-0123456789"))
 _ids = iter(range(1, 10_000))
@@ -55,60 +69,63 @@ def press(user: int, data: str) -> Update:
 
 @pytest.mark.parametrize("person", [7, MODERATOR])
 def test_own_updates_get_their_senders_lane(person: int) -> None:
-    assert lane_of(message(person, "Min veileder hørte på meg"), moderates) == person
-    assert lane_of(message(person, "/start abc123"), moderates) == person
-    assert lane_of(message(person, "/notes@seminar_bot"), moderates) == person
-    assert lane_of(press(person, CODEC.pack(Button(Action.VOTE, (1, 2, 0)))), moderates) == person
-    assert lane_of(press(person, CODEC.pack(Button(Action.DOT, (1, 2, 1, 0)))), moderates) == person
-    assert lane_of(message(person, "hei alle", chat_type="group"), moderates) == person
+    assert lane_of(message(person, "Min veileder hørte på meg"), moderates, SHARING) == person
+    assert lane_of(message(person, "/start abc123"), moderates, SHARING) == person
+    assert lane_of(message(person, "/notes@seminar_bot"), moderates, SHARING) == person
+    assert (
+        lane_of(press(person, CODEC.pack(Button(Action.VOTE, (1, 2, 0)))), moderates, SHARING)
+        == person
+    )
+    assert (
+        lane_of(press(person, CODEC.pack(Button(Action.DOT, (1, 2, 1, 0)))), moderates, SHARING)
+        == person
+    )
+    assert lane_of(message(person, "hei alle", chat_type="group"), moderates, SHARING) == person
 
 
 def test_what_a_moderator_may_change_for_everyone_runs_alone() -> None:
-    assert lane_of(message(MODERATOR, "/open"), moderates) is None
-    assert lane_of(message(MODERATOR, "/plenary 3"), moderates) is None
-    assert lane_of(message(MODERATOR, "/bind", chat_type="supergroup"), moderates) is None
-    assert lane_of(message(MODERATOR, "/report", chat_type="group"), moderates) is None
+    assert lane_of(message(MODERATOR, "/open"), moderates, SHARING) is None
+    assert lane_of(message(MODERATOR, "/plenary 3"), moderates, SHARING) is None
+    assert lane_of(message(MODERATOR, "/bind", chat_type="supergroup"), moderates, SHARING) is None
+    assert lane_of(message(MODERATOR, "/report", chat_type="group"), moderates, SHARING) is None
     open_voting = CODEC.pack(Button(Action.OPEN_VOTING, (1,)))
-    assert lane_of(press(MODERATOR, open_voting), moderates) is None
-    assert lane_of(press(MODERATOR, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates) is None
+    assert lane_of(press(MODERATOR, open_voting), moderates, SHARING) is None
+    assert (
+        lane_of(press(MODERATOR, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates, SHARING)
+        is None
+    )
 
 
 def test_nobody_but_a_moderator_runs_alone() -> None:
-    assert lane_of(message(7, "/open"), moderates) == 7
-    assert lane_of(message(7, "/no_such_command"), moderates) == 7
-    assert lane_of(message(7, "/bind", chat_type="supergroup"), moderates) == 7
-    assert lane_of(press(7, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates) == 7
+    assert lane_of(message(7, "/open"), moderates, SHARING) == 7
+    assert lane_of(message(7, "/no_such_command"), moderates, SHARING) == 7
+    assert lane_of(message(7, "/bind", chat_type="supergroup"), moderates, SHARING) == 7
+    assert lane_of(press(7, CODEC.pack(Button(Action.CLOSE_DOTS, (1,)))), moderates, SHARING) == 7
 
 
 def test_an_update_without_a_sender_gets_a_lane_of_its_own() -> None:
     update = Update.de_json({"update_id": next(_ids)}, None)
-    assert lane_of(update, moderates) == NOBODY
+    assert lane_of(update, moderates, SHARING) == NOBODY
 
 
 @pytest.mark.parametrize("data", ["", "garbage", "9v:1.abc", "1??:1.abc", "1v"])
 def test_button_data_that_names_no_action_runs_in_its_senders_lane(data: str) -> None:
     """Anybody can become a moderator with /new: made-up buttons and commands from one must not
     make everybody else wait."""
-    assert lane_of(press(MODERATOR, data), moderates) == MODERATOR
-    assert lane_of(press(7, data), moderates) == 7
+    assert lane_of(press(MODERATOR, data), moderates, SHARING) == MODERATOR
+    assert lane_of(press(7, data), moderates, SHARING) == 7
 
 
 def test_a_moderators_unknown_commands_run_in_their_own_lane() -> None:
-    assert lane_of(message(MODERATOR, "/no_such_command"), moderates) == MODERATOR
-    assert lane_of(message(MODERATOR, "/notes", chat_type="group"), moderates) == MODERATOR
+    assert lane_of(message(MODERATOR, "/no_such_command"), moderates, SHARING) == MODERATOR
+    assert lane_of(message(MODERATOR, "/notes", chat_type="group"), moderates, SHARING) == MODERATOR
 
 
 def test_every_command_the_bot_has_is_either_personal_or_shared() -> None:
-    from bot.app import HANDLER_MODULES
-
-    commands = {
-        f"/{command}"
-        for module in HANDLER_MODULES
-        for handler in module.handlers()
-        for command in getattr(handler, "commands", ())
-    }
+    commands = {f"/{name}" for name in COMMANDS}
     assert commands == PERSONAL_COMMANDS | SHARED_COMMANDS
     assert not PERSONAL_COMMANDS & SHARED_COMMANDS
+    assert SHARING.commands == SHARED_COMMANDS
 
 
 class Recorder:
@@ -144,7 +161,7 @@ async def settle() -> None:
 
 async def test_different_people_go_side_by_side() -> None:
     handler = Recorder()
-    lanes = Lanes(handler, moderates)
+    lanes = Lanes(handler, moderates, SHARING)
     slow = message(1, "a1")
     gate = handler.hold(slow)
     first = lanes.submit(slow)
@@ -158,7 +175,7 @@ async def test_different_people_go_side_by_side() -> None:
 
 async def test_one_persons_updates_keep_their_order() -> None:
     handler = Recorder()
-    lanes = Lanes(handler, moderates)
+    lanes = Lanes(handler, moderates, SHARING)
     slow = message(1, "a1")
     gate = handler.hold(slow)
     tasks = [lanes.submit(slow), lanes.submit(message(1, "a2")), lanes.submit(message(2, "b1"))]
@@ -172,7 +189,7 @@ async def test_one_persons_updates_keep_their_order() -> None:
 
 async def test_a_moderators_update_waits_for_earlier_ones_and_holds_later_ones() -> None:
     handler = Recorder()
-    lanes = Lanes(handler, moderates)
+    lanes = Lanes(handler, moderates, SHARING)
     note = message(1, "a1")
     gate_note = handler.hold(note)
     close = message(MODERATOR, "/close")
@@ -197,7 +214,7 @@ async def test_a_failing_update_does_not_hold_up_the_next() -> None:
         if text == "a1":
             raise RuntimeError("boom")
 
-    lanes = Lanes(handler, moderates)
+    lanes = Lanes(handler, moderates, SHARING)
     failing = lanes.submit(message(1, "a1"))
     after = lanes.submit(message(1, "a2"))
     with pytest.raises(RuntimeError):
@@ -208,7 +225,7 @@ async def test_a_failing_update_does_not_hold_up_the_next() -> None:
 
 async def test_a_strangers_command_holds_up_nobody_else() -> None:
     handler = Recorder()
-    lanes = Lanes(handler, moderates)
+    lanes = Lanes(handler, moderates, SHARING)
     stranger = message(7, "/open")
     gate = handler.hold(stranger)
     tasks = [lanes.submit(stranger), lanes.submit(message(2, "b1"))]

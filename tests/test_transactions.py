@@ -14,9 +14,10 @@ from harness import QUICK_KDF
 from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _room
 
 from bot.callbacks import CallbackCodec
-from bot.domain import Person, Seminar
+from bot.domain import Expectation, Expecting, Person, Seminar, SeminarDraft
 from bot.flows import answering, groups, joining, plenary, setup, themes
 from bot.flows.deps import Deps
+from bot.handlers.table import SHARING
 from bot.keys import Keyring
 from bot.lanes import Lanes
 from bot.outbox import Outbox, Reply, ReplyKind
@@ -190,7 +191,7 @@ async def test_a_job_due_during_a_press_waits_for_it() -> None:
         await release.wait()
         order.append("press ends")
 
-    lanes = Lanes(lambda update: press(), lambda person: True)
+    lanes = Lanes(lambda update: press(), lambda person: True, SHARING)
     running = lanes._enqueue(1, press)
     await asyncio.sleep(0)
     job = lanes.run_alone(lambda: _note(order, "job"))
@@ -231,7 +232,9 @@ async def _write(deps: Deps, person: Person, text: str) -> None:
 
 async def _seminar_in_two_groups(deps: Deps) -> Seminar:
     await setup.start(deps, MODERATOR)
-    await setup.receive_text(deps, MODERATOR, "Gode møter")
+    await setup.receive_text(
+        deps, MODERATOR, Expectation(Expecting.TITLE, SeminarDraft()), "Gode møter"
+    )
     await setup.choose_language(deps, MODERATOR, 0)
     created = await setup.use_default_questions(deps, MODERATOR)
     assert isinstance(created, setup.SeminarCreated)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import Member, Person, Role, Seminar, User
+from bot.flows import refusals
 from bot.i18n import language_for
 from bot.keys import Keyring
 from bot.store import Store
@@ -58,6 +59,20 @@ class Deps:
         member = await self.store.membership(seminar.id, person.tg_id)
         if member is None or member.role is not Role.MODERATOR:
             return NotModerator(seminar)
+        return seminar
+
+    async def moderating(self, person: Person, seminar_id: int | None = None) -> Seminar:
+        """The seminar a moderator acts on: the given one or their active one. Refuses
+        anybody who does not moderate it."""
+        if seminar_id is None:
+            seminar = await self.active_seminar(person)
+        else:
+            seminar = await self.store.seminar(seminar_id)
+        if seminar is None:
+            raise refusals.NoSeminar()
+        member = await self.store.membership(seminar.id, person.tg_id)
+        if member is None or member.role is not Role.MODERATOR:
+            raise refusals.NotModerator(seminar)
         return seminar
 
     async def moderators(self, seminar_id: int) -> list[Member]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.domain import Awaiting, Expectation, Expecting, Person, Seminar, Writer
 from bot.flows.deps import Deps
 
-__all__ = ["TextState", "expected_text"]
+__all__ = ["TextState", "ask_for", "expected_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +56,8 @@ async def expected_text(deps: Deps, person: Person) -> Expectation:
                 if applies(state):
                     return Expectation(kind)
     return Expectation(Expecting.NOTE)
+
+
+async def ask_for(deps: Deps, person: Person, expectation: Expectation) -> None:
+    """Remembers, in the database, what the person's next text is for."""
+    await deps.store.expect(person.tg_id, expectation)

@@ -11,7 +11,18 @@ import dataclasses
 import random
 from dataclasses import dataclass
 
-from bot.domain import Group, Member, Note, Person, Phase, Seminar, SetupStep, Theme
+from bot.domain import (
+    Expectation,
+    Expecting,
+    Group,
+    Member,
+    Note,
+    NoteToShorten,
+    Person,
+    Phase,
+    Seminar,
+    Theme,
+)
 from bot.flows.answering import EmptyNote, NoteGone, NoteTooLong, shown_note, writer_of
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
@@ -20,7 +31,6 @@ from bot.flows.setup import (
     RoundStillOpen,
     TooFewWriters,
     WrongPhase,
-    expect,
     note_writers,
     participants_of,
     too_few_writers,
@@ -258,7 +268,9 @@ async def ask_shorten(deps: Deps, person: Person, note_id: int) -> Note | Shorte
     found = await _shortenable(deps, person, note_id)
     if not isinstance(found, tuple):
         return found
-    await expect(deps, person, SetupStep.SHORTEN_NOTE, note=note_id)
+    await deps.store.expect(
+        person.tg_id, Expectation(Expecting.SHORTEN_NOTE, NoteToShorten(note_id))
+    )
     return found[1]
 
 
@@ -276,7 +288,7 @@ async def shorten(
             return EmptyNote()
         if len(text) > deps.settings.note_max_length:
             return NoteTooLong(len(text), deps.settings.note_max_length)
-    await expect(deps, person, SetupStep.NONE)
+    await deps.store.expect(person.tg_id)
     if not isinstance(found, tuple):
         return found
     seminar, note = found

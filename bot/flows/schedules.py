@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain import DotVote, Member, Person, Phase, Schedule, Seminar, SetupStep
+from bot.domain import (
+    DotVote,
+    Expectation,
+    Expecting,
+    Member,
+    Person,
+    Phase,
+    Schedule,
+    ScheduleDraft,
+    Seminar,
+)
 from bot.flows import plenary
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.setup import WrongPhase, participants_of
@@ -72,7 +81,7 @@ async def ask(deps: Deps, person: Person, kind: Kind) -> AskWhen | Refusal:
     seminar = await _seminar(deps, person)
     if not isinstance(seminar, Seminar):
         return seminar
-    await deps.store.set_setup(person.tg_id, SetupStep.SCHEDULE_TIME, json.dumps({"kind": kind}))
+    await deps.store.expect(person.tg_id, Expectation(Expecting.SCHEDULE_TIME, ScheduleDraft(kind)))
     return AskWhen(seminar, kind)
 
 
@@ -81,7 +90,8 @@ async def receive_when(
 ) -> Scheduled | AlreadyScheduled | BadTime | Refusal:
     """The time a moderator typed for the schedule they chose."""
     user = await deps.store.user(person.tg_id)
-    kind = Kind(json.loads(user.setup_draft).get("kind", "close")) if user else Kind.CLOSE
+    draft = user.expectation.draft if user else None
+    kind = Kind(draft.kind) if isinstance(draft, ScheduleDraft) else Kind.CLOSE
     seminar = await _seminar(deps, person)
     if not isinstance(seminar, Seminar):
         return seminar
@@ -102,7 +112,7 @@ async def receive_when(
     if made is None:
         existing = next(s for s in await schedules.active(seminar.id) if s.kind == kind)
         return AlreadyScheduled(seminar, existing)
-    await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
+    await deps.store.expect(person.tg_id)
     return Scheduled(seminar, made)
 
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar, SetupStep
+from bot.domain import (
+    Expectation,
+    Expecting,
+    Member,
+    Note,
+    NoteCounts,
+    Person,
+    Phase,
+    Role,
+    Seminar,
+    SeminarDraft,
+)
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.rules import MIN_WRITERS, writer_key
@@ -26,6 +36,7 @@ __all__ = [
     "RoundStillOpen",
     "SeminarCreated",
     "SetupCancelled",
+    "StepPassed",
     "TooFewWriters",
     "WrongPhase",
     "default_questions",
@@ -155,40 +166,39 @@ SetupOutcome = (
 )
 
 
-def _draft(raw: str) -> dict[str, object]:
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+@dataclass(frozen=True, slots=True)
+class StepPassed:
+    """A button of a step of /new the moderator is no longer on."""
+
+
+SETUP_STEPS = (Expecting.TITLE, Expecting.LANGUAGE, Expecting.QUESTIONS, Expecting.CUSTOM_QUESTIONS)
 
 
 async def start(deps: Deps, person: Person) -> AskTitle:
     """Creating a seminar is the moderator's own act, so their user row is made here."""
     await deps.store.save_user_language(person.tg_id, await deps.language(person))
-    await deps.store.set_setup(person.tg_id, SetupStep.TITLE, "{}")
+    await deps.store.expect(person.tg_id, Expectation(Expecting.TITLE, SeminarDraft()))
     return AskTitle()
 
 
 async def cancel(deps: Deps, person: Person) -> SetupCancelled:
     if await deps.store.user(person.tg_id) is not None:
-        await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
+        await deps.store.expect(person.tg_id)
     return SetupCancelled()
 
 
-async def expect(deps: Deps, person: Person, step: SetupStep, **draft: int) -> None:
-    """Remembers, in the database, what the moderator's next message means."""
-    await deps.store.set_setup(person.tg_id, step, json.dumps(draft))
-
-
-async def expected(deps: Deps, person: Person) -> SetupStep:
+async def _on_step(deps: Deps, person: Person, step: Expecting) -> SeminarDraft | None:
+    """The seminar draft, if the moderator is on this step of creating it."""
     user = await deps.store.user(person.tg_id)
-    return user.setup_step if user else SetupStep.NONE
+    if user is None or user.expectation.kind is not step:
+        return None
+    draft = user.expectation.draft
+    assert isinstance(draft, SeminarDraft)
+    return draft
 
 
-async def expected_draft(deps: Deps, person: Person) -> dict[str, object]:
-    user = await deps.store.user(person.tg_id)
-    return _draft(user.setup_draft) if user else {}
+async def _go_on(deps: Deps, person: Person, step: Expecting, draft: SeminarDraft) -> None:
+    await deps.store.expect(person.tg_id, Expectation(step, draft))
 
 
 def _clean(text: str, limit: int) -> str | InvalidSetupText:
@@ -200,88 +210,76 @@ def _clean(text: str, limit: int) -> str | InvalidSetupText:
     return text
 
 
-async def receive_text(deps: Deps, person: Person, text: str) -> SetupOutcome | None:
-    """A text typed while creating a seminar; None when no step expects text."""
-    user = await deps.store.user(person.tg_id)
-    if user is None:
-        return None
-    draft = _draft(user.setup_draft)
-    if user.setup_step is SetupStep.TITLE:
-        title = _clean(text, MAX_TITLE)
-        if isinstance(title, InvalidSetupText):
-            return title
-        draft["title"] = title
-        await deps.store.set_setup(person.tg_id, SetupStep.LANGUAGE, json.dumps(draft))
-        return AskLanguage(title)
-    if user.setup_step is SetupStep.LANGUAGE:
-        # The step waits for a button; a text (or a message delivered again) asks again.
-        return AskLanguage(str(draft.get("title", "")))
-    if user.setup_step is SetupStep.QUESTIONS:
-        language = str(draft.get("language", deps.settings.default_language))
-        return AskQuestions(language, default_questions(language))
-    if user.setup_step is SetupStep.CUSTOM_QUESTIONS:
-        question = _clean(text, MAX_QUESTION)
-        if isinstance(question, InvalidSetupText):
-            return question
-        written = [str(q) for q in _list(draft.get("questions"))] + [question]
-        draft["questions"] = written
-        if len(written) >= MAX_QUESTIONS:
-            return await _create(deps, person, draft)
-        await deps.store.set_setup(person.tg_id, SetupStep.CUSTOM_QUESTIONS, json.dumps(draft))
-        return AskCustomQuestion(len(written) + 1, tuple(written))
-    return None
+async def receive_text(
+    deps: Deps, person: Person, expectation: Expectation, text: str
+) -> SetupOutcome:
+    """A text typed at a step of creating a seminar."""
+    draft = expectation.draft
+    assert isinstance(draft, SeminarDraft)
+    match expectation.kind:
+        case Expecting.TITLE:
+            title = _clean(text, MAX_TITLE)
+            if isinstance(title, InvalidSetupText):
+                return title
+            await _go_on(deps, person, Expecting.LANGUAGE, replace(draft, title=title))
+            return AskLanguage(title)
+        case Expecting.LANGUAGE:
+            # The step waits for a button; a text (or a message delivered again) asks again.
+            return AskLanguage(draft.title)
+        case Expecting.QUESTIONS:
+            language = draft.language or deps.settings.default_language
+            return AskQuestions(language, default_questions(language))
+        case _:
+            question = _clean(text, MAX_QUESTION)
+            if isinstance(question, InvalidSetupText):
+                return question
+            written = replace(draft, questions=(*draft.questions, question))
+            if len(written.questions) >= MAX_QUESTIONS:
+                return await _create(deps, person, written)
+            await _go_on(deps, person, Expecting.CUSTOM_QUESTIONS, written)
+            return AskCustomQuestion(len(written.questions) + 1, written.questions)
 
 
-def _list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []
-
-
-async def choose_language(deps: Deps, person: Person, language: int) -> SetupOutcome | None:
-    user = await deps.store.user(person.tg_id)
-    if user is None or user.setup_step is not SetupStep.LANGUAGE:
-        return None
-    draft = _draft(user.setup_draft)
+async def choose_language(deps: Deps, person: Person, language: int) -> SetupOutcome | StepPassed:
+    draft = await _on_step(deps, person, Expecting.LANGUAGE)
+    if draft is None:
+        return StepPassed()
     lang = LANGUAGES[language]
-    draft["language"] = lang
-    await deps.store.set_setup(person.tg_id, SetupStep.QUESTIONS, json.dumps(draft))
+    await _go_on(deps, person, Expecting.QUESTIONS, replace(draft, language=lang))
     return AskQuestions(lang, default_questions(lang))
 
 
-async def use_default_questions(deps: Deps, person: Person) -> SetupOutcome | None:
-    user = await deps.store.user(person.tg_id)
-    if user is None or user.setup_step is not SetupStep.QUESTIONS:
-        return None
-    draft = _draft(user.setup_draft)
-    draft["questions"] = list(default_questions(str(draft.get("language", "nb"))))
-    return await _create(deps, person, draft)
+async def use_default_questions(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
+    draft = await _on_step(deps, person, Expecting.QUESTIONS)
+    if draft is None:
+        return StepPassed()
+    questions = default_questions(draft.language or "nb")
+    return await _create(deps, person, replace(draft, questions=tuple(questions)))
 
 
-async def write_own_questions(deps: Deps, person: Person) -> SetupOutcome | None:
-    user = await deps.store.user(person.tg_id)
-    if user is None or user.setup_step is not SetupStep.QUESTIONS:
-        return None
-    draft = _draft(user.setup_draft)
-    draft["questions"] = []
-    await deps.store.set_setup(person.tg_id, SetupStep.CUSTOM_QUESTIONS, json.dumps(draft))
+async def write_own_questions(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
+    draft = await _on_step(deps, person, Expecting.QUESTIONS)
+    if draft is None:
+        return StepPassed()
+    await _go_on(deps, person, Expecting.CUSTOM_QUESTIONS, replace(draft, questions=()))
     return AskCustomQuestion(1, ())
 
 
-async def questions_done(deps: Deps, person: Person) -> SetupOutcome | None:
-    user = await deps.store.user(person.tg_id)
-    if user is None or user.setup_step is not SetupStep.CUSTOM_QUESTIONS:
-        return None
-    draft = _draft(user.setup_draft)
-    if not _list(draft.get("questions")):
+async def questions_done(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
+    draft = await _on_step(deps, person, Expecting.CUSTOM_QUESTIONS)
+    if draft is None:
+        return StepPassed()
+    if not draft.questions:
         return InvalidSetupText("need_one")
     return await _create(deps, person, draft)
 
 
-async def _create(deps: Deps, person: Person, draft: dict[str, object]) -> SeminarCreated:
-    language = str(draft.get("language", deps.settings.default_language))
-    questions = [str(q) for q in _list(draft.get("questions"))] or list(default_questions(language))
+async def _create(deps: Deps, person: Person, draft: SeminarDraft) -> SeminarCreated:
+    language = draft.language or deps.settings.default_language
+    questions = list(draft.questions) or list(default_questions(language))
     seminar = await deps.store.create_seminar(
         owner=person.tg_id,
-        title=str(draft.get("title", "")),
+        title=draft.title,
         language=language,
         questions=questions,
         group_size=deps.settings.group_size,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from bot.domain import Member, Moderator, Person, Phase, Role, Seminar, SetupStep
+from bot.domain import (
+    Expectation,
+    Expecting,
+    Member,
+    Moderator,
+    PaperNotesDraft,
+    Person,
+    Phase,
+    Role,
+    Seminar,
+)
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
 from bot.flows.clean_text import clean_text, one_line
 from bot.flows.deps import Deps, NoSeminar, NotModerator
@@ -285,55 +293,60 @@ async def start_paper_notes(
     if seminar.phase is not Phase.ANSWERING:
         return WrongPhase(seminar)
     question = max(0, min(question, len(seminar.questions) - 1))
-    draft = json.dumps({"seminar": seminar.id, "question": question})
-    await deps.store.set_setup(person.tg_id, SetupStep.PAPER_NOTES, draft)
+    await _set_paper_mode(deps, person, PaperNotesDraft(seminar.id, question))
     return PaperMode(seminar, question)
 
 
 async def stop_paper_notes(deps: Deps, person: Person) -> None:
-    await deps.store.set_setup(person.tg_id, SetupStep.NONE, "{}")
+    await deps.store.expect(person.tg_id)
 
 
 PaperRefusal = NoSeminar | NotModerator | WrongPhase
 
 
-async def _paper_mode(
-    deps: Deps, person: Person
-) -> tuple[Seminar, dict[str, Any]] | PaperRefusal | None:
+@dataclass(frozen=True, slots=True)
+class PaperModeOn:
+    """A moderator typing in paper notes: the seminar and their draft."""
+
+    seminar: Seminar
+    draft: PaperNotesDraft
+
+
+async def _paper_mode(deps: Deps, person: Person) -> PaperModeOn | PaperRefusal | None:
     """The seminar and state of a moderator typing in paper notes; None when they are not."""
     user = await deps.store.user(person.tg_id)
-    if user is None or user.setup_step is not SetupStep.PAPER_NOTES:
+    if user is None or not isinstance(user.expectation.draft, PaperNotesDraft):
         return None
-    draft: dict[str, Any] = json.loads(user.setup_draft)
-    seminar = await deps.moderated_seminar(person, int(draft["seminar"]))
+    draft = user.expectation.draft
+    seminar = await deps.moderated_seminar(person, draft.seminar)
     if not isinstance(seminar, Seminar):
         return seminar
     if seminar.phase is not Phase.ANSWERING:
         await stop_paper_notes(deps, person)
         return WrongPhase(seminar)
-    return seminar, draft
+    return PaperModeOn(seminar, draft)
 
 
 async def paper_note(
     deps: Deps, person: Person, text: str
 ) -> PaperSaved | EmptyNote | NoteTooLong | PersonalDataFound | PaperRefusal | None:
     mode = await _paper_mode(deps, person)
-    if not isinstance(mode, tuple):
+    if not isinstance(mode, PaperModeOn):
         return mode
-    seminar, draft = mode
+    seminar, draft = mode.seminar, mode.draft
     checked = check_note(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
     text = checked
     if (asked := question(seminar, text, HeldText.PAPER_NOTE)) is not None:
         # Held in the moderator's own state until they keep or drop it, seen by nobody else.
-        await _set_paper_mode(deps, person, {**draft, "held": text})
+        await _set_paper_mode(deps, person, replace(draft, held=text))
         return asked
-    return await _save_paper_note(deps, seminar, int(draft["question"]), text)
+    return await _save_paper_note(deps, seminar, draft.question, text)
 
 
-async def _set_paper_mode(deps: Deps, person: Person, draft: dict[str, Any]) -> None:
-    await deps.store.set_setup(person.tg_id, SetupStep.PAPER_NOTES, json.dumps(draft))
+async def _set_paper_mode(deps: Deps, person: Person, draft: PaperNotesDraft) -> None:
+    await deps.store.expect(person.tg_id, Expectation(Expecting.PAPER_NOTES, draft))
 
 
 async def _save_paper_note(deps: Deps, seminar: Seminar, question: int, text: str) -> PaperSaved:
@@ -343,19 +356,25 @@ async def _save_paper_note(deps: Deps, seminar: Seminar, question: int, text: st
     return PaperSaved(seminar, question, text, count)
 
 
+@dataclass(frozen=True, slots=True)
+class HeldPaperNote:
+    seminar: Seminar
+    draft: PaperNotesDraft  # without the held note
+    held: str
+
+
 async def _held_paper_note(
     deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, dict[str, Any], str] | PaperRefusal | NothingPending:
+) -> HeldPaperNote | PaperRefusal | NothingPending:
     mode = await _paper_mode(deps, person)
     if mode is None:
         return NothingPending()
-    if not isinstance(mode, tuple):
+    if not isinstance(mode, PaperModeOn):
         return mode
-    seminar, draft = mode
-    held = draft.pop("held", None)
-    if seminar.id != seminar_id or not isinstance(held, str):
+    held = mode.draft.held
+    if mode.seminar.id != seminar_id or held is None:
         return NothingPending()
-    return seminar, draft, held
+    return HeldPaperNote(mode.seminar, replace(mode.draft, held=None), held)
 
 
 async def keep_paper_note(
@@ -363,20 +382,19 @@ async def keep_paper_note(
 ) -> PaperSaved | PaperRefusal | NothingPending:
     """The moderator confirmed that a paper note with a detail identifies nobody."""
     found = await _held_paper_note(deps, person, seminar_id)
-    if not isinstance(found, tuple):
+    if not isinstance(found, HeldPaperNote):
         return found
-    seminar, draft, held = found
-    await _set_paper_mode(deps, person, draft)
-    return await _save_paper_note(deps, seminar, int(draft["question"]), held)
+    await _set_paper_mode(deps, person, found.draft)
+    return await _save_paper_note(deps, found.seminar, found.draft.question, found.held)
 
 
 async def drop_paper_note(
     deps: Deps, person: Person, seminar_id: int
 ) -> HeldDropped | PaperRefusal | NothingPending:
     found = await _held_paper_note(deps, person, seminar_id)
-    if not isinstance(found, tuple):
+    if not isinstance(found, HeldPaperNote):
         return found
-    await _set_paper_mode(deps, person, found[1])
+    await _set_paper_mode(deps, person, found.draft)
     await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.PAPER_NOTE)
 

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
-from bot.domain import SetupStep
-from bot.flows import answering, setup
-from bot.flows import closing as closing_flow
-from bot.flows import themes as themes_flow
-from bot.handlers import closing, schedules, team, themes
-from bot.handlers import setup as setup_handlers
-from bot.handlers.buttons import ButtonRoute
+from bot.domain import Expectation, Expecting
+from bot.flows import answering
+from bot.handlers import team
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -23,51 +18,32 @@ from bot.handlers.common import (
     send,
     send_many,
 )
+from bot.handlers.routes import (
+    EVERYONE,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+    Unmatched,
+    UnmatchedRoute,
+)
 from bot.i18n import Translator
 from bot.render import answering as answering_view
 from bot.render import joining as joining_view
 
-__all__ = ["BUTTONS", "handlers"]
+__all__ = ["ROUTES"]
 
 NOTE_ACTIONS = (Action.EDIT_NOTE, Action.DELETE_NOTE)
 
 
-async def on_text(update: Update, context: BotContext) -> None:
-    """A text in the private chat: a step of creating a seminar, or a note."""
+async def on_note(update: Update, context: BotContext, expectation: Expectation, text: str) -> None:
+    """A text nothing else expects: a note, or the new text of one being edited."""
     message = update.effective_message
     assert message is not None
-    assert message.text is not None
-    person = person_of(update)
-    step = await setup.expected(context.deps, person)
-    if step in (
-        SetupStep.TITLE,
-        SetupStep.LANGUAGE,
-        SetupStep.QUESTIONS,
-        SetupStep.CUSTOM_QUESTIONS,
-    ):
-        await setup_handlers.setup_text(update, context, message.text)
-        return
-    if step is SetupStep.PAPER_NOTES:
-        await team.paper_text(update, context, message.text)
-        return
-    if step is SetupStep.SCHEDULE_TIME:
-        await schedules.schedule_text(update, context, message.text)
-        return
-    if step in (SetupStep.RENAME_THEME, SetupStep.SHORTEN_NOTE, SetupStep.PRESET_THEMES):
-        await themes.moderator_text(update, context, step, message.text)
-        return
     t = await reader(update, context)
-    if message.forward_origin is not None:
-        await send(context, message.chat_id, joining_view.forwarded(t))
-        return
-    if await closing_flow.takes_read_back_note(context.deps, person):
-        await closing.read_back_text(update, context, message.text)
-        return
-    if await themes_flow.takes_theme_proposals(context.deps, person):
-        await themes.propose(update, context, message.text)
-        return
     outcome = await answering.receive_text(
-        context.deps, person, message.text, message.chat_id, message.message_id
+        context.deps, person_of(update), text, message.chat_id, message.message_id
     )
     limit = context.deps.settings.note_max_length
     await send(context, message.chat_id, answering_view.answering_screen(t, outcome, limit))
@@ -230,23 +206,21 @@ async def drop_draft(
     return answering_view.nothing_pending(t).text
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.NEXT_QUESTION: next_question,
-    Action.DONE: done,
-    Action.EDIT_NOTE: edit_note,
-    Action.DELETE_NOTE: delete_note,
-    Action.CANCEL_EDIT: cancel_edit,
-    Action.KEEP_DRAFT: keep_draft,
-    Action.DROP_DRAFT: drop_draft,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("notes", notes_command, filters=private),
-        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited),
-        MessageHandler(private & filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command),
-        MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, on_text),
-        MessageHandler(private & filters.UpdateType.MESSAGE, on_other),
-    ]
+ROUTES = Routes(
+    commands=(Command("notes", notes_command, menus=EVERYONE, description=N_("Your notes")),),
+    buttons=(
+        Press(Action.NEXT_QUESTION, next_question, personal=True),
+        Press(Action.DONE, done, personal=True),
+        Press(Action.EDIT_NOTE, edit_note, personal=True),
+        Press(Action.DELETE_NOTE, delete_note, personal=True),
+        Press(Action.CANCEL_EDIT, cancel_edit, personal=True),
+        Press(Action.KEEP_DRAFT, keep_draft, personal=True),
+        Press(Action.DROP_DRAFT, drop_draft, personal=True),
+    ),
+    texts=(Text(Expecting.NOTE, on_note),),
+    unmatched=(
+        UnmatchedRoute(Unmatched.PRIVATE_COMMAND, on_unknown_command),
+        UnmatchedRoute(Unmatched.EDITED_TEXT, on_edited),
+        UnmatchedRoute(Unmatched.NOT_TEXT, on_other),
+    ),
+)

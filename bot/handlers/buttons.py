@@ -17,16 +17,14 @@ from bot.handlers.common import (
     pressed_message,
     reader,
 )
+from bot.handlers.routes import ButtonRun, answer_refusals
 from bot.i18n import Translator
 from bot.outbox import Reply, ReplyKind
 from bot.render import joining as joining_view
 
-__all__ = ["ButtonRoute", "command_and_button", "make_dispatcher"]
+__all__ = ["command_and_button", "make_dispatcher"]
 
 log = logging.getLogger(__name__)
-
-# A route does the work of one button and returns the short notice to show, if any.
-ButtonRoute = Callable[[Update, BotContext, Button, Translator], Awaitable[str | None]]
 
 
 # A moderator's action on a seminar: the active one (from a command) or the button's own.
@@ -35,7 +33,7 @@ ModeratorAction = Callable[[BotContext, Person, Translator, int | None], Awaitab
 
 def command_and_button(
     action: ModeratorAction,
-) -> tuple[Callable[[Update, BotContext], Coroutine[Any, Any, None]], ButtonRoute]:
+) -> tuple[Callable[[Update, BotContext], Coroutine[Any, Any, None]], ButtonRun]:
     """The same action as a command and as a button, whose keyboard goes once pressed."""
 
     async def command(update: Update, context: BotContext) -> None:
@@ -64,7 +62,7 @@ async def _answer(
 
 
 def make_dispatcher(
-    routes: Mapping[Action, ButtonRoute],
+    routes: Mapping[Action, ButtonRun],
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def on_button(update: Update, context: BotContext) -> None:
         """Decodes the button; stale and forged data get a polite notice and change nothing."""
@@ -88,7 +86,9 @@ def make_dispatcher(
             await _answer(context, query, joining_view.invalid_button(t))
             return
         try:
-            notice = await route(update, context, button, t)
+            notice = await answer_refusals(
+                update, context, lambda: route(update, context, button, t)
+            )
         except ForgedButton:
             log.warning("rejected button data with arguments out of range")
             notice = joining_view.invalid_button(t)

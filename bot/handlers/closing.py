@@ -6,17 +6,15 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import reporting
 from bot.callbacks import Action, Button
-from bot.domain import Person, Seminar
+from bot.domain import Expectation, Expecting, Person, Seminar
 from bot.flows import closing
 from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import WrongPhase, participants_of
-from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -29,15 +27,23 @@ from bot.handlers.common import (
     send,
     with_retries,
 )
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.handlers.schedules import send_summary
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
 from bot.render import joining as joining_view
-from bot.render import setup as setup_view
+from bot.render import refusals as refusal_view
 from bot.render.screens import phase_name, phase_over
 
-__all__ = ["BUTTONS", "ask_to_close", "handlers", "read_back_text", "send_report"]
+__all__ = ["ROUTES", "ask_to_close", "read_back_text", "send_report"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +56,7 @@ async def check_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await closing.start_read_back(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     seminar, themes = outcome
     people = await participants_of(context.deps, seminar)
@@ -85,7 +91,9 @@ async def missing(update: Update, context: BotContext, button: Button, t: Transl
     return await _read_back(update, context, button, t, False)
 
 
-async def read_back_text(update: Update, context: BotContext, text: str) -> None:
+async def read_back_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
     t = await reader(update, context)
     outcome = await closing.read_back_note(context.deps, person_of(update), text)
     match outcome:
@@ -162,7 +170,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     seminar = await closing.reportable(context.deps, person_of(update))
     if not isinstance(seminar, Seminar):
-        await send(context, _chat(update), setup_view.refusal(t, seminar))
+        await send(context, _chat(update), refusal_view.refusal(t, seminar))
         return
     await send_report(context, seminar, await _report_chats(context, seminar))
     # Participants get the short summary, moderators and the plenary chat the full one.
@@ -189,7 +197,7 @@ async def close_seminar(
     await drop_buttons(context, pressed_message(update))
     outcome = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return None
     seminar = outcome.seminar
     days = context.deps.settings.retention_days
@@ -200,18 +208,25 @@ async def close_seminar(
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.READBACK_RECOGNISED: recognised,
-    Action.READBACK_MISSING: missing,
-    Action.KEEP_READBACK: keep_read_back,
-    Action.DROP_READBACK: drop_read_back,
-    Action.CLOSE_SEMINAR: close_seminar,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("check", check_command, filters=private),
-        CommandHandler("report", report_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "check",
+            check_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Read the themes back"),
+        ),
+        Command(
+            "report", report_command, shared=True, menus=MODERATORS, description=N_("The report")
+        ),
+    ),
+    buttons=(
+        Press(Action.READBACK_RECOGNISED, recognised, personal=True),
+        Press(Action.READBACK_MISSING, missing, personal=True),
+        Press(Action.KEEP_READBACK, keep_read_back, personal=True),
+        Press(Action.DROP_READBACK, drop_read_back, personal=True),
+        Press(Action.CLOSE_SEMINAR, close_seminar),
+    ),
+    texts=(Text(Expecting.READ_BACK, read_back_text),),
+)

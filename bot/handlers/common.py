@@ -6,9 +6,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from telegram import Message, Update
+from telegram import BotCommand, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
@@ -25,6 +26,7 @@ from bot.sender import Broadcaster, markup, retry_seconds
 
 __all__ = [
     "BotContext",
+    "Menu",
     "Services",
     "after_commit",
     "answer_dropped",
@@ -42,6 +44,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class Menu(StrEnum):
+    """The command menus Telegram shows: everybody's, and each moderator's own chat's."""
+
+    PARTICIPANT = "participant"
+    MODERATOR = "moderator"
+
+
 @dataclass(slots=True)
 class Services:
     deps: Deps
@@ -49,6 +58,8 @@ class Services:
     broadcaster: Broadcaster
     outbox: Outbox
     lanes: Lanes
+    # The command menu of a kind in a language, from the route tables (`handlers/table.py`).
+    menu: Callable[[Menu, Translator], list[BotCommand]]
     bot_username: str = ""
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button
-from bot.domain import Note, Person
+from bot.domain import Expectation, Expecting, Note, NoteToShorten, Person
 from bot.flows import answering, groups, setup
 from bot.flows.deps import NoSeminar, NotModerator
-from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -20,13 +18,22 @@ from bot.handlers.common import (
     send,
     send_many,
 )
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
+from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import themes as themes_view
 
-__all__ = ["BUTTONS", "handlers", "refuse", "shorten"]
+__all__ = ["ROUTES", "refuse", "shorten"]
 
 Refusal = NoSeminar | NotModerator | setup.WrongPhase
 
@@ -38,7 +45,7 @@ def _chat(update: Update) -> int:
 async def refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
     """Sends the polite reason when an outcome is a refusal; True if it was one."""
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen):
-        await send(context, chat_id, setup_view.refusal(t, outcome))
+        await send(context, chat_id, refusal_view.refusal(t, outcome))
         return True
     if isinstance(outcome, groups.ShorteningClosed):
         await send(context, chat_id, groups_view.shortening_closed(t))
@@ -171,17 +178,31 @@ async def shorten(
         await refuse(context, person.tg_id, t, outcome)
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.FORM_GROUPS: form_button,
-    Action.PAPER_TO_GROUP: paper_to_group,
-    Action.REVIEW: review,
-    Action.REVIEW_SHORTEN: review_shorten,
-    Action.SHOW_NOTES: show_notes,
-}
+async def shorten_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
+    """A note's shorter text, typed after «Shorten»."""
+    assert isinstance(expectation.draft, NoteToShorten)
+    t = await reader(update, context)
+    await shorten(context, person_of(update), expectation.draft.note, text, t)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("groups", groups_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "groups",
+            groups_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Form the groups"),
+        ),
+    ),
+    buttons=(
+        Press(Action.FORM_GROUPS, form_button),
+        Press(Action.PAPER_TO_GROUP, paper_to_group),
+        Press(Action.REVIEW, review),
+        Press(Action.REVIEW_SHORTEN, review_shorten),
+        Press(Action.SHOW_NOTES, show_notes),
+    ),
+    texts=(Text(Expecting.SHORTEN_NOTE, shorten_text),),
+)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import Action, Button, ForgedButton
 from bot.flows import answering, groups, joining
 from bot.flows.deps import NoSeminar
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers
-from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -21,6 +19,16 @@ from bot.handlers.common import (
     send,
     send_many,
 )
+from bot.handlers.routes import (
+    EVERYONE,
+    N_,
+    Command,
+    Menu,
+    Press,
+    Routes,
+    Unmatched,
+    UnmatchedRoute,
+)
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
@@ -28,7 +36,7 @@ from bot.render import joining as joining_view
 from bot.render import themes as themes_view
 from bot.render.screens import Screen
 
-__all__ = ["BUTTONS", "handlers"]
+__all__ = ["ROUTES"]
 
 
 def _language_arg(button: Button, position: int = 1) -> int:
@@ -252,32 +260,6 @@ async def forget_cancelled(
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.WELCOME_LANGUAGE: welcome_language,
-    Action.CONSENT: consent_given,
-    Action.DECLINE: consent_declined,
-    Action.SET_LANGUAGE: language_chosen,
-    Action.FORGET: forget_confirmed,
-    Action.FORGET_CANCEL: forget_cancelled,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("start", start, filters=private),
-        CommandHandler("language", language_command, filters=private),
-        CommandHandler("privacy", privacy, filters=private),
-        CommandHandler("help", help_command, filters=private),
-        CommandHandler("forget", forget, filters=private),
-    ]
-
-
-def fallbacks() -> list[BaseHandler[Update, BotContext, None]]:
-    """Registered after every feature's handlers: what no specific handler took."""
-    return [MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_command)]
-
-
 async def group_command(update: Update, context: BotContext) -> None:
     """Commands in a group get pointed to the private chat, where answers stay anonymous."""
     message = update.effective_message
@@ -286,3 +268,28 @@ async def group_command(update: Update, context: BotContext) -> None:
     await send(
         context, message.chat_id, joining_view.private_only(t, context.services.bot_username)
     )
+
+
+ROUTES = Routes(
+    commands=(
+        Command("start", start),
+        Command("language", language_command, menus=EVERYONE, description=N_("Choose a language")),
+        Command("privacy", privacy, menus=EVERYONE, description=N_("What is stored")),
+        Command(
+            "forget",
+            forget,
+            menus=(Menu.PARTICIPANT,),
+            description=N_("Leave and delete your notes"),
+        ),
+        Command("help", help_command, menus=EVERYONE, description=N_("Help")),
+    ),
+    buttons=(
+        Press(Action.WELCOME_LANGUAGE, welcome_language, personal=True),
+        Press(Action.CONSENT, consent_given, personal=True),
+        Press(Action.DECLINE, consent_declined, personal=True),
+        Press(Action.SET_LANGUAGE, language_chosen, personal=True),
+        Press(Action.FORGET, forget_confirmed, personal=True),
+        Press(Action.FORGET_CANCEL, forget_cancelled, personal=True),
+    ),
+    unmatched=(UnmatchedRoute(Unmatched.GROUP_COMMAND, group_command),),
+)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button
 from bot.domain import Member, Person
 from bot.flows import plenary
-from bot.handlers.buttons import ButtonRoute, command_and_button
+from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     broadcast,
@@ -19,12 +18,19 @@ from bot.handlers.common import (
     send,
 )
 from bot.handlers.groups import refuse
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+)
 from bot.handlers.themes import show_card
 from bot.i18n import Translator
 from bot.render import joining as joining_view
 from bot.render import plenary as plenary_view
 
-__all__ = ["BUTTONS", "handlers"]
+__all__ = ["ROUTES"]
 
 
 def _chat(update: Update) -> int:
@@ -145,17 +151,21 @@ async def close_dots_button(
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.OPEN_PLENARY: plenary_button,
-    Action.OPEN_DOTS: open_dots,
-    Action.DOT: dot,
-    Action.DOT_PAGE: dot_page,
-    Action.CLOSE_DOTS: close_dots_button,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("plenary", plenary_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "plenary",
+            plenary_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Show every group's themes"),
+        ),
+    ),
+    buttons=(
+        Press(Action.OPEN_PLENARY, plenary_button),
+        Press(Action.OPEN_DOTS, open_dots),
+        Press(Action.DOT, dot, personal=True),
+        Press(Action.DOT_PAGE, dot_page, personal=True),
+        Press(Action.CLOSE_DOTS, close_dots_button),
+    ),
+)

@@ -15,11 +15,14 @@ from telegram import Update
 from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting
 from bot.flows.refusals import Refusal
-from bot.handlers.common import BotContext, drop_buttons, pressed_message, reader, send
+from bot.handlers.common import BotContext, Menu, drop_buttons, pressed_message, reader, send
 from bot.i18n import Translator
 from bot.render import refusals as refusal_view
 
 __all__ = [
+    "EVERYONE",
+    "MODERATORS",
+    "N_",
     "ButtonRun",
     "Chat",
     "Command",
@@ -49,13 +52,6 @@ class Chat(StrEnum):
     GROUP = "group"
 
 
-class Menu(StrEnum):
-    """The command menus Telegram shows: everybody's, and each moderator's own chat's."""
-
-    PARTICIPANT = "participant"
-    MODERATOR = "moderator"
-
-
 class Unmatched(StrEnum):
     """Updates no command, button or expected text takes."""
 
@@ -63,6 +59,15 @@ class Unmatched(StrEnum):
     GROUP_COMMAND = "group_command"  # any other command in a group: answers stay private
     EDITED_TEXT = "edited_text"
     NOT_TEXT = "not_text"  # stickers, photos, voice, files
+
+
+EVERYONE = (Menu.PARTICIPANT, Menu.MODERATOR)
+MODERATORS = (Menu.MODERATOR,)
+
+
+def N_(message: str) -> str:
+    """Marks a menu description for translation; it is translated when the menu is made."""
+    return message
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Role
+from bot.domain import Expectation, Expecting, Role
 from bot.flows import schedules
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.setup import WrongPhase
 from bot.flows.timing import BadTime
-from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     edit,
@@ -21,12 +19,20 @@ from bot.handlers.common import (
     reader,
     send,
 )
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.i18n import Translator
 from bot.render import joining as joining_view
+from bot.render import refusals as refusal_view
 from bot.render import schedules as schedules_view
-from bot.render import setup as setup_view
 
-__all__ = ["BUTTONS", "handlers", "schedule_text", "send_summary"]
+__all__ = ["ROUTES", "schedule_text", "send_summary"]
 
 
 def _chat(update: Update) -> int:
@@ -41,7 +47,7 @@ async def schedule_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await schedules.listing(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     await send(context, _chat(update), schedules_view.schedules(t, *outcome, _zone(context)))
 
@@ -58,7 +64,7 @@ async def ask(update: Update, context: BotContext, button: Button, t: Translator
         return None
     outcome = await schedules.ask(context.deps, person_of(update), kind)
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return None
     await send(context, _chat(update), schedules_view.ask_when(t, kind))
     return None
@@ -86,11 +92,13 @@ async def _answer(
         case BadTime(reason=reason):
             screen = schedules_view.bad_time(t, reason)
         case _:
-            screen = setup_view.refusal(t, outcome)
+            screen = refusal_view.refusal(t, outcome)
     await send(context, chat, screen)
 
 
-async def schedule_text(update: Update, context: BotContext, text: str) -> None:
+async def schedule_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
     """The time a moderator typed after choosing what to schedule."""
     t = await reader(update, context)
     outcome = await schedules.receive_when(context.deps, person_of(update), text)
@@ -109,7 +117,7 @@ async def remind(update: Update, context: BotContext, button: Button, t: Transla
 async def cancel(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await schedules.cancel(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        return setup_view.not_moderator(t).text
+        return refusal_view.not_moderator(t).text
     await send(context, _chat(update), schedules_view.schedule_cancelled(t, outcome))
     listed = await schedules.listing(context.deps, person_of(update))
     if isinstance(listed, tuple):
@@ -177,17 +185,28 @@ async def toggle(update: Update, context: BotContext, button: Button, t: Transla
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.SCHEDULE_ASK: ask,
-    Action.SCHEDULE_REMIND: remind,
-    Action.SCHEDULE_CANCEL: cancel,
-    Action.SUMMARIES_TOGGLE: toggle,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("schedule", schedule_command, filters=private),
-        CommandHandler("summary", summary_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "schedule",
+            schedule_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Time boxes, reminders, summaries"),
+        ),
+        Command(
+            "summary",
+            summary_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("The summary now"),
+        ),
+    ),
+    buttons=(
+        Press(Action.SCHEDULE_ASK, ask),
+        Press(Action.SCHEDULE_REMIND, remind),
+        Press(Action.SCHEDULE_CANCEL, cancel),
+        Press(Action.SUMMARIES_TOGGLE, toggle, personal=True),
+    ),
+    texts=(Text(Expecting.SCHEDULE_TIME, schedule_text),),
+)

@@ -8,19 +8,19 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import segno
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Person, Seminar
+from bot.domain import Expectation, Person, Seminar
 from bot.flows import answering, schedules, setup
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.handlers import closing, plenary, team
-from bot.handlers.buttons import ButtonRoute, command_and_button
+from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
+    Menu,
     after_commit,
     broadcast,
     drop_buttons,
@@ -32,14 +32,23 @@ from bot.handlers.common import (
     send,
     with_retries,
 )
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import answering as answering_view
 from bot.render import joining as joining_view
+from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render.screens import Screen, join_link
 
-__all__ = ["BUTTONS", "handlers", "setup_text"]
+__all__ = ["ROUTES", "setup_text"]
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +73,13 @@ def _setup_screen(t: Translator, outcome: setup.SetupOutcome, context: BotContex
 
 
 async def _after_setup(
-    update: Update, context: BotContext, t: Translator, outcome: setup.SetupOutcome | None
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    outcome: setup.SetupOutcome | setup.StepPassed,
 ) -> str | None:
     chat_id = person_of(update).tg_id
-    if outcome is None:
+    if isinstance(outcome, setup.StepPassed):
         return joining_view.expired_button(t)
     await send(context, chat_id, _setup_screen(t, outcome, context))
     if isinstance(outcome, setup.SeminarCreated):
@@ -80,9 +92,11 @@ async def new_command(update: Update, context: BotContext) -> None:
     await _after_setup(update, context, t, await setup.start(context.deps, person_of(update)))
 
 
-async def setup_text(update: Update, context: BotContext, text: str) -> None:
+async def setup_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
     t = await reader(update, context)
-    outcome = await setup.receive_text(context.deps, person_of(update), text)
+    outcome = await setup.receive_text(context.deps, person_of(update), expectation, text)
     await _after_setup(update, context, t, outcome)
 
 
@@ -96,7 +110,9 @@ async def setup_language(
     return await _after_setup(update, context, t, outcome)
 
 
-SETUP_STEPS: dict[Action, Callable[[Deps, Person], Awaitable[setup.SetupOutcome | None]]] = {
+SETUP_STEPS: dict[
+    Action, Callable[[Deps, Person], Awaitable[setup.SetupOutcome | setup.StepPassed]]
+] = {
     Action.SETUP_DEFAULT_QUESTIONS: setup.use_default_questions,
     Action.SETUP_CUSTOM_QUESTIONS: setup.write_own_questions,
     Action.SETUP_QUESTIONS_DONE: setup.questions_done,
@@ -116,29 +132,7 @@ async def setup_step(
 async def _register_moderator_commands(context: BotContext, chat_id: int, language: str) -> None:
     """Moderators see their commands in the menu of their own chat."""
     t = translator(language)
-    commands = [
-        BotCommand("new", t.gettext("Create a seminar")),
-        BotCommand("invite", t.gettext("Join link and QR code")),
-        BotCommand("open", t.gettext("Open the answer round")),
-        BotCommand("close", t.gettext("Close the answer round or the dot vote")),
-        BotCommand("groups", t.gettext("Form the groups")),
-        BotCommand("vote", t.gettext("Start voting into themes")),
-        BotCommand("moderate", t.gettext("Settle ties and unsorted notes")),
-        BotCommand("themes", t.gettext("Rename, merge or offer themes")),
-        BotCommand("plenary", t.gettext("Show every group's themes")),
-        BotCommand("paper", t.gettext("Type in notes written on paper")),
-        BotCommand("announce", t.gettext("Message all participants")),
-        BotCommand("schedule", t.gettext("Time boxes, reminders, summaries")),
-        BotCommand("summary", t.gettext("The summary now")),
-        BotCommand("check", t.gettext("Read the themes back")),
-        BotCommand("report", t.gettext("The report")),
-        BotCommand("seminars", t.gettext("Your seminars")),
-        BotCommand("moderators", t.gettext("Co-moderators")),
-        BotCommand("notes", t.gettext("Your notes")),
-        BotCommand("language", t.gettext("Choose a language")),
-        BotCommand("privacy", t.gettext("What is stored")),
-        BotCommand("help", t.gettext("Help")),
-    ]
+    commands = context.services.menu(Menu.MODERATOR, t)
 
     async def set_commands() -> None:
         try:
@@ -160,7 +154,7 @@ async def _show_invite(
     renewed: bool,
 ) -> None:
     if not isinstance(outcome, Seminar):
-        await send(context, chat_id, setup_view.refusal(t, outcome))
+        await send(context, chat_id, refusal_view.refusal(t, outcome))
         return
     link = join_link(context.services.bot_username, outcome.invite_code)
     qr = io.BytesIO()
@@ -200,7 +194,7 @@ async def renew_invite(
 async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
     outcome = await setup.open_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundOpened):
-        await send(context, person.tg_id, setup_view.refusal(t, outcome))
+        await send(context, person.tg_id, refusal_view.refusal(t, outcome))
         return
     await announce_opened(context, outcome, person, t)
 
@@ -257,7 +251,7 @@ async def _close(
         return
     outcome = await setup.close_round(context.deps, person, seminar_id)
     if not isinstance(outcome, setup.RoundClosed):
-        await send(context, person.tg_id, setup_view.refusal(t, outcome))
+        await send(context, person.tg_id, refusal_view.refusal(t, outcome))
         return
     await announce_closed(context, outcome)
 
@@ -308,11 +302,11 @@ async def hide_ask(
         case answering.NoteGone():
             return answering_view.note_gone(t).text
         case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, setup_view.refusal(t, outcome))
+            await send(context, person_of(update).tg_id, refusal_view.refusal(t, outcome))
         case setup.TooFewWriters():
             await send(context, person_of(update).tg_id, setup_view.too_few_writers(t, outcome))
         case NoSeminar() | NotModerator():
-            return setup_view.not_moderator(t).text
+            return refusal_view.not_moderator(t).text
     return None
 
 
@@ -332,9 +326,9 @@ async def hide_confirm(
             await drop_buttons(context, pressed_message(update))
             return answering_view.note_gone(t).text
         case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, setup_view.refusal(t, outcome))
+            await send(context, person_of(update).tg_id, refusal_view.refusal(t, outcome))
         case NoSeminar() | NotModerator():
-            return setup_view.not_moderator(t).text
+            return refusal_view.not_moderator(t).text
     return None
 
 
@@ -352,29 +346,48 @@ async def open_with_previous(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if isinstance(outcome, NoSeminar | NotModerator):
-        return setup_view.not_moderator(t).text
+        return refusal_view.not_moderator(t).text
     await send(context, person_of(update).tg_id, setup_view.opens_with_previous(t, outcome[1]))
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.OPEN_WITH_PREVIOUS: open_with_previous,
-    Action.SETUP_LANGUAGE: setup_language,
-    **dict.fromkeys(SETUP_STEPS, setup_step),
-    Action.NEW_INVITE: renew_invite,
-    Action.OPEN_ROUND: open_button,
-    Action.CLOSE_ROUND: close_button,
-    Action.HIDE_ASK: hide_ask,
-    Action.HIDE_CONFIRM: hide_confirm,
-    Action.HIDE_CANCEL: hide_cancel,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("new", new_command, filters=private),
-        CommandHandler("invite", invite_command, filters=private),
-        CommandHandler("open", open_command, filters=private),
-        CommandHandler("close", close_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "new", new_command, shared=True, menus=MODERATORS, description=N_("Create a seminar")
+        ),
+        Command(
+            "invite",
+            invite_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Join link and QR code"),
+        ),
+        Command(
+            "open",
+            open_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Open the answer round"),
+        ),
+        Command(
+            "close",
+            close_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Close the answer round or the dot vote"),
+        ),
+    ),
+    buttons=(
+        Press(Action.OPEN_WITH_PREVIOUS, open_with_previous),
+        Press(Action.SETUP_LANGUAGE, setup_language),
+        *(Press(action, setup_step) for action in SETUP_STEPS),
+        Press(Action.NEW_INVITE, renew_invite),
+        Press(Action.OPEN_ROUND, open_button),
+        Press(Action.CLOSE_ROUND, close_button),
+        Press(Action.HIDE_ASK, hide_ask),
+        Press(Action.HIDE_CONFIRM, hide_confirm),
+        Press(Action.HIDE_CANCEL, hide_cancel),
+    ),
+    texts=tuple(Text(step, setup_text) for step in setup.SETUP_STEPS),
+)

@@ -4,12 +4,11 @@ registers, the command menus, which updates run alone, and where a private text 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -46,15 +45,15 @@ from bot.handlers.routes import (
     answer_refusals,
 )
 from bot.i18n import Translator
+from bot.lanes import Sharing
 from bot.render import joining as joining_view
 
 __all__ = [
     "COMMANDS",
     "FEATURES",
-    "PERSONAL_BUTTONS",
-    "SHARED_COMMANDS",
+    "SHARING",
+    "handlers",
     "menu",
-    "register",
 ]
 
 log = logging.getLogger(__name__)
@@ -103,8 +102,10 @@ UNMATCHED: dict[Unmatched, UnmatchedRoute] = _unique(
 
 # What lanes.py needs to know: the commands that may change a seminar for everyone, and the
 # buttons that change only the presser's own things.
-SHARED_COMMANDS = frozenset(f"/{c.name}" for c in COMMANDS.values() if c.shared)
-PERSONAL_BUTTONS = frozenset(p.action for p in BUTTONS.values() if p.personal)
+SHARING = Sharing(
+    commands=frozenset(f"/{c.name}" for c in COMMANDS.values() if c.shared),
+    personal_buttons=frozenset(p.action for p in BUTTONS.values() if p.personal),
+)
 
 
 def menu(which: Menu, t: Translator) -> list[BotCommand]:
@@ -126,7 +127,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     await TEXTS[expectation.kind].run(update, context, expectation, message.text)
 
 
-def _command(run: CommandRun) -> CommandRun:
+def _command(run: CommandRun) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def answered(update: Update, context: BotContext) -> None:
         await answer_refusals(update, context, lambda: run(update, context))
 
@@ -153,7 +154,3 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     found.append(CallbackQueryHandler(make_dispatcher({a: p.run for a, p in BUTTONS.items()})))
     found.extend(MessageHandler(unmatched[k], _command(u.run)) for k, u in UNMATCHED.items())
     return found
-
-
-def register(app: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
-    app.add_handlers(handlers(), group=0)

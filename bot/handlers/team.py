@@ -9,15 +9,13 @@ from typing import Any, cast
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button
-from bot.domain import Phase, Seminar
+from bot.domain import Expectation, Expecting, Phase, Seminar
 from bot.flows import setup, team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
-from bot.handlers.buttons import ButtonRoute
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -33,14 +31,24 @@ from bot.handlers.common import (
     send,
     with_retries,
 )
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Chat,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import joining as joining_view
+from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render.screens import Screen, join_link
 
-__all__ = ["BUTTONS", "handlers", "paper_text", "progress_changed", "start_progress"]
+__all__ = ["ROUTES", "paper_text", "progress_changed", "start_progress"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +65,7 @@ async def invite_moderator(
 ) -> str | None:
     outcome = await team.create_moderator_invite(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return None
     link = join_link(context.services.bot_username, outcome.code)
     expires = t.datetime(outcome.expires_at, context.deps.settings.timezone)
@@ -84,7 +92,7 @@ async def moderators_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await team.co_moderators(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     await send(context, _chat(update), team_view.co_moderators(t, outcome))
 
@@ -96,7 +104,7 @@ async def remove_moderator(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if isinstance(outcome, NoSeminar | NotModerator):
-        return setup_view.not_moderator(t).text
+        return refusal_view.not_moderator(t).text
     if isinstance(outcome, team.OwnerStays):
         return team_view.owner_stays(t, outcome.seminar)
     await edit(context, pressed_message(update), team_view.co_moderator_removed(t, outcome))
@@ -167,7 +175,7 @@ async def announce_command(update: Update, context: BotContext) -> None:
         await send(context, _chat(update), team_view.announce_usage(t))
         return
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     seminar = outcome.seminar
     reached = await broadcast(
@@ -221,7 +229,7 @@ async def paper_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     outcome = await team.start_paper_notes(context.deps, person_of(update))
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     await send(context, _chat(update), team_view.paper_mode(t, outcome.seminar, outcome.question))
 
@@ -232,7 +240,7 @@ async def paper_question(
     outcome = await team.start_paper_notes(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
         await drop_buttons(context, pressed_message(update))
-        return setup_view.refusal(t, outcome).text
+        return refusal_view.refusal(t, outcome).text
     await edit(
         context, pressed_message(update), team_view.paper_mode(t, outcome.seminar, outcome.question)
     )
@@ -254,7 +262,9 @@ async def done_command(update: Update, context: BotContext) -> None:
     await send(context, _chat(update), team_view.paper_done(t))
 
 
-async def paper_text(update: Update, context: BotContext, text: str) -> None:
+async def paper_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
     t = await reader(update, context)
     outcome = await team.paper_note(context.deps, person_of(update), text)
     if outcome is None:
@@ -264,7 +274,7 @@ async def paper_text(update: Update, context: BotContext, text: str) -> None:
         await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
         return
     if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), setup_view.refusal(t, outcome))
+        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     if isinstance(outcome, PersonalDataFound):
         await send(context, _chat(update), answering_view.personal_data(t, outcome))
@@ -289,7 +299,7 @@ async def keep_paper_note(
     if isinstance(outcome, team.PaperSaved):
         await _paper_saved(context, _chat(update), t, outcome)
         return None
-    return setup_view.refusal(t, outcome).text
+    return refusal_view.refusal(t, outcome).text
 
 
 async def drop_paper_note(
@@ -367,27 +377,50 @@ async def _refresh_progress(context: BotContext) -> None:
             log.info("progress message not updated: %s", exc.message)
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.INVITE_MODERATOR: invite_moderator,
-    Action.REMOVE_MODERATOR: remove_moderator,
-    Action.OWNERSHIP_ASK: ownership_ask,
-    Action.OWNERSHIP_GIVE: ownership_give,
-    Action.OWNERSHIP_KEEP: ownership_keep,
-    Action.SWITCH_SEMINAR: switch_seminar,
-    Action.PAPER_QUESTION: paper_question,
-    Action.PAPER_DONE: paper_done,
-    Action.KEEP_PAPER_NOTE: keep_paper_note,
-    Action.DROP_PAPER_NOTE: drop_paper_note,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("moderators", moderators_command, filters=private),
-        CommandHandler("seminars", seminars_command, filters=private),
-        CommandHandler("announce", announce_command, filters=private),
-        CommandHandler("paper", paper_command, filters=private),
-        CommandHandler("done", done_command, filters=private),
-        CommandHandler("bind", bind_command, filters=filters.ChatType.GROUPS),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command(
+            "paper",
+            paper_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Type in notes written on paper"),
+        ),
+        Command(
+            "announce",
+            announce_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Message all participants"),
+        ),
+        Command(
+            "seminars",
+            seminars_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Your seminars"),
+        ),
+        Command(
+            "moderators",
+            moderators_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Co-moderators"),
+        ),
+        Command("done", done_command, shared=True),
+        Command("bind", bind_command, shared=True, chat=Chat.GROUP),
+    ),
+    buttons=(
+        Press(Action.INVITE_MODERATOR, invite_moderator),
+        Press(Action.REMOVE_MODERATOR, remove_moderator),
+        Press(Action.OWNERSHIP_ASK, ownership_ask),
+        Press(Action.OWNERSHIP_GIVE, ownership_give),
+        Press(Action.OWNERSHIP_KEEP, ownership_keep),
+        Press(Action.SWITCH_SEMINAR, switch_seminar, personal=True),
+        Press(Action.PAPER_QUESTION, paper_question),
+        Press(Action.PAPER_DONE, paper_done),
+        Press(Action.KEEP_PAPER_NOTE, keep_paper_note),
+        Press(Action.DROP_PAPER_NOTE, drop_paper_note),
+    ),
+    texts=(Text(Expecting.PAPER_NOTES, paper_text),),
+)

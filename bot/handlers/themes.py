@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.callbacks import Action, Button
-from bot.domain import Person, SetupStep
+from bot.domain import Expectation, Expecting, Person, ThemeToRename
 from bot.flows import groups, plenary, setup
 from bot.flows import themes as themes_flow
 from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.expecting import ask_for
 from bot.flows.personal_data import PersonalDataFound
-from bot.handlers.buttons import ButtonRoute, command_and_button
+from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     answer_dropped,
@@ -25,7 +25,15 @@ from bot.handlers.common import (
     send,
     send_many,
 )
-from bot.handlers.groups import refuse, shorten
+from bot.handlers.groups import refuse
+from bot.handlers.routes import (
+    MODERATORS,
+    N_,
+    Command,
+    Press,
+    Routes,
+    Text,
+)
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
@@ -35,7 +43,7 @@ from bot.render import team as team_view
 from bot.render import themes as themes_view
 from bot.render.screens import Screen, phase_over
 
-__all__ = ["BUTTONS", "handlers", "moderator_text", "propose", "show_card"]
+__all__ = ["ROUTES", "propose", "show_card"]
 
 
 def _int(value: object) -> int:
@@ -49,7 +57,7 @@ def _chat(update: Update) -> int:
 # -- themes -------------------------------------------------------------------------------
 
 
-async def propose(update: Update, context: BotContext, text: str) -> None:
+async def propose(update: Update, context: BotContext, expectation: Expectation, text: str) -> None:
     """A participant's message during the group work proposes a theme."""
     t = await reader(update, context)
     outcome = await themes_flow.propose_theme(context.deps, person_of(update), text)
@@ -114,7 +122,7 @@ async def preset_button(
     seminar = await context.deps.moderated_seminar(person_of(update), button.arg(0))
     if await refuse(context, _chat(update), t, seminar):
         return None
-    await setup.expect(context.deps, person_of(update), SetupStep.PRESET_THEMES)
+    await ask_for(context.deps, person_of(update), Expectation(Expecting.PRESET_THEMES))
     await send(context, _chat(update), themes_view.ask_theme_name(t, None))
     return None
 
@@ -128,7 +136,8 @@ async def rename_button(
     seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
     if await refuse(context, _chat(update), t, seminar):
         return None
-    await setup.expect(context.deps, person_of(update), SetupStep.RENAME_THEME, theme=found[0].id)
+    renaming = Expectation(Expecting.RENAME_THEME, ThemeToRename(found[0].id))
+    await ask_for(context.deps, person_of(update), renaming)
     await send(context, _chat(update), themes_view.ask_theme_name(t, found[0]))
     return None
 
@@ -160,36 +169,38 @@ async def merge(update: Update, context: BotContext, button: Button, t: Translat
     return None
 
 
-async def moderator_text(update: Update, context: BotContext, step: SetupStep, text: str) -> None:
-    """Text a moderator types while renaming a theme, shortening a note or offering themes."""
+async def rename_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
+    """A theme's new name, typed after «Rename»."""
     t = await reader(update, context)
     person = person_of(update)
     chat = _chat(update)
-    draft = await setup.expected_draft(context.deps, person)
-    if step is SetupStep.RENAME_THEME:
-        renamed = await themes_flow.rename_theme(
-            context.deps, person, _int(draft.get("theme")), text
-        )
-        if isinstance(renamed, themes_flow.InvalidThemeName):
-            await send(context, chat, themes_view.invalid_theme_name(t, renamed.reason))
-            return
-        await setup.expect(context.deps, person, SetupStep.NONE)
-        if renamed is None or await refuse(context, chat, t, renamed):
-            await send(
-                context, chat, answering_view.note_gone(t) if renamed is None else Screen("")
-            )
-            return
-        assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
-        await send(context, chat, themes_view.theme_renamed(t, renamed))
-    elif step is SetupStep.SHORTEN_NOTE:
-        await shorten(context, person, _int(draft.get("note")), text, t)
-    elif step is SetupStep.PRESET_THEMES:
-        added = await themes_flow.preset_theme(context.deps, person, text)
-        if isinstance(added, themes_flow.InvalidThemeName):
-            await send(context, chat, themes_view.invalid_theme_name(t, added.reason))
-        elif not await refuse(context, chat, t, added):
-            assert isinstance(added, themes_flow.ThemeAdded)
-            await send(context, chat, themes_view.preset_added(t, added.theme, added.new))
+    assert isinstance(expectation.draft, ThemeToRename)
+    renamed = await themes_flow.rename_theme(context.deps, person, expectation.draft.theme, text)
+    if isinstance(renamed, themes_flow.InvalidThemeName):
+        await send(context, chat, themes_view.invalid_theme_name(t, renamed.reason))
+        return
+    await ask_for(context.deps, person, Expectation(Expecting.NOTHING))
+    if renamed is None or await refuse(context, chat, t, renamed):
+        await send(context, chat, answering_view.note_gone(t) if renamed is None else Screen(""))
+        return
+    assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
+    await send(context, chat, themes_view.theme_renamed(t, renamed))
+
+
+async def preset_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
+    """A theme the moderator offers the groups, typed after «Offer themes»."""
+    t = await reader(update, context)
+    chat = _chat(update)
+    added = await themes_flow.preset_theme(context.deps, person_of(update), text)
+    if isinstance(added, themes_flow.InvalidThemeName):
+        await send(context, chat, themes_view.invalid_theme_name(t, added.reason))
+    elif not await refuse(context, chat, t, added):
+        assert isinstance(added, themes_flow.ThemeAdded)
+        await send(context, chat, themes_view.preset_added(t, added.theme, added.new))
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -278,24 +289,39 @@ async def settle(update: Update, context: BotContext, button: Button, t: Transla
     return None
 
 
-BUTTONS: dict[Action, ButtonRoute] = {
-    Action.KEEP_THEME: keep_theme,
-    Action.DROP_THEME: drop_theme,
-    Action.OPEN_VOTING: voting_button,
-    Action.VOTE: vote,
-    Action.VOTE_CARD: vote_card,
-    Action.SETTLE: settle,
-    Action.THEME_RENAME: rename_button,
-    Action.THEME_MERGE_ASK: merge_ask,
-    Action.THEME_MERGE: merge,
-    Action.PRESET_THEMES: preset_button,
-}
-
-
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("vote", vote_command, filters=private),
-        CommandHandler("moderate", moderate_command, filters=private),
-        CommandHandler("themes", themes_command, filters=private),
-    ]
+ROUTES = Routes(
+    commands=(
+        Command("vote", vote_command, menus=MODERATORS, description=N_("Start voting into themes")),
+        Command(
+            "moderate",
+            moderate_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Settle ties and unsorted notes"),
+        ),
+        Command(
+            "themes",
+            themes_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Rename, merge or offer themes"),
+        ),
+    ),
+    buttons=(
+        Press(Action.KEEP_THEME, keep_theme, personal=True),
+        Press(Action.DROP_THEME, drop_theme, personal=True),
+        Press(Action.OPEN_VOTING, voting_button),
+        Press(Action.VOTE, vote, personal=True),
+        Press(Action.VOTE_CARD, vote_card, personal=True),
+        Press(Action.SETTLE, settle),
+        Press(Action.THEME_RENAME, rename_button),
+        Press(Action.THEME_MERGE_ASK, merge_ask),
+        Press(Action.THEME_MERGE, merge),
+        Press(Action.PRESET_THEMES, preset_button),
+    ),
+    texts=(
+        Text(Expecting.THEME, propose),
+        Text(Expecting.RENAME_THEME, rename_text),
+        Text(Expecting.PRESET_THEMES, preset_text),
+    ),
+)

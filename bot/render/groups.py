@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.callbacks import Action
 from bot.domain import Group, Note, Seminar, Theme
-from bot.flows.groupwork import NoteShortened
+from bot.flows.groups import NoteShortened
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 from bot.render.themes import theme_list

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.callbacks import Action
 from bot.domain import Group, Seminar, Theme
-from bot.flows.groupwork import DotCard, GroupResult
+from bot.flows.plenary import DotCard, GroupResult
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 

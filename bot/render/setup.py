@@ -10,27 +10,11 @@ from datetime import datetime
 from bot.callbacks import Action
 from bot.domain import Note, NoteCounts, Phase, Role, Seminar
 from bot.flows import setup
-from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.schedules import SummaryData
 from bot.i18n import LANGUAGES, Translator
+from bot.render.refusals import no_seminar
 from bot.render.schedules import summary_short
 from bot.render.screens import Key, Screen, esc, key, note_text, paginate, phase_name
-
-
-def no_seminar(t: Translator) -> Screen:
-    return Screen(t.gettext("You have no seminar yet. Create one with /new."))
-
-
-def not_moderator(t: Translator) -> Screen:
-    return Screen(t.gettext("Only the seminar's moderators can do that."))
-
-
-def wrong_phase(t: Translator, seminar: Seminar) -> Screen:
-    return Screen(
-        t.gettext("That is not possible now: <b>{title}</b> is at the step «{phase}».").format(
-            title=esc(seminar.title), phase=phase_name(t, seminar.phase)
-        )
-    )
 
 
 def ask_title(t: Translator) -> Screen:
@@ -279,61 +263,6 @@ def round_summary(
     if too_few is not None:
         blocks.append(("\n" + too_few_writers(t, too_few).text, ()))
     return paginate("\n".join(head_lines), blocks, keys_per_row=4)
-
-
-Refusal = (
-    NoSeminar
-    | NotModerator
-    | setup.WrongPhase
-    | setup.RoundStillOpen
-    | setup.NotesInGroups
-    | setup.VotesOpen
-)
-
-
-def refusal(t: Translator, outcome: Refusal) -> Screen:
-    """Why a moderator's command did nothing."""
-    match outcome:
-        case NoSeminar():
-            return no_seminar(t)
-        case NotModerator():
-            return not_moderator(t)
-        case setup.WrongPhase(seminar=seminar):
-            return wrong_phase(t, seminar)
-        case setup.RoundStillOpen(seminar=seminar):
-            return round_still_open(t, seminar)
-        case setup.NotesInGroups(seminar=seminar):
-            return notes_in_groups(t, seminar)
-        case setup.VotesOpen(seminar=seminar):
-            return votes_open(t, seminar)
-
-
-def votes_open(t: Translator, seminar: Seminar) -> Screen:
-    return Screen(
-        t.gettext(
-            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
-            "presses apart could show how one person voted. Ask again when the vote has closed."
-        ).format(title=esc(seminar.title))
-    )
-
-
-def round_still_open(t: Translator, seminar: Seminar) -> Screen:
-    return Screen(
-        t.gettext(
-            "The notes of <b>{title}</b> are shown only after the answer round is closed. "
-            "Then nobody can tell who wrote a note from when it appeared. Close the round "
-            "with /close first."
-        ).format(title=esc(seminar.title))
-    )
-
-
-def notes_in_groups(t: Translator, seminar: Seminar) -> Screen:
-    return Screen(
-        t.gettext(
-            "The answer round of <b>{title}</b> cannot be opened again: the notes have "
-            "already gone to the groups."
-        ).format(title=esc(seminar.title))
-    )
 
 
 def too_few_writers(t: Translator, outcome: setup.TooFewWriters) -> Screen:

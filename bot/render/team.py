@@ -9,8 +9,8 @@ from bot.domain import Moderator, NoteCounts, Seminar
 from bot.flows import team
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.i18n import Translator
+from bot.render.refusals import refusal
 from bot.render.screens import Key, Screen, esc, key, phase_name
-from bot.render.setup import refusal
 
 
 def moderator_invite(t: Translator, seminar: Seminar, link: str, expires: str) -> Screen:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from bot.callbacks import Action
 from bot.domain import Group, Seminar, Theme
-from bot.flows.groupwork import SettleCard, VoteCard
+from bot.flows.groups import VoteCard
+from bot.flows.themes import SettleCard
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 

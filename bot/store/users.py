@@ -4,10 +4,26 @@ blocked the bot, found by the lookup hash of their Telegram id.
 
 from __future__ import annotations
 
+import logging
+
 import aiosqlite
 
-from bot.domain import SetupStep, User
+from bot.domain import DRAFTS, Expectation, Expecting, User, decode_draft, encode_draft
 from bot.store.core import StoreBase, _first
+
+log = logging.getLogger(__name__)
+
+NOTHING_EXPECTED = Expectation(Expecting.NOTHING)
+
+
+def _expectation(step: str, raw: str) -> Expectation:
+    """The stored step; one that does not read back whole is dropped rather than guessed at."""
+    try:
+        kind = Expecting(step)
+        return Expectation(kind, decode_draft(kind, raw))
+    except ValueError:
+        log.warning("dropped a stored step that did not fit its kind")
+        return NOTHING_EXPECTED
 
 
 def _user(row: aiosqlite.Row, tg_id: int) -> User:
@@ -15,8 +31,7 @@ def _user(row: aiosqlite.Row, tg_id: int) -> User:
         tg_id=tg_id,
         language=row["language"],
         active_seminar_id=row["active_seminar_id"],
-        setup_step=SetupStep(row["setup_step"]),
-        setup_draft=row["setup_draft"],
+        expectation=_expectation(row["setup_step"], row["setup_draft"]),
         blocked=bool(row["blocked"]),
     )
 
@@ -53,11 +68,20 @@ class UsersStore(StoreBase):
                 (seminar_id, self._vault.lookup(tg_id)),
             )
 
-    async def set_setup(self, tg_id: int, step: SetupStep, draft: str) -> None:
+    async def expect(self, tg_id: int, expectation: Expectation = NOTHING_EXPECTED) -> None:
+        """Remembers what the person's next text is for: a step they were asked, with its draft."""
+        if expectation.kind not in DRAFTS:
+            raise ValueError(f"{expectation.kind} follows from the seminar and is never stored")
+        if not isinstance(expectation.draft, DRAFTS[expectation.kind]):
+            raise TypeError(f"{expectation.kind} keeps a {DRAFTS[expectation.kind].__name__}")
         async with self.transaction():
             await self._db.execute(
                 "UPDATE users SET setup_step = ?, setup_draft = ? WHERE person = ?",
-                (step.value, draft, self._vault.lookup(tg_id)),
+                (
+                    expectation.kind.value,
+                    encode_draft(expectation.draft),
+                    self._vault.lookup(tg_id),
+                ),
             )
 
     async def set_blocked(self, tg_id: int, blocked: bool) -> None:

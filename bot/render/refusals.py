@@ -1,0 +1,100 @@
+"""Why a request changed nothing: one screen per refusal, answered in one place
+(`handlers/routes.answer_refusals`)."""
+
+from __future__ import annotations
+
+from bot.domain import Seminar
+from bot.flows import refusals, setup
+from bot.flows.deps import NoSeminar, NotModerator
+from bot.i18n import Translator
+from bot.render import answering as answering_view
+from bot.render import groups as groups_view
+from bot.render import joining as joining_view
+from bot.render.screens import Screen, esc, phase_name
+
+__all__ = ["refusal"]
+
+# The refusals still returned as values by flows not yet raising them.
+ReturnedRefusal = (
+    NoSeminar
+    | NotModerator
+    | setup.WrongPhase
+    | setup.RoundStillOpen
+    | setup.NotesInGroups
+    | setup.VotesOpen
+)
+
+
+def refusal(t: Translator, outcome: refusals.Refusal | ReturnedRefusal) -> Screen:
+    """Why a request did nothing."""
+    match outcome:
+        case NoSeminar() | refusals.NoSeminar():
+            return no_seminar(t)
+        case NotModerator() | refusals.NotModerator():
+            return not_moderator(t)
+        case setup.WrongPhase(seminar=seminar) | refusals.WrongPhase(seminar=seminar):
+            return wrong_phase(t, seminar)
+        case setup.RoundStillOpen(seminar=seminar) | refusals.RoundStillOpen(seminar=seminar):
+            return round_still_open(t, seminar)
+        case setup.NotesInGroups(seminar=seminar) | refusals.NotesInGroups(seminar=seminar):
+            return notes_in_groups(t, seminar)
+        case setup.VotesOpen(seminar=seminar) | refusals.VotesOpen(seminar=seminar):
+            return votes_open(t, seminar)
+        case refusals.NotJoined():
+            return joining_view.not_joined(t)
+        case refusals.RoundNotOpen(seminar=seminar):
+            return answering_view.round_not_open(t, seminar)
+        case refusals.NoGroupsYet():
+            return groups_view.no_groups_yet(t)
+        case refusals.ShorteningClosed():
+            return groups_view.shortening_closed(t)
+        case refusals.NotInGroup():
+            return groups_view.not_in_group(t)
+        case refusals.Gone(thing=refusals.GoneThing.NOTE):
+            return answering_view.note_gone(t)
+        case _:
+            return Screen(joining_view.expired_button(t))
+
+
+def no_seminar(t: Translator) -> Screen:
+    return Screen(t.gettext("You have no seminar yet. Create one with /new."))
+
+
+def not_moderator(t: Translator) -> Screen:
+    return Screen(t.gettext("Only the seminar's moderators can do that."))
+
+
+def wrong_phase(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext("That is not possible now: <b>{title}</b> is at the step «{phase}».").format(
+            title=esc(seminar.title), phase=phase_name(t, seminar.phase)
+        )
+    )
+
+
+def votes_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The report of <b>{title}</b> waits until the vote is over: two reports a few "
+            "presses apart could show how one person voted. Ask again when the vote has closed."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def round_still_open(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The notes of <b>{title}</b> are shown only after the answer round is closed. "
+            "Then nobody can tell who wrote a note from when it appeared. Close the round "
+            "with /close first."
+        ).format(title=esc(seminar.title))
+    )
+
+
+def notes_in_groups(t: Translator, seminar: Seminar) -> Screen:
+    return Screen(
+        t.gettext(
+            "The answer round of <b>{title}</b> cannot be opened again: the notes have "
+            "already gone to the groups."
+        ).format(title=esc(seminar.title))
+    )
