@@ -20,10 +20,14 @@ from bot.domain import DotVote, Person, Phase, Schedule, Seminar
 from bot.flows import closing, schedules, setup
 from bot.flows import plenary as plenary_flow
 from bot.flows.timing import next_daily, parse_clock_time
-from bot.handlers import plenary as plenary_handlers
-from bot.handlers import setup as setup_handlers
+from bot.handlers.announcements import (
+    announce_closed,
+    announce_opened,
+    announce_plenary,
+    announce_ranking,
+    send_summary,
+)
 from bot.handlers.common import BotContext
-from bot.handlers.schedules import send_summary
 from bot.i18n import translator
 from bot.render import schedules as schedules_view
 from bot.store import ScheduleStore
@@ -142,23 +146,23 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
     if item.kind == schedules.Kind.OPEN:
         opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
         if isinstance(opened, setup.RoundOpened):
-            await setup_handlers.announce_opened(context, opened, moderator, t, origin)
+            await announce_opened(context, opened, moderator, t, origin)
             return True
         return item.status == "running" and seminar.phase is Phase.ANSWERING
     if seminar.phase is Phase.ANSWERING:
         closed = await setup.close_round(deps, moderator, seminar.id)
         if isinstance(closed, setup.RoundClosed):
-            await setup_handlers.announce_closed(context, closed, origin)
+            await announce_closed(context, closed, origin)
             return True
     elif seminar.phase is Phase.VOTING:
         plenary = await plenary_flow.open_plenary(deps, moderator, seminar.id)
         if isinstance(plenary, plenary_flow.Plenary):
-            await plenary_handlers.announce_plenary(context, plenary, moderator, t, origin)
+            await announce_plenary(context, plenary, moderator, t, origin)
             return True
     elif seminar.dot_vote is DotVote.OPEN:
         ranked = await plenary_flow.close_dots(deps, moderator, seminar.id)
         if isinstance(ranked, plenary_flow.DotsClosed):
-            await plenary_handlers.announce_ranking(context, ranked, origin)
+            await announce_ranking(context, ranked, origin)
             return True
     # A job interrupted by a crash after its phase change has nothing left to do.
     return item.status == "running"

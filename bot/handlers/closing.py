@@ -15,6 +15,7 @@ from bot.flows.answering import NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import WrongPhase, participants_of
+from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -35,7 +36,6 @@ from bot.handlers.routes import (
     Routes,
     Text,
 )
-from bot.handlers.schedules import send_summary
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view

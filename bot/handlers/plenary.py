@@ -5,15 +5,15 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Member, Person
+from bot.domain import Person
 from bot.flows import plenary
+from bot.handlers.announcements import announce_plenary, announce_ranking
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     broadcast,
     drop_buttons,
     person_of,
-    post_to_plenary,
     pressed_message,
     send,
 )
@@ -45,39 +45,6 @@ async def _plenary(
         return
     assert isinstance(outcome, plenary.Plenary)
     await announce_plenary(context, outcome, person, t)
-
-
-def _everyone(participants: list[Member], moderators: list[Member]) -> list[Member]:
-    seen = {p.tg_id for p in participants}
-    return participants + [m for m in moderators if m.tg_id not in seen]
-
-
-def _part(origin: str | None, part: str) -> str | None:
-    return f"{origin}:{part}" if origin else None
-
-
-async def announce_plenary(
-    context: BotContext,
-    outcome: plenary.Plenary,
-    moderator: Person,
-    t: Translator,
-    origin: str | None = None,
-) -> None:
-    seminar, results = outcome.seminar, outcome.results
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: plenary_view.plenary(ts, seminar, results),
-        _part(origin, "plenary"),
-    )
-    everyone = _everyone(outcome.participants, outcome.moderators)
-    await broadcast(
-        context,
-        everyone,
-        lambda tm: plenary_view.plenary(tm, seminar, results),
-        _part(origin, "all"),
-    )
-    await send(context, moderator.tg_id, plenary_view.plenary_moderator(t, seminar))
 
 
 plenary_command, plenary_button = command_and_button(_plenary)
@@ -121,25 +88,6 @@ async def close_dots(context: BotContext, person: Person, t: Translator) -> bool
         return False
     await announce_ranking(context, outcome)
     return True
-
-
-async def announce_ranking(
-    context: BotContext, outcome: plenary.DotsClosed, origin: str | None = None
-) -> None:
-    seminar, ranked = outcome.seminar, outcome.ranking
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: plenary_view.ranking(ts, seminar, ranked),
-        _part(origin, "plenary"),
-    )
-    everyone = _everyone(outcome.participants, outcome.moderators)
-    await broadcast(
-        context,
-        everyone,
-        lambda tm: plenary_view.ranking(tm, seminar, ranked),
-        _part(origin, "all"),
-    )
 
 
 async def close_dots_button(

@@ -10,11 +10,11 @@ from bot.flows import schedules
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.setup import WrongPhase
 from bot.flows.timing import BadTime
+from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
     BotContext,
     edit,
     person_of,
-    post_to_plenary,
     pressed_message,
     reader,
     send,
@@ -32,7 +32,7 @@ from bot.render import joining as joining_view
 from bot.render import refusals as refusal_view
 from bot.render import schedules as schedules_view
 
-__all__ = ["ROUTES", "schedule_text", "send_summary"]
+__all__ = ["ROUTES", "schedule_text"]
 
 
 def _chat(update: Update) -> int:
@@ -125,38 +125,6 @@ async def cancel(update: Update, context: BotContext, button: Button, t: Transla
             context, pressed_message(update), schedules_view.schedules(t, *listed, _zone(context))
         )
     return None
-
-
-async def send_summary(
-    context: BotContext, seminar_id: int, origin: str | None = None, *, everyone: bool = False
-) -> None:
-    """The summary to the moderators, the plenary chat and the participants who asked for it
-    (or, with everyone, all participants)."""
-    seminar = await context.deps.store.seminar(seminar_id)
-    if seminar is None:
-        return
-    data = await schedules.summary(context.deps, seminar)
-    readers = await schedules.summary_readers(context.deps, seminar, everyone=everyone)
-    moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
-
-    await context.services.broadcaster.broadcast(
-        seminar.id,
-        [m for m in readers if m.tg_id in moderators],
-        lambda t: [schedules_view.summary_full(t, data)],
-        f"{origin}:moderators" if origin else None,
-    )
-    await context.services.broadcaster.broadcast(
-        seminar.id,
-        [m for m in readers if m.tg_id not in moderators],
-        lambda t: [schedules_view.summary_short(t, data)],
-        f"{origin}:participants" if origin else None,
-    )
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda t: [schedules_view.summary_full(t, data)],
-        f"{origin}:plenary" if origin else None,
-    )
 
 
 async def summary_command(update: Update, context: BotContext) -> None:

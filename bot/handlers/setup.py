@@ -14,19 +14,18 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Expectation, Person, Seminar
-from bot.flows import answering, schedules, setup
+from bot.flows import answering, setup
 from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.handlers import closing, plenary, team
+from bot.handlers import closing, plenary
+from bot.handlers.announcements import announce_closed, announce_opened
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     Menu,
     after_commit,
-    broadcast,
     drop_buttons,
     edit,
     person_of,
-    post_to_plenary,
     pressed_message,
     reader,
     send,
@@ -45,7 +44,6 @@ from bot.render import answering as answering_view
 from bot.render import joining as joining_view
 from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
-from bot.render import team as team_view
 from bot.render.screens import Screen, join_link
 
 __all__ = ["ROUTES", "setup_text"]
@@ -199,45 +197,6 @@ async def _open(context: BotContext, person: Person, t: Translator, seminar_id: 
     await announce_opened(context, outcome, person, t)
 
 
-async def announce_opened(
-    context: BotContext,
-    outcome: setup.RoundOpened,
-    moderator: Person,
-    t: Translator,
-    origin: str | None = None,
-) -> None:
-    """Everyone hears the round is open; broadcasts are recorded before anything is sent."""
-    seminar = outcome.seminar
-    limit = context.deps.settings.note_max_length
-    earlier = None
-    if seminar.previous_id is not None and not outcome.reopened:
-        previous = await context.deps.store.seminar(seminar.previous_id)
-        earlier = await schedules.summary(context.deps, previous) if previous else None
-
-    def screens(tm: Translator) -> list[Screen]:
-        opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened)]
-        if earlier is not None:
-            opened.insert(0, setup_view.previous_summary(tm, earlier))
-        if outcome.reopened:
-            return opened
-        return [*opened, answering_view.question_prompt(tm, seminar, 0, limit)]
-
-    await broadcast(context, outcome.participants, screens, _origin(origin, "participants"))
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: [team_view.phase_announcement(ts, seminar)],
-        _origin(origin, "plenary"),
-    )
-    count = len(outcome.participants)
-    await send(context, moderator.tg_id, setup_view.round_opened_moderator(t, seminar, count))
-    await team.start_progress(context, seminar)
-
-
-def _origin(origin: str | None, part: str) -> str | None:
-    return f"{origin}:{part}" if origin else None
-
-
 open_command, open_button = command_and_button(_open)
 
 
@@ -254,36 +213,6 @@ async def _close(
         await send(context, person.tg_id, refusal_view.refusal(t, outcome))
         return
     await announce_closed(context, outcome)
-
-
-async def announce_closed(
-    context: BotContext, outcome: setup.RoundClosed, origin: str | None = None
-) -> None:
-    """Moderators get every note; participants a thank-you with the counts."""
-    seminar, counts = outcome.seminar, outcome.counts
-    closed = (outcome.closed_at, context.deps.settings.timezone)
-    moderators = {m.tg_id for m in outcome.moderators}
-    participants = [m for m in outcome.participants if m.tg_id not in moderators]
-    await broadcast(
-        context,
-        participants,
-        lambda tm: [setup_view.round_closed_participant(tm, seminar, counts)],
-        _origin(origin, "participants"),
-    )
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: [team_view.phase_announcement(ts, seminar)],
-        _origin(origin, "plenary"),
-    )
-    await broadcast(
-        context,
-        outcome.moderators,
-        lambda tm: setup_view.round_summary(
-            tm, seminar, counts, outcome.notes, closed, outcome.too_few
-        ),
-        _origin(origin, "moderators"),
-    )
 
 
 close_command, close_button = command_and_button(_close)

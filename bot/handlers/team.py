@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from typing import Any, cast
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Phase, Seminar
+from bot.domain import Expectation, Expecting
 from bot.flows import setup, team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
+from bot.handlers.announcements import progress_changed
 from bot.handlers.common import (
     BotContext,
-    after_commit,
     answer_dropped,
     broadcast,
     drop_buttons,
     edit,
-    markup,
     person_of,
     post_to_plenary,
     pressed_message,
@@ -46,14 +43,11 @@ from bot.render import joining as joining_view
 from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
-from bot.render.screens import Screen, join_link
+from bot.render.screens import join_link
 
-__all__ = ["ROUTES", "paper_text", "progress_changed", "start_progress"]
+__all__ = ["ROUTES", "paper_text", "progress_changed"]
 
 log = logging.getLogger(__name__)
-
-# Live progress is one message per chat, edited at most this often.
-PROGRESS_EVERY = 5.0
 
 
 def _chat(update: Update) -> int:
@@ -307,74 +301,6 @@ async def drop_paper_note(
 ) -> str | None:
     outcome = await team.drop_paper_note(context.deps, person_of(update), button.arg(0))
     return await answer_dropped(update, context, t, outcome)
-
-
-# -- live progress ------------------------------------------------------------------------
-
-
-async def start_progress(context: BotContext, seminar: Seminar) -> None:
-    """One progress message per moderator and in the plenary chat, edited as notes come in."""
-    chats = [(m.tg_id, m.language) for m in await context.deps.moderators(seminar.id)]
-    if seminar.plenary_chat_id is not None:
-        chats.append((seminar.plenary_chat_id, seminar.language))
-    counts = await context.deps.store.note_counts(seminar)
-    participants = len(await setup.participants_of(context.deps, seminar))
-    for chat_id, language in chats:
-        screen = team_view.progress(translator(language), seminar, counts, participants)
-        await after_commit(
-            context, functools.partial(_post_progress, context, seminar, chat_id, screen)
-        )
-
-
-async def _post_progress(
-    context: BotContext, seminar: Seminar, chat_id: int, screen: Screen
-) -> None:
-    """Sent at once rather than through the outbox: the bot keeps the message's id to edit it."""
-    try:
-        message = await with_retries(
-            lambda: context.bot.send_message(
-                chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except TelegramError as exc:
-        log.info("progress message not sent: %s", exc.message)
-        return
-    await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
-
-
-async def progress_changed(context: BotContext, seminar_id: int) -> None:
-    """Schedules one refresh of the progress messages, so a burst of notes makes one edit."""
-    queue = context.job_queue
-    name = f"progress-{seminar_id}"
-    if queue is None or queue.get_jobs_by_name(name):
-        return
-    # The job queue's own type does not know our context class; the callback gets one.
-    callback = cast(Any, _refresh_progress)
-    queue.run_once(callback, PROGRESS_EVERY, data=seminar_id, name=name)
-
-
-async def _refresh_progress(context: BotContext) -> None:
-    assert context.job is not None
-    seminar_id = context.job.data
-    assert isinstance(seminar_id, int)
-    seminar = await context.deps.store.seminar(seminar_id)
-    if seminar is None or seminar.phase is not Phase.ANSWERING:
-        return
-    counts = await context.deps.store.note_counts(seminar)
-    participants = len(await setup.participants_of(context.deps, seminar))
-    languages = {m.tg_id: m.language for m in await context.deps.moderators(seminar.id)}
-    for chat_id, message_id in await context.deps.store.progress_messages(seminar.id):
-        t = translator(languages.get(chat_id, seminar.language))
-        screen = team_view.progress(t, seminar, counts, participants)
-        try:
-            await context.bot.edit_message_text(
-                screen.text, chat_id=chat_id, message_id=message_id, parse_mode="HTML"
-            )
-        except TelegramError as exc:
-            log.info("progress message not updated: %s", exc.message)
 
 
 ROUTES = Routes(

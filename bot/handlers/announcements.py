@@ -1,0 +1,275 @@
+"""What the room hears when the seminar moves on, whoever moved it: a moderator's command or
+the scheduler acting for one. Both send the same announcements from here, below the feature
+handlers and the scheduler, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, cast
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.domain import Member, Person, Seminar
+from bot.flows import plenary, schedules, setup
+from bot.handlers.common import (
+    BotContext,
+    after_commit,
+    broadcast,
+    markup,
+    post_to_plenary,
+    send,
+    with_retries,
+)
+from bot.i18n import Translator, translator
+from bot.render import answering as answering_view
+from bot.render import plenary as plenary_view
+from bot.render import schedules as schedules_view
+from bot.render import setup as setup_view
+from bot.render import team as team_view
+from bot.render.screens import Screen
+
+__all__ = [
+    "announce_closed",
+    "announce_opened",
+    "announce_plenary",
+    "announce_ranking",
+    "progress_changed",
+    "send_summary",
+    "start_progress",
+]
+
+log = logging.getLogger(__name__)
+
+# Live progress is one message per chat, edited at most this often.
+PROGRESS_EVERY = 5.0
+
+
+def _part(origin: str | None, part: str) -> str | None:
+    """The origin of one of an announcement's broadcasts, so a job run again after a crash
+    finds the broadcasts it already made instead of making them twice."""
+    return f"{origin}:{part}" if origin else None
+
+
+def _everyone(participants: list[Member], moderators: list[Member]) -> list[Member]:
+    seen = {p.tg_id for p in participants}
+    return participants + [m for m in moderators if m.tg_id not in seen]
+
+
+# -- the answer round ---------------------------------------------------------------------
+
+
+async def announce_opened(
+    context: BotContext,
+    outcome: setup.RoundOpened,
+    moderator: Person,
+    t: Translator,
+    origin: str | None = None,
+) -> None:
+    """Everyone hears the round is open; broadcasts are recorded before anything is sent."""
+    seminar = outcome.seminar
+    limit = context.deps.settings.note_max_length
+    earlier = None
+    if seminar.previous_id is not None and not outcome.reopened:
+        previous = await context.deps.store.seminar(seminar.previous_id)
+        earlier = await schedules.summary(context.deps, previous) if previous else None
+
+    def screens(tm: Translator) -> list[Screen]:
+        opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened)]
+        if earlier is not None:
+            opened.insert(0, setup_view.previous_summary(tm, earlier))
+        if outcome.reopened:
+            return opened
+        return [*opened, answering_view.question_prompt(tm, seminar, 0, limit)]
+
+    await broadcast(context, outcome.participants, screens, _part(origin, "participants"))
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: [team_view.phase_announcement(ts, seminar)],
+        _part(origin, "plenary"),
+    )
+    count = len(outcome.participants)
+    await send(context, moderator.tg_id, setup_view.round_opened_moderator(t, seminar, count))
+    await start_progress(context, seminar)
+
+
+async def announce_closed(
+    context: BotContext, outcome: setup.RoundClosed, origin: str | None = None
+) -> None:
+    """Moderators get every note; participants a thank-you with the counts."""
+    seminar, counts = outcome.seminar, outcome.counts
+    closed = (outcome.closed_at, context.deps.settings.timezone)
+    moderators = {m.tg_id for m in outcome.moderators}
+    participants = [m for m in outcome.participants if m.tg_id not in moderators]
+    await broadcast(
+        context,
+        participants,
+        lambda tm: [setup_view.round_closed_participant(tm, seminar, counts)],
+        _part(origin, "participants"),
+    )
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: [team_view.phase_announcement(ts, seminar)],
+        _part(origin, "plenary"),
+    )
+    await broadcast(
+        context,
+        outcome.moderators,
+        lambda tm: setup_view.round_summary(
+            tm, seminar, counts, outcome.notes, closed, outcome.too_few
+        ),
+        _part(origin, "moderators"),
+    )
+
+
+# -- the plenary --------------------------------------------------------------------------
+
+
+async def announce_plenary(
+    context: BotContext,
+    outcome: plenary.Plenary,
+    moderator: Person,
+    t: Translator,
+    origin: str | None = None,
+) -> None:
+    seminar, results = outcome.seminar, outcome.results
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: plenary_view.plenary(ts, seminar, results),
+        _part(origin, "plenary"),
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context,
+        everyone,
+        lambda tm: plenary_view.plenary(tm, seminar, results),
+        _part(origin, "all"),
+    )
+    await send(context, moderator.tg_id, plenary_view.plenary_moderator(t, seminar))
+
+
+async def announce_ranking(
+    context: BotContext, outcome: plenary.DotsClosed, origin: str | None = None
+) -> None:
+    seminar, ranked = outcome.seminar, outcome.ranking
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda ts: plenary_view.ranking(ts, seminar, ranked),
+        _part(origin, "plenary"),
+    )
+    everyone = _everyone(outcome.participants, outcome.moderators)
+    await broadcast(
+        context,
+        everyone,
+        lambda tm: plenary_view.ranking(tm, seminar, ranked),
+        _part(origin, "all"),
+    )
+
+
+# -- summaries ----------------------------------------------------------------------------
+
+
+async def send_summary(
+    context: BotContext, seminar_id: int, origin: str | None = None, *, everyone: bool = False
+) -> None:
+    """The summary to the moderators, the plenary chat and the participants who asked for it
+    (or, with everyone, all participants)."""
+    seminar = await context.deps.store.seminar(seminar_id)
+    if seminar is None:
+        return
+    data = await schedules.summary(context.deps, seminar)
+    readers = await schedules.summary_readers(context.deps, seminar, everyone=everyone)
+    moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
+
+    await context.services.broadcaster.broadcast(
+        seminar.id,
+        [m for m in readers if m.tg_id in moderators],
+        lambda t: [schedules_view.summary_full(t, data)],
+        _part(origin, "moderators"),
+    )
+    await context.services.broadcaster.broadcast(
+        seminar.id,
+        [m for m in readers if m.tg_id not in moderators],
+        lambda t: [schedules_view.summary_short(t, data)],
+        _part(origin, "participants"),
+    )
+    await post_to_plenary(
+        context,
+        seminar,
+        lambda t: [schedules_view.summary_full(t, data)],
+        _part(origin, "plenary"),
+    )
+
+
+# -- live progress ------------------------------------------------------------------------
+
+
+async def start_progress(context: BotContext, seminar: Seminar) -> None:
+    """One progress message per moderator and in the plenary chat, edited as notes come in."""
+    chats = [(m.tg_id, m.language) for m in await context.deps.moderators(seminar.id)]
+    if seminar.plenary_chat_id is not None:
+        chats.append((seminar.plenary_chat_id, seminar.language))
+    counts = await context.deps.store.note_counts(seminar)
+    participants = len(await setup.participants_of(context.deps, seminar))
+    for chat_id, language in chats:
+        screen = team_view.progress(translator(language), seminar, counts, participants)
+        await after_commit(
+            context, functools.partial(_post_progress, context, seminar, chat_id, screen)
+        )
+
+
+async def _post_progress(
+    context: BotContext, seminar: Seminar, chat_id: int, screen: Screen
+) -> None:
+    """Sent at once rather than through the outbox: the bot keeps the message's id to edit it."""
+    try:
+        message = await with_retries(
+            lambda: context.bot.send_message(
+                chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        log.info("progress message not sent: %s", exc.message)
+        return
+    await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
+
+
+async def progress_changed(context: BotContext, seminar_id: int) -> None:
+    """Schedules one refresh of the progress messages, so a burst of notes makes one edit."""
+    queue = context.job_queue
+    name = f"progress-{seminar_id}"
+    if queue is None or queue.get_jobs_by_name(name):
+        return
+    # The job queue's own type does not know our context class; the callback gets one.
+    callback = cast(Any, _refresh_progress)
+    queue.run_once(callback, PROGRESS_EVERY, data=seminar_id, name=name)
+
+
+async def _refresh_progress(context: BotContext) -> None:
+    assert context.job is not None
+    seminar_id = context.job.data
+    assert isinstance(seminar_id, int)
+    seminar = await context.deps.store.seminar(seminar_id)
+    if seminar is None or not seminar.writing:
+        return
+    counts = await context.deps.store.note_counts(seminar)
+    participants = len(await setup.participants_of(context.deps, seminar))
+    languages = {m.tg_id: m.language for m in await context.deps.moderators(seminar.id)}
+    for chat_id, message_id in await context.deps.store.progress_messages(seminar.id):
+        t = translator(languages.get(chat_id, seminar.language))
+        screen = team_view.progress(t, seminar, counts, participants)
+        try:
+            await context.bot.edit_message_text(
+                screen.text, chat_id=chat_id, message_id=message_id, parse_mode="HTML"
+            )
+        except TelegramError as exc:
+            log.info("progress message not updated: %s", exc.message)
