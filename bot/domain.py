@@ -15,11 +15,13 @@ __all__ = [
     "Awaiting",
     "Closing",
     "Delivery",
+    "DeliveryStatus",
     "DotVote",
     "Draft",
     "Expectation",
     "Expecting",
     "Group",
+    "InviteProblem",
     "Member",
     "Moderator",
     "NoDraft",
@@ -33,6 +35,7 @@ __all__ = [
     "Role",
     "Schedule",
     "ScheduleDraft",
+    "ScheduleStatus",
     "Seminar",
     "SeminarDraft",
     "Theme",
@@ -344,6 +347,12 @@ class Seminar:
     def may_move(self, target: Phase) -> bool:
         return may_move(self.phase, target)
 
+    @property
+    def ended(self) -> bool:
+        """The seminar is over: no move leads on from here, so nothing is announced or
+        scheduled any more."""
+        return not self.rule.moves
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
@@ -387,6 +396,14 @@ class Member:
     language: str
     # An owner is a moderator whom nobody can remove; only they can hand ownership over.
     owner: bool = False
+
+
+class InviteProblem(StrEnum):
+    """Why a co-moderator invitation did not work."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,12 +468,30 @@ class NoteCounts:
         return sum(self.per_question)
 
 
+class DeliveryStatus(StrEnum):
+    """Where one recipient's broadcast stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot
+    REFUSED = "refused"  # Telegram refused the message (400): sending it again cannot help
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     broadcast_id: int
     chat_id: int
     language: str
     sent_screens: int
+
+
+class ScheduleStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"  # claimed; a crash left it running if it still is at the next start
+    DONE = "done"
+    MISSED = "missed"  # its moment passed with the step it was for
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,4 +502,4 @@ class Schedule:
     run_at: datetime
     daily_at: str | None
     created_by: int
-    status: str
+    status: ScheduleStatus

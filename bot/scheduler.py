@@ -16,9 +16,10 @@ from typing import Any, cast
 
 from telegram.ext import Application
 
-from bot.domain import DotVote, Person, Phase, Schedule, Seminar
+from bot.domain import Person, Schedule, ScheduleStatus, Seminar
 from bot.flows import closing, schedules, setup
 from bot.flows import plenary as plenary_flow
+from bot.flows.refusals import Refusal
 from bot.flows.timing import next_daily, parse_clock_time
 from bot.handlers.announcements import (
     announce_closed,
@@ -77,19 +78,19 @@ async def _run_job(context: BotContext, item: Schedule, now: datetime) -> None:
     store = ScheduleStore(context.deps.store)
     try:
         async with context.deps.store.transaction():
-            if item.status == "pending" and not await store.claim(item.id):
+            if item.status is ScheduleStatus.PENDING and not await store.claim(item.id):
                 return
             await _run(context, item, now)
     except Exception:
         log.exception("scheduled job %d (%s) failed", item.id, item.kind)
-        await store.settle(item.id, "failed")
+        await store.settle(item.id, ScheduleStatus.FAILED)
 
 
 async def _run(context: BotContext, item: Schedule, now: datetime) -> None:
     store = ScheduleStore(context.deps.store)
     seminar = await context.deps.store.seminar(item.seminar_id)
     if seminar is None:
-        await store.settle(item.id, "done")
+        await store.settle(item.id, ScheduleStatus.DONE)
         return
     origin = f"schedule:{item.id}"
     if item.kind == schedules.Kind.SUMMARY:
@@ -100,25 +101,25 @@ async def _run(context: BotContext, item: Schedule, now: datetime) -> None:
         done = await _move_on(context, item, seminar, origin)
         if not done:
             await _tell_moderators(context, seminar, item, missed=True)
-            await store.settle(item.id, "missed")
+            await store.settle(item.id, ScheduleStatus.MISSED)
             return
         if now - item.run_at > LATE:
             await _tell_moderators(context, seminar, item, missed=False)
-        await store.settle(item.id, "done")
+        await store.settle(item.id, ScheduleStatus.DONE)
 
 
 async def _summary(
     context: BotContext, item: Schedule, seminar: Seminar, now: datetime, origin: str
 ) -> None:
     store = ScheduleStore(context.deps.store)
-    if seminar.phase is Phase.CLOSED:
-        await store.settle(item.id, "done")
+    if seminar.ended:
+        await store.settle(item.id, ScheduleStatus.DONE)
         return
     await send_summary(context, seminar.id, f"{origin}:{item.run_at.isoformat()}")
     at = parse_clock_time(item.daily_at or "09:00")
     assert at is not None
     # Days missed while the bot was down are not sent one after another: once is enough.
-    await store.settle(item.id, "pending", next_daily(at, now, context.deps.settings.timezone))
+    await store.again_at(item.id, next_daily(at, now, context.deps.settings.timezone))
 
 
 async def _remind(
@@ -129,43 +130,49 @@ async def _remind(
     too_late = any(close.run_at <= now for close in closes)
     if too_late or not schedules.can_remind(seminar):
         await _tell_moderators(context, seminar, item, missed=True)
-        await store.settle(item.id, "missed")
+        await store.settle(item.id, ScheduleStatus.MISSED)
         return
     waiting = await schedules.reminder_recipients(context.deps, seminar)
     await context.services.broadcaster.broadcast(
         seminar.id, waiting, lambda t: [schedules_view.reminder(t, seminar)], origin
     )
-    await store.settle(item.id, "done")
+    await store.settle(item.id, ScheduleStatus.DONE)
 
 
 async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin: str) -> bool:
-    """Opens or closes on the moderator's behalf; False if the seminar had moved on already."""
+    """Opens or closes on the moderator's behalf, through the moderators' own flows and
+    announcements; False if the seminar had moved on already (the flow refused)."""
     deps = context.deps
     moderator = Person(item.created_by, None)
     t = translator(await deps.language(moderator))
-    if item.kind == schedules.Kind.OPEN:
-        opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
-        if isinstance(opened, setup.RoundOpened):
-            await announce_opened(context, opened, moderator, t, origin)
-            return True
-        return item.status == "running" and seminar.phase is Phase.ANSWERING
-    if seminar.phase is Phase.ANSWERING:
-        closed = await setup.close_round(deps, moderator, seminar.id)
-        if isinstance(closed, setup.RoundClosed):
-            await announce_closed(context, closed, origin)
-            return True
-    elif seminar.phase is Phase.VOTING:
-        plenary = await plenary_flow.open_plenary(deps, moderator, seminar.id)
-        if isinstance(plenary, plenary_flow.Plenary):
-            await announce_plenary(context, plenary, moderator, t, origin)
-            return True
-    elif seminar.dot_vote is DotVote.OPEN:
-        ranked = await plenary_flow.close_dots(deps, moderator, seminar.id)
-        if isinstance(ranked, plenary_flow.DotsClosed):
-            await announce_ranking(context, ranked, origin)
-            return True
-    # A job interrupted by a crash after its phase change has nothing left to do.
-    return item.status == "running"
+    # A job interrupted by a crash after its step was taken has nothing left to do.
+    interrupted = item.status is ScheduleStatus.RUNNING
+    try:
+        if item.kind == schedules.Kind.OPEN:
+            opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
+            if isinstance(opened, setup.RoundOpened):
+                await announce_opened(context, opened, moderator, t, origin)
+                return True
+            return interrupted and seminar.writing
+        if seminar.writing:
+            closed = await setup.close_round(deps, moderator, seminar.id)
+            if isinstance(closed, setup.RoundClosed):
+                await announce_closed(context, closed, origin)
+                return True
+        elif seminar.voting:
+            plenary = await plenary_flow.open_plenary(deps, moderator, seminar.id)
+            if isinstance(plenary, plenary_flow.Plenary):
+                await announce_plenary(context, plenary, moderator, t, origin)
+                return True
+        elif seminar.dots_open:
+            ranked = await plenary_flow.close_dots(deps, moderator, seminar.id)
+            if isinstance(ranked, plenary_flow.DotsClosed):
+                await announce_ranking(context, ranked, origin)
+                return True
+    except Refusal:
+        if item.kind == schedules.Kind.OPEN:
+            return interrupted and seminar.writing
+    return interrupted
 
 
 async def _tell_moderators(

@@ -70,6 +70,7 @@ from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.expecting import ask_for, expected_text
 from bot.flows.personal_data import find_personal_details
+from bot.flows.refusals import Refusal
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
 from bot.render.schedules import SCHEDULE_KINDS
@@ -519,7 +520,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case Expecting.PAPER_NOTES:
                 await self.paper(person, text)
             case Expecting.SCHEDULE_TIME:
-                await self.flow(person, schedules.receive_when(self.deps, person, text))
+                with suppress(Refusal):
+                    await self.flow(person, schedules.receive_when(self.deps, person, text))
             case Expecting.RENAME_THEME | Expecting.SHORTEN_NOTE | Expecting.PRESET_THEMES:
                 await self.moderator_text(person, expectation, text)
             case Expecting.READ_BACK:
@@ -583,10 +585,13 @@ class SeminarFlows(RuleBasedStateMachine):
         if isinstance(outcome, team.PaperSaved):
             assert outcome.text == clean_text(text)
 
-    async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T:
+    async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T | Refusal:
         """A paper note typed in, or a held one kept: stored once, or not at all."""
         before = await self.all_note_ids()
-        outcome = await self.flow(person, work)
+        try:
+            outcome: T | Refusal = await self.flow(person, work)
+        except Refusal as refusal:
+            outcome = refusal
         new = await self.all_note_ids() - before
         if isinstance(outcome, team.PaperSaved):
             assert len(new) == 1, f"a paper note was saved {len(new)} times"
@@ -738,11 +743,13 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/forget":
                 await self.flow(person, joining.forget_target(d, person))
             case "/paper":
-                await self.flow(person, team.start_paper_notes(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, team.start_paper_notes(d, person))
             case "/done":
                 await self.flow(person, team.stop_paper_notes(d, person))
             case "/announce":
-                await self.flow(person, team.announce(d, person, argument))
+                with suppress(Refusal):
+                    await self.flow(person, team.announce(d, person, argument))
             case "/invite":
                 await self.flow(person, setup.invite(d, person))
             case "/new":
@@ -750,12 +757,13 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/start":
                 await self.flow(person, answering.current_prompt(d, person))
             case "/schedule":
-                listed = await self.flow(person, schedules.listing(d, person))
-                if isinstance(listed, tuple):
-                    self.seen_schedules += [s.id for s in listed[1]]
+                with suppress(Refusal):
+                    listed = await self.flow(person, schedules.listing(d, person))
+                    self.seen_schedules += [s.id for s in listed.schedules]
             case "/moderators":
                 # Moderators see each other's names and ids: not checked for identities.
-                await team.co_moderators(d, person)
+                with suppress(Refusal):
+                    await team.co_moderators(d, person)
             case "/seminars":
                 await self.flow(person, team.my_seminars(d, person))
             case _:
@@ -893,21 +901,26 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CLOSE_DOTS:
                 await self.flow(p, plenary.close_dots(d, p))
             case Action.INVITE_MODERATOR:
-                made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
-                if isinstance(made, team.ModeratorInvite):
+                with suppress(Refusal):
+                    made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
                     self.moderator_codes.append(made.code)
             case Action.REMOVE_MODERATOR:
-                await self.flow(p, team.remove_co_moderator(d, p, b.arg(0), b.arg(1)))
+                with suppress(Refusal):
+                    await self.flow(p, team.remove_co_moderator(d, p, b.arg(0), b.arg(1)))
             case Action.OWNERSHIP_ASK:
                 # Moderators see each other's names and ids: not checked for identities.
-                await team.offer_ownership(d, p, b.arg(0), b.arg(1))
+                with suppress(Refusal):
+                    await team.offer_ownership(d, p, b.arg(0), b.arg(1))
             case Action.OWNERSHIP_GIVE:
                 # The outcome names the new owner, who is told: not checked for identities.
-                await team.hand_over_ownership(d, p, b.arg(0), b.arg(1))
+                with suppress(Refusal):
+                    await team.hand_over_ownership(d, p, b.arg(0), b.arg(1))
             case Action.SWITCH_SEMINAR:
-                await self.flow(p, team.switch_seminar(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, team.switch_seminar(d, p, b.arg(0)))
             case Action.PAPER_QUESTION:
-                await self.flow(p, team.start_paper_notes(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, team.start_paper_notes(d, p, b.arg(0)))
             case Action.PAPER_DONE:
                 await self.flow(p, team.stop_paper_notes(d, p))
             case Action.SCHEDULE_ASK:
@@ -915,15 +928,19 @@ class SeminarFlows(RuleBasedStateMachine):
                     raise ForgedButton("unknown schedule kind")
                 kind = schedules.Kind(SCHEDULE_KINDS[b.arg(0)])
                 if kind is not schedules.Kind.REMIND:
-                    await self.flow(p, schedules.ask(d, p, kind))
+                    with suppress(Refusal):
+                        await self.flow(p, schedules.ask(d, p, kind))
             case Action.SCHEDULE_REMIND:
                 if b.arg(0) not in schedules.REMINDER_OFFSETS:
                     raise ForgedButton("unknown reminder offset")
-                await self.flow(p, schedules.add_reminder(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, schedules.add_reminder(d, p, b.arg(0)))
             case Action.SCHEDULE_CANCEL:
-                await self.flow(p, schedules.cancel(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, schedules.cancel(d, p, b.arg(0)))
             case Action.SUMMARIES_TOGGLE:
-                await self.flow(p, schedules.toggle_summaries(d, p))
+                with suppress(Refusal):
+                    await self.flow(p, schedules.toggle_summaries(d, p))
             case Action.READBACK_RECOGNISED | Action.READBACK_MISSING:
                 recognised = b.action is Action.READBACK_RECOGNISED
                 await self.flow(p, closing.answer_read_back(d, p, b.arg(0), recognised))

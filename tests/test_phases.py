@@ -94,6 +94,10 @@ def test_shortening_ends_when_the_groups_see_the_notes() -> None:
     assert not _seminar(Phase.VOTING).can_shorten
 
 
+def test_only_a_closed_seminar_has_ended() -> None:
+    assert {phase for phase in Phase if _seminar(phase).ended} == {Phase.CLOSED}
+
+
 def test_a_draft_reads_back_as_it_was_stored() -> None:
     drafts = [
         (Expecting.CUSTOM_QUESTIONS, SeminarDraft("Tittel", "nb", ("Hva hjalp?",))),

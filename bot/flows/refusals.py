@@ -108,6 +108,7 @@ class GoneThing(StrEnum):
     THEME = "theme"
     SCHEDULE = "schedule"
     MODERATOR = "moderator"
+    SEMINAR = "seminar"  # deleted, or the person is no longer in it
 
 
 @dataclass(eq=False)

@@ -7,30 +7,38 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain import (
-    DotVote,
     Expectation,
     Expecting,
     Member,
     Person,
-    Phase,
+    Role,
     Schedule,
     ScheduleDraft,
     Seminar,
 )
 from bot.flows import plenary
-from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.flows.setup import WrongPhase, participants_of
-from bot.flows.timing import BadTime, next_daily, parse_clock_time, parse_when
+from bot.flows.deps import Deps
+from bot.flows.refusals import Gone, GoneThing, NotJoined, Refusal, WrongPhase
+from bot.flows.setup import participants_of
+from bot.flows.timing import BadTime, TimeProblem, next_daily, parse_clock_time, parse_when
 from bot.store import ScheduleStore
+from bot.store.schedules import Taken
 
 __all__ = [
     "REMINDER_OFFSETS",
     "AlreadyScheduled",
     "AskWhen",
+    "Cancelled",
     "Kind",
     "NeedClose",
+    "NoLongerScheduled",
+    "OwnSummary",
+    "ScheduleList",
     "Scheduled",
+    "SummariesWanted",
     "SummaryData",
+    "SummaryForAll",
+    "ThemeCount",
 ]
 
 # Minutes before the close that a reminder may be set for.
@@ -67,89 +75,110 @@ class NeedClose:
     """A reminder is set relative to a scheduled close, and there is none."""
 
 
-Refusal = NoSeminar | NotModerator | WrongPhase
+@dataclass(frozen=True, slots=True)
+class ScheduleList:
+    seminar: Seminar
+    schedules: list[Schedule]
 
 
-async def _seminar(deps: Deps, person: Person) -> Seminar | Refusal:
-    seminar = await deps.moderated_seminar(person)
-    if isinstance(seminar, Seminar) and seminar.phase is Phase.CLOSED:
-        return WrongPhase(seminar)
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    schedule: Schedule
+    listing: ScheduleList | None  # the moderator's list as it is now, if they still have one
+
+
+@dataclass(frozen=True, slots=True)
+class NoLongerScheduled:
+    """The job ran, or was cancelled, before this cancel."""
+
+    listing: ScheduleList | None
+
+
+@dataclass(frozen=True, slots=True)
+class SummariesWanted:
+    seminar: Seminar
+    wanted: bool
+
+
+async def _seminar(deps: Deps, person: Person) -> Seminar:
+    """The seminar a moderator schedules for: nothing is scheduled once it has ended."""
+    seminar = await deps.moderating(person)
+    if seminar.ended:
+        raise WrongPhase(seminar)
     return seminar
 
 
-async def ask(deps: Deps, person: Person, kind: Kind) -> AskWhen | Refusal:
+async def ask(deps: Deps, person: Person, kind: Kind) -> AskWhen:
     seminar = await _seminar(deps, person)
-    if not isinstance(seminar, Seminar):
-        return seminar
     await deps.store.expect(person.tg_id, Expectation(Expecting.SCHEDULE_TIME, ScheduleDraft(kind)))
     return AskWhen(seminar, kind)
 
 
 async def receive_when(
     deps: Deps, person: Person, text: str
-) -> Scheduled | AlreadyScheduled | BadTime | Refusal:
+) -> Scheduled | AlreadyScheduled | BadTime:
     """The time a moderator typed for the schedule they chose."""
     user = await deps.store.user(person.tg_id)
     draft = user.expectation.draft if user else None
     kind = Kind(draft.kind) if isinstance(draft, ScheduleDraft) else Kind.CLOSE
     seminar = await _seminar(deps, person)
-    if not isinstance(seminar, Seminar):
-        return seminar
     now = deps.clock.now()
     daily_at = None
     if kind is Kind.SUMMARY:
         at = parse_clock_time(text)
         if at is None:
-            return BadTime("unreadable")
+            return BadTime(TimeProblem.UNREADABLE)
         when: datetime | BadTime = next_daily(at, now, deps.settings.timezone)
         daily_at = at.strftime("%H:%M")
     else:
         when = parse_when(text, now, deps.settings.timezone)
     if isinstance(when, BadTime):
         return when
-    schedules = ScheduleStore(deps.store)
-    made = await schedules.add(seminar.id, kind, when, person.tg_id, daily_at)
-    if made is None:
-        existing = next(s for s in await schedules.active(seminar.id) if s.kind == kind)
-        return AlreadyScheduled(seminar, existing)
+    made = await ScheduleStore(deps.store).add(seminar.id, kind, when, person.tg_id, daily_at)
+    if isinstance(made, Taken):
+        return AlreadyScheduled(seminar, made.existing)
     await deps.store.expect(person.tg_id)
     return Scheduled(seminar, made)
 
 
 async def add_reminder(
     deps: Deps, person: Person, minutes_before: int
-) -> Scheduled | NeedClose | BadTime | Refusal:
+) -> Scheduled | NeedClose | BadTime:
     seminar = await _seminar(deps, person)
-    if not isinstance(seminar, Seminar):
-        return seminar
     schedules = ScheduleStore(deps.store)
     close = next((s for s in await schedules.active(seminar.id) if s.kind == Kind.CLOSE), None)
     if close is None:
         return NeedClose()
     when = close.run_at - timedelta(minutes=minutes_before)
     if when <= deps.clock.now():
-        return BadTime("past")
+        return BadTime(TimeProblem.PAST)
     made = await schedules.add(seminar.id, Kind.REMIND, when, person.tg_id)
-    assert made is not None
+    assert not isinstance(made, Taken)  # reminders are never one at a time
     return Scheduled(seminar, made)
 
 
-async def listing(deps: Deps, person: Person) -> tuple[Seminar, list[Schedule]] | Refusal:
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    return seminar, await ScheduleStore(deps.store).active(seminar.id)
+async def listing(deps: Deps, person: Person) -> ScheduleList:
+    seminar = await deps.moderating(person)
+    return ScheduleList(seminar, await ScheduleStore(deps.store).active(seminar.id))
 
 
-async def cancel(deps: Deps, person: Person, schedule_id: int) -> Schedule | Refusal | None:
+async def _listing_if_any(deps: Deps, person: Person) -> ScheduleList | None:
+    """The list to show after a cancel; none for somebody who moderates no seminar now."""
+    try:
+        return await listing(deps, person)
+    except Refusal:
+        return None
+
+
+async def cancel(deps: Deps, person: Person, schedule_id: int) -> Cancelled | NoLongerScheduled:
     schedules = ScheduleStore(deps.store)
     found = await schedules.get(schedule_id)
     if found is None:
-        return None
-    seminar = await deps.moderated_seminar(person, found.seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    return await schedules.cancel(schedule_id)
+        return NoLongerScheduled(await _listing_if_any(deps, person))
+    await deps.moderating(person, found.seminar_id)
+    if not await schedules.cancel(schedule_id):
+        return NoLongerScheduled(await _listing_if_any(deps, person))
+    return Cancelled(found, await _listing_if_any(deps, person))
 
 
 async def reminder_recipients(deps: Deps, seminar: Seminar) -> list[Member]:
@@ -157,10 +186,10 @@ async def reminder_recipients(deps: Deps, seminar: Seminar) -> list[Member]:
     waiting = []
     for member in await participants_of(deps, seminar):
         pseudonym = deps.keys.pseudonym(seminar.id, member.tg_id)
-        if seminar.phase is Phase.ANSWERING:
+        if seminar.writing:
             if not await deps.store.notes_of(seminar.id, pseudonym):
                 waiting.append(member)
-        elif seminar.phase is Phase.VOTING:
+        elif seminar.voting:
             writer = await deps.store.writer(seminar.id, pseudonym)
             if writer is None or writer.group_id is None:
                 continue
@@ -168,18 +197,24 @@ async def reminder_recipients(deps: Deps, seminar: Seminar) -> list[Member]:
             mine = await deps.store.votes_of(pseudonym)
             if any(note.id not in mine for note in notes):
                 waiting.append(member)
-        elif seminar.dot_vote is DotVote.OPEN and not await deps.store.dots_of(
-            seminar.id, pseudonym
-        ):
+        elif seminar.dots_open and not await deps.store.dots_of(seminar.id, pseudonym):
             waiting.append(member)
     return waiting
 
 
 def can_remind(seminar: Seminar) -> bool:
-    return seminar.phase in (Phase.ANSWERING, Phase.VOTING) or seminar.dot_vote is DotVote.OPEN
+    """Whether something runs that people can be reminded to take part in."""
+    return seminar.writing or seminar.voting or seminar.dots_open
 
 
 # -- summaries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCount:
+    name: str
+    group: str  # the group's name
+    notes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +222,7 @@ class SummaryData:
     seminar: Seminar
     participants: int
     notes: int
-    themes: list[tuple[str, str, int]]  # name, group name, notes
+    themes: list[ThemeCount]  # the most notes first
     votes: int
     dots: int
 
@@ -195,15 +230,41 @@ class SummaryData:
 async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
     """Where the seminar stands, in counts only."""
     counts = await deps.store.note_counts(seminar)
-    themes: list[tuple[str, str, int]] = []
+    themes: list[ThemeCount] = []
     votes = 0
     for result in await plenary.results(deps, seminar):
-        themes += [(t.name, result.group.name, len(notes)) for t, notes in result.themes]
+        themes += [ThemeCount(t.name, result.group.name, len(notes)) for t, notes in result.themes]
         votes += sum(v for _, notes in result.themes for _, v in notes)
-    themes.sort(key=lambda item: (-item[2], item[0].casefold()))
+    themes.sort(key=lambda theme: (-theme.notes, theme.name.casefold()))
     dots = sum((await deps.store.dot_totals(seminar.id)).values())
     participants = len(await participants_of(deps, seminar))
     return SummaryData(seminar, participants, counts.total, themes, votes, dots)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryForAll:
+    """A moderator's /summary: it goes out to everyone who reads summaries, now."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class OwnSummary:
+    """A participant's /summary: the short one, for them alone, and whether they get them."""
+
+    data: SummaryData
+    wanted: bool
+
+
+async def ask_summary(deps: Deps, person: Person) -> SummaryForAll | OwnSummary:
+    seminar = await deps.active_seminar(person)
+    member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
+    if seminar is None or member is None:
+        raise NotJoined()
+    if member.role is Role.MODERATOR:
+        return SummaryForAll(seminar)
+    wanted = await deps.store.wants_summaries(seminar.id, person.tg_id)
+    return OwnSummary(await summary(deps, seminar), wanted)
 
 
 async def summary_readers(deps: Deps, seminar: Seminar, *, everyone: bool = False) -> list[Member]:
@@ -217,9 +278,9 @@ async def summary_readers(deps: Deps, seminar: Seminar, *, everyone: bool = Fals
     ]
 
 
-async def toggle_summaries(deps: Deps, person: Person) -> tuple[Seminar, bool] | NoSeminar:
+async def toggle_summaries(deps: Deps, person: Person) -> SummariesWanted:
     seminar = await deps.active_seminar(person)
     if seminar is None or await deps.store.membership(seminar.id, person.tg_id) is None:
-        return NoSeminar()
+        raise Gone(GoneThing.SEMINAR)
     wanted = await deps.store.toggle_summaries(seminar.id, person.tg_id)
-    return seminar, wanted
+    return SummariesWanted(seminar, wanted)

@@ -3,34 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain import (
     Expectation,
     Expecting,
+    InviteProblem,
     Member,
     Moderator,
     PaperNotesDraft,
     Person,
-    Phase,
     Role,
     Seminar,
 )
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
 from bot.flows.clean_text import clean_text, one_line
-from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
-from bot.flows.setup import WrongPhase, participants_of
+from bot.flows.refusals import Gone, GoneThing, NoSeminar, NotModerator, WrongPhase
+from bot.flows.setup import participants_of
 
 __all__ = [
     "MODERATOR_INVITE_PREFIX",
+    "AnnounceUsage",
     "Announcement",
+    "BindRefused",
     "Bound",
     "HandOverOffer",
     "HandedOver",
     "InviteRefused",
+    "ModeratorInvite",
     "ModeratorJoined",
     "ModeratorList",
+    "MySeminars",
     "NoLongerModerator",
     "NotOwner",
     "OwnerStays",
@@ -58,7 +63,7 @@ class ModeratorJoined:
 
 @dataclass(frozen=True, slots=True)
 class InviteRefused:
-    reason: str  # "unknown" | "used" | "expired"
+    reason: InviteProblem
     language: str
 
 
@@ -106,6 +111,14 @@ class HandedOver:
 
 
 @dataclass(frozen=True, slots=True)
+class MySeminars:
+    """Every seminar the person is in, with their role there, and the one they act on."""
+
+    seminars: list[tuple[Seminar, Role]]
+    active: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     seminar: Seminar
     text: str
@@ -113,8 +126,18 @@ class Announcement:
 
 
 @dataclass(frozen=True, slots=True)
+class AnnounceUsage:
+    """/announce with no message after it (or one too long): how to use it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Bound:
     seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class BindRefused:
+    """The one binding a chat is not both its administrator and a moderator."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,14 +154,10 @@ class PaperSaved:
     count: int
 
 
-async def create_moderator_invite(
-    deps: Deps, person: Person, seminar_id: int
-) -> ModeratorInvite | NoSeminar | NotModerator:
+async def create_moderator_invite(deps: Deps, person: Person, seminar_id: int) -> ModeratorInvite:
     """A co-moderator invite works once and for 24 hours."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    expires = datetime.now(UTC) + MODERATOR_INVITE_LIFETIME
+    seminar = await deps.moderating(person, seminar_id)
+    expires = deps.clock.now() + MODERATOR_INVITE_LIFETIME
     code = await deps.store.create_moderator_invite(seminar.id, expires)
     return ModeratorInvite(seminar, MODERATOR_INVITE_PREFIX + code, expires)
 
@@ -147,22 +166,22 @@ async def redeem_moderator_invite(
     deps: Deps, person: Person, code: str, display_name: str
 ) -> ModeratorJoined | InviteRefused:
     language = await deps.language(person)
-    seminar_id, status = await deps.store.redeem_moderator_invite(
-        code.removeprefix(MODERATOR_INVITE_PREFIX), datetime.now(UTC)
+    redeemed = await deps.store.redeem_moderator_invite(
+        code.removeprefix(MODERATOR_INVITE_PREFIX), deps.clock.now()
     )
-    seminar = await deps.store.seminar(seminar_id) if seminar_id is not None else None
+    if isinstance(redeemed, InviteProblem):
+        return InviteRefused(redeemed, language)
+    seminar = await deps.store.seminar(redeemed)
     if seminar is None:
-        return InviteRefused(status, language)
+        return InviteRefused(InviteProblem.UNKNOWN, language)
     await deps.store.save_user_language(person.tg_id, language)
     await deps.store.make_moderator(seminar.id, person.tg_id, one_line(display_name)[:64])
     return ModeratorJoined(seminar, language)
 
 
-async def co_moderators(deps: Deps, person: Person) -> ModeratorList | NoSeminar | NotModerator:
+async def co_moderators(deps: Deps, person: Person) -> ModeratorList:
     """The other moderators, and whether the one asking owns the seminar."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    seminar = await deps.moderating(person)
     everyone = await deps.store.moderator_list(seminar.id)
     viewer_owns = any(m.owner for m in everyone if m.tg_id == person.tg_id)
     return ModeratorList(seminar, viewer_owns, [m for m in everyone if m.tg_id != person.tg_id])
@@ -170,12 +189,10 @@ async def co_moderators(deps: Deps, person: Person) -> ModeratorList | NoSeminar
 
 async def remove_co_moderator(
     deps: Deps, person: Person, seminar_id: int, tg_id: int
-) -> bool | OwnerStays | NoSeminar | NotModerator:
+) -> bool | OwnerStays:
     """Any moderator may remove a co-moderator; nobody may remove an owner, so the creator
-    cannot be locked out of their own seminar."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    cannot be locked out of their own seminar. False when there was nobody to remove."""
+    seminar = await deps.moderating(person, seminar_id)
     if tg_id == person.tg_id:
         return False
     target = await deps.store.membership(seminar.id, tg_id)
@@ -185,13 +202,12 @@ async def remove_co_moderator(
     return await deps.store.demote_moderator(seminar.id, tg_id, wrote=wrote is not None)
 
 
-async def _successor(
+async def offer_ownership(
     deps: Deps, person: Person, seminar_id: int, tg_id: int
-) -> tuple[Seminar, Moderator] | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
-    """The seminar an owner hands over and the other moderator who is to own it."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+) -> HandOverOffer | NotOwner | NoLongerModerator:
+    """Asks the owner to confirm: a hand-over cannot be taken back by the one who made it.
+    The offer names the seminar an owner hands over and the other moderator who is to own it."""
+    seminar = await deps.moderating(person, seminar_id)
     everyone = {m.tg_id: m for m in await deps.store.moderator_list(seminar.id)}
     giver = everyone.get(person.tg_id)
     if giver is None or not giver.owner:
@@ -199,22 +215,12 @@ async def _successor(
     successor = everyone.get(tg_id)
     if successor is None or tg_id == person.tg_id:
         return NoLongerModerator(seminar)
-    return seminar, successor
-
-
-async def offer_ownership(
-    deps: Deps, person: Person, seminar_id: int, tg_id: int
-) -> HandOverOffer | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
-    """Asks the owner to confirm: a hand-over cannot be taken back by the one who made it."""
-    found = await _successor(deps, person, seminar_id, tg_id)
-    if not isinstance(found, tuple):
-        return found
-    return HandOverOffer(*found)
+    return HandOverOffer(seminar, successor)
 
 
 async def hand_over_ownership(
     deps: Deps, person: Person, seminar_id: int, tg_id: int
-) -> HandedOver | NoSeminar | NotModerator | NotOwner | NoLongerModerator:
+) -> HandedOver | NotOwner | NoLongerModerator:
     """Makes another moderator the seminar's only owner; the one who hands over stays a
     moderator, as a co-moderator.
 
@@ -224,56 +230,57 @@ async def hand_over_ownership(
     In a migrated database, where every moderator became an owner, the first hand-over leaves
     the one it names as the only owner, as the others never chose to be owners.
     """
-    found = await _successor(deps, person, seminar_id, tg_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, successor = found
+    offer = await offer_ownership(deps, person, seminar_id, tg_id)
+    if not isinstance(offer, HandOverOffer):
+        return offer
+    seminar, successor = offer.seminar, offer.successor
     member = await deps.store.membership(seminar.id, tg_id)
     if member is None or not await deps.store.hand_over_ownership(seminar.id, tg_id):
         return NoLongerModerator(seminar)
     return HandedOver(seminar, successor, member.language)
 
 
-async def my_seminars(deps: Deps, person: Person) -> tuple[list[tuple[Seminar, Role]], int | None]:
+async def my_seminars(deps: Deps, person: Person) -> MySeminars:
     user = await deps.store.user(person.tg_id)
     active = user.active_seminar_id if user else None
-    return await deps.store.seminars_of(person.tg_id), active
+    return MySeminars(await deps.store.seminars_of(person.tg_id), active)
 
 
-async def switch_seminar(deps: Deps, person: Person, seminar_id: int) -> Seminar | NoSeminar:
+async def switch_seminar(deps: Deps, person: Person, seminar_id: int) -> Seminar:
+    """The seminar the person acts on from now; refused when they are no longer in it."""
     member = await deps.store.membership(seminar_id, person.tg_id)
     seminar = await deps.store.seminar(seminar_id)
     if member is None or seminar is None:
-        return NoSeminar()
+        raise Gone(GoneThing.SEMINAR)
     await deps.store.set_active_seminar(person.tg_id, seminar_id)
     return seminar
 
 
-async def announce(
-    deps: Deps, person: Person, text: str
-) -> Announcement | NoSeminar | NotModerator | WrongPhase | None:
-    """A short message from the moderators to every participant; None when it is empty."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+async def announce(deps: Deps, person: Person, text: str) -> Announcement | AnnounceUsage:
+    """A short message from the moderators to every participant; the usage when it is empty
+    or too long."""
+    seminar = await deps.moderating(person)
     text = clean_text(text)
     if not text or len(text) > MAX_ANNOUNCEMENT:
-        return None
-    if seminar.phase is Phase.CLOSED:
-        return WrongPhase(seminar)
+        return AnnounceUsage()
+    if seminar.ended:
+        raise WrongPhase(seminar)
     return Announcement(seminar, text, await participants_of(deps, seminar))
 
 
 async def bind_plenary_chat(
     deps: Deps, person: Person, chat_id: int, is_chat_admin: bool, *, office: bool = False
-) -> Bound | NoSeminar | NotModerator:
+) -> Bound | BindRefused:
     """Only someone who is both an administrator of the chat and a moderator may bind it,
     as the plenary chat or, with office, as the service office's chat for the report."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    try:
+        seminar = await deps.moderating(person)
+    except (NoSeminar, NotModerator):
+        # Said in the group chat, in the same words for either: nobody there learns who
+        # moderates what.
+        return BindRefused()
     if not is_chat_admin:
-        return NotModerator(seminar)
+        return BindRefused()
     if office:
         await deps.store.set_office_chat(seminar.id, chat_id)
     else:
@@ -283,15 +290,11 @@ async def bind_plenary_chat(
     return Bound(bound)
 
 
-async def start_paper_notes(
-    deps: Deps, person: Person, question: int = 0
-) -> PaperMode | NoSeminar | NotModerator | WrongPhase:
+async def start_paper_notes(deps: Deps, person: Person, question: int = 0) -> PaperMode:
     """Notes written on paper in the room, typed in by a moderator, anonymous like the rest."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.ANSWERING:
-        return WrongPhase(seminar)
+    seminar = await deps.moderating(person)
+    if not seminar.writing:
+        raise WrongPhase(seminar)
     question = max(0, min(question, len(seminar.questions) - 1))
     await _set_paper_mode(deps, person, PaperNotesDraft(seminar.id, question))
     return PaperMode(seminar, question)
@@ -299,9 +302,6 @@ async def start_paper_notes(
 
 async def stop_paper_notes(deps: Deps, person: Person) -> None:
     await deps.store.expect(person.tg_id)
-
-
-PaperRefusal = NoSeminar | NotModerator | WrongPhase
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,24 +312,24 @@ class PaperModeOn:
     draft: PaperNotesDraft
 
 
-async def _paper_mode(deps: Deps, person: Person) -> PaperModeOn | PaperRefusal | None:
-    """The seminar and state of a moderator typing in paper notes; None when they are not."""
+async def _paper_mode(deps: Deps, person: Person) -> PaperModeOn | NothingPending:
+    """The seminar and state of a moderator typing in paper notes; NothingPending when they
+    are not typing any."""
     user = await deps.store.user(person.tg_id)
     if user is None or not isinstance(user.expectation.draft, PaperNotesDraft):
-        return None
+        return NothingPending()
     draft = user.expectation.draft
-    seminar = await deps.moderated_seminar(person, draft.seminar)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.ANSWERING:
+    seminar = await deps.moderating(person, draft.seminar)
+    if not seminar.writing:
+        # The round closed while they typed: paper notes end with it, refusal or not.
         await stop_paper_notes(deps, person)
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     return PaperModeOn(seminar, draft)
 
 
 async def paper_note(
     deps: Deps, person: Person, text: str
-) -> PaperSaved | EmptyNote | NoteTooLong | PersonalDataFound | PaperRefusal | None:
+) -> PaperSaved | EmptyNote | NoteTooLong | PersonalDataFound | NothingPending:
     mode = await _paper_mode(deps, person)
     if not isinstance(mode, PaperModeOn):
         return mode
@@ -365,10 +365,8 @@ class HeldPaperNote:
 
 async def _held_paper_note(
     deps: Deps, person: Person, seminar_id: int
-) -> HeldPaperNote | PaperRefusal | NothingPending:
+) -> HeldPaperNote | NothingPending:
     mode = await _paper_mode(deps, person)
-    if mode is None:
-        return NothingPending()
     if not isinstance(mode, PaperModeOn):
         return mode
     held = mode.draft.held
@@ -379,7 +377,7 @@ async def _held_paper_note(
 
 async def keep_paper_note(
     deps: Deps, person: Person, seminar_id: int
-) -> PaperSaved | PaperRefusal | NothingPending:
+) -> PaperSaved | NothingPending:
     """The moderator confirmed that a paper note with a detail identifies nobody."""
     found = await _held_paper_note(deps, person, seminar_id)
     if not isinstance(found, HeldPaperNote):
@@ -390,14 +388,10 @@ async def keep_paper_note(
 
 async def drop_paper_note(
     deps: Deps, person: Person, seminar_id: int
-) -> HeldDropped | PaperRefusal | NothingPending:
+) -> HeldDropped | NothingPending:
     found = await _held_paper_note(deps, person, seminar_id)
     if not isinstance(found, HeldPaperNote):
         return found
     await _set_paper_mode(deps, person, found.draft)
     await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.PAPER_NOTE)
-
-
-def role_of(member: Member | None) -> Role | None:
-    return member.role if member else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-__all__ = ["BadTime", "next_daily", "parse_clock_time", "parse_when"]
+__all__ = ["BadTime", "TimeProblem", "next_daily", "parse_clock_time", "parse_when"]
 
 _UNITS = {
     "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "minutt": 1, "minutter": 1,
@@ -22,9 +23,14 @@ _DATE_CLOCK = re.compile(
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ t](\d{1,2}):(\d{2})$")
 
 
+class TimeProblem(StrEnum):
+    UNREADABLE = "unreadable"
+    PAST = "past"
+
+
 @dataclass(frozen=True, slots=True)
 class BadTime:
-    reason: str  # "unreadable" | "past"
+    reason: TimeProblem
 
 
 def parse_clock_time(text: str) -> time | None:
@@ -55,7 +61,7 @@ def parse_when(text: str, now: datetime, zone: str) -> datetime | BadTime:
     if relative and relative.group(2) in _UNITS:
         minutes = int(relative.group(1)) * _UNITS[relative.group(2)]
         if minutes == 0:
-            return BadTime("past")
+            return BadTime(TimeProblem.PAST)
         return now + timedelta(minutes=minutes)
     at = parse_clock_time(text)
     if at is not None:
@@ -73,9 +79,9 @@ def parse_when(text: str, now: datetime, zone: str) -> datetime | BadTime:
             year4, month, day, hour, minute = (int(g) for g in found.groups())
             moment = datetime(year4, month, day, hour, minute, tzinfo=ZoneInfo(zone))
         else:
-            return BadTime("unreadable")
+            return BadTime(TimeProblem.UNREADABLE)
     except ValueError:
-        return BadTime("unreadable")
+        return BadTime(TimeProblem.UNREADABLE)
     if moment <= local_now:
-        return BadTime("past")
+        return BadTime(TimeProblem.PAST)
     return moment.astimezone(UTC)

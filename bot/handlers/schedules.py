@@ -5,10 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Expecting, Role
+from bot.domain import Expectation, Expecting
 from bot.flows import schedules
-from bot.flows.deps import NoSeminar, NotModerator
-from bot.flows.setup import WrongPhase
 from bot.flows.timing import BadTime
 from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
@@ -28,9 +26,8 @@ from bot.handlers.routes import (
     Text,
 )
 from bot.i18n import Translator
-from bot.render import joining as joining_view
-from bot.render import refusals as refusal_view
 from bot.render import schedules as schedules_view
+from bot.render.screens import Screen
 
 __all__ = ["ROUTES", "schedule_text"]
 
@@ -45,27 +42,25 @@ def _zone(context: BotContext) -> str:
 
 async def schedule_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await schedules.listing(context.deps, person_of(update))
-    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return
-    await send(context, _chat(update), schedules_view.schedules(t, *outcome, _zone(context)))
+    listed = await schedules.listing(context.deps, person_of(update))
+    await send(context, _chat(update), _list(t, context, listed))
+
+
+def _list(t: Translator, context: BotContext, listed: schedules.ScheduleList) -> Screen:
+    return schedules_view.schedules(t, listed.seminar, listed.schedules, _zone(context))
 
 
 async def ask(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     index = button.arg(0)
     if index >= len(schedules_view.SCHEDULE_KINDS):
         raise ForgedButton("unknown schedule kind")
-    kind = schedules.Kind(schedules_view.SCHEDULE_KINDS[index])
+    kind = schedules_view.SCHEDULE_KINDS[index]
     if kind is schedules.Kind.REMIND:
         await send(
             context, _chat(update), schedules_view.ask_reminder(t, schedules.REMINDER_OFFSETS)
         )
         return None
-    outcome = await schedules.ask(context.deps, person_of(update), kind)
-    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return None
+    await schedules.ask(context.deps, person_of(update), kind)
     await send(context, _chat(update), schedules_view.ask_when(t, kind))
     return None
 
@@ -74,13 +69,7 @@ async def _answer(
     context: BotContext,
     chat: int,
     t: Translator,
-    outcome: schedules.Scheduled
-    | schedules.AlreadyScheduled
-    | schedules.NeedClose
-    | BadTime
-    | NoSeminar
-    | NotModerator
-    | WrongPhase,
+    outcome: schedules.Scheduled | schedules.AlreadyScheduled | schedules.NeedClose | BadTime,
 ) -> None:
     match outcome:
         case schedules.Scheduled(schedule=item):
@@ -91,8 +80,6 @@ async def _answer(
             screen = schedules_view.need_close(t)
         case BadTime(reason=reason):
             screen = schedules_view.bad_time(t, reason)
-        case _:
-            screen = refusal_view.refusal(t, outcome)
     await send(context, chat, screen)
 
 
@@ -116,40 +103,31 @@ async def remind(update: Update, context: BotContext, button: Button, t: Transla
 
 async def cancel(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await schedules.cancel(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        return refusal_view.not_moderator(t).text
-    await send(context, _chat(update), schedules_view.schedule_cancelled(t, outcome))
-    listed = await schedules.listing(context.deps, person_of(update))
-    if isinstance(listed, tuple):
-        await edit(
-            context, pressed_message(update), schedules_view.schedules(t, *listed, _zone(context))
-        )
+    match outcome:
+        case schedules.Cancelled(schedule=item):
+            await send(context, _chat(update), schedules_view.schedule_cancelled(t, item))
+        case schedules.NoLongerScheduled():
+            await send(context, _chat(update), schedules_view.no_longer_scheduled(t))
+    if outcome.listing is not None:
+        await edit(context, pressed_message(update), _list(t, context, outcome.listing))
     return None
 
 
 async def summary_command(update: Update, context: BotContext) -> None:
     """Moderators send the summary out now; a participant sees a short one for themselves."""
     t = await reader(update, context)
-    person = person_of(update)
-    seminar = await context.deps.active_seminar(person)
-    member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
-    if seminar is None or member is None:
-        await send(context, _chat(update), joining_view.not_joined(t))
-        return
-    if member.role is Role.MODERATOR:
-        await send_summary(context, seminar.id)
-        return
-    data = await schedules.summary(context.deps, seminar)
-    wanted = await context.deps.store.wants_summaries(seminar.id, person.tg_id)
-    await send(context, _chat(update), schedules_view.summary_participant(t, data, wanted))
+    match await schedules.ask_summary(context.deps, person_of(update)):
+        case schedules.SummaryForAll(seminar=seminar):
+            await send_summary(context, seminar.id)
+        case schedules.OwnSummary(data=data, wanted=wanted):
+            await send(context, _chat(update), schedules_view.summary_participant(t, data, wanted))
 
 
 async def toggle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
-    outcome = await schedules.toggle_summaries(context.deps, person_of(update))
-    if isinstance(outcome, NoSeminar):
-        return joining_view.expired_button(t)
-    _, wanted = outcome
-    await edit(context, pressed_message(update), schedules_view.summaries_toggled(t, wanted))
+    toggled = await schedules.toggle_summaries(context.deps, person_of(update))
+    await edit(
+        context, pressed_message(update), schedules_view.summaries_toggled(t, toggled.wanted)
+    )
     return None
 
 

@@ -1,4 +1,4 @@
-"""Co-moderators, /seminars, /announce, /bind in a group chat, paper notes, live progress."""
+"""Co-moderators, /seminars, /announce, /bind in a group chat, and paper notes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting
-from bot.flows import setup, team
+from bot.flows import team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
-from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
+from bot.flows.refusals import Refusal
 from bot.handlers.announcements import progress_changed
 from bot.handlers.common import (
     BotContext,
@@ -39,8 +39,6 @@ from bot.handlers.routes import (
 )
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
-from bot.render import joining as joining_view
-from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render.screens import join_link
@@ -57,15 +55,10 @@ def _chat(update: Update) -> int:
 async def invite_moderator(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await team.create_moderator_invite(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return None
-    link = join_link(context.services.bot_username, outcome.code)
-    expires = t.datetime(outcome.expires_at, context.deps.settings.timezone)
-    await send(
-        context, _chat(update), team_view.moderator_invite(t, outcome.seminar, link, expires)
-    )
+    invite = await team.create_moderator_invite(context.deps, person_of(update), button.arg(0))
+    link = join_link(context.services.bot_username, invite.code)
+    expires = t.datetime(invite.expires_at, context.deps.settings.timezone)
+    await send(context, _chat(update), team_view.moderator_invite(t, invite.seminar, link, expires))
     return None
 
 
@@ -76,19 +69,17 @@ async def join_as_moderator(update: Update, context: BotContext, code: str) -> N
         context.deps, person_of(update), code, user.full_name
     )
     t = translator(outcome.language)
-    if isinstance(outcome, team.InviteRefused):
-        await send(context, _chat(update), team_view.moderator_invite_refused(t, outcome.reason))
-        return
-    await send(context, _chat(update), team_view.moderator_joined(t, outcome.seminar))
+    match outcome:
+        case team.InviteRefused(reason=reason):
+            await send(context, _chat(update), team_view.moderator_invite_refused(t, reason))
+        case team.ModeratorJoined(seminar=seminar):
+            await send(context, _chat(update), team_view.moderator_joined(t, seminar))
 
 
 async def moderators_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await team.co_moderators(context.deps, person_of(update))
-    if isinstance(outcome, NoSeminar | NotModerator):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return
-    await send(context, _chat(update), team_view.co_moderators(t, outcome))
+    listing = await team.co_moderators(context.deps, person_of(update))
+    await send(context, _chat(update), team_view.co_moderators(t, listing))
 
 
 async def remove_moderator(
@@ -97,8 +88,6 @@ async def remove_moderator(
     outcome = await team.remove_co_moderator(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
-    if isinstance(outcome, NoSeminar | NotModerator):
-        return refusal_view.not_moderator(t).text
     if isinstance(outcome, team.OwnerStays):
         return team_view.owner_stays(t, outcome.seminar)
     await edit(context, pressed_message(update), team_view.co_moderator_removed(t, outcome))
@@ -144,17 +133,15 @@ async def ownership_keep(
 
 async def seminars_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    seminars, active = await team.my_seminars(context.deps, person_of(update))
-    await send(context, _chat(update), setup_view.seminars_list(t, seminars, active))
+    mine = await team.my_seminars(context.deps, person_of(update))
+    await send(context, _chat(update), setup_view.seminars_list(t, mine.seminars, mine.active))
 
 
 async def switch_seminar(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await team.switch_seminar(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, NoSeminar):
-        return joining_view.expired_button(t)
-    await edit(context, pressed_message(update), setup_view.switched(t, outcome))
+    seminar = await team.switch_seminar(context.deps, person_of(update), button.arg(0))
+    await edit(context, pressed_message(update), setup_view.switched(t, seminar))
     return None
 
 
@@ -165,11 +152,8 @@ async def announce_command(update: Update, context: BotContext) -> None:
     assert message.text is not None
     text = message.text.partition(" ")[2]
     outcome = await team.announce(context.deps, person_of(update), text)
-    if outcome is None:
+    if isinstance(outcome, team.AnnounceUsage):
         await send(context, _chat(update), team_view.announce_usage(t))
-        return
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
         return
     seminar = outcome.seminar
     reached = await broadcast(
@@ -210,9 +194,7 @@ async def bind_command(update: Update, context: BotContext) -> None:
             )
         case team.Bound(seminar=seminar):
             await send(context, chat.id, team_view.bound(translator(seminar.language), seminar))
-        case NotModerator():
-            await send(context, chat.id, team_view.bind_refused(t))
-        case NoSeminar():
+        case team.BindRefused():
             await send(context, chat.id, team_view.bind_refused(t))
 
 
@@ -221,22 +203,20 @@ async def bind_command(update: Update, context: BotContext) -> None:
 
 async def paper_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await team.start_paper_notes(context.deps, person_of(update))
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return
-    await send(context, _chat(update), team_view.paper_mode(t, outcome.seminar, outcome.question))
+    mode = await team.start_paper_notes(context.deps, person_of(update))
+    await send(context, _chat(update), team_view.paper_mode(t, mode.seminar, mode.question))
 
 
 async def paper_question(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await team.start_paper_notes(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await drop_buttons(context, pressed_message(update))
-        return refusal_view.refusal(t, outcome).text
+    try:
+        mode = await team.start_paper_notes(context.deps, person_of(update), button.arg(0))
+    except Refusal:
+        await drop_buttons(context, pressed_message(update))  # typing in paper notes is over
+        raise
     await edit(
-        context, pressed_message(update), team_view.paper_mode(t, outcome.seminar, outcome.question)
+        context, pressed_message(update), team_view.paper_mode(t, mode.seminar, mode.question)
     )
     return None
 
@@ -261,19 +241,16 @@ async def paper_text(
 ) -> None:
     t = await reader(update, context)
     outcome = await team.paper_note(context.deps, person_of(update), text)
-    if outcome is None:
-        return
-    if isinstance(outcome, EmptyNote | NoteTooLong):
-        limit = context.deps.settings.note_max_length
-        await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
-        return
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return
-    if isinstance(outcome, PersonalDataFound):
-        await send(context, _chat(update), answering_view.personal_data(t, outcome))
-        return
-    await _paper_saved(context, _chat(update), t, outcome)
+    match outcome:
+        case EmptyNote() | NoteTooLong():
+            limit = context.deps.settings.note_max_length
+            await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
+        case PersonalDataFound():
+            await send(context, _chat(update), answering_view.personal_data(t, outcome))
+        case team.PaperSaved():
+            await _paper_saved(context, _chat(update), t, outcome)
+        case NothingPending():
+            pass  # no longer typing in paper notes: the text is nobody's note
 
 
 async def _paper_saved(
@@ -286,20 +263,22 @@ async def _paper_saved(
 async def keep_paper_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await team.keep_paper_note(context.deps, person_of(update), button.arg(0))
     await drop_buttons(context, pressed_message(update))
+    outcome = await team.keep_paper_note(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NothingPending):
         return answering_view.nothing_pending(t).text
-    if isinstance(outcome, team.PaperSaved):
-        await _paper_saved(context, _chat(update), t, outcome)
-        return None
-    return refusal_view.refusal(t, outcome).text
+    await _paper_saved(context, _chat(update), t, outcome)
+    return None
 
 
 async def drop_paper_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await team.drop_paper_note(context.deps, person_of(update), button.arg(0))
+    try:
+        outcome = await team.drop_paper_note(context.deps, person_of(update), button.arg(0))
+    except Refusal:
+        await drop_buttons(context, pressed_message(update))  # nothing waits for it any more
+        raise
     return await answer_dropped(update, context, t, outcome)
 
 

@@ -7,20 +7,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import DotVote, Phase, Schedule, Seminar
-from bot.flows.schedules import SummaryData
+from bot.domain import DotVote, Schedule, Seminar
+from bot.flows.schedules import Kind, SummaryData
+from bot.flows.timing import TimeProblem
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, key, phase_name
 
-SCHEDULE_KINDS = ("open", "close", "remind", "summary")
+# What the /schedule buttons add, by their number.
+SCHEDULE_KINDS = (Kind.OPEN, Kind.CLOSE, Kind.REMIND, Kind.SUMMARY)
 
 
 def schedule_kind(t: Translator, kind: str) -> str:
-    names = {
-        "open": t.gettext("Open the answer round"),
-        "close": t.gettext("Close the current step"),
-        "remind": t.gettext("Reminder to those who have not taken part yet"),
-        "summary": t.gettext("Daily summary"),
+    names: dict[str, str] = {
+        Kind.OPEN: t.gettext("Open the answer round"),
+        Kind.CLOSE: t.gettext("Close the current step"),
+        Kind.REMIND: t.gettext("Reminder to those who have not taken part yet"),
+        Kind.SUMMARY: t.gettext("Daily summary"),
     }
     return names.get(kind, kind)
 
@@ -55,8 +57,8 @@ def schedules(t: Translator, seminar: Seminar, listed: Sequence[Schedule], zone:
     return Screen("\n".join(lines), tuple(rows))
 
 
-def ask_when(t: Translator, kind: str) -> Screen:
-    if kind == "summary":
+def ask_when(t: Translator, kind: Kind) -> Screen:
+    if kind is Kind.SUMMARY:
         return Screen(
             t.gettext("At what time each day should the summary go out? For example 09:00.")
         )
@@ -103,8 +105,8 @@ def already_scheduled(t: Translator, item: Schedule, zone: str) -> Screen:
     )
 
 
-def bad_time(t: Translator, reason: str) -> Screen:
-    if reason == "past":
+def bad_time(t: Translator, reason: TimeProblem) -> Screen:
+    if reason is TimeProblem.PAST:
         return Screen(t.gettext("That time has already passed. Please give a later time."))
     return Screen(
         t.gettext(
@@ -120,19 +122,21 @@ def need_close(t: Translator) -> Screen:
     )
 
 
-def schedule_cancelled(t: Translator, item: Schedule | None) -> Screen:
-    if item is None:
-        return Screen(t.gettext("That is no longer scheduled."))
+def schedule_cancelled(t: Translator, item: Schedule) -> Screen:
     return Screen(t.gettext("Cancelled: {what}.").format(what=schedule_kind(t, item.kind)))
 
 
+def no_longer_scheduled(t: Translator) -> Screen:
+    return Screen(t.gettext("That is no longer scheduled."))
+
+
 def reminder(t: Translator, seminar: Seminar) -> Screen:
-    if seminar.phase is Phase.ANSWERING:
+    if seminar.writing:
         text = t.gettext(
             "A gentle reminder: the answer round of <b>{title}</b> closes soon. We would love "
             "to hear what has helped you; one short note is enough."
         )
-    elif seminar.phase is Phase.VOTING:
+    elif seminar.voting:
         text = t.gettext(
             "A gentle reminder: the voting in <b>{title}</b> ends soon, and some of your "
             "group's notes still wait for a theme."
@@ -189,11 +193,13 @@ def summary_full(t: Translator, data: SummaryData) -> Screen:
     if data.themes:
         lines.append("")
         lines.append(t.gettext("<b>Themes so far</b>"))
-        for name, group, size in data.themes[:40]:
+        for theme in data.themes[:40]:
             lines.append(
                 t.ngettext(
-                    "• {name} ({group}): {count} note", "• {name} ({group}): {count} notes", size
-                ).format(name=esc(name), group=group, count=t.number(size))
+                    "• {name} ({group}): {count} note",
+                    "• {name} ({group}): {count} notes",
+                    theme.notes,
+                ).format(name=esc(theme.name), group=theme.group, count=t.number(theme.notes))
             )
     return Screen("\n".join(lines))
 
@@ -208,7 +214,7 @@ def summary_short(t: Translator, data: SummaryData) -> Screen:
         count=t.number(data.notes)
     )
     if data.themes:
-        names = ", ".join(esc(name) for name, _, _ in data.themes[:6])
+        names = ", ".join(esc(theme.name) for theme in data.themes[:6])
         text += " " + t.gettext("and these themes: {names}.").format(names=names)
     else:
         text += "."

@@ -5,11 +5,9 @@
 from __future__ import annotations
 
 from bot.callbacks import Action
-from bot.domain import Moderator, NoteCounts, Seminar
+from bot.domain import InviteProblem, Moderator, NoteCounts, Seminar
 from bot.flows import team
-from bot.flows.deps import NoSeminar, NotModerator
 from bot.i18n import Translator
-from bot.render.refusals import refusal
 from bot.render.screens import Key, Screen, esc, key, phase_name
 
 
@@ -22,13 +20,15 @@ def moderator_invite(t: Translator, seminar: Seminar, link: str, expires: str) -
     )
 
 
-def moderator_invite_refused(t: Translator, reason: str) -> Screen:
-    messages = {
-        "unknown": t.gettext("This moderator invitation does not exist."),
-        "used": t.gettext("This moderator invitation has already been used. Ask for a new one."),
-        "expired": t.gettext("This moderator invitation has expired. Ask for a new one."),
-    }
-    return Screen(messages.get(reason, messages["unknown"]))
+def moderator_invite_refused(t: Translator, reason: InviteProblem) -> Screen:
+    match reason:
+        case InviteProblem.USED:
+            text = t.gettext("This moderator invitation has already been used. Ask for a new one.")
+        case InviteProblem.EXPIRED:
+            text = t.gettext("This moderator invitation has expired. Ask for a new one.")
+        case _:
+            text = t.gettext("This moderator invitation does not exist.")
+    return Screen(text)
 
 
 def moderator_joined(t: Translator, seminar: Seminar) -> Screen:
@@ -145,17 +145,13 @@ def ownership_received(t: Translator, seminar: Seminar) -> Screen:
     )
 
 
-def ownership_refusal(
-    t: Translator, outcome: NoSeminar | NotModerator | team.NotOwner | team.NoLongerModerator
-) -> Screen:
+def ownership_refusal(t: Translator, outcome: team.NotOwner | team.NoLongerModerator) -> Screen:
     """Why a hand-over did not happen."""
     match outcome:
         case team.NotOwner(seminar=seminar):
             return not_owner(t, seminar)
         case team.NoLongerModerator():
             return no_longer_moderator(t)
-        case _:
-            return refusal(t, outcome)
 
 
 def announcement(t: Translator, seminar: Seminar, text: str) -> Screen:

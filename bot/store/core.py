@@ -40,7 +40,8 @@ class SecretMismatch(Exception):
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The real clock, for rows not yet written with the bot's clock (`StoreBase.stamp`)."""
+    return _real_time().isoformat(timespec="seconds")
 
 
 def _real_time() -> datetime:
@@ -158,6 +159,8 @@ class StoreBase:
         self.keyring: Keyring
         # Lookup hashes of everyone who moderates a seminar (see `may_moderate`).
         self._moderators: set[bytes] = set()
+        # The bot's clock, set by `open`; tests and demos move it (see bot/clock.py).
+        self._clock: Callable[[], datetime] = _real_time
 
     @classmethod
     async def open(
@@ -193,6 +196,7 @@ class StoreBase:
         await reader.execute("PRAGMA query_only=ON")
         await reader.execute("PRAGMA busy_timeout=5000")
         store = cls(conn, reader)
+        store._clock = clock
         try:
             await store._unlock(secret, kdf or Scrypt())
         except BaseException:
@@ -360,6 +364,10 @@ class StoreBase:
         """Room for what belongs to this task's transaction alone and ends with it."""
         mine = self._mine()
         return mine.scratch if mine is not None else None
+
+    def stamp(self) -> str:
+        """Now by the bot's clock, as the database keeps a moment."""
+        return self._clock().isoformat(timespec="seconds")
 
     @property
     def vault(self) -> Vault:

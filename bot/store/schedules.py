@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Schedule
-from bot.store.core import StoreBase, _first, _now
+from bot.domain import Schedule, ScheduleStatus
+from bot.store.core import StoreBase, _first
 from bot.vault import Vault
+
+__all__ = ["ScheduleStore", "Taken"]
+
+# A job still to run, or running now.
+_ACTIVE = (ScheduleStatus.PENDING.value, ScheduleStatus.RUNNING.value)
 
 
 def _schedule(row: aiosqlite.Row, vault: Vault) -> Schedule:
@@ -19,8 +25,15 @@ def _schedule(row: aiosqlite.Row, vault: Vault) -> Schedule:
         run_at=datetime.fromisoformat(row["run_at"]),
         daily_at=row["daily_at"],
         created_by=vault.unseal(row["created_by"]),
-        status=row["status"],
+        status=ScheduleStatus(row["status"]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """An open or a close of the seminar is scheduled already: one at a time."""
+
+    existing: Schedule
 
 
 class ScheduleStore:
@@ -29,6 +42,7 @@ class ScheduleStore:
     def __init__(self, store: StoreBase) -> None:
         self._db = store.connection
         self._vault = store.vault
+        self._stamp = store.stamp
         self.transaction = store.transaction
 
     async def add(
@@ -38,8 +52,7 @@ class ScheduleStore:
         run_at: datetime,
         created_by: int,
         daily_at: str | None = None,
-    ) -> Schedule | None:
-        """None when an open or close of this seminar is already scheduled."""
+    ) -> Schedule | Taken:
         async with self.transaction():
             try:
                 cur = await self._db.execute(
@@ -51,14 +64,17 @@ class ScheduleStore:
                         run_at.isoformat(),
                         daily_at,
                         self._vault.seal(created_by),
-                        _now(),
+                        self._stamp(),
                     ),
                 )
             except aiosqlite.IntegrityError:
                 # A failed statement undoes only itself; the transaction goes on.
-                return None
+                existing = next(s for s in await self.active(seminar_id) if s.kind == kind)
+                return Taken(existing)
             assert cur.lastrowid is not None
-            return await self.get(cur.lastrowid)
+            made = await self.get(cur.lastrowid)
+            assert made is not None
+            return made
 
     async def get(self, schedule_id: int) -> Schedule | None:
         sql = "SELECT * FROM schedules WHERE id = ?"
@@ -69,9 +85,8 @@ class ScheduleStore:
         return [
             _schedule(r, self._vault)
             for r in await self._db.execute_fetchall(
-                "SELECT * FROM schedules WHERE seminar_id = ? AND status IN ('pending', 'running')"
-                " ORDER BY run_at",
-                (seminar_id,),
+                "SELECT * FROM schedules WHERE seminar_id = ? AND status IN (?, ?) ORDER BY run_at",
+                (seminar_id, *_ACTIVE),
             )
         ]
 
@@ -80,9 +95,9 @@ class ScheduleStore:
         return [
             _schedule(r, self._vault)
             for r in await self._db.execute_fetchall(
-                "SELECT * FROM schedules WHERE (status = 'pending' AND run_at <= ?)"
-                " OR status = 'running' ORDER BY run_at",
-                (now.isoformat(),),
+                "SELECT * FROM schedules WHERE (status = ? AND run_at <= ?)"
+                " OR status = ? ORDER BY run_at",
+                (ScheduleStatus.PENDING.value, now.isoformat(), ScheduleStatus.RUNNING.value),
             )
         ]
 
@@ -90,29 +105,31 @@ class ScheduleStore:
         """Marks a job as running; only one claimer wins, so a job never starts twice."""
         async with self.transaction():
             cur = await self._db.execute(
-                "UPDATE schedules SET status = 'running' WHERE id = ? AND status = 'pending'",
-                (schedule_id,),
+                "UPDATE schedules SET status = ? WHERE id = ? AND status = ?",
+                (ScheduleStatus.RUNNING.value, schedule_id, ScheduleStatus.PENDING.value),
             )
             return cur.rowcount == 1
 
-    async def settle(self, schedule_id: int, status: str, next_run: datetime | None = None) -> None:
-        """Ends a run: done, missed or failed; a daily job is set for its next time instead."""
+    async def settle(self, schedule_id: int, status: ScheduleStatus) -> None:
+        """Ends a run: done, missed or failed."""
         async with self.transaction():
-            if next_run is not None:
-                await self._db.execute(
-                    "UPDATE schedules SET status = 'pending', run_at = ? WHERE id = ?",
-                    (next_run.isoformat(), schedule_id),
-                )
-            else:
-                await self._db.execute(
-                    "UPDATE schedules SET status = ? WHERE id = ?", (status, schedule_id)
-                )
-
-    async def cancel(self, schedule_id: int) -> Schedule | None:
-        async with self.transaction():
-            found = await self.get(schedule_id)
-            cur = await self._db.execute(
-                "UPDATE schedules SET status = 'cancelled' WHERE id = ? AND status = 'pending'",
-                (schedule_id,),
+            await self._db.execute(
+                "UPDATE schedules SET status = ? WHERE id = ?", (status.value, schedule_id)
             )
-            return found if cur.rowcount == 1 else None
+
+    async def again_at(self, schedule_id: int, next_run: datetime) -> None:
+        """Ends the run of a daily job by setting it for its next time."""
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE schedules SET status = ?, run_at = ? WHERE id = ?",
+                (ScheduleStatus.PENDING.value, next_run.isoformat(), schedule_id),
+            )
+
+    async def cancel(self, schedule_id: int) -> bool:
+        """Whether the job was still pending, and so is cancelled now."""
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE schedules SET status = ? WHERE id = ? AND status = ?",
+                (ScheduleStatus.CANCELLED.value, schedule_id, ScheduleStatus.PENDING.value),
+            )
+            return cur.rowcount == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Moderator, Role
+from bot.domain import InviteProblem, Moderator, Role
 from bot.keys import new_code
 from bot.store.core import StoreBase, _first
 
@@ -21,8 +21,8 @@ class TeamStore(StoreBase):
             )
             return code
 
-    async def redeem_moderator_invite(self, code: str, now: datetime) -> tuple[int | None, str]:
-        """Uses an invite once: returns (seminar id, "ok") or (None, "unknown"|"used"|"expired")."""
+    async def redeem_moderator_invite(self, code: str, now: datetime) -> int | InviteProblem:
+        """Uses an invite once: the seminar it is for, or why it cannot be used."""
         async with self.transaction():
             row = await _first(
                 self._db,
@@ -30,17 +30,17 @@ class TeamStore(StoreBase):
                 (code,),
             )
             if row is None:
-                return None, "unknown"
+                return InviteProblem.UNKNOWN
             if row["used"]:
-                return None, "used"
+                return InviteProblem.USED
             if datetime.fromisoformat(row["expires_at"]) <= now:
-                return None, "expired"
+                return InviteProblem.EXPIRED
             cur2 = await self._db.execute(
                 "UPDATE moderator_invites SET used = 1 WHERE code = ? AND used = 0", (code,)
             )
             if cur2.rowcount != 1:
-                return None, "used"
-            return int(row["seminar_id"]), "ok"
+                return InviteProblem.USED
+            return int(row["seminar_id"])
 
     async def make_moderator(self, seminar_id: int, tg_id: int, display_name: str) -> None:
         async with self.transaction():
