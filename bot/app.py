@@ -130,8 +130,9 @@ def build_application(settings: Settings, secrets: Secrets, store: Store, clock:
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
         .context_types(ContextTypes(context=BotContext))
-        # Every call, replies and broadcasts alike, stays under the configured rate.
-        .rate_limiter(ChatOrderedLimiter(overall_max_rate=settings.send_rate, max_retries=5))
+        # Every call, replies and broadcasts alike, stays under the configured rate, and a
+        # 429 is waited out there; what else is retried is said in bot/ratelimit.py.
+        .rate_limiter(ChatOrderedLimiter(overall_max_rate=settings.send_rate))
         .updater(None)
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))

@@ -9,6 +9,7 @@ what a person is told is always what happened, and nobody is left without an ans
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import warnings
@@ -18,12 +19,13 @@ from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import CallbackCodec
+from bot.ratelimit import through
 from bot.render.screens import Screen
-from bot.sender import decode_screens, encode_screens, markup, retry_seconds
+from bot.sender import decode_screens, encode_screens, markup
 from bot.store import BroadcastStore, Store
 
 __all__ = ["Outbox", "Reply", "ReplyKind"]
@@ -33,8 +35,6 @@ log = logging.getLogger(__name__)
 # The replies are given with `do_api_request`, whose answer stays plain JSON; python-telegram-bot
 # suggests its typed method instead on every such call.
 warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
-
-MAX_BACKOFF = 5.0  # an outage is retried every few seconds until it ends
 
 
 class ReplyKind(StrEnum):
@@ -154,15 +154,12 @@ class Outbox:
                 await self._deliveries.replies_given(given)
 
     async def _until_through(self, reply: Reply) -> None:
-        """Retries a passing failure (network, 5xx, 429) until it is through; a refusal is
+        """Gives the reply until it is through (bot/ratelimit.py says how); a refusal is
         final, and a person who blocked the bot is marked instead of retried forever."""
-        backoff = 0.5
         while True:
             try:
-                await self._call(reply)
+                await through(functools.partial(self._call, reply), attempts=None, what="a reply")
                 return
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_seconds(exc))
             except Forbidden:
                 log.info("a recipient has blocked the bot; marked as unreachable")
                 await self._store.set_blocked(reply.chat_id, True)
@@ -172,15 +169,12 @@ class Outbox:
                     log.info("a button press could not be answered: %s", exc.message)
                     if reply.late is None:
                         return
+                    # Its notice comes as a message instead.
                     reply = Reply(ReplyKind.MESSAGE, reply.chat_id, reply.late)
                     continue
                 if "not modified" not in exc.message:
                     log.warning("a reply was refused: %s", exc.message)
                 return
-            except NetworkError as exc:
-                log.warning("a reply failed (%s); retrying in %.1f s", type(exc).__name__, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _call(self, reply: Reply) -> None:
         """One Bot API call. What Telegram answers is not read, so no Message is built from it

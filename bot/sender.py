@@ -1,11 +1,11 @@
 """One rate-limited sender for broadcasts, with delivery recorded per recipient.
 
 It keeps under Telegram's limits (about 30 messages a second overall, one a second per chat,
-20 a minute per group), waits out a 429's retry_after, retries transient failures, and marks
-people who blocked the bot instead of retrying them. Each recipient's progress is committed
-after every message, so a broadcast cut short by a crash resumes where it stopped: nobody is
-skipped, and only the message in flight at the moment of the crash can arrive twice: one
-message is sent at a time, which the rate limit, not the round trip, holds back.
+20 a minute per group), sends each message until it is through (bot/ratelimit.py says how),
+and marks people who blocked the bot instead of retrying them. Each recipient's progress is
+committed after every message, so a broadcast cut short by a crash resumes where it stopped:
+nobody is skipped, and only the message in flight at the moment of the crash can arrive twice:
+one message is sent at a time, which the rate limit, not the round trip, holds back.
 """
 
 from __future__ import annotations
@@ -19,30 +19,26 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden
 
 from bot.callbacks import Action, Button, CallbackCodec
-from bot.domain import Delivery, Member
+from bot.domain import Delivery, DeliveryStatus, Member
 from bot.i18n import Translator, translator
+from bot.ratelimit import through
 from bot.render.screens import Key, Screen
 from bot.store import BroadcastStore, Store
 
-__all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup", "retry_seconds"]
+__all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup"]
 
 log = logging.getLogger(__name__)
 
 PRIVATE_GAP = 1.0  # seconds between two messages to one person
 GROUP_GAP = 3.0  # 20 a minute in a group
-MAX_BACKOFF = 5.0  # an outage is retried every few seconds until it ends
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    value: Any = exc.retry_after
-    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
 
 
 class _Pace:
-    """A token bucket: at most `rate` sends a second, with a burst of one second's worth."""
+    """A token bucket: at most `rate` sends a second, with a burst of one second's worth.
+    Its times are time.monotonic(): pauses, not moments, so the bot's clock does not apply."""
 
     def __init__(self, rate: float) -> None:
         self._rate = rate
@@ -203,7 +199,9 @@ class Broadcaster:
             for delivery, index in waiting:
                 mine = screens.get(delivery.language, [])
                 if index >= len(mine):
-                    await self._deliveries.finish(broadcast_id, delivery.chat_id, "sent")
+                    await self._deliveries.finish(
+                        broadcast_id, delivery.chat_id, DeliveryStatus.SENT
+                    )
                     continue
                 gap = GROUP_GAP if delivery.chat_id < 0 else PRIVATE_GAP
                 pause = last_sent.get(delivery.chat_id, 0.0) + gap - time.monotonic()
@@ -211,7 +209,7 @@ class Broadcaster:
                     await asyncio.sleep(pause)
                 status = await self._send(delivery.chat_id, mine[index])
                 last_sent[delivery.chat_id] = time.monotonic()
-                if status != "sent":
+                if status is not DeliveryStatus.SENT:
                     await self._deliveries.finish(broadcast_id, delivery.chat_id, status)
                     continue
                 await self._deliveries.progress(broadcast_id, delivery.chat_id, index + 1)
@@ -221,28 +219,24 @@ class Broadcaster:
         log.info("broadcast %d finished: %s", broadcast_id, counts)
         await self._deliveries.forget_delivered(broadcast_id)
 
-    async def _send(self, chat_id: int, screen: Screen) -> str:
-        """Sends one message until it is through: "sent", "blocked" or "refused"."""
-        backoff = 0.5
-        while True:
+    async def _send(self, chat_id: int, screen: Screen) -> DeliveryStatus:
+        """Sends one message until it is through: sent, or why it never will be."""
+
+        async def attempt() -> None:
             await self._pace.take()
-            try:
-                await self._bot.send_message(
-                    chat_id,
-                    screen.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup(screen, self._codec),
-                )
-                return "sent"
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_seconds(exc))
-            except Forbidden:
-                await self._store.set_blocked(chat_id, True)
-                return "blocked"
-            except BadRequest as exc:
-                log.warning("a broadcast message was refused: %s", exc.message)
-                return "refused"
-            except (NetworkError, TimedOut) as exc:
-                log.warning("broadcast send failed (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
+            await self._bot.send_message(
+                chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, self._codec),
+            )
+
+        try:
+            await through(attempt, attempts=None, what="a broadcast message")
+        except Forbidden:
+            await self._store.set_blocked(chat_id, True)
+            return DeliveryStatus.BLOCKED
+        except BadRequest as exc:
+            log.warning("a broadcast message was refused: %s", exc.message)
+            return DeliveryStatus.REFUSED
+        return DeliveryStatus.SENT

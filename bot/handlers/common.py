@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
 from telegram import BotCommand, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
@@ -20,9 +17,10 @@ from bot.flows.personal_data import HeldDropped
 from bot.i18n import Translator, translator
 from bot.lanes import Lanes
 from bot.outbox import Outbox, Reply, ReplyKind
+from bot.ratelimit import BRIEF_ATTEMPTS, through
 from bot.render import answering as answering_view
 from bot.render.screens import Screen
-from bot.sender import Broadcaster, markup, retry_seconds
+from bot.sender import Broadcaster, markup
 
 __all__ = [
     "BotContext",
@@ -37,9 +35,8 @@ __all__ = [
     "reader",
     "send",
     "send_many",
+    "with_retries",
 ]
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -94,24 +91,10 @@ async def reader(update: Update, context: BotContext) -> Translator:
     return translator(await context.deps.language(person_of(update)))
 
 
-# Pauses before retrying a call that failed for a passing reason (5xx, network, time-out).
-RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
-
-
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
-    """Retries transient Bot API failures; a refusal (400, 403) is final at once."""
-    for delay in RETRY_DELAYS:
-        try:
-            return await call()
-        except BadRequest:
-            raise
-        except RetryAfter as exc:
-            # The rate limiter already waited several times; the chat is busy, so wait again.
-            await asyncio.sleep(retry_seconds(exc))
-        except NetworkError as exc:
-            log.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
-            await asyncio.sleep(delay)
-    return await call()
+    """A call the handler can do without, tried a few times after a passing failure; a 429 is
+    waited out, a refusal (400, 403) is final at once (see bot/ratelimit.py)."""
+    return await through(call, attempts=BRIEF_ATTEMPTS)
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from bot.domain import Delivery
-from bot.store.core import StoreBase, _first, _now
+from bot.domain import Delivery, DeliveryStatus
+from bot.store.core import StoreBase, _first
 
 
 class BroadcastStore:
@@ -20,6 +20,7 @@ class BroadcastStore:
         self._vault = store.vault
         self.transaction = store.transaction
         self._with_commit = store.with_commit
+        self._stamp = store.stamp
 
     async def create(
         self,
@@ -43,7 +44,7 @@ class BroadcastStore:
             cur = await self._db.execute(
                 "INSERT INTO broadcasts (seminar_id, origin, screens, created_at)"
                 " VALUES (?, ?, ?, ?)",
-                (seminar_id, origin, screens, _now()),
+                (seminar_id, origin, screens, self._stamp()),
             )
             broadcast_id = cur.lastrowid
             assert broadcast_id is not None
@@ -94,11 +95,11 @@ class BroadcastStore:
         return str(row[0]) if row else "{}"
 
     async def pending(self, broadcast_id: int | None = None) -> list[Delivery]:
-        sql = "SELECT * FROM deliveries WHERE status = 'pending'"
-        params: tuple[object, ...] = ()
+        sql = "SELECT * FROM deliveries WHERE status = ?"
+        params: tuple[object, ...] = (DeliveryStatus.PENDING.value,)
         if broadcast_id is not None:
             sql += " AND broadcast_id = ?"
-            params = (broadcast_id,)
+            params = (*params, broadcast_id)
         rows = await self._db.execute_fetchall(sql + " ORDER BY broadcast_id", params)
         unseal = self._vault.unseal
         return [
@@ -113,14 +114,15 @@ class BroadcastStore:
                 (sent_screens, broadcast_id, self._vault.lookup(chat_id)),
             )
 
-    async def finish(self, broadcast_id: int, chat_id: int, status: str) -> None:
+    async def finish(self, broadcast_id: int, chat_id: int, status: DeliveryStatus) -> None:
         async with self.transaction():
             await self._db.execute(
                 "UPDATE deliveries SET status = ? WHERE broadcast_id = ? AND recipient = ?",
-                (status, broadcast_id, self._vault.lookup(chat_id)),
+                (status.value, broadcast_id, self._vault.lookup(chat_id)),
             )
 
     async def counts(self, broadcast_id: int) -> dict[str, int]:
+        """How many deliveries ended how, for the log."""
         return {
             str(r[0]): int(r[1])
             for r in await self._db.execute_fetchall(
@@ -135,6 +137,6 @@ class BroadcastStore:
         async with self.transaction():
             await self._db.execute(
                 "DELETE FROM broadcasts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
-                " WHERE d.broadcast_id = broadcasts.id AND d.status = 'pending')",
-                (broadcast_id,),
+                " WHERE d.broadcast_id = broadcasts.id AND d.status = ?)",
+                (broadcast_id, DeliveryStatus.PENDING.value),
             )
