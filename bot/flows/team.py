@@ -11,6 +11,7 @@ from bot.domain import (
     InviteProblem,
     Member,
     Moderator,
+    NoteCounts,
     PaperNotesDraft,
     Person,
     Role,
@@ -41,6 +42,9 @@ __all__ = [
     "OwnerStays",
     "PaperMode",
     "PaperSaved",
+    "Progress",
+    "ProgressChat",
+    "RoundOver",
 ]
 
 MODERATOR_INVITE_PREFIX = "mod-"
@@ -395,3 +399,64 @@ async def drop_paper_note(
     await _set_paper_mode(deps, person, found.draft)
     await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.PAPER_NOTE)
+
+
+# -- live progress ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressChat:
+    """A chat that follows the answer round live: a moderator's own, or the plenary chat."""
+
+    chat_id: int
+    language: str
+    message_id: int | None = None  # the progress message there, once it was posted
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far the answer round has come, in counts only, and the chats that follow it."""
+
+    seminar: Seminar
+    counts: NoteCounts
+    participants: int
+    chats: list[ProgressChat]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOver:
+    """The round closed (or the seminar is gone): its progress messages stay as they were."""
+
+
+async def _progress(deps: Deps, seminar: Seminar, chats: list[ProgressChat]) -> Progress:
+    counts = await deps.store.note_counts(seminar)
+    participants = len(await participants_of(deps, seminar))
+    return Progress(seminar, counts, participants, chats)
+
+
+async def progress_to_post(deps: Deps, seminar: Seminar) -> Progress:
+    """The progress at the round's opening, for each moderator and the plenary chat."""
+    chats = [ProgressChat(m.tg_id, m.language) for m in await deps.moderators(seminar.id)]
+    if seminar.plenary_chat_id is not None:
+        chats.append(ProgressChat(seminar.plenary_chat_id, seminar.language))
+    return await _progress(deps, seminar, chats)
+
+
+async def progress_posted(deps: Deps, seminar: Seminar, chat_id: int, message_id: int) -> None:
+    """Keeps the posted message's id, so later notes edit it."""
+    await deps.store.save_progress_message(seminar.id, chat_id, message_id)
+
+
+async def progress_to_refresh(deps: Deps, seminar_id: int) -> Progress | RoundOver:
+    """The progress now, for every message posted, each in its reader's language."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None or not seminar.writing:
+        return RoundOver()
+    languages = {m.tg_id: m.language for m in await deps.moderators(seminar.id)}
+    chats = [
+        ProgressChat(
+            posted.chat_id, languages.get(posted.chat_id, seminar.language), posted.message_id
+        )
+        for posted in await deps.store.progress_messages(seminar.id)
+    ]
+    return await _progress(deps, seminar, chats)

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain import Member, Person, Seminar
-from bot.flows import plenary, schedules, setup
+from bot.flows import plenary, schedules, setup, team
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -212,26 +212,27 @@ async def send_summary(
 
 async def start_progress(context: BotContext, seminar: Seminar) -> None:
     """One progress message per moderator and in the plenary chat, edited as notes come in."""
-    chats = [(m.tg_id, m.language) for m in await context.deps.moderators(seminar.id)]
-    if seminar.plenary_chat_id is not None:
-        chats.append((seminar.plenary_chat_id, seminar.language))
-    counts = await context.deps.store.note_counts(seminar)
-    participants = len(await setup.participants_of(context.deps, seminar))
-    for chat_id, language in chats:
-        screen = team_view.progress(translator(language), seminar, counts, participants)
+    progress = await team.progress_to_post(context.deps, seminar)
+    for chat in progress.chats:
+        screen = _progress_screen(progress, chat)
         await after_commit(
-            context, functools.partial(_post_progress, context, seminar, chat_id, screen)
+            context, functools.partial(_post_progress, context, seminar, chat, screen)
         )
 
 
+def _progress_screen(progress: team.Progress, chat: team.ProgressChat) -> Screen:
+    t = translator(chat.language)
+    return team_view.progress(t, progress.seminar, progress.counts, progress.participants)
+
+
 async def _post_progress(
-    context: BotContext, seminar: Seminar, chat_id: int, screen: Screen
+    context: BotContext, seminar: Seminar, chat: team.ProgressChat, screen: Screen
 ) -> None:
     """Sent at once rather than through the outbox: the bot keeps the message's id to edit it."""
     try:
         message = await with_retries(
             lambda: context.bot.send_message(
-                chat_id,
+                chat.chat_id,
                 screen.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen, context.services.codec),
@@ -240,7 +241,7 @@ async def _post_progress(
     except TelegramError as exc:
         log.info("progress message not sent: %s", exc.message)
         return
-    await context.deps.store.save_progress_message(seminar.id, chat_id, message.message_id)
+    await team.progress_posted(context.deps, seminar, chat.chat_id, message.message_id)
 
 
 async def progress_changed(context: BotContext, seminar_id: int) -> None:
@@ -258,18 +259,14 @@ async def _refresh_progress(context: BotContext) -> None:
     assert context.job is not None
     seminar_id = context.job.data
     assert isinstance(seminar_id, int)
-    seminar = await context.deps.store.seminar(seminar_id)
-    if seminar is None or not seminar.writing:
+    progress = await team.progress_to_refresh(context.deps, seminar_id)
+    if isinstance(progress, team.RoundOver):
         return
-    counts = await context.deps.store.note_counts(seminar)
-    participants = len(await setup.participants_of(context.deps, seminar))
-    languages = {m.tg_id: m.language for m in await context.deps.moderators(seminar.id)}
-    for chat_id, message_id in await context.deps.store.progress_messages(seminar.id):
-        t = translator(languages.get(chat_id, seminar.language))
-        screen = team_view.progress(t, seminar, counts, participants)
+    for chat in progress.chats:
+        screen = _progress_screen(progress, chat)
         try:
             await context.bot.edit_message_text(
-                screen.text, chat_id=chat_id, message_id=message_id, parse_mode="HTML"
+                screen.text, chat_id=chat.chat_id, message_id=chat.message_id, parse_mode="HTML"
             )
         except TelegramError as exc:
             log.info("progress message not updated: %s", exc.message)

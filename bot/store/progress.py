@@ -4,16 +4,28 @@ for the recurring summaries.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.store.core import StoreBase, _first
+
+__all__ = ["ProgressMessage", "ProgressStore"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressMessage:
+    """The live progress message the bot posted in a chat, to edit as notes come in."""
+
+    chat_id: int
+    message_id: int
 
 
 class ProgressStore(StoreBase):
     """The `progress_messages` table and `members.wants_summaries`."""
 
-    async def progress_messages(self, seminar_id: int) -> list[tuple[int, int]]:
+    async def progress_messages(self, seminar_id: int) -> list[ProgressMessage]:
         sql = "SELECT chat, message_id FROM progress_messages WHERE seminar_id = ?"
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
-        return [(self._vault.unseal(r[0]), int(r[1])) for r in rows]
+        return [ProgressMessage(self._vault.unseal(r[0]), int(r[1])) for r in rows]
 
     async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
         async with self.transaction():
