@@ -60,6 +60,33 @@ def phase_name(t: Translator, phase: Phase) -> str:
     return names[phase]
 
 
+def phase_help(t: Translator, phase: Phase) -> str:
+    """What a participant can do at this step of the seminar, for /help."""
+    helps = {
+        Phase.DRAFT: t.gettext(
+            "The seminar has not started yet. You will get the first question here when the "
+            "answer round opens."
+        ),
+        Phase.ANSWERING: t.gettext(
+            "Answer the questions by writing a message: each message is one note."
+        ),
+        Phase.GROUPING: t.gettext(
+            "The answer round is closed. Soon your group sees its notes, and you can propose "
+            "themes by writing a message."
+        ),
+        Phase.VOTING: t.gettext(
+            "Sort your group's notes: press a theme for each note, or write a message to "
+            "propose a new theme."
+        ),
+        Phase.PLENARY: t.gettext(
+            "Every group's themes are shown. When the dot vote opens, give your dots to the "
+            "themes that matter most to you."
+        ),
+        Phase.CLOSED: t.gettext("The seminar has ended. Thank you for taking part."),
+    }
+    return helps[phase]
+
+
 def _units(text: str) -> int:
     """Telegram's measure of a text: UTF-16 code units, so most emoji count twice. The HTML
     is never shorter than the text Telegram makes of it, so it is a safe upper bound."""
