@@ -5,6 +5,7 @@ text passes through ``esc``), Telegram's length limit, and the few pieces severa
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,6 +47,11 @@ def key(label: str, action: Action, *args: int) -> Key:
 
 def join_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
+
+
+def plain_text(html_text: str) -> str:
+    """A screen's text without its HTML, for a press's notice, which Telegram shows as it is."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def phase_name(t: Translator, phase: Phase) -> str:
