@@ -70,6 +70,7 @@ from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.expecting import ask_for, expected_text
 from bot.flows.personal_data import find_personal_details
+from bot.flows.refusals import Refusal
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
 from bot.render.schedules import SCHEDULE_KINDS
@@ -736,7 +737,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/notes":
                 await self.flow(person, answering.my_notes(d, person))
             case "/forget":
-                await self.flow(person, joining.forget_target(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, joining.forget_target(d, person))
             case "/paper":
                 await self.flow(person, team.start_paper_notes(d, person))
             case "/done":
@@ -775,17 +777,21 @@ class SeminarFlows(RuleBasedStateMachine):
         match b.action:
             case Action.WELCOME_LANGUAGE:
                 link = _link_generation(b, 2)
-                await self.flow(
-                    p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                with suppress(Refusal):
+                    await self.flow(
+                        p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
             case Action.DECLINE:
                 link = _link_generation(b, 1)
-                await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
+                with suppress(Refusal):
+                    await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
             case Action.CONSENT:
                 link = _link_generation(b, 2)
-                joined = await self.flow(
-                    p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                joined = None
+                with suppress(Refusal):
+                    joined = await self.flow(
+                        p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
                 if isinstance(joined, joining.Joined):
                     group = await self.flow(
                         p, groups_flow.seat_late_joiner(d, joined.seminar, p.tg_id)
@@ -814,7 +820,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CANCEL_EDIT:
                 await self.flow(p, answering.cancel_edit(d, p, b.arg(0)))
             case Action.FORGET:
-                forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
+                forgotten = None
+                with suppress(Refusal):
+                    forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
                 if isinstance(forgotten, joining.Forgotten):
                     self.forgotten(forgotten.seminar.id, p)
             case Action.SETUP_LANGUAGE:
