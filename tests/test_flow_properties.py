@@ -688,7 +688,8 @@ class SeminarFlows(RuleBasedStateMachine):
         d = self.deps
         match name:
             case "/open":
-                await self.flow(person, setup.open_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.open_round(d, person))
             case "/close":
                 if isinstance(
                     await self.flow(person, plenary.close_dots(d, person)), plenary.DotsClosed
@@ -701,7 +702,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 ):
                     return  # the handler offers a button to close the seminar for good
-                await self.flow(person, setup.close_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.close_round(d, person))
             case "/groups":
                 words = argument.split()
                 await self.flow(
@@ -746,7 +748,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/announce":
                 await self.flow(person, team.announce(d, person, argument))
             case "/invite":
-                await self.flow(person, setup.invite(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.invite(d, person))
             case "/new":
                 await self.flow(person, setup.start(d, person))
             case "/start":
@@ -836,9 +839,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.SETUP_CANCEL:
                 await self.flow(p, setup.cancel(d, p))
             case Action.NEW_INVITE:
-                await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
             case Action.OPEN_ROUND:
-                await self.flow(p, setup.open_round(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_round(d, p, b.arg(0)))
             case Action.CLOSE_ROUND:
                 closed = await self.flow(p, plenary.close_dots(d, p))
                 active = await d.moderated_seminar(p)
@@ -848,7 +853,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 )
                 if not isinstance(closed, plenary.DotsClosed) and not offers:
-                    await self.flow(p, setup.close_round(d, p, b.arg(0)))
+                    with suppress(Refusal):
+                        await self.flow(p, setup.close_round(d, p, b.arg(0)))
             case Action.HIDE_ASK:
                 await self.flow(p, answering.ask_hide(d, p, b.arg(0)))
             case Action.HIDE_CONFIRM:
@@ -950,7 +956,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.DROP_READBACK:
                 await self.flow(p, closing.drop_read_back(d, p, b.arg(0)))
             case Action.OPEN_WITH_PREVIOUS:
-                await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
             case Action.FORGET_CANCEL | Action.HIDE_CANCEL | Action.OWNERSHIP_KEEP:
                 pass  # these only change the message they are on
 
@@ -1423,7 +1430,8 @@ class SeminarFlows(RuleBasedStateMachine):
             "close_dots": lambda: plenary.close_dots(d, person),
             "close_seminar": lambda: closing.close_seminar(d, person),
         }
-        await self.flow(person, moves[move]())
+        with suppress(Refusal):
+            await self.flow(person, moves[move]())
 
     @rule(steps=st.integers(min_value=1, max_value=3))
     def moderator_moves_on(self, steps: int) -> None:
