@@ -24,6 +24,7 @@ __all__ = [
     "consent",
     "decline",
     "forget_target",
+    "moderates",
     "open_invite",
     "rewelcome",
     "set_language",
@@ -188,6 +189,14 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
     lang = LANGUAGES[language]
     await deps.store.save_user_language(person.tg_id, lang)
     return lang
+
+
+async def moderates(deps: Deps, person: Person) -> bool:
+    """Whether the person moderates their active seminar: /help then lists a moderator's
+    commands too."""
+    seminar = await deps.active_seminar(person)
+    member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
+    return member is not None and member.role is Role.MODERATOR
 
 
 async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCannotForget:

@@ -203,12 +203,8 @@ async def privacy(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
-    person = person_of(update)
-    seminar = await context.deps.active_seminar(person)
-    member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
-    await send(
-        context, update.effective_chat.id, joining_view.help_text(t, answering.is_moderator(member))
-    )
+    moderator = await joining.moderates(context.deps, person_of(update))
+    await send(context, update.effective_chat.id, joining_view.help_text(t, moderator))
 
 
 async def forget(update: Update, context: BotContext) -> None:
