@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.domain import DotVote, Person, Phase, Schedule, Seminar
 from bot.flows import closing, schedules, setup
 from bot.flows import plenary as plenary_flow
+from bot.flows.refusals import Refusal
 from bot.flows.timing import next_daily, parse_clock_time
 from bot.handlers import plenary as plenary_handlers
 from bot.handlers import setup as setup_handlers
@@ -140,14 +141,18 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
     moderator = Person(item.created_by, None)
     t = translator(await deps.language(moderator))
     if item.kind == schedules.Kind.OPEN:
-        opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
-        if isinstance(opened, setup.RoundOpened):
-            await setup_handlers.announce_opened(context, opened, moderator, t, origin)
-            return True
-        return item.status == "running" and seminar.phase is Phase.ANSWERING
+        try:
+            opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
+        except Refusal:
+            return item.status == "running" and seminar.phase is Phase.ANSWERING
+        await setup_handlers.announce_opened(context, opened, moderator, t, origin)
+        return True
     if seminar.phase is Phase.ANSWERING:
-        closed = await setup.close_round(deps, moderator, seminar.id)
-        if isinstance(closed, setup.RoundClosed):
+        try:
+            closed = await setup.close_round(deps, moderator, seminar.id)
+        except Refusal:
+            pass  # the moderator who set it up moderates no longer
+        else:
             await setup_handlers.announce_closed(context, closed, origin)
             return True
     elif seminar.phase is Phase.VOTING:

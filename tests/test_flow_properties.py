@@ -70,6 +70,7 @@ from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.expecting import ask_for, expected_text
 from bot.flows.personal_data import find_personal_details
+from bot.flows.refusals import Refusal
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
 from bot.render.schedules import SCHEDULE_KINDS
@@ -687,7 +688,8 @@ class SeminarFlows(RuleBasedStateMachine):
         d = self.deps
         match name:
             case "/open":
-                await self.flow(person, setup.open_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.open_round(d, person))
             case "/close":
                 if isinstance(
                     await self.flow(person, plenary.close_dots(d, person)), plenary.DotsClosed
@@ -700,7 +702,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 ):
                     return  # the handler offers a button to close the seminar for good
-                await self.flow(person, setup.close_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.close_round(d, person))
             case "/groups":
                 words = argument.split()
                 await self.flow(
@@ -736,7 +739,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/notes":
                 await self.flow(person, answering.my_notes(d, person))
             case "/forget":
-                await self.flow(person, joining.forget_target(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, joining.forget_target(d, person))
             case "/paper":
                 await self.flow(person, team.start_paper_notes(d, person))
             case "/done":
@@ -744,7 +748,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/announce":
                 await self.flow(person, team.announce(d, person, argument))
             case "/invite":
-                await self.flow(person, setup.invite(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.invite(d, person))
             case "/new":
                 await self.flow(person, setup.start(d, person))
             case "/start":
@@ -775,17 +780,21 @@ class SeminarFlows(RuleBasedStateMachine):
         match b.action:
             case Action.WELCOME_LANGUAGE:
                 link = _link_generation(b, 2)
-                await self.flow(
-                    p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                with suppress(Refusal):
+                    await self.flow(
+                        p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
             case Action.DECLINE:
                 link = _link_generation(b, 1)
-                await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
+                with suppress(Refusal):
+                    await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
             case Action.CONSENT:
                 link = _link_generation(b, 2)
-                joined = await self.flow(
-                    p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                joined = None
+                with suppress(Refusal):
+                    joined = await self.flow(
+                        p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
                 if isinstance(joined, joining.Joined):
                     group = await self.flow(
                         p, groups_flow.seat_late_joiner(d, joined.seminar, p.tg_id)
@@ -814,7 +823,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CANCEL_EDIT:
                 await self.flow(p, answering.cancel_edit(d, p, b.arg(0)))
             case Action.FORGET:
-                forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
+                forgotten = None
+                with suppress(Refusal):
+                    forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
                 if isinstance(forgotten, joining.Forgotten):
                     self.forgotten(forgotten.seminar.id, p)
             case Action.SETUP_LANGUAGE:
@@ -828,9 +839,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.SETUP_CANCEL:
                 await self.flow(p, setup.cancel(d, p))
             case Action.NEW_INVITE:
-                await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
             case Action.OPEN_ROUND:
-                await self.flow(p, setup.open_round(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_round(d, p, b.arg(0)))
             case Action.CLOSE_ROUND:
                 closed = await self.flow(p, plenary.close_dots(d, p))
                 active = await d.moderated_seminar(p)
@@ -840,7 +853,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 )
                 if not isinstance(closed, plenary.DotsClosed) and not offers:
-                    await self.flow(p, setup.close_round(d, p, b.arg(0)))
+                    with suppress(Refusal):
+                        await self.flow(p, setup.close_round(d, p, b.arg(0)))
             case Action.HIDE_ASK:
                 await self.flow(p, answering.ask_hide(d, p, b.arg(0)))
             case Action.HIDE_CONFIRM:
@@ -942,7 +956,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.DROP_READBACK:
                 await self.flow(p, closing.drop_read_back(d, p, b.arg(0)))
             case Action.OPEN_WITH_PREVIOUS:
-                await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
             case Action.FORGET_CANCEL | Action.HIDE_CANCEL | Action.OWNERSHIP_KEEP:
                 pass  # these only change the message they are on
 
@@ -1415,7 +1430,8 @@ class SeminarFlows(RuleBasedStateMachine):
             "close_dots": lambda: plenary.close_dots(d, person),
             "close_seminar": lambda: closing.close_seminar(d, person),
         }
-        await self.flow(person, moves[move]())
+        with suppress(Refusal):
+            await self.flow(person, moves[move]())
 
     @rule(steps=st.integers(min_value=1, max_value=3))
     def moderator_moves_on(self, steps: int) -> None:

@@ -108,6 +108,7 @@ class GoneThing(StrEnum):
     THEME = "theme"
     SCHEDULE = "schedule"
     MODERATOR = "moderator"
+    SEMINAR = "seminar"  # the seminar a button was about, or the presser's place in it
 
 
 @dataclass(eq=False)

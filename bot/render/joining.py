@@ -119,9 +119,9 @@ def already_joined(t: Translator, seminar: Seminar) -> Screen:
 
 
 def joined(t: Translator, seminar: Seminar) -> Screen:
-    if seminar.phase is Phase.ANSWERING:
+    if seminar.writing:
         return Screen(t.gettext("Thank you for joining! Here is the first question."))
-    if seminar.phase is Phase.DRAFT:
+    if Phase.ANSWERING in seminar.rule.moves:  # the round has not opened yet
         return Screen(
             t.gettext(
                 "Thank you for joining <b>{title}</b>! You will get the first question here "
