@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Member, Person, Role, Seminar, Writer
+from bot.domain import Member, Person, Phase, Role, Seminar, Writer
 from bot.flows.deps import Deps
 from bot.flows.refusals import Gone, GoneThing, NotJoined
 from bot.i18n import LANGUAGES
@@ -14,6 +14,7 @@ __all__ = [
     "Declined",
     "ForgetAsked",
     "Forgotten",
+    "HelpFacts",
     "InvalidInvite",
     "Joined",
     "LinkChanged",
@@ -24,7 +25,7 @@ __all__ = [
     "consent",
     "decline",
     "forget_target",
-    "moderates",
+    "help_facts",
     "open_invite",
     "rewelcome",
     "set_language",
@@ -191,12 +192,20 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
     return lang
 
 
-async def moderates(deps: Deps, person: Person) -> bool:
-    """Whether the person moderates their active seminar: /help then lists a moderator's
-    commands too."""
+@dataclass(frozen=True, slots=True)
+class HelpFacts:
+    """What /help depends on: whether the person moderates their active seminar (then it lists
+    a moderator's commands too), and the step that seminar is at (what they can do now)."""
+
+    moderator: bool
+    phase: Phase | None
+
+
+async def help_facts(deps: Deps, person: Person) -> HelpFacts:
     seminar = await deps.active_seminar(person)
     member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
-    return member is not None and member.role is Role.MODERATOR
+    moderator = member is not None and member.role is Role.MODERATOR
+    return HelpFacts(moderator, seminar.phase if seminar and member else None)
 
 
 async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCannotForget:

@@ -203,8 +203,8 @@ async def privacy(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
-    moderator = await joining.moderates(context.deps, person_of(update))
-    await send(context, update.effective_chat.id, joining_view.help_text(t, moderator))
+    facts = await joining.help_facts(context.deps, person_of(update))
+    await send(context, update.effective_chat.id, joining_view.help_text(t, facts))
 
 
 async def forget(update: Update, context: BotContext) -> None:
