@@ -70,6 +70,7 @@ from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.expecting import ask_for, expected_text
 from bot.flows.personal_data import find_personal_details
+from bot.flows.refusals import Refusal
 from bot.i18n import LANGUAGES
 from bot.keys import Keyring
 from bot.render.schedules import SCHEDULE_KINDS
@@ -370,8 +371,12 @@ class SeminarFlows(RuleBasedStateMachine):
                 assert not leaked, f"{path} names somebody ({leaked}): {outcome!r}"
 
     async def flow(self, viewer: Person | None, work: Coroutine[Any, Any, T]) -> T:
-        """Runs one flow; any exception fails the test, and its answer must not leak."""
-        outcome = await work
+        """Runs one flow; a refusal it raises is its answer, any other exception fails the test,
+        and its answer must not leak."""
+        try:
+            outcome = await work
+        except Refusal as refusal:
+            outcome = refusal  # type: ignore[assignment]
         self.assert_no_identity(outcome, viewer)
         if isinstance(outcome, setup.SeminarCreated) and outcome.seminar.id not in self.seminars:
             self.seminars.append(outcome.seminar.id)
