@@ -729,7 +729,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/check":
                 await self.flow(person, closing.start_read_back(d, person))
             case "/report":
-                seminar = await closing.reportable(d, person)
+                seminar = await self.flow(person, closing.reportable(d, person))
                 if isinstance(seminar, Seminar):
                     await self.flow(None, closing.report_data(d, seminar, "phase"))
                     await self.flow(None, schedules.summary(d, seminar))
