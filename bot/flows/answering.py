@@ -239,6 +239,7 @@ async def receive_text(
     found = await _open_writer(deps, person)
     seminar, writer = found.seminar, found.writer
     refs = deps.keys.message_refs(seminar.id, chat_id, message_id)
+    ref = refs[0]  # under the current key; the others are the retired keys'
     if (earlier := await deps.store.note_from_message(refs)) is not None:
         # Telegram delivered this message again: answer as the first time, store nothing.
         count = await _count_for(deps, seminar, writer, earlier.note.question)
@@ -251,15 +252,11 @@ async def receive_text(
         return NoteLimitReached(seminar, deps.settings.notes_per_question)
     if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
-            writer,
-            awaiting=Awaiting.CONFIRM,
-            target_note_id=target,
-            draft=checked,
-            draft_ref=refs[0],
+            writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
         )
         await deps.store.update_writer(waiting)
         return asked
-    return await _save(deps, found, target, checked, refs[0])
+    return await _save(deps, found, target, checked, ref)
 
 
 async def _save(
