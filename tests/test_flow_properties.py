@@ -371,8 +371,12 @@ class SeminarFlows(RuleBasedStateMachine):
                 assert not leaked, f"{path} names somebody ({leaked}): {outcome!r}"
 
     async def flow(self, viewer: Person | None, work: Coroutine[Any, Any, T]) -> T:
-        """Runs one flow; any exception fails the test, and its answer must not leak."""
-        outcome = await work
+        """Runs one flow; a refusal it raises is its answer, any other exception fails the test,
+        and its answer must not leak."""
+        try:
+            outcome = await work
+        except Refusal as refusal:
+            outcome = refusal  # type: ignore[assignment]
         self.assert_no_identity(outcome, viewer)
         if isinstance(outcome, setup.SeminarCreated) and outcome.seminar.id not in self.seminars:
             self.seminars.append(outcome.seminar.id)
@@ -727,7 +731,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/check":
                 await self.flow(person, closing.start_read_back(d, person))
             case "/report":
-                seminar = await closing.reportable(d, person)
+                seminar = await self.flow(person, closing.reportable(d, person))
                 if isinstance(seminar, Seminar):
                     await self.flow(None, closing.report_data(d, seminar, "phase"))
                     await self.flow(None, schedules.summary(d, seminar))

@@ -18,6 +18,7 @@ __all__ = [
     "NotJoined",
     "NotModerator",
     "NotesInGroups",
+    "OwnNoteGone",
     "Refusal",
     "RoundNotOpen",
     "RoundStillOpen",
@@ -117,3 +118,12 @@ class Gone(Refusal):
 
     thing: GoneThing
     ends_buttons = True
+
+
+@dataclass(eq=False)
+class OwnNoteGone(Gone):
+    """A writer's own note is gone (deleted from another message, or hidden). The pressed
+    message's other buttons, about their other notes and the questions, still work: they stay."""
+
+    thing: GoneThing = GoneThing.NOTE
+    ends_buttons = False
