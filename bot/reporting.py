@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.i18n import Translator, translator
@@ -33,6 +33,7 @@ __all__ = [
     "CSV_COLUMNS",
     "PNG_SIGNATURE",
     "ChartError",
+    "ReportFile",
     "chart_environment",
     "chart_spec",
     "plain_group",
@@ -525,7 +526,14 @@ def chart_spec(data: ReportData) -> dict[str, Any]:
     }
 
 
-async def report_files(data: ReportData, t: Translator) -> list[tuple[str, bytes]]:
+class ReportFile(NamedTuple):
+    """One file of the report (a named tuple, so `dict(files)` maps names to contents)."""
+
+    name: str
+    content: bytes
+
+
+async def report_files(data: ReportData, t: Translator) -> list[ReportFile]:
     """The report: HTML with its chart, CSV, JSON and the chart as a picture.
 
     The chart is drawn in its own process while the rest is built in threads, so that a large
@@ -543,9 +551,13 @@ async def report_files(data: ReportData, t: Translator) -> list[tuple[str, bytes
         log.warning("the report's chart could not be drawn: %s", exc)
         chart = None
     page = await asyncio.to_thread(lambda: report_html(data, t, chart).encode("utf-8"))
-    files = [("report.html", page), ("notes.csv", table), ("report.json", document)]
+    files = [
+        ReportFile("report.html", page),
+        ReportFile("notes.csv", table),
+        ReportFile("report.json", document),
+    ]
     if chart is not None:
-        files.append(("chart.png", chart))
+        files.append(ReportFile("chart.png", chart))
     return files
 
 

@@ -150,16 +150,13 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
     try:
         if item.kind == schedules.Kind.OPEN:
             opened = await setup.open_round(deps, moderator, seminar.id, reopen=False)
-            if isinstance(opened, setup.RoundOpened):
-                await announce_opened(context, opened, moderator, t, origin)
-                return True
-            return interrupted and seminar.writing
+            await announce_opened(context, opened, moderator, t, origin)
+            return True
         if seminar.writing:
             closed = await setup.close_round(deps, moderator, seminar.id)
-            if isinstance(closed, setup.RoundClosed):
-                await announce_closed(context, closed, origin)
-                return True
-        elif seminar.voting:
+            await announce_closed(context, closed, origin)
+            return True
+        if seminar.voting:
             plenary = await plenary_flow.open_plenary(deps, moderator, seminar.id)
             if isinstance(plenary, plenary_flow.Plenary):
                 await announce_plenary(context, plenary, moderator, t, origin)
@@ -170,6 +167,7 @@ async def _move_on(context: BotContext, item: Schedule, seminar: Seminar, origin
                 await announce_ranking(context, ranked, origin)
                 return True
     except Refusal:
+        # The seminar had moved on, or the moderator who set the job up moderates no longer.
         if item.kind == schedules.Kind.OPEN:
             return interrupted and seminar.writing
     return interrupted

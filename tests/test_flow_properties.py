@@ -371,8 +371,12 @@ class SeminarFlows(RuleBasedStateMachine):
                 assert not leaked, f"{path} names somebody ({leaked}): {outcome!r}"
 
     async def flow(self, viewer: Person | None, work: Coroutine[Any, Any, T]) -> T:
-        """Runs one flow; any exception fails the test, and its answer must not leak."""
-        outcome = await work
+        """Runs one flow; a refusal it raises is its answer, any other exception fails the test,
+        and its answer must not leak."""
+        try:
+            outcome = await work
+        except Refusal as refusal:
+            outcome = refusal  # type: ignore[assignment]
         self.assert_no_identity(outcome, viewer)
         if isinstance(outcome, setup.SeminarCreated) and outcome.seminar.id not in self.seminars:
             self.seminars.append(outcome.seminar.id)
@@ -520,8 +524,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case Expecting.PAPER_NOTES:
                 await self.paper(person, text)
             case Expecting.SCHEDULE_TIME:
-                with suppress(Refusal):
-                    await self.flow(person, schedules.receive_when(self.deps, person, text))
+                await self.flow(person, schedules.receive_when(self.deps, person, text))
             case Expecting.RENAME_THEME | Expecting.SHORTEN_NOTE | Expecting.PRESET_THEMES:
                 await self.moderator_text(person, expectation, text)
             case Expecting.READ_BACK:
@@ -585,13 +588,10 @@ class SeminarFlows(RuleBasedStateMachine):
         if isinstance(outcome, team.PaperSaved):
             assert outcome.text == clean_text(text)
 
-    async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T | Refusal:
+    async def paper_saved(self, person: Person, work: Coroutine[Any, Any, T]) -> T:
         """A paper note typed in, or a held one kept: stored once, or not at all."""
         before = await self.all_note_ids()
-        try:
-            outcome: T | Refusal = await self.flow(person, work)
-        except Refusal as refusal:
-            outcome = refusal
+        outcome = await self.flow(person, work)
         new = await self.all_note_ids() - before
         if isinstance(outcome, team.PaperSaved):
             assert len(new) == 1, f"a paper note was saved {len(new)} times"
@@ -692,7 +692,8 @@ class SeminarFlows(RuleBasedStateMachine):
         d = self.deps
         match name:
             case "/open":
-                await self.flow(person, setup.open_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.open_round(d, person))
             case "/close":
                 if isinstance(
                     await self.flow(person, plenary.close_dots(d, person)), plenary.DotsClosed
@@ -705,7 +706,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 ):
                     return  # the handler offers a button to close the seminar for good
-                await self.flow(person, setup.close_round(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.close_round(d, person))
             case "/groups":
                 words = argument.split()
                 await self.flow(
@@ -729,7 +731,7 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/check":
                 await self.flow(person, closing.start_read_back(d, person))
             case "/report":
-                seminar = await closing.reportable(d, person)
+                seminar = await self.flow(person, closing.reportable(d, person))
                 if isinstance(seminar, Seminar):
                     await self.flow(None, closing.report_data(d, seminar, "phase"))
                     await self.flow(None, schedules.summary(d, seminar))
@@ -741,24 +743,24 @@ class SeminarFlows(RuleBasedStateMachine):
             case "/notes":
                 await self.flow(person, answering.my_notes(d, person))
             case "/forget":
-                await self.flow(person, joining.forget_target(d, person))
-            case "/paper":
                 with suppress(Refusal):
-                    await self.flow(person, team.start_paper_notes(d, person))
+                    await self.flow(person, joining.forget_target(d, person))
+            case "/paper":
+                await self.flow(person, team.start_paper_notes(d, person))
             case "/done":
                 await self.flow(person, team.stop_paper_notes(d, person))
             case "/announce":
-                with suppress(Refusal):
-                    await self.flow(person, team.announce(d, person, argument))
+                await self.flow(person, team.announce(d, person, argument))
             case "/invite":
-                await self.flow(person, setup.invite(d, person))
+                with suppress(Refusal):
+                    await self.flow(person, setup.invite(d, person))
             case "/new":
                 await self.flow(person, setup.start(d, person))
             case "/start":
                 await self.flow(person, answering.current_prompt(d, person))
             case "/schedule":
-                with suppress(Refusal):
-                    listed = await self.flow(person, schedules.listing(d, person))
+                listed = await self.flow(person, schedules.listing(d, person))
+                if isinstance(listed, schedules.ScheduleList):
                     self.seen_schedules += [s.id for s in listed.schedules]
             case "/moderators":
                 # Moderators see each other's names and ids: not checked for identities.
@@ -783,17 +785,21 @@ class SeminarFlows(RuleBasedStateMachine):
         match b.action:
             case Action.WELCOME_LANGUAGE:
                 link = _link_generation(b, 2)
-                await self.flow(
-                    p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                with suppress(Refusal):
+                    await self.flow(
+                        p, joining.rewelcome(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
             case Action.DECLINE:
                 link = _link_generation(b, 1)
-                await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
+                with suppress(Refusal):
+                    await self.flow(p, joining.decline(d, p, b.arg(0), link_generation=link))
             case Action.CONSENT:
                 link = _link_generation(b, 2)
-                joined = await self.flow(
-                    p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
-                )
+                joined = None
+                with suppress(Refusal):
+                    joined = await self.flow(
+                        p, joining.consent(d, p, b.arg(0), _language(b, 1), link_generation=link)
+                    )
                 if isinstance(joined, joining.Joined):
                     group = await self.flow(
                         p, groups_flow.seat_late_joiner(d, joined.seminar, p.tg_id)
@@ -822,7 +828,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CANCEL_EDIT:
                 await self.flow(p, answering.cancel_edit(d, p, b.arg(0)))
             case Action.FORGET:
-                forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
+                forgotten = None
+                with suppress(Refusal):
+                    forgotten = await self.flow(p, joining.confirm_forget(d, p, b.arg(0)))
                 if isinstance(forgotten, joining.Forgotten):
                     self.forgotten(forgotten.seminar.id, p)
             case Action.SETUP_LANGUAGE:
@@ -836,9 +844,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.SETUP_CANCEL:
                 await self.flow(p, setup.cancel(d, p))
             case Action.NEW_INVITE:
-                await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.invite(d, p, renew_for=b.arg(0)))
             case Action.OPEN_ROUND:
-                await self.flow(p, setup.open_round(d, p, b.arg(0)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_round(d, p, b.arg(0)))
             case Action.CLOSE_ROUND:
                 closed = await self.flow(p, plenary.close_dots(d, p))
                 active = await d.moderated_seminar(p)
@@ -848,7 +858,8 @@ class SeminarFlows(RuleBasedStateMachine):
                     Phase.PLENARY,
                 )
                 if not isinstance(closed, plenary.DotsClosed) and not offers:
-                    await self.flow(p, setup.close_round(d, p, b.arg(0)))
+                    with suppress(Refusal):
+                        await self.flow(p, setup.close_round(d, p, b.arg(0)))
             case Action.HIDE_ASK:
                 await self.flow(p, answering.ask_hide(d, p, b.arg(0)))
             case Action.HIDE_CONFIRM:
@@ -901,12 +912,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.CLOSE_DOTS:
                 await self.flow(p, plenary.close_dots(d, p))
             case Action.INVITE_MODERATOR:
-                with suppress(Refusal):
-                    made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
+                made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
+                if isinstance(made, team.ModeratorInvite):
                     self.moderator_codes.append(made.code)
             case Action.REMOVE_MODERATOR:
-                with suppress(Refusal):
-                    await self.flow(p, team.remove_co_moderator(d, p, b.arg(0), b.arg(1)))
+                await self.flow(p, team.remove_co_moderator(d, p, b.arg(0), b.arg(1)))
             case Action.OWNERSHIP_ASK:
                 # Moderators see each other's names and ids: not checked for identities.
                 with suppress(Refusal):
@@ -916,11 +926,9 @@ class SeminarFlows(RuleBasedStateMachine):
                 with suppress(Refusal):
                     await team.hand_over_ownership(d, p, b.arg(0), b.arg(1))
             case Action.SWITCH_SEMINAR:
-                with suppress(Refusal):
-                    await self.flow(p, team.switch_seminar(d, p, b.arg(0)))
+                await self.flow(p, team.switch_seminar(d, p, b.arg(0)))
             case Action.PAPER_QUESTION:
-                with suppress(Refusal):
-                    await self.flow(p, team.start_paper_notes(d, p, b.arg(0)))
+                await self.flow(p, team.start_paper_notes(d, p, b.arg(0)))
             case Action.PAPER_DONE:
                 await self.flow(p, team.stop_paper_notes(d, p))
             case Action.SCHEDULE_ASK:
@@ -928,19 +936,15 @@ class SeminarFlows(RuleBasedStateMachine):
                     raise ForgedButton("unknown schedule kind")
                 kind = schedules.Kind(SCHEDULE_KINDS[b.arg(0)])
                 if kind is not schedules.Kind.REMIND:
-                    with suppress(Refusal):
-                        await self.flow(p, schedules.ask(d, p, kind))
+                    await self.flow(p, schedules.ask(d, p, kind))
             case Action.SCHEDULE_REMIND:
                 if b.arg(0) not in schedules.REMINDER_OFFSETS:
                     raise ForgedButton("unknown reminder offset")
-                with suppress(Refusal):
-                    await self.flow(p, schedules.add_reminder(d, p, b.arg(0)))
+                await self.flow(p, schedules.add_reminder(d, p, b.arg(0)))
             case Action.SCHEDULE_CANCEL:
-                with suppress(Refusal):
-                    await self.flow(p, schedules.cancel(d, p, b.arg(0)))
+                await self.flow(p, schedules.cancel(d, p, b.arg(0)))
             case Action.SUMMARIES_TOGGLE:
-                with suppress(Refusal):
-                    await self.flow(p, schedules.toggle_summaries(d, p))
+                await self.flow(p, schedules.toggle_summaries(d, p))
             case Action.READBACK_RECOGNISED | Action.READBACK_MISSING:
                 recognised = b.action is Action.READBACK_RECOGNISED
                 await self.flow(p, closing.answer_read_back(d, p, b.arg(0), recognised))
@@ -959,7 +963,8 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.DROP_READBACK:
                 await self.flow(p, closing.drop_read_back(d, p, b.arg(0)))
             case Action.OPEN_WITH_PREVIOUS:
-                await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
+                with suppress(Refusal):
+                    await self.flow(p, setup.open_with_previous(d, p, b.arg(0), b.arg(1)))
             case Action.FORGET_CANCEL | Action.HIDE_CANCEL | Action.OWNERSHIP_KEEP:
                 pass  # these only change the message they are on
 
@@ -1432,7 +1437,8 @@ class SeminarFlows(RuleBasedStateMachine):
             "close_dots": lambda: plenary.close_dots(d, person),
             "close_seminar": lambda: closing.close_seminar(d, person),
         }
-        await self.flow(person, moves[move]())
+        with suppress(Refusal):
+            await self.flow(person, moves[move]())
 
     @rule(steps=st.integers(min_value=1, max_value=3))
     def moderator_moves_on(self, steps: int) -> None:

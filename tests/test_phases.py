@@ -25,6 +25,8 @@ from bot.domain import (
     may_move,
     sources_of,
 )
+from bot.i18n import LANGUAGES, translator
+from bot.render.screens import phase_help, phase_name
 
 
 def _seminar(phase: Phase, **extra: object) -> Seminar:
@@ -126,3 +128,15 @@ def test_a_draft_reads_back_as_it_was_stored() -> None:
 def test_a_draft_that_does_not_fit_its_step_is_refused(kind: Expecting, raw: str) -> None:
     with pytest.raises(ValueError, match=r"."):
         decode_draft(kind, raw)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_phase_has_a_name_and_a_help_text_in_every_language(language: str) -> None:
+    t = translator(language)
+    english = translator("en")
+    for phase in Phase:
+        assert phase_name(t, phase).strip()
+        assert phase_help(t, phase).strip()
+        if language != "en":
+            assert phase_help(t, phase) != phase_help(english, phase), (language, phase)
+    assert len({phase_help(t, phase) for phase in Phase}) == len(Phase)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from bot.domain import Awaiting, Member, Note, Person, Phase, Role, Seminar, Writer
+from bot.domain import Awaiting, Member, Note, Person, Role, Seminar, Writer
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
+from bot.flows.refusals import NotJoined, OwnNoteGone, RoundNotOpen
 from bot.flows.setup import RoundStillOpen, TooFewWriters, too_few_writers
+from bot.store.notes import AuthoredNote
 
 __all__ = [
     "AskEdit",
@@ -18,7 +21,10 @@ __all__ = [
     "EmptyNote",
     "Finished",
     "HideAsked",
+    "ModeratedNote",
     "MyNotes",
+    "NoPrompt",
+    "NotANote",
     "NotJoined",
     "NoteDeleted",
     "NoteGone",
@@ -32,16 +38,6 @@ __all__ = [
     "RoundNotOpen",
     "check_note",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class NotJoined:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class RoundNotOpen:
-    seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +74,11 @@ class QuestionPrompt:
 
 
 @dataclass(frozen=True, slots=True)
+class NoPrompt:
+    """The person writes no notes now (not in a seminar, or its round is not open)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     seminar: Seminar
     notes: int
@@ -100,8 +101,15 @@ class NoteDeleted:
 
 
 @dataclass(frozen=True, slots=True)
+class NotANote:
+    """An edited message that never was a note: nothing to follow."""
+
+
+@dataclass(frozen=True, slots=True)
 class NoteGone:
-    """The note was deleted, hidden or never belonged to this person."""
+    """A note a moderator acts on was deleted or never was. Returned, not raised, by the
+    moderators' note lookups below (hiding, and shortening in flows/groups): their buttons
+    answer it with a notice. A writer's own note that is gone raises `OwnNoteGone`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,45 +143,54 @@ class NoteHidden:
     already: bool
 
 
-TextOutcome = (
-    NoteSaved
-    | NoteTooLong
-    | EmptyNote
-    | NoteLimitReached
-    | PersonalDataFound
-    | RoundNotOpen
-    | NotJoined
-    | NoteGone
-)
+TextOutcome = NoteSaved | NoteTooLong | EmptyNote | NoteLimitReached | PersonalDataFound
 
 
-async def _writer(
-    deps: Deps, person: Person, seminar: Seminar | None = None
-) -> tuple[Seminar, Writer] | NotJoined:
-    if seminar is None:
-        seminar = await deps.active_seminar(person)
-    if seminar is None:
-        return NotJoined()
+@dataclass(frozen=True, slots=True)
+class _Writing:
+    """A participant's seminar and their answering state in it."""
+
+    seminar: Seminar
+    writer: Writer
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnNote:
+    """A note its writer acts on, with their seminar and answering state."""
+
+    seminar: Seminar
+    writer: Writer
+    note: Note
+
+
+async def _writer_in(deps: Deps, person: Person, seminar: Seminar) -> _Writing:
+    """The person's answering state in the seminar; refuses anybody who has not joined it."""
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
-        return NotJoined()
-    return seminar, writer
+        raise NotJoined()
+    return _Writing(seminar, writer)
 
 
-async def _open_writer(
-    deps: Deps, person: Person, seminar_id: int | None = None
-) -> tuple[Seminar, Writer] | NotJoined | RoundNotOpen:
-    seminar = None
-    if seminar_id is not None:
+async def _writing(deps: Deps, person: Person, seminar_id: int | None = None) -> _Writing:
+    """The person's answering state in the button's seminar, or else in their active one."""
+    if seminar_id is None:
+        seminar = await deps.active_seminar(person)
+    else:
         seminar = await deps.store.seminar(seminar_id)
-        if seminar is None:
-            return NotJoined()
-    found = await _writer(deps, person, seminar)
-    if isinstance(found, NotJoined):
-        return found
-    if found[0].phase is not Phase.ANSWERING:
-        return RoundNotOpen(found[0])
+    if seminar is None:
+        raise NotJoined()
+    return await _writer_in(deps, person, seminar)
+
+
+def _while_open(found: _Writing) -> _Writing:
+    """Notes, and the round's buttons, only while the round is open."""
+    if not found.seminar.writing:
+        raise RoundNotOpen(found.seminar)
     return found
+
+
+async def _open_writer(deps: Deps, person: Person, seminar_id: int | None = None) -> _Writing:
+    return _while_open(await _writing(deps, person, seminar_id))
 
 
 def check_note(text: str, limit: int) -> str | NoteTooLong | EmptyNote:
@@ -191,21 +208,28 @@ async def _count_for(deps: Deps, seminar: Seminar, writer: Writer, question: int
     return sum(1 for n in notes if n.question == question)
 
 
-async def _limit_reached(
-    deps: Deps, seminar: Seminar, writer: Writer, target: int | None
-) -> NoteLimitReached | None:
+async def _full(deps: Deps, found: _Writing, target: int | None) -> bool:
     """One person cannot flood a question: a new note past the limit is refused (an edit of
     one they have is not a new note)."""
     if target is not None:
-        return None
-    limit = deps.settings.notes_per_question
-    if await _count_for(deps, seminar, writer, _question_of(seminar, writer)) < limit:
-        return None
-    return NoteLimitReached(seminar, limit)
+        return False
+    question = _question_of(found.seminar, found.writer)
+    count = await _count_for(deps, found.seminar, found.writer, question)
+    return count >= deps.settings.notes_per_question
 
 
 def _question_of(seminar: Seminar, writer: Writer) -> int:
     return min(writer.question, len(seminar.questions) - 1)
+
+
+def _owns(writer: Writer, found: AuthoredNote) -> bool:
+    """Whether a note is the writer's own, in this seminar, and not hidden."""
+    note = found.note
+    return (
+        found.author == writer.pseudonym
+        and note.seminar_id == writer.seminar_id
+        and not note.hidden
+    )
 
 
 async def receive_text(
@@ -213,261 +237,250 @@ async def receive_text(
 ) -> TextOutcome:
     """A text message in the private chat: a new note, or the new text of one being edited."""
     found = await _open_writer(deps, person)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
+    seminar, writer = found.seminar, found.writer
     refs = deps.keys.message_refs(seminar.id, chat_id, message_id)
-    ref = refs[0]
-    if (existing := await deps.store.note_from_message(refs)) is not None:
+    ref = refs[0]  # under the current key; the others are the retired keys'
+    if (earlier := await deps.store.note_from_message(refs)) is not None:
         # Telegram delivered this message again: answer as the first time, store nothing.
-        note, edited = existing
-        count = await _count_for(deps, seminar, writer, note.question)
-        return NoteSaved(seminar, note, edited=edited, notes_for_question=count)
+        count = await _count_for(deps, seminar, writer, earlier.note.question)
+        return NoteSaved(seminar, earlier.note, edited=earlier.edited, notes_for_question=count)
     checked = check_note(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
     target = writer.target_note_id if writer.awaiting is not Awaiting.NOTE else None
-    if (full := await _limit_reached(deps, seminar, writer, target)) is not None:
-        return full
+    if await _full(deps, found, target):
+        return NoteLimitReached(seminar, deps.settings.notes_per_question)
     if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
             writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
         )
         await deps.store.update_writer(waiting)
         return asked
-    return await _save(deps, seminar, writer, target, checked, ref)
+    return await _save(deps, found, target, checked, ref)
 
 
 async def _save(
-    deps: Deps, seminar: Seminar, writer: Writer, target: int | None, text: str, ref: str | None
-) -> NoteSaved | NoteGone:
+    deps: Deps, found: _Writing, target: int | None, text: str, ref: str | None
+) -> NoteSaved:
+    seminar, writer = found.seminar, found.writer
     settled = dataclasses.replace(
         writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
     )
     # The writer's notes are counted before the write, outside the write lock: only the
     # writer's own updates add to them, and those run one after another.
     if target is not None:
-        owned = await _owned_note(deps, writer, target)
-        if owned is None:
+        edited = await deps.store.note(target)
+        if edited is None or not _owns(writer, edited):
+            # The note being edited is gone: the writer writes new notes again. That change
+            # stays, since a refusal is answered inside the update's transaction.
             await deps.store.update_writer(settled)
-            return NoteGone()
-        count = await _count_for(deps, seminar, writer, owned.question)
+            raise OwnNoteGone()
+        count = await _count_for(deps, seminar, writer, edited.note.question)
         await deps.store.update_note_text(target, text, settled, ref)
-        note = dataclasses.replace(owned, text=text)
+        note = dataclasses.replace(edited.note, text=text)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)
     question = _question_of(seminar, writer)
     count = await _count_for(deps, seminar, writer, question)
-    note, new = await deps.store.add_note(settled, question, text, ref)
-    return NoteSaved(seminar, note, edited=False, notes_for_question=count + int(new))
-
-
-async def _owned_note(deps: Deps, writer: Writer, note_id: int) -> Note | None:
-    found = await deps.store.note(note_id)
-    if found is None:
-        return None
-    note, author = found
-    if author != writer.pseudonym or note.seminar_id != writer.seminar_id or note.hidden:
-        return None
-    return note
+    added = await deps.store.add_note(settled, question, text, ref)
+    return NoteSaved(seminar, added.note, edited=False, notes_for_question=count + int(added.new))
 
 
 async def receive_edit(
     deps: Deps, person: Person, text: str, chat_id: int, message_id: int
-) -> TextOutcome | None:
-    """The writer edited a message in Telegram; None when that message was never a note."""
+) -> TextOutcome | NotANote:
+    """The writer edited a message in Telegram; if it was a note, the note follows."""
     seminar = await deps.active_seminar(person)
     if seminar is None:
-        return None
+        return NotANote()
     note = await deps.store.note_by_ref(deps.keys.message_refs(seminar.id, chat_id, message_id))
     if note is None:
-        return None
-    found = await _writer(deps, person, seminar)
-    if not isinstance(found, tuple):
-        return found
-    if seminar.phase is not Phase.ANSWERING:
-        return RoundNotOpen(seminar)
-    writer = found[1]
+        return NotANote()
+    found = _while_open(await _writer_in(deps, person, seminar))
     checked = check_note(text, deps.settings.note_max_length)
     if not isinstance(checked, str):
         return checked
     if checked == note.text:
-        count = await _count_for(deps, seminar, writer, note.question)
+        count = await _count_for(deps, seminar, found.writer, note.question)
         return NoteSaved(seminar, note, edited=True, notes_for_question=count)
     if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
         waiting = dataclasses.replace(
-            writer, awaiting=Awaiting.CONFIRM, target_note_id=note.id, draft=checked, draft_ref=None
+            found.writer,
+            awaiting=Awaiting.CONFIRM,
+            target_note_id=note.id,
+            draft=checked,
+            draft_ref=None,
         )
         await deps.store.update_writer(waiting)
         return asked
-    return await _save(deps, seminar, writer, note.id, checked, None)
+    return await _save(deps, found, note.id, checked, None)
 
 
 async def keep_draft(deps: Deps, person: Person, seminar_id: int) -> TextOutcome | NothingPending:
     """The writer confirmed a note that looked like it held personal details."""
     found = await _open_writer(deps, person, seminar_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
+    writer = found.writer
     if writer.awaiting is not Awaiting.CONFIRM or writer.draft is None:
         return NothingPending()
-    if (full := await _limit_reached(deps, seminar, writer, writer.target_note_id)) is not None:
-        return full
-    return await _save(deps, seminar, writer, writer.target_note_id, writer.draft, writer.draft_ref)
+    if await _full(deps, found, writer.target_note_id):
+        return NoteLimitReached(found.seminar, deps.settings.notes_per_question)
+    return await _save(deps, found, writer.target_note_id, writer.draft, writer.draft_ref)
 
 
-async def drop_draft(
-    deps: Deps, person: Person, seminar_id: int
-) -> DraftDropped | NothingPending | NotJoined:
-    """The writer cancelled: the held text is deleted, seen by nobody."""
+async def _awaiting(
+    deps: Deps, person: Person, seminar_id: int, awaiting: Awaiting
+) -> _Writing | NothingPending:
+    """The writer a keep, drop or cancel button is for, if their next text still means what
+    the button was about; nothing waits for the button otherwise (nor for somebody no longer
+    in the seminar)."""
     seminar = await deps.store.seminar(seminar_id)
-    found = await _writer(deps, person, seminar) if seminar else NotJoined()
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
-    if writer.awaiting is not Awaiting.CONFIRM:
+    if seminar is None:
         return NothingPending()
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    if writer is None or writer.awaiting is not awaiting:
+        return NothingPending()
+    return _Writing(seminar, writer)
+
+
+async def drop_draft(deps: Deps, person: Person, seminar_id: int) -> DraftDropped | NothingPending:
+    """The writer cancelled: the held text is deleted, seen by nobody."""
+    found = await _awaiting(deps, person, seminar_id, Awaiting.CONFIRM)
+    if isinstance(found, NothingPending):
+        return found
     await deps.store.update_writer(
         dataclasses.replace(
-            writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
+            found.writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
         )
     )
     await deps.store.checkpoint()  # gone from the write-ahead log too
-    return DraftDropped(seminar)
+    return DraftDropped(found.seminar)
 
 
 async def go_to_question(
     deps: Deps, person: Person, seminar_id: int, question: int
-) -> QuestionPrompt | RoundNotOpen | NotJoined:
+) -> QuestionPrompt:
     found = await _open_writer(deps, person, seminar_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
-    question = max(0, min(question, len(seminar.questions) - 1))
-    await deps.store.update_writer(dataclasses.replace(writer, question=question))
-    return QuestionPrompt(seminar, question)
+    question = max(0, min(question, len(found.seminar.questions) - 1))
+    await deps.store.update_writer(dataclasses.replace(found.writer, question=question))
+    return QuestionPrompt(found.seminar, question)
 
 
-async def current_prompt(deps: Deps, person: Person) -> QuestionPrompt | RoundNotOpen | NotJoined:
-    found = await _open_writer(deps, person)
-    if not isinstance(found, tuple):
-        return found
-    return QuestionPrompt(found[0], found[1].question)
+async def current_prompt(deps: Deps, person: Person) -> QuestionPrompt | NoPrompt:
+    """The question the person is on while they write notes (/start shows it again)."""
+    seminar = await deps.active_seminar(person)
+    if seminar is None or not seminar.writing:
+        return NoPrompt()
+    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
+    if writer is None:
+        return NoPrompt()
+    return QuestionPrompt(seminar, writer.question)
 
 
-async def finish(
-    deps: Deps, person: Person, seminar_id: int
-) -> Finished | RoundNotOpen | NotJoined:
+async def finish(deps: Deps, person: Person, seminar_id: int) -> Finished:
     found = await _open_writer(deps, person, seminar_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
-    await deps.store.update_writer(dataclasses.replace(writer, done=True))
-    notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
-    return Finished(seminar, len(notes))
+    await deps.store.update_writer(dataclasses.replace(found.writer, done=True))
+    notes = await deps.store.notes_of(found.seminar.id, found.writer.pseudonym)
+    return Finished(found.seminar, len(notes))
 
 
-async def _note_action_target(
-    deps: Deps, person: Person, note_id: int
-) -> tuple[Seminar, Writer, Note] | NoteGone | RoundNotOpen | NotJoined:
-    found_note = await deps.store.note(note_id)
-    if found_note is None:
-        return NoteGone()
-    found = await _open_writer(deps, person, found_note[0].seminar_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
-    note = await _owned_note(deps, writer, note_id)
-    if note is None:
-        return NoteGone()
-    return seminar, writer, note
+async def _own_note(deps: Deps, person: Person, note_id: int) -> _OwnNote:
+    """A note its writer acts on with a button, while the round is open."""
+    found = await deps.store.note(note_id)
+    if found is None:
+        raise OwnNoteGone()
+    writing = await _open_writer(deps, person, found.note.seminar_id)
+    if not _owns(writing.writer, found):
+        raise OwnNoteGone()
+    return _OwnNote(writing.seminar, writing.writer, found.note)
 
 
-async def start_edit(
-    deps: Deps, person: Person, note_id: int
-) -> AskEdit | NoteGone | RoundNotOpen | NotJoined:
-    target = await _note_action_target(deps, person, note_id)
-    if not isinstance(target, tuple):
-        return target
-    seminar, writer, note = target
+async def start_edit(deps: Deps, person: Person, note_id: int) -> AskEdit:
+    target = await _own_note(deps, person, note_id)
     await deps.store.update_writer(
         dataclasses.replace(
-            writer, awaiting=Awaiting.EDIT, target_note_id=note.id, draft=None, draft_ref=None
+            target.writer,
+            awaiting=Awaiting.EDIT,
+            target_note_id=target.note.id,
+            draft=None,
+            draft_ref=None,
         )
     )
-    return AskEdit(seminar, note)
+    return AskEdit(target.seminar, target.note)
 
 
 async def cancel_edit(
     deps: Deps, person: Person, seminar_id: int
-) -> EditCancelled | NothingPending | NotJoined:
-    seminar = await deps.store.seminar(seminar_id)
-    found = await _writer(deps, person, seminar) if seminar else NotJoined()
-    if not isinstance(found, tuple):
+) -> EditCancelled | NothingPending:
+    found = await _awaiting(deps, person, seminar_id, Awaiting.EDIT)
+    if isinstance(found, NothingPending):
         return found
-    seminar, writer = found
-    if writer.awaiting is not Awaiting.EDIT:
-        return NothingPending()
     await deps.store.update_writer(
-        dataclasses.replace(writer, awaiting=Awaiting.NOTE, target_note_id=None)
+        dataclasses.replace(found.writer, awaiting=Awaiting.NOTE, target_note_id=None)
     )
-    return EditCancelled(seminar)
+    return EditCancelled(found.seminar)
 
 
-async def delete_note(
-    deps: Deps, person: Person, note_id: int
-) -> NoteDeleted | NoteGone | RoundNotOpen | NotJoined:
-    target = await _note_action_target(deps, person, note_id)
-    if not isinstance(target, tuple):
-        return target
-    seminar, writer, note = target
-    await deps.store.delete_note(note.id)
-    if writer.target_note_id == note.id:
+async def delete_note(deps: Deps, person: Person, note_id: int) -> NoteDeleted:
+    target = await _own_note(deps, person, note_id)
+    await deps.store.delete_note(target.note.id)
+    if target.writer.target_note_id == target.note.id:
         await deps.store.update_writer(
             dataclasses.replace(
-                writer, awaiting=Awaiting.NOTE, target_note_id=None, draft=None, draft_ref=None
+                target.writer,
+                awaiting=Awaiting.NOTE,
+                target_note_id=None,
+                draft=None,
+                draft_ref=None,
             )
         )
     await deps.store.checkpoint()  # gone from the write-ahead log too
-    return NoteDeleted(seminar)
+    return NoteDeleted(target.seminar)
 
 
-async def my_notes(deps: Deps, person: Person) -> MyNotes | NotJoined:
-    found = await _writer(deps, person)
-    if not isinstance(found, tuple):
-        return found
-    seminar, writer = found
-    notes = await deps.store.notes_of(seminar.id, writer.pseudonym)
-    return MyNotes(seminar, notes, editable=seminar.phase is Phase.ANSWERING)
+async def my_notes(deps: Deps, person: Person) -> MyNotes:
+    found = await _writing(deps, person)
+    notes = await deps.store.notes_of(found.seminar.id, found.writer.pseudonym)
+    return MyNotes(found.seminar, notes, editable=found.seminar.writing)
 
 
 # -- moderators hiding a note -------------------------------------------------------------
+#
+# These still return their refusals: the hide buttons (handlers/setup) and shortening
+# (flows/groups) answer a gone note, or somebody who moderates nothing, with a notice on the
+# button, where a raised refusal is answered with a message.
 
 
-ModeratedNote = tuple[Seminar, Note] | NoteGone | NotModerator | NoSeminar | RoundStillOpen
+class ModeratedNote(NamedTuple):
+    """A note a moderator acts on, and its seminar (a named tuple: flows/groups unpacks it)."""
+
+    seminar: Seminar
+    note: Note
 
 
-async def moderated_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote:
+NoteLookup = ModeratedNote | NoteGone | NotModerator | NoSeminar | RoundStillOpen
+
+
+async def moderated_note(deps: Deps, person: Person, note_id: int) -> NoteLookup:
     """A note a moderator acts on: only once the answer round is closed, like every list of
     notes, so a button kept from an earlier close shows nothing written since."""
     found = await deps.store.note(note_id)
     if found is None:
         return NoteGone()
-    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
+    seminar = await deps.moderated_seminar(person, found.note.seminar_id)
     if not isinstance(seminar, Seminar):
         return seminar
     if not seminar.notes_released:
         return RoundStillOpen(seminar)
-    return seminar, found[0]
+    return ModeratedNote(seminar, found.note)
 
 
-async def shown_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote | TooFewWriters:
+async def shown_note(deps: Deps, person: Person, note_id: int) -> NoteLookup | TooFewWriters:
     """A note a moderator is about to read: as a list of notes, only while at least three
     people's notes are there, so a button kept from when more had written shows nothing of a
     seminar that has fallen under three writers. (Hiding needs no reading, and stays allowed.)"""
     found = await moderated_note(deps, person, note_id)
-    if not isinstance(found, tuple):
+    if not isinstance(found, ModeratedNote):
         return found
-    too_few = await too_few_writers(deps, found[0])
+    too_few = await too_few_writers(deps, found.seminar)
     return too_few if too_few is not None else found
 
 
@@ -478,7 +491,7 @@ async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None
     if found is None:
         return None
     for member in await deps.store.members(seminar.id):
-        if deps.keys.pseudonym(seminar.id, member.tg_id) == found[1]:
+        if deps.keys.pseudonym(seminar.id, member.tg_id) == found.author:
             return member
     return None
 
@@ -487,9 +500,9 @@ async def ask_hide(
     deps: Deps, person: Person, note_id: int
 ) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
     found = await shown_note(deps, person, note_id)
-    if not isinstance(found, tuple):
+    if not isinstance(found, ModeratedNote):
         return found
-    return HideAsked(*found)
+    return HideAsked(found.seminar, found.note)
 
 
 async def hide(
@@ -497,12 +510,11 @@ async def hide(
 ) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
     found = await moderated_note(deps, person, note_id)
-    if not isinstance(found, tuple):
+    if not isinstance(found, ModeratedNote):
         return found
-    seminar, note = found
-    changed = await deps.store.hide_note(note.id)
-    writer = await writer_of(deps, seminar, note.id) if changed else None
-    return NoteHidden(seminar, note, writer, already=not changed)
+    changed = await deps.store.hide_note(found.note.id)
+    writer = await writer_of(deps, found.seminar, found.note.id) if changed else None
+    return NoteHidden(found.seminar, found.note, writer, already=not changed)
 
 
 def is_moderator(member: Member | None) -> bool:

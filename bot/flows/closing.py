@@ -7,23 +7,24 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Awaiting, DotVote, Note, Person, Phase, Seminar, Writer
+from bot.domain import Awaiting, Closing, Note, Person, Phase, Seminar, Writer, sources_of
 from bot.flows import plenary
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import clean_text
-from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
+from bot.flows.refusals import NotJoined, RoundStillOpen, VotesOpen, WrongPhase
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
-from bot.flows.setup import (
-    RoundStillOpen,
-    VotesOpen,
-    WrongPhase,
-    participants_of,
-    too_few_writers,
-)
+from bot.flows.setup import participants_of, too_few_writers
+from bot.store.closing import ReadBackAnswer
 
 __all__ = [
     "EmptyReadBack",
+    "ReadBack",
+    "ReadBackAnswered",
+    "ReadBackExpired",
+    "ReadBackNoted",
+    "ReadBackOver",
     "ReadBackTooLong",
     "SeminarClosed",
     "answer_read_back",
@@ -35,9 +36,42 @@ __all__ = [
     "report_data",
     "reportable",
     "start_read_back",
+    "what_close_means",
 ]
 
-Refusal = NoSeminar | NotModerator | WrongPhase
+
+@dataclass(frozen=True, slots=True)
+class ReadBack:
+    """The themes read back to everyone, to say whether they recognise themselves in them."""
+
+    seminar: Seminar
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackAnswered:
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackNoted:
+    """What somebody said is missing is kept for the report."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackOver:
+    """The seminar has moved on from the read-back: its buttons no longer apply. (A notice on
+    the button, not a refusal's message.)"""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBackExpired:
+    """The read-back button's seminar is gone, or the person is no longer in it. (A notice on
+    the button, not a refusal's message.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,60 +90,58 @@ class EmptyReadBack:
     """A read-back answer with nothing left once cleaned: nothing is saved."""
 
 
-async def start_read_back(deps: Deps, person: Person) -> tuple[Seminar, list[str]] | Refusal:
+@dataclass(frozen=True, slots=True)
+class _HeldReadBack:
+    """A read-back answer with a personal detail, waiting for its writer to keep or drop it."""
+
+    seminar: Seminar
+    writer: Writer
+    text: str
+
+
+async def start_read_back(deps: Deps, person: Person) -> ReadBack:
     """After the plenary, the themes are read back so people can say if they recognise them."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.PLENARY or seminar.dot_vote is DotVote.OPEN:
-        return WrongPhase(seminar)
-    themes = []
+    seminar = await deps.moderating(person)
+    if not seminar.rule.reading_back or seminar.dots_open:
+        raise WrongPhase(seminar)
+    themes: list[str] = []
     for result in await plenary.results(deps, seminar):
         themes += [theme.name for theme, _ in result.themes]
-    return seminar, themes
+    return ReadBack(seminar, tuple(themes))
 
 
 async def answer_read_back(
     deps: Deps, person: Person, seminar_id: int, recognised: bool
-) -> Seminar | NoSeminar | WrongPhase:
+) -> ReadBackAnswered | ReadBackOver | ReadBackExpired:
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
-        return NoSeminar()
+        return ReadBackExpired()
     pseudonym = deps.keys.pseudonym(seminar.id, person.tg_id)
     writer = await deps.store.writer(seminar.id, pseudonym)
     if writer is None:
-        return NoSeminar()
-    if seminar.phase is not Phase.PLENARY:
-        return WrongPhase(seminar)
-    await deps.store.save_read_back(
-        seminar.id, pseudonym, "recognised" if recognised else "missing"
-    )
+        return ReadBackExpired()
+    if not seminar.rule.reading_back:
+        return ReadBackOver(seminar)
+    answer = ReadBackAnswer.RECOGNISED if recognised else ReadBackAnswer.MISSING
+    await deps.store.save_read_back(seminar.id, pseudonym, answer)
     # A held answer goes with the new choice: "recognised" ends the read-back for this person.
     awaiting = Awaiting.NOTE if recognised else Awaiting.READBACK
     if writer.awaiting is not awaiting:
         await _await_read_back(deps, writer, awaiting, None)
-    return seminar
-
-
-async def takes_read_back_note(deps: Deps, person: Person) -> bool:
-    seminar = await deps.active_seminar(person)
-    if seminar is None or seminar.phase is not Phase.PLENARY:
-        return False
-    writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
-    return writer is not None and writer.awaiting in (Awaiting.READBACK, Awaiting.CONFIRM_READBACK)
+    return ReadBackAnswered(seminar)
 
 
 async def read_back_note(
     deps: Deps, person: Person, text: str
-) -> Seminar | PersonalDataFound | ReadBackTooLong | EmptyReadBack | None:
+) -> ReadBackNoted | PersonalDataFound | ReadBackTooLong | EmptyReadBack:
     """What someone says is missing: kept for the report, without any name. A text too long
     or empty is refused whole, and the next message is taken instead."""
     seminar = await deps.active_seminar(person)
     if seminar is None:
-        return None
+        raise NotJoined()
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
-        return None
+        raise NotJoined()
     text = clean_text(text)
     if not text:
         return EmptyReadBack()
@@ -121,10 +153,10 @@ async def read_back_note(
     return await _save_missing(deps, seminar, writer, text)
 
 
-async def _save_missing(deps: Deps, seminar: Seminar, writer: Writer, text: str) -> Seminar:
-    await deps.store.save_read_back(seminar.id, writer.pseudonym, "missing", text)
+async def _save_missing(deps: Deps, seminar: Seminar, writer: Writer, text: str) -> ReadBackNoted:
+    await deps.store.save_read_back(seminar.id, writer.pseudonym, ReadBackAnswer.MISSING, text)
     await _await_read_back(deps, writer, Awaiting.NOTE, None)
-    return seminar
+    return ReadBackNoted(seminar)
 
 
 async def _await_read_back(
@@ -135,71 +167,72 @@ async def _await_read_back(
 
 async def _held_read_back(
     deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, Writer, str] | NothingPending | NoSeminar | WrongPhase:
+) -> _HeldReadBack | NothingPending | ReadBackExpired | ReadBackOver:
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
-        return NoSeminar()
+        return ReadBackExpired()
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
-        return NoSeminar()
+        return ReadBackExpired()
     if writer.awaiting is not Awaiting.CONFIRM_READBACK or writer.draft is None:
         return NothingPending()
-    if seminar.phase is not Phase.PLENARY:
-        return WrongPhase(seminar)
-    return seminar, writer, writer.draft
+    if not seminar.rule.reading_back:
+        return ReadBackOver(seminar)
+    return _HeldReadBack(seminar, writer, writer.draft)
 
 
 async def keep_read_back(
     deps: Deps, person: Person, seminar_id: int
-) -> Seminar | NothingPending | NoSeminar | WrongPhase:
+) -> ReadBackNoted | NothingPending | ReadBackExpired | ReadBackOver:
     """The participant confirmed that their answer with a detail identifies nobody."""
     held = await _held_read_back(deps, person, seminar_id)
-    if not isinstance(held, tuple):
+    if not isinstance(held, _HeldReadBack):
         return held
-    return await _save_missing(deps, *held)
+    return await _save_missing(deps, held.seminar, held.writer, held.text)
 
 
 async def drop_read_back(
     deps: Deps, person: Person, seminar_id: int
-) -> HeldDropped | NothingPending | NoSeminar | WrongPhase:
+) -> HeldDropped | NothingPending | ReadBackExpired | ReadBackOver:
     """The answer is deleted; the next message is the answer again."""
     held = await _held_read_back(deps, person, seminar_id)
-    if not isinstance(held, tuple):
+    if not isinstance(held, _HeldReadBack):
         return held
-    await _await_read_back(deps, held[1], Awaiting.READBACK, None)
+    await _await_read_back(deps, held.writer, Awaiting.READBACK, None)
     await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.READ_BACK)
 
 
-async def close_seminar(
-    deps: Deps, person: Person, seminar_id: int | None = None
-) -> SeminarClosed | Refusal:
+async def what_close_means(deps: Deps, person: Person, seminar_id: int | None = None) -> Closing:
+    """What a moderator's /close does where their seminar stands (the phase machine's
+    `Seminar.closing`): end the answer round, end the dot vote, or offer to close the seminar
+    for good. Where it means nothing (before the round, or once closed), it is refused."""
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.closing is Closing.NOTHING:
+        raise WrongPhase(seminar)
+    return seminar.closing
+
+
+async def close_seminar(deps: Deps, person: Person, seminar_id: int | None = None) -> SeminarClosed:
     """Ends the seminar for good; it is purged after the retention period."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    movable = (Phase.GROUPING, Phase.VOTING, Phase.PLENARY)
-    if seminar.dot_vote is DotVote.OPEN or not await deps.store.close_seminar(
-        seminar.id, movable, deps.clock.now()
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.closing is not Closing.SEMINAR or not await deps.store.close_seminar(
+        seminar.id, sources_of(Phase.CLOSED), deps.clock.now()
     ):
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
     return SeminarClosed(closed)
 
 
-async def reportable(
-    deps: Deps, person: Person
-) -> Seminar | NoSeminar | NotModerator | RoundStillOpen | VotesOpen:
+async def reportable(deps: Deps, person: Person) -> Seminar:
     """The seminar whose report a moderator asks for, once its answer round is closed and while
     no vote goes on (the report carries the votes and dots counted so far)."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    seminar = await deps.moderating(person)
     if not seminar.notes_released:
-        return RoundStillOpen(seminar)
-    if seminar.phase is Phase.VOTING or seminar.dot_vote is DotVote.OPEN:
-        return VotesOpen(seminar)
+        raise RoundStillOpen(seminar)
+    if seminar.votes_running:
+        raise VotesOpen(seminar)
     return seminar
 
 
@@ -212,28 +245,28 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
     every_note = await deps.store.seminar_notes(seminar.id)
     results = await plenary.results(deps, seminar, every_note)
     dots = await deps.store.dot_totals(seminar.id)
-    ranked = []
-    for result in results:
-        for theme, notes in result.themes:
-            ranked.append(
-                (
-                    theme.name,
-                    result.group.name,
-                    tuple(_report_note(n, votes) for n, votes in notes),
-                    dots.get(theme.id, 0),
-                )
-            )
-    ranked.sort(key=lambda t: (-t[3], -len(t[2]), t[0].casefold()))
+    unranked = [
+        ReportTheme(
+            theme.name,
+            result.group.name,
+            tuple(_report_note(n, votes) for n, votes in notes),
+            dots.get(theme.id, 0),
+            rank=0,
+        )
+        for result in results
+        for theme, notes in result.themes
+    ]
+    unranked.sort(key=lambda theme: (-theme.dots, -len(theme.notes), theme.name.casefold()))
     themes = tuple(
-        ReportTheme(name, group, notes, dot_count, rank)
-        for rank, (name, group, notes, dot_count) in enumerate(ranked, start=1)
+        dataclasses.replace(theme, rank=rank) for rank, theme in enumerate(unranked, start=1)
     )
     unsorted = tuple(_report_note(n) for r in results for n in r.unsorted)
     visible = [n for n in every_note if not n.hidden]
     random.SystemRandom().shuffle(visible)
     visible.sort(key=lambda n: n.question)
     counts = await deps.store.note_counts(seminar)
-    recognised, missing, missing_notes = await deps.store.read_back_counts(seminar.id)
+    read_back = await deps.store.read_back_counts(seminar.id)
+    missing_notes = read_back.missing_notes
     too_few = await too_few_writers(deps, seminar) is not None
     if too_few:  # counts only: with fewer than three writers, readers could tell whose is whose
         themes, unsorted, visible, missing_notes = (), (), [], []
@@ -255,8 +288,8 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
         themes=themes,
         unsorted=unsorted,
         all_notes=tuple(_report_note(n) for n in visible),
-        recognised=recognised,
-        missing=missing,
+        recognised=read_back.recognised,
+        missing=read_back.missing,
         missing_notes=tuple(missing_notes),
         too_few_writers=too_few,
     )

@@ -49,7 +49,8 @@ class Deps:
     async def moderated_seminar(
         self, person: Person, seminar_id: int | None = None
     ) -> Seminar | NoSeminar | NotModerator:
-        """The seminar a moderator acts on: the given one or their active one."""
+        """The seminar a moderator acts on: the given one or their active one. On its way out:
+        `moderating` raises the refusal instead of returning it."""
         if seminar_id is None:
             seminar = await self.active_seminar(person)
         else:

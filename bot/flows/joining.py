@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Person, Phase, Role, Seminar, Writer
-from bot.flows.deps import Deps, NoSeminar
+from bot.domain import Member, Person, Phase, Role, Seminar, Writer
+from bot.flows.deps import Deps
+from bot.flows.refusals import Gone, GoneThing, NotJoined
 from bot.i18n import LANGUAGES
 
 __all__ = [
     "AlreadyJoined",
+    "Declined",
+    "ForgetAsked",
     "Forgotten",
+    "HelpFacts",
     "InvalidInvite",
     "Joined",
     "LinkChanged",
@@ -20,6 +24,8 @@ __all__ = [
     "confirm_forget",
     "consent",
     "decline",
+    "forget_target",
+    "help_facts",
     "open_invite",
     "rewelcome",
     "set_language",
@@ -66,6 +72,18 @@ class Joined:
 
 
 @dataclass(frozen=True, slots=True)
+class Declined:
+    """The person said no: nothing about them was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetAsked:
+    """The seminar /forget would take the person out of, once they confirm."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
 class Forgotten:
     seminar: Seminar
     language: str
@@ -76,12 +94,19 @@ class ModeratorCannotForget:
     seminar: Seminar
 
 
-async def _existing(deps: Deps, person: Person, seminar: Seminar) -> AlreadyJoined | None:
-    member = await deps.store.membership(seminar.id, person.tg_id)
-    if member is None:
-        return None
+async def _already_joined(
+    deps: Deps, person: Person, seminar: Seminar, member: Member
+) -> AlreadyJoined:
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     return AlreadyJoined(seminar, member.language, writer)
+
+
+async def _seminar(deps: Deps, seminar_id: int) -> Seminar:
+    """The seminar a welcome, consent or /forget button names; gone once it was deleted."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None:
+        raise Gone(GoneThing.SEMINAR)
+    return seminar
 
 
 async def open_invite(
@@ -98,9 +123,12 @@ async def open_invite(
 async def welcome_for(
     deps: Deps, person: Person, seminar: Seminar, language: str
 ) -> Welcome | SeminarEnded | AlreadyJoined:
-    if seminar.phase is Phase.CLOSED:
+    if not seminar.rule.joining:
         return SeminarEnded(seminar, language)
-    return await _existing(deps, person, seminar) or Welcome(seminar, language)
+    member = await deps.store.membership(seminar.id, person.tg_id)
+    if member is None:
+        return Welcome(seminar, language)
+    return await _already_joined(deps, person, seminar, member)
 
 
 def _from_replaced_link(seminar: Seminar, link_generation: int | None) -> bool:
@@ -111,11 +139,9 @@ def _from_replaced_link(seminar: Seminar, link_generation: int | None) -> bool:
 
 async def rewelcome(
     deps: Deps, person: Person, seminar_id: int, language: int, *, link_generation: int | None
-) -> Welcome | SeminarEnded | AlreadyJoined | LinkChanged | NoSeminar:
+) -> Welcome | SeminarEnded | AlreadyJoined | LinkChanged:
     """The welcome again in another language, still storing nothing."""
-    seminar = await deps.store.seminar(seminar_id)
-    if seminar is None:
-        return NoSeminar()
+    seminar = await _seminar(deps, seminar_id)
     lang = LANGUAGES[language]
     if _from_replaced_link(seminar, link_generation):
         return LinkChanged(seminar, lang)
@@ -124,32 +150,30 @@ async def rewelcome(
 
 async def decline(
     deps: Deps, person: Person, seminar_id: int, *, link_generation: int | None
-) -> LinkChanged | NoSeminar | None:
+) -> Declined | LinkChanged:
     """Nothing is stored either way; a button of a replaced link says so rather than
     pretend the person has answered the current one."""
-    seminar = await deps.store.seminar(seminar_id)
-    if seminar is None:
-        return NoSeminar()
+    seminar = await _seminar(deps, seminar_id)
     if _from_replaced_link(seminar, link_generation):
         return LinkChanged(seminar, await deps.language(person))
-    return None
+    return Declined()
 
 
 async def consent(
     deps: Deps, person: Person, seminar_id: int, language: int, *, link_generation: int | None
-) -> Joined | AlreadyJoined | SeminarEnded | LinkChanged | NoSeminar:
+) -> Joined | AlreadyJoined | SeminarEnded | LinkChanged:
     """The person agreed: from here on, and only from here, something about them is stored.
     Only on the welcome of the seminar's current join link: replacing the link is how the
     moderators stop a link that went where it should not from letting anybody in."""
-    seminar = await deps.store.seminar(seminar_id)
-    if seminar is None:
-        return NoSeminar()
+    seminar = await _seminar(deps, seminar_id)
     lang = LANGUAGES[language]
-    if seminar.phase is Phase.CLOSED:
+    if not seminar.rule.joining:
         return SeminarEnded(seminar, lang)
-    existing = await _existing(deps, person, seminar)
-    if existing is not None and existing.writer is not None:
-        return existing
+    member = await deps.store.membership(seminar.id, person.tg_id)
+    if member is not None:
+        existing = await _already_joined(deps, person, seminar, member)
+        if existing.writer is not None:
+            return existing
     if _from_replaced_link(seminar, link_generation):
         return LinkChanged(seminar, lang)
     await deps.store.save_user_language(person.tg_id, lang)
@@ -168,26 +192,41 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
     return lang
 
 
-async def forget_target(deps: Deps, person: Person) -> Seminar | NoSeminar | ModeratorCannotForget:
+@dataclass(frozen=True, slots=True)
+class HelpFacts:
+    """What /help depends on: whether the person moderates their active seminar (then it lists
+    a moderator's commands too), and the step that seminar is at (what they can do now)."""
+
+    moderator: bool
+    phase: Phase | None
+
+
+async def help_facts(deps: Deps, person: Person) -> HelpFacts:
     seminar = await deps.active_seminar(person)
-    if seminar is None:
-        return NoSeminar()
-    member = await deps.store.membership(seminar.id, person.tg_id)
-    if member is None:
-        return NoSeminar()
+    member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
+    moderator = member is not None and member.role is Role.MODERATOR
+    return HelpFacts(moderator, seminar.phase if seminar and member else None)
+
+
+async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCannotForget:
+    """What /forget would take the person out of: their active seminar, if they joined it."""
+    seminar = await deps.active_seminar(person)
+    member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
+    if seminar is None or member is None:
+        raise NotJoined()
     if member.role is Role.MODERATOR:
         return ModeratorCannotForget(seminar)
-    return seminar
+    return ForgetAsked(seminar)
 
 
 async def confirm_forget(
     deps: Deps, person: Person, seminar_id: int
-) -> Forgotten | NoSeminar | ModeratorCannotForget:
+) -> Forgotten | ModeratorCannotForget:
     """Deletes the person's notes and everything about them in the seminar."""
-    seminar = await deps.store.seminar(seminar_id)
-    member = await deps.store.membership(seminar_id, person.tg_id) if seminar else None
-    if seminar is None or member is None:
-        return NoSeminar()
+    seminar = await _seminar(deps, seminar_id)
+    member = await deps.store.membership(seminar_id, person.tg_id)
+    if member is None:  # forgotten already, by an earlier press
+        raise Gone(GoneThing.SEMINAR)
     if member.role is Role.MODERATOR:
         return ModeratorCannotForget(seminar)
     language = member.language

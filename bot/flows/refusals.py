@@ -18,6 +18,7 @@ __all__ = [
     "NotJoined",
     "NotModerator",
     "NotesInGroups",
+    "OwnNoteGone",
     "Refusal",
     "RoundNotOpen",
     "RoundStillOpen",
@@ -108,7 +109,7 @@ class GoneThing(StrEnum):
     THEME = "theme"
     SCHEDULE = "schedule"
     MODERATOR = "moderator"
-    SEMINAR = "seminar"  # deleted, or the person is no longer in it
+    SEMINAR = "seminar"  # the seminar a button was about, or the presser's place in it
 
 
 @dataclass(eq=False)
@@ -117,3 +118,12 @@ class Gone(Refusal):
 
     thing: GoneThing
     ends_buttons = True
+
+
+@dataclass(eq=False)
+class OwnNoteGone(Gone):
+    """A writer's own note is gone (deleted from another message, or hidden). The pressed
+    message's other buttons, about their other notes and the questions, still work: they stay."""
+
+    thing: GoneThing = GoneThing.NOTE
+    ends_buttons = False

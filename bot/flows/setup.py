@@ -1,10 +1,12 @@
-"""Creating a seminar step by step (state in the database), invites, opening and closing."""
+"""Creating a seminar step by step (state in the database), invites, and opening and closing the
+answer round: how a seminar comes to be and gets its notes."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from bot.domain import (
     Expectation,
@@ -18,8 +20,9 @@ from bot.domain import (
     Seminar,
     SeminarDraft,
 )
+from bot.flows import refusals
 from bot.flows.clean_text import one_line
-from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.deps import Deps
 from bot.flows.rules import MIN_WRITERS, writer_key
 from bot.i18n import LANGUAGES, translator
 
@@ -31,11 +34,13 @@ __all__ = [
     "AskTitle",
     "InvalidSetupText",
     "NotesInGroups",
+    "PreviousChosen",
     "RoundClosed",
     "RoundOpened",
     "RoundStillOpen",
     "SeminarCreated",
     "SetupCancelled",
+    "SetupProblem",
     "StepPassed",
     "TooFewWriters",
     "WrongPhase",
@@ -83,9 +88,17 @@ class AskCustomQuestion:
     written: tuple[str, ...]
 
 
+class SetupProblem(StrEnum):
+    """Why a text typed while creating a seminar was not taken."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NEED_ONE = "need_one"  # «Done» before any question was written
+
+
 @dataclass(frozen=True, slots=True)
 class InvalidSetupText:
-    reason: str  # "empty" | "too_long" | "need_one"
+    reason: SetupProblem
     limit: int = 0
 
 
@@ -98,6 +111,18 @@ class SetupCancelled:
 class SeminarCreated:
     seminar: Seminar
     previous: Seminar | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousChosen:
+    """The answer round of `seminar` will begin with the summary of `previous`."""
+
+    seminar: Seminar
+    previous: Seminar
+
+
+# The refusals below are still returned by flows of other features; these flows raise the ones
+# of bot/flows/refusals.py instead.
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +212,11 @@ async def cancel(deps: Deps, person: Person) -> SetupCancelled:
     return SetupCancelled()
 
 
-async def _on_step(deps: Deps, person: Person, step: Expecting) -> SeminarDraft | None:
-    """The seminar draft, if the moderator is on this step of creating it."""
+async def _on_step(deps: Deps, person: Person, step: Expecting) -> SeminarDraft | StepPassed:
+    """The seminar draft, if the moderator is still on this step of creating it."""
     user = await deps.store.user(person.tg_id)
     if user is None or user.expectation.kind is not step:
-        return None
+        return StepPassed()
     draft = user.expectation.draft
     assert isinstance(draft, SeminarDraft)
     return draft
@@ -204,9 +229,9 @@ async def _go_on(deps: Deps, person: Person, step: Expecting, draft: SeminarDraf
 def _clean(text: str, limit: int) -> str | InvalidSetupText:
     text = one_line(text)
     if not text:
-        return InvalidSetupText("empty")
+        return InvalidSetupText(SetupProblem.EMPTY)
     if len(text) > limit:
-        return InvalidSetupText("too_long", limit)
+        return InvalidSetupText(SetupProblem.TOO_LONG, limit)
     return text
 
 
@@ -242,8 +267,8 @@ async def receive_text(
 
 async def choose_language(deps: Deps, person: Person, language: int) -> SetupOutcome | StepPassed:
     draft = await _on_step(deps, person, Expecting.LANGUAGE)
-    if draft is None:
-        return StepPassed()
+    if isinstance(draft, StepPassed):
+        return draft
     lang = LANGUAGES[language]
     await _go_on(deps, person, Expecting.QUESTIONS, replace(draft, language=lang))
     return AskQuestions(lang, default_questions(lang))
@@ -251,26 +276,26 @@ async def choose_language(deps: Deps, person: Person, language: int) -> SetupOut
 
 async def use_default_questions(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
     draft = await _on_step(deps, person, Expecting.QUESTIONS)
-    if draft is None:
-        return StepPassed()
+    if isinstance(draft, StepPassed):
+        return draft
     questions = default_questions(draft.language or "nb")
     return await _create(deps, person, replace(draft, questions=tuple(questions)))
 
 
 async def write_own_questions(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
     draft = await _on_step(deps, person, Expecting.QUESTIONS)
-    if draft is None:
-        return StepPassed()
+    if isinstance(draft, StepPassed):
+        return draft
     await _go_on(deps, person, Expecting.CUSTOM_QUESTIONS, replace(draft, questions=()))
     return AskCustomQuestion(1, ())
 
 
 async def questions_done(deps: Deps, person: Person) -> SetupOutcome | StepPassed:
     draft = await _on_step(deps, person, Expecting.CUSTOM_QUESTIONS)
-    if draft is None:
-        return StepPassed()
+    if isinstance(draft, StepPassed):
+        return draft
     if not draft.questions:
-        return InvalidSetupText("need_one")
+        return InvalidSetupText(SetupProblem.NEED_ONE)
     return await _create(deps, person, draft)
 
 
@@ -295,53 +320,48 @@ async def _create(deps: Deps, person: Person, draft: SeminarDraft) -> SeminarCre
 
 async def open_with_previous(
     deps: Deps, person: Person, seminar_id: int, previous_id: int
-) -> tuple[Seminar, Seminar] | NoSeminar | NotModerator:
+) -> PreviousChosen:
     """The summary of an earlier seminar opens this one's answer round."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    previous = await deps.moderated_seminar(person, previous_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if not isinstance(previous, Seminar):
-        return previous
+    seminar = await deps.moderating(person, seminar_id)
+    previous = await deps.moderating(person, previous_id)
     await deps.store.set_previous(seminar.id, previous.id)
-    return seminar, previous
+    return PreviousChosen(seminar, previous)
 
 
 # -- running the round --------------------------------------------------------------------
 
 
-async def invite(
-    deps: Deps, person: Person, renew_for: int | None = None
-) -> Seminar | NoSeminar | NotModerator:
+async def invite(deps: Deps, person: Person, renew_for: int | None = None) -> Seminar:
     """The seminar whose join link to show; renewing makes the old link stop working."""
-    seminar = await deps.moderated_seminar(person, renew_for)
-    if not isinstance(seminar, Seminar) or renew_for is None:
+    seminar = await deps.moderating(person, renew_for)
+    if renew_for is None:
         return seminar
     await deps.store.renew_invite_code(seminar.id)
     renewed = await deps.store.seminar(seminar.id)
-    return renewed if renewed is not None else NoSeminar()
+    assert renewed is not None
+    return renewed
 
 
 async def open_round(
     deps: Deps, person: Person, seminar_id: int | None = None, *, reopen: bool = True
-) -> RoundOpened | NotesInGroups | WrongPhase | NoSeminar | NotModerator:
+) -> RoundOpened:
     """Opens the answer round, or opens it again until the notes have gone to the groups. Only
     a moderator reopens (`reopen`): a scheduled opening left over from before must not open a
     round that has closed since, which nobody asked for."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if not reopen and seminar.phase is not Phase.DRAFT:
-        return WrongPhase(seminar)
+    seminar = await deps.moderating(person, seminar_id)
+    # The move back to the answer round, rather than its first opening.
+    reopening = Phase.ANSWERING in seminar.rule.reopen
+    if not seminar.may_move(Phase.ANSWERING) or (reopening and not reopen):
+        raise refusals.WrongPhase(seminar)
     if await deps.store.groups(seminar.id):
         # Notes written now would belong to no group: the answer round can no longer reopen.
-        return NotesInGroups(seminar) if seminar.phase is Phase.GROUPING else WrongPhase(seminar)
-    if not await deps.store.set_phase(seminar.id, (Phase.DRAFT, Phase.GROUPING), Phase.ANSWERING):
-        return WrongPhase(seminar)
+        raise refusals.NotesInGroups(seminar) if reopening else refusals.WrongPhase(seminar)
+    if not await deps.store.move_phase(seminar.id, Phase.ANSWERING):
+        raise refusals.WrongPhase(seminar)
     opened = await deps.store.seminar(seminar.id)
     assert opened is not None
     participants = await participants_of(deps, opened)
-    return RoundOpened(opened, reopened=seminar.phase is Phase.GROUPING, participants=participants)
+    return RoundOpened(opened, reopened=reopening, participants=participants)
 
 
 async def participants_of(deps: Deps, seminar: Seminar) -> list[Member]:
@@ -356,14 +376,13 @@ async def participants_of(deps: Deps, seminar: Seminar) -> list[Member]:
     return result
 
 
-async def close_round(
-    deps: Deps, person: Person, seminar_id: int | None = None
-) -> RoundClosed | WrongPhase | NoSeminar | NotModerator:
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if not await deps.store.set_phase(seminar.id, (Phase.ANSWERING,), Phase.GROUPING):
-        return WrongPhase(seminar)
+async def close_round(deps: Deps, person: Person, seminar_id: int | None = None) -> RoundClosed:
+    """Ends the answer round: the notes go to the moderators, the counts to everyone."""
+    seminar = await deps.moderating(person, seminar_id)
+    if not seminar.may_move(Phase.GROUPING):
+        raise refusals.WrongPhase(seminar)
+    if not await deps.store.move_phase(seminar.id, Phase.GROUPING):
+        raise refusals.WrongPhase(seminar)  # another moderator closed it just now
     # The members, pseudonyms and notes lie in the order they were written; no longer.
     await deps.store.rebuild_file()
     closed = await deps.store.seminar(seminar.id)

@@ -45,8 +45,7 @@ async def on_note(update: Update, context: BotContext, expectation: Expectation,
     outcome = await answering.receive_text(
         context.deps, person_of(update), text, message.chat_id, message.message_id
     )
-    limit = context.deps.settings.note_max_length
-    await send(context, message.chat_id, answering_view.answering_screen(t, outcome, limit))
+    await _show(update, context, t, outcome)
     if isinstance(outcome, answering.NoteSaved):
         await team.progress_changed(context, outcome.seminar.id)
 
@@ -59,14 +58,8 @@ async def on_edited(update: Update, context: BotContext) -> None:
     outcome = await answering.receive_edit(
         context.deps, person_of(update), message.text, message.chat_id, message.message_id
     )
-    if outcome is None:
-        return
-    t = await reader(update, context)
-    await send(
-        context,
-        message.chat_id,
-        answering_view.answering_screen(t, outcome, context.deps.settings.note_max_length),
-    )
+    if not isinstance(outcome, answering.NotANote):
+        await _show(update, context, await reader(update, context), outcome)
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -86,16 +79,11 @@ async def on_unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def notes_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    assert message is not None
     t = await reader(update, context)
     outcome = await answering.my_notes(context.deps, person_of(update))
-    if isinstance(outcome, answering.NotJoined):
-        await send(context, message.chat_id, joining_view.not_joined(t))
-        return
     await send_many(
         context,
-        message.chat_id,
+        _chat(update),
         answering_view.my_notes(t, outcome.seminar, outcome.notes, outcome.editable),
     )
 
@@ -121,12 +109,10 @@ def _chat(update: Update) -> int:
     return person_of(update).tg_id
 
 
-async def _reply(
+async def _show(
     update: Update, context: BotContext, t: Translator, outcome: answering_view.AnsweringOutcome
 ) -> None:
-    """Answers a button; a button whose round has closed loses its keyboard."""
-    if isinstance(outcome, answering.RoundNotOpen):
-        await drop_buttons(context, pressed_message(update))
+    """What a writer sees after a step of answering, in their private chat."""
     limit = context.deps.settings.note_max_length
     await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
 
@@ -136,15 +122,14 @@ async def next_question(
 ) -> str | None:
     person = person_of(update)
     outcome = await answering.go_to_question(context.deps, person, button.arg(0), button.arg(1))
-    await _reply(update, context, t, outcome)
+    await _show(update, context, t, outcome)
     return None
 
 
 async def done(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await answering.finish(context.deps, person_of(update), button.arg(0))
-    await _reply(update, context, t, outcome)
-    if isinstance(outcome, answering.Finished):
-        await team.progress_changed(context, outcome.seminar.id)
+    await _show(update, context, t, outcome)
+    await team.progress_changed(context, outcome.seminar.id)
     return None
 
 
@@ -152,7 +137,7 @@ async def edit_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.start_edit(context.deps, person_of(update), button.arg(0))
-    await _reply(update, context, t, outcome)
+    await _show(update, context, t, outcome)
     return None
 
 
@@ -160,17 +145,13 @@ async def delete_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.delete_note(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, answering.NoteDeleted):
-        await team.progress_changed(context, outcome.seminar.id)
+    await team.progress_changed(context, outcome.seminar.id)
     message = pressed_message(update)
-    if isinstance(outcome, answering.NoteDeleted) and _about_one_note(
-        context, message, button.arg(0)
-    ):
+    if _about_one_note(context, message, button.arg(0)):
         await edit(context, message, answering_view.note_deleted(t))
         return None
-    await _reply(update, context, t, outcome)
-    if isinstance(outcome, answering.NoteDeleted):
-        await notes_command(update, context)
+    await _show(update, context, t, outcome)
+    await notes_command(update, context)
     return None
 
 
@@ -188,10 +169,10 @@ async def cancel_edit(
 async def keep_draft(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await answering.keep_draft(context.deps, person_of(update), button.arg(0))
+    # The question is answered whatever comes of it: its buttons go first.
     await drop_buttons(context, pressed_message(update))
-    limit = context.deps.settings.note_max_length
-    await send(context, _chat(update), answering_view.answering_screen(t, outcome, limit))
+    outcome = await answering.keep_draft(context.deps, person_of(update), button.arg(0))
+    await _show(update, context, t, outcome)
     return None
 
 

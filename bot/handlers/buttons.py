@@ -17,7 +17,7 @@ from bot.handlers.common import (
     pressed_message,
     reader,
 )
-from bot.handlers.routes import ButtonRun, answer_refusals
+from bot.handlers.routes import ButtonRun, answer_press_refusals
 from bot.i18n import Translator
 from bot.outbox import Reply, ReplyKind
 from bot.render import joining as joining_view
@@ -86,7 +86,7 @@ def make_dispatcher(
             await _answer(context, query, joining_view.invalid_button(t))
             return
         try:
-            notice = await answer_refusals(
+            notice = await answer_press_refusals(
                 update, context, lambda: route(update, context, button, t)
             )
         except ForgedButton:

@@ -9,12 +9,12 @@ from telegram.error import TelegramError
 
 from bot import reporting
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Person, Seminar
+from bot.domain import Closing, Expectation, Expecting, Person, Seminar
 from bot.flows import closing
 from bot.flows.answering import NothingPending
-from bot.flows.deps import NoSeminar, NotModerator
 from bot.flows.personal_data import PersonalDataFound
-from bot.flows.setup import WrongPhase, participants_of
+from bot.flows.refusals import Refusal
+from bot.flows.setup import participants_of
 from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
     BotContext,
@@ -40,10 +40,9 @@ from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
 from bot.render import joining as joining_view
-from bot.render import refusals as refusal_view
 from bot.render.screens import phase_name, phase_over
 
-__all__ = ["ROUTES", "ask_to_close", "read_back_text", "send_report"]
+__all__ = ["ROUTES", "ask_to_close", "offer_to_close", "read_back_text", "send_report"]
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +53,8 @@ def _chat(update: Update) -> int:
 
 async def check_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await closing.start_read_back(context.deps, person_of(update))
-    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return
-    seminar, themes = outcome
+    read_back = await closing.start_read_back(context.deps, person_of(update))
+    seminar, themes = read_back.seminar, read_back.themes
     people = await participants_of(context.deps, seminar)
     count = await broadcast(
         context, people, lambda tm: [closing_view.read_back(tm, seminar, themes)]
@@ -72,11 +68,12 @@ async def _read_back(
     outcome = await closing.answer_read_back(
         context.deps, person_of(update), button.arg(0), recognised
     )
-    if isinstance(outcome, NoSeminar):
-        return joining_view.expired_button(t)
-    if isinstance(outcome, WrongPhase):
-        await drop_buttons(context, pressed_message(update))
-        return phase_over(t, outcome.seminar)
+    match outcome:
+        case closing.ReadBackExpired():
+            return joining_view.expired_button(t)
+        case closing.ReadBackOver(seminar=seminar):
+            await drop_buttons(context, pressed_message(update))
+            return phase_over(t, seminar)
     await send(context, _chat(update), closing_view.read_back_thanks(t, recognised))
     return None
 
@@ -103,7 +100,7 @@ async def read_back_text(
             screen = closing_view.read_back_too_long(t, length, limit)
         case closing.EmptyReadBack():
             screen = closing_view.read_back_empty(t)
-        case _:
+        case closing.ReadBackNoted():
             screen = closing_view.read_back_noted(t)
     await send(context, _chat(update), screen)
 
@@ -116,9 +113,9 @@ async def keep_read_back(
     match outcome:
         case NothingPending():
             return answering_view.nothing_pending(t).text
-        case NoSeminar():
+        case closing.ReadBackExpired():
             return joining_view.expired_button(t)
-        case WrongPhase(seminar=seminar):
+        case closing.ReadBackOver(seminar=seminar):
             return phase_over(t, seminar)
     await send(context, _chat(update), closing_view.read_back_noted(t))
     return None
@@ -140,20 +137,20 @@ async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -
         # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
         files = await reporting.report_files(data, t)
         for chat_id in chats:
-            for index, (name, content) in enumerate(files):
+            for index, file in enumerate(files):
                 caption = closing_view.report_caption(t, seminar) if index == 0 else None
-                await _send_file(context, chat_id, name, content, caption)
+                await _send_file(context, chat_id, file, caption)
 
     await after_commit(context, build_and_send)
 
 
 async def _send_file(
-    context: BotContext, chat_id: int, name: str, content: bytes, caption: str | None
+    context: BotContext, chat_id: int, file: reporting.ReportFile, caption: str | None
 ) -> None:
     try:
         await with_retries(
             lambda: context.bot.send_document(
-                chat_id, content, filename=name, caption=caption, parse_mode="HTML"
+                chat_id, file.content, filename=file.name, caption=caption, parse_mode="HTML"
             )
         )
     except TelegramError as exc:
@@ -167,27 +164,34 @@ async def _report_chats(context: BotContext, seminar: Seminar) -> list[int]:
 
 
 async def report_command(update: Update, context: BotContext) -> None:
-    t = await reader(update, context)
     seminar = await closing.reportable(context.deps, person_of(update))
-    if not isinstance(seminar, Seminar):
-        await send(context, _chat(update), refusal_view.refusal(t, seminar))
-        return
     await send_report(context, seminar, await _report_chats(context, seminar))
     # Participants get the short summary, moderators and the plenary chat the full one.
     await send_summary(context, seminar.id, everyone=True)
 
 
-async def ask_to_close(context: BotContext, person: Person, t: Translator) -> bool:
-    """When nothing else is running, /close offers to close the seminar for good."""
-    seminar = await context.deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar) or seminar.phase.value not in (
-        "grouping",
-        "voting",
-        "plenary",
-    ):
-        return False
+async def offer_to_close(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None = None
+) -> None:
+    """What /close does when it means the seminar (`Closing.SEMINAR`): asks before closing it
+    for good."""
+    seminar = await context.deps.moderating(person, seminar_id)
     days = context.deps.settings.retention_days
     await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days))
+
+
+async def ask_to_close(context: BotContext, person: Person, t: Translator) -> bool:
+    """Offers to close the seminar for good when that is what /close means now; False when it
+    means something else, or the person moderates nothing: /close then goes on to the round,
+    which says why. (For /close as it still tries one feature after another; once it asks
+    `closing.what_close_means` itself, `offer_to_close` is all it needs.)"""
+    try:
+        means = await closing.what_close_means(context.deps, person)
+    except Refusal:
+        return False
+    if means is not Closing.SEMINAR:
+        return False
+    await offer_to_close(context, person, t)
     return True
 
 
@@ -195,11 +199,8 @@ async def close_seminar(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
-    outcome = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, NoSeminar | NotModerator | WrongPhase):
-        await send(context, _chat(update), refusal_view.refusal(t, outcome))
-        return None
-    seminar = outcome.seminar
+    closed = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
+    seminar = closed.seminar
     days = context.deps.settings.retention_days
     people = await participants_of(context.deps, seminar)
     await broadcast(context, people, lambda tm: [closing_view.seminar_closed(tm, seminar, days)])

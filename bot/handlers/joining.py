@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
 from bot.flows import answering, groups, joining
-from bot.flows.deps import NoSeminar
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers
 from bot.handlers.common import (
@@ -52,20 +51,21 @@ def _link_generation(button: Button, position: int) -> int | None:
     return button.args[position] if position < len(button.args) else None
 
 
-def _join_screens(
+def _join_screen(
     outcome: joining.Welcome | joining.InvalidInvite | joining.SeminarEnded | joining.AlreadyJoined,
     retention_days: int,
-) -> tuple[Translator, Screen]:
+) -> Screen:
+    """The answer to an invitation, in the language it was opened in."""
     t = translator(outcome.language)
     match outcome:
         case joining.Welcome(seminar=seminar):
-            return t, joining_view.welcome(t, seminar, retention_days)
+            return joining_view.welcome(t, seminar, retention_days)
         case joining.InvalidInvite():
-            return t, joining_view.invalid_invite(t)
+            return joining_view.invalid_invite(t)
         case joining.SeminarEnded(seminar=seminar):
-            return t, joining_view.seminar_ended(t, seminar)
+            return joining_view.seminar_ended(t, seminar)
         case joining.AlreadyJoined(seminar=seminar):
-            return t, joining_view.already_joined(t, seminar)
+            return joining_view.already_joined(t, seminar)
 
 
 async def _prompt_if_answering(context: BotContext, chat_id: int, update: Update) -> None:
@@ -98,7 +98,7 @@ async def start(update: Update, context: BotContext) -> None:
         await team_handlers.join_as_moderator(update, context, code[:64])
         return
     outcome = await joining.open_invite(context.deps, person_of(update), code[:64])
-    _, screen = _join_screens(outcome, context.deps.settings.retention_days)
+    screen = _join_screen(outcome, context.deps.settings.retention_days)
     await send(context, message.chat_id, screen)
     if isinstance(outcome, joining.AlreadyJoined):
         await _prompt_if_answering(context, message.chat_id, update)
@@ -115,16 +115,11 @@ async def welcome_language(
         _language_arg(button),
         link_generation=_link_generation(button, 2),
     )
-    match outcome:
-        case NoSeminar():
-            return joining_view.expired_button(t)
-        case joining.LinkChanged(language=language):
-            await edit(
-                context, pressed_message(update), joining_view.link_changed(translator(language))
-            )
-        case _:
-            _, screen = _join_screens(outcome, context.deps.settings.retention_days)
-            await edit(context, pressed_message(update), screen)
+    if isinstance(outcome, joining.LinkChanged):
+        screen = joining_view.link_changed(translator(outcome.language))
+    else:
+        screen = _join_screen(outcome, context.deps.settings.retention_days)
+    await edit(context, pressed_message(update), screen)
     return None
 
 
@@ -163,8 +158,6 @@ async def consent_given(
             await send(context, chat_id, joining_view.already_joined(translator(language), seminar))
         case joining.SeminarEnded(seminar=seminar, language=language):
             await send(context, chat_id, joining_view.seminar_ended(translator(language), seminar))
-        case NoSeminar():
-            return joining_view.expired_button(t)
     return None
 
 
@@ -175,15 +168,11 @@ async def consent_declined(
         context.deps, person_of(update), button.arg(0), link_generation=_link_generation(button, 1)
     )
     match outcome:
-        case NoSeminar():
-            await drop_buttons(context, pressed_message(update))
-            return joining_view.expired_button(t)
         case joining.LinkChanged(language=language):
-            await edit(
-                context, pressed_message(update), joining_view.link_changed(translator(language))
-            )
-        case None:
-            await edit(context, pressed_message(update), joining_view.declined(t))
+            screen = joining_view.link_changed(translator(language))
+        case joining.Declined():
+            screen = joining_view.declined(t)
+    await edit(context, pressed_message(update), screen)
     return None
 
 
@@ -214,12 +203,8 @@ async def privacy(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
-    person = person_of(update)
-    seminar = await context.deps.active_seminar(person)
-    member = await context.deps.store.membership(seminar.id, person.tg_id) if seminar else None
-    await send(
-        context, update.effective_chat.id, joining_view.help_text(t, answering.is_moderator(member))
-    )
+    facts = await joining.help_facts(context.deps, person_of(update))
+    await send(context, update.effective_chat.id, joining_view.help_text(t, facts))
 
 
 async def forget(update: Update, context: BotContext) -> None:
@@ -227,12 +212,10 @@ async def forget(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     target = await joining.forget_target(context.deps, person_of(update))
     match target:
-        case NoSeminar():
-            screen = joining_view.not_joined(t)
         case joining.ModeratorCannotForget(seminar=seminar):
             screen = joining_view.moderator_cannot_forget(t, seminar)
-        case _:
-            screen = joining_view.forget_ask(t, target)
+        case joining.ForgetAsked(seminar=seminar):
+            screen = joining_view.forget_ask(t, seminar)
     await send(context, update.effective_chat.id, screen)
 
 
@@ -242,14 +225,10 @@ async def forget_confirmed(
     outcome = await joining.confirm_forget(context.deps, person_of(update), button.arg(0))
     match outcome:
         case joining.Forgotten(seminar=seminar):
-            await edit(context, pressed_message(update), joining_view.forgotten(t, seminar))
+            screen = joining_view.forgotten(t, seminar)
         case joining.ModeratorCannotForget(seminar=seminar):
-            await edit(
-                context, pressed_message(update), joining_view.moderator_cannot_forget(t, seminar)
-            )
-        case NoSeminar():
-            await drop_buttons(context, pressed_message(update))
-            return joining_view.expired_button(t)
+            screen = joining_view.moderator_cannot_forget(t, seminar)
+    await edit(context, pressed_message(update), screen)
     return None
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
 
 from telegram import Update
 
@@ -18,6 +17,7 @@ from bot.flows.refusals import Refusal
 from bot.handlers.common import BotContext, Menu, drop_buttons, pressed_message, reader, send
 from bot.i18n import Translator
 from bot.render import refusals as refusal_view
+from bot.render.screens import plain_text
 
 __all__ = [
     "EVERYONE",
@@ -34,10 +34,9 @@ __all__ = [
     "TextRun",
     "Unmatched",
     "UnmatchedRoute",
+    "answer_press_refusals",
     "answer_refusals",
 ]
-
-T = TypeVar("T")
 
 # A command's work.
 CommandRun = Callable[[Update, BotContext], Awaitable[None]]
@@ -113,17 +112,33 @@ class Routes:
 
 
 async def answer_refusals(
-    update: Update, context: BotContext, work: Callable[[], Awaitable[T]]
-) -> T | None:
-    """The one place a refusal is answered: the person reads why nothing changed, and a pressed
-    message whose buttons no longer apply loses them."""
+    update: Update, context: BotContext, work: Callable[[], Awaitable[None]]
+) -> None:
+    """The one place a refusal of a command or a text is answered: the person reads why
+    nothing changed."""
+    try:
+        await work()
+    except Refusal as refusal:
+        await _refused(update, context, refusal)
+
+
+async def answer_press_refusals(
+    update: Update, context: BotContext, work: Callable[[], Awaitable[str | None]]
+) -> str | None:
+    """The same for a button: the reason comes as a message, which stays and which a screen
+    reader reads, and as the press's notice, so the person sees it where they pressed."""
     try:
         return await work()
     except Refusal as refusal:
-        t = await reader(update, context)
-        if refusal.ends_buttons:
-            await drop_buttons(context, pressed_message(update))
-        chat = update.effective_chat
-        assert chat is not None
-        await send(context, chat.id, refusal_view.refusal(t, refusal))
-        return None
+        return plain_text(await _refused(update, context, refusal))
+
+
+async def _refused(update: Update, context: BotContext, refusal: Refusal) -> str:
+    t = await reader(update, context)
+    if refusal.ends_buttons:
+        await drop_buttons(context, pressed_message(update))
+    chat = update.effective_chat
+    assert chat is not None
+    screen = refusal_view.refusal(t, refusal)
+    await send(context, chat.id, screen)
+    return screen.text

@@ -145,19 +145,12 @@ async def _register_moderator_commands(context: BotContext, chat_id: int, langua
 
 
 async def _show_invite(
-    context: BotContext,
-    chat_id: int,
-    t: Translator,
-    outcome: Seminar | NoSeminar | NotModerator,
-    renewed: bool,
+    context: BotContext, chat_id: int, t: Translator, seminar: Seminar, renewed: bool
 ) -> None:
-    if not isinstance(outcome, Seminar):
-        await send(context, chat_id, refusal_view.refusal(t, outcome))
-        return
-    link = join_link(context.services.bot_username, outcome.invite_code)
+    link = join_link(context.services.bot_username, seminar.invite_code)
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=8, border=4)
-    caption = setup_view.qr_caption(t, outcome)
+    caption = setup_view.qr_caption(t, seminar)
 
     async def send_qr() -> None:
         with contextlib.suppress(Forbidden):
@@ -168,21 +161,22 @@ async def _show_invite(
             )
 
     await after_commit(context, send_qr)
-    await send(context, chat_id, setup_view.invite(t, outcome, link, renewed))
+    await send(context, chat_id, setup_view.invite(t, seminar, link, renewed))
 
 
 async def invite_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await setup.invite(context.deps, person_of(update))
-    await _show_invite(context, person_of(update).tg_id, t, outcome, renewed=False)
+    seminar = await setup.invite(context.deps, person_of(update))
+    await _show_invite(context, person_of(update).tg_id, t, seminar, renewed=False)
 
 
 async def renew_invite(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await setup.invite(context.deps, person_of(update), renew_for=button.arg(0))
+    # The old buttons go whatever the answer: they would renew the link again.
     await drop_buttons(context, pressed_message(update))
-    await _show_invite(context, person_of(update).tg_id, t, outcome, renewed=True)
+    seminar = await setup.invite(context.deps, person_of(update), renew_for=button.arg(0))
+    await _show_invite(context, person_of(update).tg_id, t, seminar, renewed=True)
     return None
 
 
@@ -191,9 +185,6 @@ async def renew_invite(
 
 async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
     outcome = await setup.open_round(context.deps, person, seminar_id)
-    if not isinstance(outcome, setup.RoundOpened):
-        await send(context, person.tg_id, refusal_view.refusal(t, outcome))
-        return
     await announce_opened(context, outcome, person, t)
 
 
@@ -209,9 +200,6 @@ async def _close(
     if await closing.ask_to_close(context, person, t):
         return
     outcome = await setup.close_round(context.deps, person, seminar_id)
-    if not isinstance(outcome, setup.RoundClosed):
-        await send(context, person.tg_id, refusal_view.refusal(t, outcome))
-        return
     await announce_closed(context, outcome)
 
 
@@ -271,12 +259,10 @@ async def hide_cancel(
 async def open_with_previous(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await setup.open_with_previous(
+    chosen = await setup.open_with_previous(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
-    if isinstance(outcome, NoSeminar | NotModerator):
-        return refusal_view.not_moderator(t).text
-    await send(context, person_of(update).tg_id, setup_view.opens_with_previous(t, outcome[1]))
+    await send(context, person_of(update).tg_id, setup_view.opens_with_previous(t, chosen.previous))
     return None
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import Note, Phase, Seminar
+from bot.domain import Note, Seminar
 from bot.flows import answering
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.i18n import Translator
-from bot.render.joining import not_joined
 from bot.render.screens import Key, Screen, esc, key, note_text, paginate
 
 
@@ -183,7 +182,7 @@ def nothing_pending(t: Translator) -> Screen:
 
 
 def round_not_open(t: Translator, seminar: Seminar) -> Screen:
-    if seminar.phase is Phase.DRAFT:
+    if not seminar.notes_released:  # the round has not run yet
         return Screen(
             t.gettext(
                 "The answer round of <b>{title}</b> has not started yet. You will get the "
@@ -323,12 +322,6 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return note_limit_reached(t, count)
         case answering.PersonalDataFound():
             return personal_data(t, outcome)
-        case answering.RoundNotOpen(seminar=seminar):
-            return round_not_open(t, seminar)
-        case answering.NotJoined():
-            return not_joined(t)
-        case answering.NoteGone():
-            return note_gone(t)
         case answering.NothingPending():
             return nothing_pending(t)
         case answering.QuestionPrompt(seminar=seminar, question=question):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from bot.callbacks import Action
 from bot.domain import Phase, Seminar
+from bot.flows import joining
 from bot.i18n import LANGUAGES, Translator
-from bot.render.screens import Screen, esc, key
+from bot.render.screens import Screen, esc, key, phase_help
 
 
 def _lang_index(language: str) -> int:
@@ -119,9 +120,9 @@ def already_joined(t: Translator, seminar: Seminar) -> Screen:
 
 
 def joined(t: Translator, seminar: Seminar) -> Screen:
-    if seminar.phase is Phase.ANSWERING:
+    if seminar.writing:
         return Screen(t.gettext("Thank you for joining! Here is the first question."))
-    if seminar.phase is Phase.DRAFT:
+    if Phase.ANSWERING in seminar.rule.moves:  # the round has not opened yet
         return Screen(
             t.gettext(
                 "Thank you for joining <b>{title}</b>! You will get the first question here "
@@ -192,10 +193,10 @@ def privacy(t: Translator, retention_days: int) -> Screen:
     return Screen(text)
 
 
-def help_text(t: Translator, moderator: bool) -> Screen:
+def help_text(t: Translator, facts: joining.HelpFacts) -> Screen:
     lines = [
         t.gettext("<b>What I can do</b>"),
-        t.gettext("Answer the questions by writing a message: each message is one note."),
+        phase_help(t, facts.phase or Phase.ANSWERING),
         "",
         t.gettext("/notes – see, edit or delete your notes"),
         t.gettext("/language – choose a language"),
@@ -203,7 +204,7 @@ def help_text(t: Translator, moderator: bool) -> Screen:
         t.gettext("/forget – leave the seminar and delete your notes"),
         t.gettext("/help – this help"),
     ]
-    if moderator:
+    if facts.moderator:
         lines += [
             "",
             t.gettext("<b>For moderators</b>"),

@@ -5,6 +5,7 @@ text passes through ``esc``), Telegram's length limit, and the few pieces severa
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,11 @@ def join_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
+def plain_text(html_text: str) -> str:
+    """A screen's text without its HTML, for a press's notice, which Telegram shows as it is."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
 def phase_name(t: Translator, phase: Phase) -> str:
     names = {
         Phase.DRAFT: t.pgettext("phase", "not started"),
@@ -58,6 +64,33 @@ def phase_name(t: Translator, phase: Phase) -> str:
         Phase.CLOSED: t.pgettext("phase", "closed"),
     }
     return names[phase]
+
+
+def phase_help(t: Translator, phase: Phase) -> str:
+    """What a participant can do at this step of the seminar, for /help."""
+    helps = {
+        Phase.DRAFT: t.gettext(
+            "The seminar has not started yet. You will get the first question here when the "
+            "answer round opens."
+        ),
+        Phase.ANSWERING: t.gettext(
+            "Answer the questions by writing a message: each message is one note."
+        ),
+        Phase.GROUPING: t.gettext(
+            "The answer round is closed. Soon your group sees its notes, and you can propose "
+            "themes by writing a message."
+        ),
+        Phase.VOTING: t.gettext(
+            "Sort your group's notes: press a theme for each note, or write a message to "
+            "propose a new theme."
+        ),
+        Phase.PLENARY: t.gettext(
+            "Every group's themes are shown. When the dot vote opens, give your dots to the "
+            "themes that matter most to you."
+        ),
+        Phase.CLOSED: t.gettext("The seminar has ended. Thank you for taking part."),
+    }
+    return helps[phase]
 
 
 def _units(text: str) -> int:

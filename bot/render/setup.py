@@ -65,16 +65,18 @@ def ask_custom_question(t: Translator, number: int, written: Sequence[str]) -> S
     return Screen(text, tuple(keys))
 
 
-def invalid_setup_text(t: Translator, reason: str, limit: int) -> Screen:
-    if reason == "too_long":
-        return Screen(
-            t.gettext("That is too long: at most {limit} characters, please.").format(
-                limit=t.number(limit)
+def invalid_setup_text(t: Translator, reason: setup.SetupProblem, limit: int) -> Screen:
+    match reason:
+        case setup.SetupProblem.TOO_LONG:
+            return Screen(
+                t.gettext("That is too long: at most {limit} characters, please.").format(
+                    limit=t.number(limit)
+                )
             )
-        )
-    if reason == "need_one":
-        return Screen(t.gettext("A seminar needs at least one question. Please send one."))
-    return Screen(t.gettext("That was empty. Please write some text."))
+        case setup.SetupProblem.NEED_ONE:
+            return Screen(t.gettext("A seminar needs at least one question. Please send one."))
+        case setup.SetupProblem.EMPTY:
+            return Screen(t.gettext("That was empty. Please write some text."))
 
 
 def setup_cancelled(t: Translator) -> Screen:
@@ -281,7 +283,7 @@ def too_few_writers(t: Translator, outcome: setup.TooFewWriters) -> Screen:
         ),
         t.gettext("Notes written on paper count as one person."),
     ]
-    if outcome.seminar.phase is Phase.GROUPING:
+    if Phase.ANSWERING in outcome.seminar.rule.reopen:
         lines.append(t.gettext("To get more notes, open the answer round again with /open."))
     return Screen("\n".join(lines))
 

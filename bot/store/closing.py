@@ -6,16 +6,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple
 
 from bot.domain import Phase
 from bot.store.core import StoreBase, _first
+
+__all__ = ["ClosingStore", "ReadBackAnswer", "ReadBackCounts"]
+
+
+class ReadBackAnswer(StrEnum):
+    """A participant's answer when the themes are read back to them."""
+
+    RECOGNISED = "recognised"
+    MISSING = "missing"
+
+
+class ReadBackCounts(NamedTuple):
+    """The read-back's answers counted, and what people said was missing (a named tuple:
+    the store's tests compare it with a plain one)."""
+
+    recognised: int
+    missing: int
+    missing_notes: list[str]
 
 
 class ClosingStore(StoreBase):
     """The `readbacks` table, and seminars' end."""
 
     async def save_read_back(
-        self, seminar_id: int, voter: str, answer: str, note: str | None = None
+        self, seminar_id: int, voter: str, answer: ReadBackAnswer, note: str | None = None
     ) -> None:
         async with self.transaction():
             await self._db.execute(
@@ -25,12 +45,12 @@ class ClosingStore(StoreBase):
                 (seminar_id, voter, answer, note),
             )
 
-    async def read_back_counts(self, seminar_id: int) -> tuple[int, int, list[str]]:
+    async def read_back_counts(self, seminar_id: int) -> ReadBackCounts:
         sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
         rows = list(await self._db.execute_fetchall(sql, (seminar_id,)))
-        recognised = sum(1 for r in rows if r[0] == "recognised")
-        notes = [str(r[1]) for r in rows if r[0] == "missing" and r[1]]
-        return recognised, len(rows) - recognised, notes
+        recognised = sum(1 for r in rows if r[0] == ReadBackAnswer.RECOGNISED)
+        notes = [str(r[1]) for r in rows if r[0] == ReadBackAnswer.MISSING and r[1]]
+        return ReadBackCounts(recognised, len(rows) - recognised, notes)
 
     async def close_seminar(
         self, seminar_id: int, expected: Iterable[Phase], now: datetime

@@ -5,6 +5,7 @@ pseudonym, and the counts the live progress shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -12,6 +13,39 @@ from bot.domain import Note, NoteCounts, Seminar, Writer
 from bot.keys import new_code, new_id
 from bot.store.core import _first
 from bot.store.writers import WritersStore
+
+__all__ = ["AddedNote", "AuthoredNote", "MessageNote", "NoteAuthor", "NotesStore"]
+
+
+# Named tuples rather than dataclasses: tests and other features still unpack some of them.
+
+
+class AuthoredNote(NamedTuple):
+    """A note and its author's pseudonym (for checking ownership, never for display)."""
+
+    note: Note
+    author: str
+
+
+class AddedNote(NamedTuple):
+    """The note a message made; `new` is False when the message had made it before."""
+
+    note: Note
+    new: bool
+
+
+class MessageNote(NamedTuple):
+    """The note a message made, or whose text it replaced (then `edited`)."""
+
+    note: Note
+    edited: bool
+
+
+class NoteAuthor(NamedTuple):
+    """Who wrote a visible note, to count writers (never for display)."""
+
+    author: str
+    paper: bool
 
 
 def _note(row: aiosqlite.Row) -> Note:
@@ -34,11 +68,11 @@ class NotesStore(WritersStore):
 
     async def add_note(
         self, writer: Writer, question: int, text: str, source_ref: str | None
-    ) -> tuple[Note, bool]:
+    ) -> AddedNote:
         """Saves a note and the writer's new state in one transaction.
 
-        Returns the note and whether it is new: a message Telegram delivers twice has the same
-        source_ref and yields the note saved the first time.
+        A message Telegram delivers twice has the same source_ref and yields the note saved the
+        first time, as not new.
         """
         async with self.transaction():
             note = Note(new_id(), writer.seminar_id, question, text, hidden=False)
@@ -51,14 +85,14 @@ class NotesStore(WritersStore):
                 assert source_ref is not None
                 existing = await self.note_by_ref((source_ref,))
                 assert existing is not None
-                return existing, False
+                return AddedNote(existing, new=False)
             await self._save_writer(writer)
-            return note, True
+            return AddedNote(note, new=True)
 
-    async def note(self, note_id: int) -> tuple[Note, str] | None:
+    async def note(self, note_id: int) -> AuthoredNote | None:
         """The note and its author's pseudonym (for checking ownership, never for display)."""
         row = await _first(self._db, "SELECT * FROM notes WHERE id = ?", (note_id,))
-        return (_note(row), row["author"]) if row else None
+        return AuthoredNote(_note(row), row["author"]) if row else None
 
     async def note_by_ref(self, refs: Sequence[str]) -> Note | None:
         """The note a message made, by any of the references it may have (`message_refs`)."""
@@ -67,8 +101,8 @@ class NotesStore(WritersStore):
         row = await _first(self._db, sql, refs)
         return _note(row) if row else None
 
-    async def note_from_message(self, refs: Sequence[str]) -> tuple[Note, bool] | None:
-        """The note a message made, or whose text it replaced (then True)."""
+    async def note_from_message(self, refs: Sequence[str]) -> MessageNote | None:
+        """The note a message made, or whose text it replaced."""
         marks = ", ".join("?" * len(refs))
         row = await _first(
             self._db,
@@ -77,7 +111,7 @@ class NotesStore(WritersStore):
             f" WHERE e.ref IN ({marks})",
             (*refs, *refs),
         )
-        return (_note(row), bool(row["edit"])) if row else None
+        return MessageNote(_note(row), edited=bool(row["edit"])) if row else None
 
     async def notes_of(self, seminar_id: int, pseudonym: str) -> list[Note]:
         rows = await self._db.execute_fetchall(
@@ -86,12 +120,12 @@ class NotesStore(WritersStore):
         )
         return [_note(r) for r in rows]
 
-    async def note_authors(self, seminar_id: int) -> dict[int, tuple[str, bool]]:
+    async def note_authors(self, seminar_id: int) -> dict[int, NoteAuthor]:
         """Each visible note's author pseudonym and whether it came from paper, to count
         writers (never for display)."""
         sql = "SELECT id, author, paper FROM notes WHERE seminar_id = ? AND hidden = 0"
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
-        return {int(r[0]): (str(r[1]), bool(r[2])) for r in rows}
+        return {int(r[0]): NoteAuthor(str(r[1]), bool(r[2])) for r in rows}
 
     async def seminar_notes(self, seminar_id: int) -> list[Note]:
         """Every note of a seminar in id order, which is random, never submission order."""

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import DotVote, Phase, Role, Seminar
+from bot.domain import DotVote, Phase, Role, Seminar, sources_of
 from bot.keys import new_code
 from bot.store.core import StoreBase, _first, _now, _seal_chat
 from bot.vault import Vault
@@ -96,23 +96,27 @@ class SeminarsStore(StoreBase):
     async def set_phase(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
         """Moves the phase only from an expected one, so two moderators cannot both move it."""
         async with self.transaction():
-            allowed = [p.value for p in expected]
-            marks = ",".join("?" * len(allowed))
-            cur = await self._db.execute(
-                f"UPDATE seminars SET phase = ? WHERE id = ? AND phase IN ({marks})",
-                (phase.value, seminar_id, *allowed),
-            )
-            return cur.rowcount == 1
+            return await self._phase_moved(seminar_id, expected, phase)
+
+    async def move_phase(self, seminar_id: int, target: Phase) -> bool:
+        """Moves the phase to `target` from any phase the phase machine moves it there from,
+        in one guarded update: of two moderators pressing at once, only one moves it."""
+        return await self.set_phase(seminar_id, sources_of(target), target)
+
+    async def _phase_moved(self, seminar_id: int, expected: Iterable[Phase], phase: Phase) -> bool:
+        allowed = [p.value for p in expected]
+        marks = ",".join("?" * len(allowed))
+        cur = await self._db.execute(
+            f"UPDATE seminars SET phase = ? WHERE id = ? AND phase IN ({marks})",
+            (phase.value, seminar_id, *allowed),
+        )
+        return cur.rowcount == 1
 
     async def open_plenary(self, seminar_id: int, winners: dict[int, int]) -> bool:
         """Ends the sorting vote: the phase moves on and every note's winning theme is written
         down in the same transaction, so later readers need not count the votes again."""
         async with self.transaction():
-            cur = await self._db.execute(
-                "UPDATE seminars SET phase = ? WHERE id = ? AND phase = ?",
-                (Phase.PLENARY.value, seminar_id, Phase.VOTING.value),
-            )
-            if cur.rowcount != 1:
+            if not await self._phase_moved(seminar_id, sources_of(Phase.PLENARY), Phase.PLENARY):
                 return False
             await self._db.executemany(
                 "UPDATE notes SET settled = 1, settled_theme_id = ? WHERE id = ? AND settled = 0",
