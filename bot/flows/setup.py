@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from bot.domain import (
@@ -390,7 +390,7 @@ async def close_round(deps: Deps, person: Person, seminar_id: int | None = None)
     too_few = await too_few_writers(deps, closed)
     return RoundClosed(
         seminar=closed,
-        closed_at=datetime.now(UTC),
+        closed_at=deps.clock.now(),
         counts=await deps.store.note_counts(closed),
         notes=[] if too_few else await visible_notes_shuffled(deps, closed),
         moderators=await deps.moderators(closed.id),

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
 from bot.domain import Expectation, Expecting
 from bot.flows import answering
-from bot.handlers import team
+from bot.handlers.announcements import progress_changed
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -47,7 +47,7 @@ async def on_note(update: Update, context: BotContext, expectation: Expectation,
     )
     await _show(update, context, t, outcome)
     if isinstance(outcome, answering.NoteSaved):
-        await team.progress_changed(context, outcome.seminar.id)
+        await progress_changed(context, outcome.seminar.id)
 
 
 async def on_edited(update: Update, context: BotContext) -> None:
@@ -129,7 +129,7 @@ async def next_question(
 async def done(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await answering.finish(context.deps, person_of(update), button.arg(0))
     await _show(update, context, t, outcome)
-    await team.progress_changed(context, outcome.seminar.id)
+    await progress_changed(context, outcome.seminar.id)
     return None
 
 
@@ -145,7 +145,7 @@ async def delete_note(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await answering.delete_note(context.deps, person_of(update), button.arg(0))
-    await team.progress_changed(context, outcome.seminar.id)
+    await progress_changed(context, outcome.seminar.id)
     message = pressed_message(update)
     if _about_one_note(context, message, button.arg(0)):
         await edit(context, message, answering_view.note_deleted(t))

@@ -9,11 +9,10 @@ from telegram.error import TelegramError
 
 from bot import reporting
 from bot.callbacks import Action, Button
-from bot.domain import Closing, Expectation, Expecting, Person, Seminar
+from bot.domain import Expectation, Expecting, Person, Seminar
 from bot.flows import closing
 from bot.flows.answering import NothingPending
 from bot.flows.personal_data import PersonalDataFound
-from bot.flows.refusals import Refusal
 from bot.flows.setup import participants_of
 from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
@@ -42,7 +41,7 @@ from bot.render import closing as closing_view
 from bot.render import joining as joining_view
 from bot.render.screens import phase_name, phase_over
 
-__all__ = ["ROUTES", "ask_to_close", "offer_to_close", "read_back_text", "send_report"]
+__all__ = ["ROUTES", "offer_to_close", "read_back_text", "send_report"]
 
 log = logging.getLogger(__name__)
 
@@ -178,21 +177,6 @@ async def offer_to_close(
     seminar = await context.deps.moderating(person, seminar_id)
     days = context.deps.settings.retention_days
     await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days))
-
-
-async def ask_to_close(context: BotContext, person: Person, t: Translator) -> bool:
-    """Offers to close the seminar for good when that is what /close means now; False when it
-    means something else, or the person moderates nothing: /close then goes on to the round,
-    which says why. (For /close as it still tries one feature after another; once it asks
-    `closing.what_close_means` itself, `offer_to_close` is all it needs.)"""
-    try:
-        means = await closing.what_close_means(context.deps, person)
-    except Refusal:
-        return False
-    if means is not Closing.SEMINAR:
-        return False
-    await offer_to_close(context, person, t)
-    return True
 
 
 async def close_seminar(

@@ -13,8 +13,9 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Person, Seminar
+from bot.domain import Closing, Expectation, Person, Seminar
 from bot.flows import answering, setup
+from bot.flows import closing as closing_flow
 from bot.flows.deps import Deps, NoSeminar, NotModerator
 from bot.handlers import closing, plenary
 from bot.handlers.announcements import announce_closed, announce_opened
@@ -194,13 +195,16 @@ open_command, open_button = command_and_button(_open)
 async def _close(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
-    """/close ends the answer round, or the dot vote while the plenary runs."""
-    if await plenary.close_dots(context, person, t):
-        return
-    if await closing.ask_to_close(context, person, t):
-        return
-    outcome = await setup.close_round(context.deps, person, seminar_id)
-    await announce_closed(context, outcome)
+    """/close does what closing means where the seminar stands (the phase machine's
+    `Seminar.closing`): ends the answer round or the dot vote, or offers to end the seminar."""
+    match await closing_flow.what_close_means(context.deps, person, seminar_id):
+        case Closing.DOTS:
+            await plenary.close_dots(context, person, t)
+        case Closing.SEMINAR:
+            await closing.offer_to_close(context, person, t, seminar_id)
+        case _:
+            outcome = await setup.close_round(context.deps, person, seminar_id)
+            await announce_closed(context, outcome)
 
 
 close_command, close_button = command_and_button(_close)

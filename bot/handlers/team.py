@@ -43,7 +43,7 @@ from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render.screens import join_link
 
-__all__ = ["ROUTES", "paper_text", "progress_changed"]
+__all__ = ["ROUTES", "paper_text"]
 
 log = logging.getLogger(__name__)
 

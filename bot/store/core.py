@@ -39,11 +39,6 @@ class SecretMismatch(Exception):
     """The database was created with another SEMINAR_SECRET."""
 
 
-def _now() -> str:
-    """The real clock, for rows not yet written with the bot's clock (`StoreBase.stamp`)."""
-    return _real_time().isoformat(timespec="seconds")
-
-
 def _real_time() -> datetime:
     return datetime.now(UTC)
 

@@ -12,7 +12,7 @@ import aiosqlite
 
 from bot.domain import DotVote, Phase, Role, Seminar, sources_of
 from bot.keys import new_code
-from bot.store.core import StoreBase, _first, _now, _seal_chat
+from bot.store.core import StoreBase, _first, _seal_chat
 from bot.vault import Vault
 
 
@@ -62,7 +62,7 @@ class SeminarsStore(StoreBase):
                     json.dumps(list(questions), ensure_ascii=False),
                     new_code(),
                     group_size,
-                    _now(),
+                    self.stamp(),
                     *dots,
                 ),
             )
