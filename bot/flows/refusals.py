@@ -18,6 +18,7 @@ __all__ = [
     "NotJoined",
     "NotModerator",
     "NotesInGroups",
+    "PhaseOver",
     "Refusal",
     "RoundNotOpen",
     "RoundStillOpen",
@@ -115,4 +116,12 @@ class Gone(Refusal):
     """What the request was about no longer exists (deleted, hidden, merged, or never was)."""
 
     thing: GoneThing
+    ends_buttons = True
+
+
+@dataclass(eq=False)
+class PhaseOver(Refusal):
+    """A participant's button or message from a step of the group work that has ended."""
+
+    seminar: Seminar
     ends_buttons = True
