@@ -73,6 +73,7 @@ class PhaseRule:
 
     `writing`: participants write, edit and delete notes. `notes_released`: moderators may read
     the notes (the round has closed, so nobody can tell a writer from when a note appeared).
+    `grouping`: the moderator forms the groups, reviews the notes and shows each group its own.
     `proposing`: group members may name themes, once their group has seen its notes.
     `voting`: members vote notes into themes. `dots`: the dot vote may run. `joining`: people
     may still join. `shortening`: a moderator may shorten a note until the groups see it.
@@ -83,6 +84,7 @@ class PhaseRule:
     moves: frozenset[Phase]
     writing: bool = False
     notes_released: bool = False
+    grouping: bool = False
     proposing: bool = False
     voting: bool = False
     dots: bool = False
@@ -99,6 +101,7 @@ PHASES: dict[Phase, PhaseRule] = {
     Phase.GROUPING: PhaseRule(
         moves=frozenset({Phase.VOTING, Phase.CLOSED}),
         notes_released=True,
+        grouping=True,
         proposing=True,
         shortening=True,
         reopen=frozenset({Phase.ANSWERING}),
@@ -309,6 +312,11 @@ class Seminar:
         """Moderators see notes only once the answer round is closed: a report or list taken
         during the round, set beside a later one, would show whose note came in between."""
         return self.rule.notes_released
+
+    @property
+    def grouping(self) -> bool:
+        """The moderator forms the groups, reviews the notes and shows each group its own."""
+        return self.rule.grouping
 
     @property
     def can_shorten(self) -> bool:

@@ -63,7 +63,7 @@ from bot.domain import (
     SeminarDraft,
     ThemeToRename,
 )
-from bot.flows import answering, closing, joining, plenary, schedules, setup, team
+from bot.flows import answering, closing, joining, plenary, refusals, schedules, setup, team
 from bot.flows import groups as groups_flow
 from bot.flows import themes as themes_flow
 from bot.flows.clean_text import clean_text
@@ -887,22 +887,15 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.SETTLE:
                 await self.flow(p, themes_flow.settle(d, p, b.arg(0), b.arg(1) or None))
             case Action.THEME_RENAME:
-                theme = await self.store.theme(b.arg(0))
-                if theme is not None and theme[1] is None:
-                    moderated = await self.flow(p, d.moderated_seminar(p, theme[0].seminar_id))
-                    if isinstance(moderated, Seminar):
-                        renaming = Expectation(Expecting.RENAME_THEME, ThemeToRename(theme[0].id))
-                        await ask_for(d, p, renaming)
+                await self.flow(p, themes_flow.ask_rename(d, p, b.arg(0)))
             case Action.THEME_MERGE_ASK:
                 await self.flow(p, themes_flow.merge_candidates(d, p, b.arg(0)))
             case Action.THEME_MERGE:
                 merged = await self.flow(p, themes_flow.merge_themes(d, p, b.arg(0), b.arg(1)))
-                if isinstance(merged, tuple):
-                    self.merged(merged[0].id, merged[1].id)
+                if isinstance(merged, themes_flow.ThemesMerged):
+                    self.merged(merged.source.id, merged.target.id)
             case Action.PRESET_THEMES:
-                moderated = await self.flow(p, d.moderated_seminar(p, b.arg(0)))
-                if isinstance(moderated, Seminar):
-                    await ask_for(d, p, Expectation(Expecting.PRESET_THEMES))
+                await self.flow(p, themes_flow.ask_preset(d, p, b.arg(0)))
             case Action.OPEN_PLENARY:
                 await self.flow(p, plenary.open_plenary(d, p, b.arg(0)))
             case Action.OPEN_DOTS:
@@ -1069,7 +1062,7 @@ class SeminarFlows(RuleBasedStateMachine):
     async def room_votes(self, seminar_id: int, writers: list[Person]) -> None:
         """Everyone sorts a note; one taps twice, one changes their mind, one leaves."""
         for i, person in enumerate(writers):
-            card = await themes_flow.vote_card(self.deps, person, seminar_id, 0)
+            card = await self.flow(person, themes_flow.vote_card(self.deps, person, seminar_id, 0))
             if isinstance(card, groups_flow.VoteCard) and card.note and card.themes:
                 choices = [t.id for t in card.themes]
                 choices = choices[:1] * 2 if i == 0 else choices[:2] if i == 1 else choices[:1]
@@ -1326,7 +1319,7 @@ class SeminarFlows(RuleBasedStateMachine):
         person = seated[pick % len(seated)] if seated else ACTORS[pick % len(ACTORS)]
         seminar = self.run(self.deps.active_seminar(person))
         card = (
-            self.run(themes_flow.vote_card(self.deps, person, seminar.id, index))
+            self.run(self.flow(person, themes_flow.vote_card(self.deps, person, seminar.id, index)))
             if seminar and from_card
             else None
         )
@@ -1702,7 +1695,8 @@ async def test_settling_a_note_during_the_dot_vote_loses_no_dots(tmp_path: Path)
     deps, seminar = await _room(tmp_path)
     try:
         for note_id in await _two_dots_given(deps, seminar):
-            await themes_flow.settle(deps, MODERATOR, note_id, None)
+            with pytest.raises(refusals.WrongPhase):
+                await themes_flow.settle(deps, MODERATOR, note_id, None)
         ranked = await plenary.close_dots(deps, MODERATOR)
         assert isinstance(ranked, plenary.DotsClosed)
         assert sum(dots for _, _, dots in ranked.ranking) == 2
@@ -1751,8 +1745,8 @@ async def test_dealing_refused_in_the_wrong_phase_changes_nothing(tmp_path: Path
     """`/groups deal` during the answer round is refused, and leaves the seminar as it was."""
     deps, seminar = await _room(tmp_path)
     try:
-        refused = await groups_flow.form_groups(deps, MODERATOR, deal=True)
-        assert isinstance(refused, setup.WrongPhase)
+        with pytest.raises(refusals.WrongPhase):
+            await groups_flow.form_groups(deps, MODERATOR, deal=True)
         after = await deps.store.seminar(seminar.id)
         assert after is not None
         assert after.deal_all_notes is False
@@ -1788,8 +1782,8 @@ async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
             ours, theirs = theirs, ours
         (own_theme,) = await deps.store.themes(seminar.id, ours.id)
         other_note = (await deps.store.group_notes(theirs.id))[0]
-        refused = await themes_flow.cast_vote(deps, room[0], other_note.id, own_theme.id, 0)
-        assert isinstance(refused, groups_flow.NotInGroup), refused
+        with pytest.raises(refusals.NotInGroup):
+            await themes_flow.cast_vote(deps, room[0], other_note.id, own_theme.id, 0)
         assert await deps.store.votes_of(voter) == {}
         assert await deps.store.vote_count(seminar.id) == 0
     finally:

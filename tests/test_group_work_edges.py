@@ -446,3 +446,91 @@ async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: Bo
     assert "➕ 9" in card.button_labels(), "the card stays on the page that was pressed"
     assert next(line for line in card.text.splitlines() if line.startswith("9.")).endswith("●")
     assert bot.query("SELECT COUNT(*) FROM dots") == [(1,)]
+
+
+async def test_a_former_moderator_renaming_a_theme_is_refused(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """A co-moderator removed after pressing «Rename» who then types the new name reads that
+    only moderators can do that, and nothing else; the theme keeps its name."""
+    mona, seats, _ = await seminar_in_groups(api, 4)
+    ((_, members),) = seats.items()
+    await members[0].send("Tid")
+    await members[0].wait_for(contains("Tid"))
+    await mona.send("/invite")
+    invite = await mona.wait_for(has_button(button("nb", "Invite a co-moderator")))
+    await mona.press(invite, button("nb", "Invite a co-moderator"))
+    link = await mona.wait_for(contains("?start=mod-"))
+    carl = api.user("Carl Co", language_code="en")
+    await carl.send(f"/start {link.text.split('?start=')[1].split()[0]}")
+    await carl.wait_for(contains("co-moderator"))
+    await carl.send("/themes")
+    overview = await carl.wait_for(has_button(button("en", "Rename {name}").format(name="Tid")))
+    await carl.press(overview, button("en", "Rename {name}").format(name="Tid"))
+    await carl.wait_for(saying("en", "Send the new name for «{name}»."))
+    await mona.send("/moderators")
+    listing = await mona.wait_for(contains("Carl Co"))
+    await mona.press(listing, button("nb", "Remove {name}").format(name="Carl Co"))
+    await mona.wait_for(edit_of(listing))
+    await api.wait_idle()
+
+    before = len(carl.inbox)
+    await carl.send("Tidsbruk")
+    await carl.wait_for(saying("en", "Only the seminar's moderators can do that."))
+    await api.wait_idle()
+    assert [m.text for m in carl.inbox[before:]] == [
+        text("en", "Only the seminar's moderators can do that.")
+    ]
+    # No second, empty message that Telegram refuses.
+    refused = [line for line in bot.logs if "a reply was refused" in line]
+    assert refused == [], refused
+    assert bot.query("SELECT name FROM themes") == [("Tid",)]
+
+
+async def test_shortening_a_note_deleted_meanwhile_says_it_is_gone(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """A note whose writer left with /forget after the moderator pressed «Shorten»: the
+    moderator's shorter text is answered with the note being gone, and the step ends."""
+    mona = api.user("Mona", language_code="nb")
+    code = await create_seminar(mona)
+    people = [api.user(f"P{i}", language_code="en") for i in range(4)]
+    for person in people:
+        await join(person, code, "en")
+    await mona.send("/open")
+    await mona.wait_for(has_button(button("nb", "Close the answer round")))
+    for i, person in enumerate(people):
+        await person.wait_for(has_button(button("en", "Next question ▶")))
+        await answer(person, f"Lapp {i} om god hjelp")
+    await mona.send("/close")
+    await mona.wait_for(contains("Lapp 0"))
+    await mona.send("/groups")
+    formed = await mona.wait_for(has_button(button("nb", "Review the notes")))
+    await mona.press(formed, button("nb", "Review the notes"))
+    card = await mona.wait_for(has_button(button("nb", "Shorten")))
+    leaver = next(p for i, p in enumerate(people) if f"Lapp {i} om" in card.text)
+    await mona.press(card, button("nb", "Shorten"))
+    await mona.wait_for(
+        saying(
+            "nb",
+            "Send the shortened text of this note. Everyone will see it marked as shortened by "
+            "the moderator, and its writer will be told the new wording:",
+        )
+    )
+    await leaver.send("/forget")
+    ask = await leaver.wait_for(has_button(button("en", "Yes, delete everything")))
+    await leaver.press(ask, button("en", "Yes, delete everything"))
+    await leaver.wait_for(edit_of(ask))
+    await api.wait_idle()
+
+    before = len(mona.inbox)
+    await mona.send("Kort")
+    await mona.wait_for(saying("nb", "That note no longer exists, so there is nothing to change."))
+    await api.wait_idle()
+    assert [m.text for m in mona.inbox[before:]] == [
+        text("nb", "That note no longer exists, so there is nothing to change.")
+    ]
+    # The step has ended: the moderator's next text is no shortening.
+    steps = bot.query("SELECT setup_step FROM users WHERE setup_step = 'shorten_note'")
+    assert steps == []
+    assert bot.query("SELECT COUNT(*) FROM notes WHERE shortened = 1") == [(0,)]

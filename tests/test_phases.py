@@ -83,6 +83,10 @@ def test_notes_are_released_only_after_the_round() -> None:
     assert released == {Phase.GROUPING, Phase.VOTING, Phase.PLENARY, Phase.CLOSED}
 
 
+def test_groups_are_formed_and_shown_their_notes_only_between_round_and_vote() -> None:
+    assert {phase for phase in Phase if _seminar(phase).grouping} == {Phase.GROUPING}
+
+
 def test_themes_are_proposed_once_the_group_has_seen_its_notes() -> None:
     assert not _seminar(Phase.GROUPING).proposing
     assert _seminar(Phase.GROUPING, notes_revealed=True).proposing

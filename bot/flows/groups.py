@@ -19,31 +19,32 @@ from bot.domain import (
     Note,
     NoteToShorten,
     Person,
-    Phase,
     Seminar,
     Theme,
 )
-from bot.flows.answering import EmptyNote, NoteGone, NoteTooLong, shown_note, writer_of
+from bot.flows.answering import EmptyNote, NoteTooLong, writer_of
 from bot.flows.clean_text import one_line
-from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.flows.rules import PAPER, plan_groups, still_enough_writers, theme_key
-from bot.flows.setup import (
+from bot.flows.deps import Deps
+from bot.flows.refusals import (
+    Gone,
+    GoneThing,
+    NoGroupsYet,
+    Refusal,
     RoundStillOpen,
-    TooFewWriters,
+    ShorteningClosed,
     WrongPhase,
-    note_writers,
-    participants_of,
-    too_few_writers,
 )
+from bot.flows.rules import PAPER, plan_groups, still_enough_writers, theme_key
+from bot.flows.setup import TooFewWriters, note_writers, participants_of, too_few_writers
 
 __all__ = [
+    "GroupDelivery",
     "GroupsFormed",
-    "NoGroupsYet",
-    "NotInGroup",
     "NoteShortened",
-    "PhaseOver",
+    "NotesShown",
+    "PaperPlaced",
     "ReviewCard",
-    "ShorteningClosed",
+    "Seated",
     "VoteCard",
 ]
 
@@ -51,20 +52,11 @@ MIN_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True, slots=True)
-class NoGroupsYet:
-    seminar: Seminar
+class Seated:
+    """Who is told which group they sit in."""
 
-
-@dataclass(frozen=True, slots=True)
-class NotInGroup:
-    """The person sits in no group of this seminar (or left it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseOver:
-    """A button or message from a phase that has ended."""
-
-    seminar: Seminar
+    member: Member
+    group: Group
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +64,15 @@ class GroupsFormed:
     seminar: Seminar
     groups: list[Group]
     sizes: dict[int, int]
-    seats: list[tuple[Member, Group]]
+    seats: list[Seated]
     paper_notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaperPlaced:
+    seminar: Seminar
+    group: Group
+    placed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +84,11 @@ class ReviewCard:
 
 
 @dataclass(frozen=True, slots=True)
-class ShorteningClosed:
-    """Only between the round's close and the groups seeing the notes may a note be shortened."""
+class Shortenable:
+    """A note the moderator may shorten now, and its seminar."""
 
     seminar: Seminar
+    note: Note
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +100,19 @@ class NoteShortened:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupDelivery:
+    """What one member gets when the groups see their notes: their group's notes and themes."""
+
+    member: Member
+    group: Group
+    notes: list[Note]
+    themes: list[Theme]
+
+
+@dataclass(frozen=True, slots=True)
 class NotesShown:
     seminar: Seminar
-    deliveries: list[tuple[Member, Group, list[Note], list[Theme]]]
+    deliveries: list[GroupDelivery]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +127,6 @@ class VoteCard:
     sorted_count: int
 
 
-Refusal = NoSeminar | NotModerator | WrongPhase
-
-
 # -- forming groups -----------------------------------------------------------------------
 
 
@@ -130,16 +137,14 @@ async def form_groups(
     everyone: bool = False,
     size: int | None = None,
     deal: bool = False,
-) -> GroupsFormed | TooFewWriters | Refusal:
+) -> GroupsFormed | TooFewWriters:
     """Splits the participants into random groups whose lists of notes each come from at least
     three writers; each group sorts its own members' notes where it can (rules.plan_groups)."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    seminar = await deps.moderating(person)
     if size is not None:
         seminar = dataclasses.replace(seminar, group_size=max(MIN_GROUP_SIZE, min(size, 50)))
-    if seminar.phase is not Phase.GROUPING or await deps.store.groups(seminar.id):
-        return WrongPhase(seminar)
+    if not seminar.grouping or await deps.store.groups(seminar.id):
+        raise WrongPhase(seminar)
     too_few = await too_few_writers(deps, seminar)
     if too_few is not None:
         return too_few
@@ -162,28 +167,24 @@ async def form_groups(
     # Every note and writer was rewritten: the file is laid out afresh, the old copies gone.
     await deps.store.rebuild_file()
     index_of = {p: i for i, table in enumerate(plan.tables) for p in table}
-    seats = [(pseudonyms[p], groups[index_of[p]]) for p in seated]
+    seats = [Seated(pseudonyms[p], groups[index_of[p]]) for p in seated]
     paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
     sizes = await deps.store.group_sizes(seminar.id)
     return GroupsFormed(seminar, groups, sizes, seats, paper)
 
 
-async def place_paper_notes(
-    deps: Deps, person: Person, group_id: int
-) -> tuple[Seminar, Group, int] | Refusal:
-    """Paper notes go to the group the moderator chooses."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperPlaced:
+    """Paper notes go to the group the moderator chooses, while the groups work."""
+    seminar = await deps.moderating(person)
     group = next((g for g in await deps.store.groups(seminar.id) if g.id == group_id), None)
-    if group is None or seminar.phase not in (Phase.GROUPING, Phase.VOTING):
-        return WrongPhase(seminar)
+    if group is None or not (seminar.grouping or seminar.voting):
+        raise WrongPhase(seminar)
     placed = 0
     for note in await deps.store.seminar_notes(seminar.id):
         if note.paper and note.group_id is None:
             await deps.store.set_note_group(note.id, group.id)
             placed += 1
-    return seminar, group, placed
+    return PaperPlaced(seminar, group, placed)
 
 
 async def seat_late_joiner(deps: Deps, seminar: Seminar, tg_id: int) -> Group | None:
@@ -219,7 +220,7 @@ async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> Ca
     random.SystemRandom().shuffle(notes)
     themes = await deps.store.themes(seminar.id, group.id)
     card = None
-    if seminar.phase is Phase.VOTING:
+    if seminar.voting:
         card = await voter_card(deps, seminar, group, deps.keys.pseudonym(seminar.id, tg_id), 0)
     return CatchUp(group, notes, themes, card)
 
@@ -229,13 +230,11 @@ async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> Ca
 
 async def review(
     deps: Deps, person: Person, seminar_id: int, index: int
-) -> ReviewCard | TooFewWriters | Refusal:
+) -> ReviewCard | TooFewWriters:
     """The moderator's queue of notes before the groups see them; never with an author."""
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.GROUPING:
-        return WrongPhase(seminar)
+    seminar = await deps.moderating(person, seminar_id)
+    if not seminar.grouping:
+        raise WrongPhase(seminar)
     too_few = await too_few_writers(deps, seminar)
     if too_few is not None:
         return too_few
@@ -244,54 +243,61 @@ async def review(
     return ReviewCard(seminar, note, index, len(notes))
 
 
-ShortenRefusal = (
-    NoteGone | NotModerator | NoSeminar | RoundStillOpen | ShorteningClosed | TooFewWriters
-)
-
-
-async def _shortenable(
-    deps: Deps, person: Person, note_id: int
-) -> tuple[Seminar, Note] | ShortenRefusal:
-    found = await shown_note(deps, person, note_id)
-    if not isinstance(found, tuple):
-        return found
-    seminar, note = found
+async def _shortenable(deps: Deps, person: Person, note_id: int) -> Shortenable | TooFewWriters:
+    """The note, if the moderator may shorten it now: it is still shown, the round is closed
+    (and, as for every list of notes, at least three people wrote), and the groups have not
+    seen the notes yet."""
+    found = await deps.store.note(note_id)
+    if found is None:
+        raise Gone(GoneThing.NOTE)
+    note, _ = found
+    seminar = await deps.moderating(person, note.seminar_id)
+    if not seminar.notes_released:
+        raise RoundStillOpen(seminar)
+    too_few = await too_few_writers(deps, seminar)
+    if too_few is not None:
+        return too_few
     if note.hidden:
-        return NoteGone()
+        raise Gone(GoneThing.NOTE)
     if not seminar.can_shorten:
-        return ShorteningClosed(seminar)
-    return seminar, note
+        raise ShorteningClosed(seminar)
+    return Shortenable(seminar, note)
 
 
-async def ask_shorten(deps: Deps, person: Person, note_id: int) -> Note | ShortenRefusal:
+async def ask_shorten(deps: Deps, person: Person, note_id: int) -> Note | TooFewWriters:
     """The moderator's next message is the note's shorter text."""
     found = await _shortenable(deps, person, note_id)
-    if not isinstance(found, tuple):
+    if isinstance(found, TooFewWriters):
         return found
     await deps.store.expect(
         person.tg_id, Expectation(Expecting.SHORTEN_NOTE, NoteToShorten(note_id))
     )
-    return found[1]
+    return found.note
 
 
 async def shorten(
     deps: Deps, person: Person, note_id: int, text: str
-) -> NoteShortened | NoteTooLong | EmptyNote | ShortenRefusal:
+) -> NoteShortened | NoteTooLong | EmptyNote | TooFewWriters:
     """Replaces a note's text with the moderator's shorter one, marked as such everywhere; the
-    bot finds its writer to tell them the new wording. Checked again here: the groups may
-    have seen the notes since the moderator pressed «Shorten». A text that cannot be a note
-    leaves the moderator in the step to try again; anything else ends it."""
-    found = await _shortenable(deps, person, note_id)
+    bot finds its writer to tell them the new wording. Checked again here: the note may be gone
+    and the groups may have seen the notes since the moderator pressed «Shorten». A text that
+    cannot be a note leaves the moderator in the step to try again; anything else ends it,
+    a refusal too."""
+    try:
+        found = await _shortenable(deps, person, note_id)
+    except Refusal:
+        await deps.store.expect(person.tg_id)
+        raise
     text = one_line(text)
-    if isinstance(found, tuple):
+    if isinstance(found, Shortenable):
         if not text:
             return EmptyNote()
         if len(text) > deps.settings.note_max_length:
             return NoteTooLong(len(text), deps.settings.note_max_length)
     await deps.store.expect(person.tg_id)
-    if not isinstance(found, tuple):
+    if isinstance(found, TooFewWriters):
         return found
-    seminar, note = found
+    seminar, note = found.seminar, found.note
     await deps.store.shorten_note(note.id, text)
     shortened = dataclasses.replace(note, text=text, shortened=True)
     return NoteShortened(seminar, shortened, note.text, await writer_of(deps, seminar, note.id))
@@ -320,27 +326,24 @@ async def enough_in_every_group(deps: Deps, seminar: Seminar) -> TooFewWriters |
 
 async def show_notes(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> NotesShown | NoGroupsYet | TooFewWriters | Refusal:
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.GROUPING:
-        return WrongPhase(seminar)
+) -> NotesShown | TooFewWriters:
+    seminar = await deps.moderating(person, seminar_id)
+    if not seminar.grouping:
+        raise WrongPhase(seminar)
     if not await deps.store.groups(seminar.id):
-        return NoGroupsYet(seminar)
+        raise NoGroupsYet(seminar)
     too_few = await enough_in_every_group(deps, seminar)
     if too_few is not None:
         return too_few
     if not await deps.store.set_notes_revealed(seminar.id):
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     shown = await deps.store.seminar(seminar.id)
     assert shown is not None
     return NotesShown(shown, await deliveries(deps, shown))
 
 
-async def deliveries(
-    deps: Deps, seminar: Seminar
-) -> list[tuple[Member, Group, list[Note], list[Theme]]]:
+async def deliveries(deps: Deps, seminar: Seminar) -> list[GroupDelivery]:
+    """Each seated participant's group, with its notes shuffled and its themes."""
     groups = {g.id: g for g in await deps.store.groups(seminar.id)}
     result = []
     for member in await participants_of(deps, seminar):
@@ -350,7 +353,7 @@ async def deliveries(
         notes = await deps.store.group_notes(writer.group_id)
         random.SystemRandom().shuffle(notes)
         themes = await deps.store.themes(seminar.id, writer.group_id)
-        result.append((member, groups[writer.group_id], notes, themes))
+        result.append(GroupDelivery(member, groups[writer.group_id], notes, themes))
     return result
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.domain import DotVote, Group, Member, Note, Person, Phase, Seminar, Theme
-from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.flows.groups import NoGroupsYet, NotInGroup, PhaseOver
-from bot.flows.rules import DotError, check_dots, dots_after
-from bot.flows.setup import TooFewWriters, WrongPhase, participants_of, too_few_writers
-from bot.flows.themes import Outcome, note_outcomes
+from bot.domain import DotVote, Group, Member, Note, Person, Seminar, Theme
+from bot.flows.deps import Deps
+from bot.flows.refusals import NoGroupsYet, NotInGroup, PhaseOver, WrongPhase
+from bot.flows.rules import DotError, DotRefused, check_dots, dots_after
+from bot.flows.setup import TooFewWriters, participants_of, too_few_writers
+from bot.flows.themes import GroupOutcome, note_outcomes
 
 __all__ = [
     "DotCard",
@@ -27,7 +27,7 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class GroupResult:
     group: Group
-    themes: list[tuple[Theme, list[tuple[Note, int]]]]
+    themes: list[tuple[Theme, list[tuple[Note, int]]]]  # each note with the votes it got there
     unsorted: list[Note]
 
 
@@ -44,7 +44,7 @@ class DotCard:
     seminar: Seminar
     themes: list[tuple[Theme, Group | None]]
     mine: dict[int, int]
-    refused: str | None = None
+    refused: DotRefused | None = None
     page: int = 0  # which page of themes the card shows; the renderer keeps it in range
 
     @property
@@ -64,12 +64,9 @@ class DotsOpened:
 @dataclass(frozen=True, slots=True)
 class DotsClosed:
     seminar: Seminar
-    ranking: list[tuple[Theme, Group | None, int]]
+    ranking: list[tuple[Theme, Group | None, int]]  # each theme with its group and dots
     participants: list[Member] = field(default_factory=list)
     moderators: list[Member] = field(default_factory=list)
-
-
-Refusal = NoSeminar | NotModerator | WrongPhase
 
 
 def _ranked(themes: Iterable[tuple[Theme, int]]) -> list[Theme]:
@@ -79,18 +76,19 @@ def _ranked(themes: Iterable[tuple[Theme, int]]) -> list[Theme]:
     return [theme for theme, _ in held]
 
 
-def _results(outcomes: list[tuple[Group, Outcome, list[Theme]]]) -> list[GroupResult]:
+def _results(outcomes: list[GroupOutcome]) -> list[GroupResult]:
     found = []
-    for group, outcome, themes in outcomes:
-        by_theme: dict[int, list[tuple[Note, int]]] = {t.id: [] for t in themes}
+    for outcome in outcomes:
+        by_theme: dict[int, list[tuple[Note, int]]] = {t.id: [] for t in outcome.themes}
         unsorted = []
-        for note, counts, theme in outcome.values():
-            if theme is None or theme not in by_theme:
-                unsorted.append(note)
+        for placed in outcome.notes:
+            if placed.theme is None or placed.theme not in by_theme:
+                unsorted.append(placed.note)
             else:
-                by_theme[theme].append((note, counts.get(theme, 0)))
-        listed = [(t, by_theme[t.id]) for t in _ranked((t, len(by_theme[t.id])) for t in themes)]
-        found.append(GroupResult(group, listed, unsorted))
+                by_theme[placed.theme].append((placed.note, placed.counts.get(placed.theme, 0)))
+        ranked = _ranked((t, len(by_theme[t.id])) for t in outcome.themes)
+        listed = [(t, by_theme[t.id]) for t in ranked]
+        found.append(GroupResult(outcome.group, listed, unsorted))
     return found
 
 
@@ -104,24 +102,22 @@ async def results(
 
 async def open_plenary(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> Plenary | NoGroupsYet | TooFewWriters | Refusal:
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is Phase.GROUPING:
-        return NoGroupsYet(seminar)
+) -> Plenary | TooFewWriters:
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.grouping:
+        raise NoGroupsYet(seminar)
     too_few = await too_few_writers(deps, seminar)  # people who left took their notes along
     if too_few is not None:
         return too_few
     outcomes = await note_outcomes(deps, seminar)
     winners = {
-        note.id: theme
-        for _, outcome, _ in outcomes
-        for note, _, theme in outcome.values()
-        if theme is not None and not note.settled
+        placed.note.id: placed.theme
+        for outcome in outcomes
+        for placed in outcome.notes
+        if placed.theme is not None and not placed.note.settled
     }
     if not await deps.store.open_plenary(seminar.id, winners):
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     await deps.store.rebuild_file()  # every note was rewritten with its theme
     plenary = await deps.store.seminar(seminar.id)
     assert plenary is not None
@@ -141,14 +137,12 @@ async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group |
     return [(theme, group) for group, held in by_group.values() for theme in _ranked(held)]
 
 
-async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is not Phase.PLENARY or not await deps.store.set_dot_vote(
+async def open_dots(deps: Deps, person: Person) -> DotsOpened:
+    seminar = await deps.moderating(person)
+    if not seminar.rule.dots or not await deps.store.set_dot_vote(
         seminar.id, DotVote.NOT_STARTED, DotVote.OPEN
     ):
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     opened = await deps.store.seminar(seminar.id)
     assert opened is not None
     card = DotCard(opened, await _dot_themes(deps, opened), {})
@@ -157,42 +151,36 @@ async def open_dots(deps: Deps, person: Person) -> DotsOpened | Refusal:
 
 async def _dot_ballot(
     deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, str, list[tuple[Theme, Group | None]], dict[int, int]] | NotInGroup | PhaseOver:
+) -> tuple[Seminar, str, list[tuple[Theme, Group | None]], dict[int, int]]:
     """The seminar, the voter's pseudonym, the card's themes and the voter's dots, once the
     person is a participant and the dot vote is open."""
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
-        return NotInGroup()
+        raise NotInGroup()
     voter = deps.keys.pseudonym(seminar.id, person.tg_id)
     if await deps.store.writer(seminar.id, voter) is None:
-        return NotInGroup()
+        raise NotInGroup()
     if seminar.dot_vote is not DotVote.OPEN:
-        return PhaseOver(seminar)
+        raise PhaseOver(seminar)
     themes = await _dot_themes(deps, seminar)
     return seminar, voter, themes, await deps.store.dots_of(seminar.id, voter)
 
 
-async def dot_page(
-    deps: Deps, person: Person, seminar_id: int, page: int
-) -> DotCard | PhaseOver | NotInGroup:
+async def dot_page(deps: Deps, person: Person, seminar_id: int, page: int) -> DotCard:
     """Another page of the dot card's themes."""
     found = await _dot_ballot(deps, person, seminar_id)
-    if not isinstance(found, tuple):
-        return found
     seminar, _, themes, mine = found
     return DotCard(seminar, themes, mine, page=page)
 
 
 async def change_dots(
     deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int, page: int = 0
-) -> DotCard | PhaseOver | NotInGroup:
+) -> DotCard:
     """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
     found = await _dot_ballot(deps, person, seminar_id)
-    if not isinstance(found, tuple):
-        return found
     seminar, voter, themes, mine = found
     if theme_id not in {t.id for t, _ in themes}:
-        return DotCard(seminar, themes, mine, "gone", page)
+        return DotCard(seminar, themes, mine, DotRefused.GONE, page)
     try:
         check_dots(mine, theme_id, change, seminar.dot_budget, seminar.dot_max_per_theme)
     except DotError as refused:
@@ -204,14 +192,10 @@ async def change_dots(
     return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page)
 
 
-async def close_dots(
-    deps: Deps, person: Person, seminar_id: int | None = None
-) -> DotsClosed | Refusal:
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+async def close_dots(deps: Deps, person: Person, seminar_id: int | None = None) -> DotsClosed:
+    seminar = await deps.moderating(person, seminar_id)
     if not await deps.store.set_dot_vote(seminar.id, DotVote.OPEN, DotVote.CLOSED):
-        return WrongPhase(seminar)
+        raise WrongPhase(seminar)
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
     totals = await deps.store.dot_totals(closed.id)

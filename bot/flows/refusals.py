@@ -19,6 +19,7 @@ __all__ = [
     "NotModerator",
     "NotesInGroups",
     "OwnNoteGone",
+    "PhaseOver",
     "Refusal",
     "RoundNotOpen",
     "RoundStillOpen",
@@ -127,3 +128,11 @@ class OwnNoteGone(Gone):
 
     thing: GoneThing = GoneThing.NOTE
     ends_buttons = False
+
+
+@dataclass(eq=False)
+class PhaseOver(Refusal):
+    """A participant's button or message from a step of the group work that has ended."""
+
+    seminar: Seminar
+    ends_buttons = True

@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TypeVar
 
 from bot.flows.clean_text import clean_text
@@ -16,6 +17,7 @@ __all__ = [
     "MIN_WRITERS",
     "PAPER",
     "DotError",
+    "DotRefused",
     "GroupPlan",
     "NoteTally",
     "check_dots",
@@ -165,10 +167,19 @@ def tally_note(votes: Iterable[int]) -> NoteTally:
     return NoteTally(dict(counts), ranked[0][0])
 
 
+class DotRefused(StrEnum):
+    """Why a dot was not given or taken back; the dot card says which."""
+
+    BUDGET = "budget"  # the voter has no dots left
+    PER_THEME = "per_theme"  # the theme has as many of the voter's dots as it can take
+    NONE_TO_REMOVE = "none_to_remove"  # the theme has none of the voter's dots
+    GONE = "gone"  # the theme is no longer in the vote
+
+
 class DotError(Exception):
     """A dot that does not fit the budget or the per-theme limit."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: DotRefused) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -179,11 +190,11 @@ def check_dots(
     """Raises DotError unless adding `change` (+1 or -1) dots to `theme` stays within the rules."""
     now = mine.get(theme, 0)
     if change < 0 and now == 0:
-        raise DotError("none_to_remove")
+        raise DotError(DotRefused.NONE_TO_REMOVE)
     if change > 0 and sum(mine.values()) >= budget:
-        raise DotError("budget")
+        raise DotError(DotRefused.BUDGET)
     if change > 0 and now >= per_theme:
-        raise DotError("per_theme")
+        raise DotError(DotRefused.PER_THEME)
 
 
 def still_enough_writers(

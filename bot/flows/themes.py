@@ -8,40 +8,70 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.domain import Awaiting, DotVote, Group, Member, Note, Person, Phase, Seminar, Theme, Writer
+from bot.domain import (
+    Awaiting,
+    DotVote,
+    Expectation,
+    Expecting,
+    Group,
+    Member,
+    Note,
+    Person,
+    Phase,
+    Seminar,
+    Theme,
+    ThemeToRename,
+    Writer,
+    sources_of,
+)
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import one_line
-from bot.flows.deps import Deps, NoSeminar, NotModerator
-from bot.flows.groups import (
+from bot.flows.deps import Deps
+from bot.flows.groups import VoteCard, card_at, deliveries, enough_in_every_group, voter_card
+from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
+from bot.flows.refusals import (
+    Gone,
+    GoneThing,
     NoGroupsYet,
     NotInGroup,
     PhaseOver,
-    VoteCard,
-    card_at,
-    deliveries,
-    enough_in_every_group,
-    voter_card,
+    Refusal,
+    WrongPhase,
 )
-from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.rules import tally_note, theme_key
-from bot.flows.setup import TooFewWriters, WrongPhase
+from bot.flows.setup import TooFewWriters
 
 __all__ = [
     "MAX_THEME_NAME",
+    "GroupOutcome",
+    "GroupThemes",
     "InvalidThemeName",
+    "MergeChoices",
+    "NoteOutcome",
     "SettleCard",
     "ThemeAdded",
     "ThemeLimitReached",
+    "ThemeNameProblem",
+    "ThemesMerged",
+    "ThemesOverview",
     "VotingOpened",
 ]
 
 MAX_THEME_NAME = 40
 
 
+class ThemeNameProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    MARKUP = "markup"  # < or >, which the messages' HTML would take for a tag
+    TAKEN = "taken"  # another theme of the group has the name
+
+
 @dataclass(frozen=True, slots=True)
 class InvalidThemeName:
-    reason: str  # "empty" | "too_long" | "markup"
+    reason: ThemeNameProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +90,37 @@ class ThemeAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupThemes:
+    """The live themes of one group, or (group None) those offered to every group."""
+
+    group: Group | None
+    themes: list[Theme]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemesOverview:
+    seminar: Seminar
+    listed: list[GroupThemes]
+
+
+@dataclass(frozen=True, slots=True)
+class MergeChoices:
+    """The themes of the same group that a theme can be merged into."""
+
+    theme: Theme
+    others: list[Theme]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemesMerged:
+    source: Theme
+    target: Theme
+
+
+@dataclass(frozen=True, slots=True)
 class VotingOpened:
     seminar: Seminar
-    cards: list[tuple[Member, VoteCard]]
+    cards: list[tuple[Member, VoteCard]]  # each participant's first card
     sizes: dict[int, int]
 
 
@@ -76,7 +134,43 @@ class SettleCard:
     remaining: int
 
 
-Refusal = NoSeminar | NotModerator | WrongPhase
+@dataclass(frozen=True, slots=True)
+class _Seat:
+    """A member's seminar, group and answering state."""
+
+    seminar: Seminar
+    group: Group
+    writer: Writer
+
+
+@dataclass(frozen=True, slots=True)
+class _ModeratedTheme:
+    seminar: Seminar
+    theme: Theme
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A theme name with a personal detail, held until its proposer decides."""
+
+    seat: _Seat
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteOutcome:
+    """Where the votes, or the moderator, put one note."""
+
+    note: Note
+    counts: dict[int, int]  # votes per theme id
+    theme: int | None  # the theme it ends in; None for a tie or a note nobody sorted
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOutcome:
+    group: Group
+    notes: list[NoteOutcome]
+    themes: list[Theme]
 
 
 # -- themes -------------------------------------------------------------------------------
@@ -85,146 +179,121 @@ Refusal = NoSeminar | NotModerator | WrongPhase
 def clean_theme_name(text: str) -> str | InvalidThemeName:
     name = one_line(text)
     if not name:
-        return InvalidThemeName("empty")
+        return InvalidThemeName(ThemeNameProblem.EMPTY)
     if len(name) > MAX_THEME_NAME:
-        return InvalidThemeName("too_long")
+        return InvalidThemeName(ThemeNameProblem.TOO_LONG)
     if "<" in name or ">" in name:
-        return InvalidThemeName("markup")
+        return InvalidThemeName(ThemeNameProblem.MARKUP)
     return name
 
 
-async def _seat(
-    deps: Deps, person: Person, seminar_id: int | None = None
-) -> tuple[Seminar, Group, Writer] | NotInGroup:
-    """The seminar (the active one, or the one a button names), group and writer of a member."""
+async def _seat(deps: Deps, person: Person, seminar_id: int | None = None) -> _Seat:
+    """The seminar (the active one, or the one a button names), group and writer of a member;
+    anybody who sits in no group of it is refused."""
     if seminar_id is None:
         seminar = await deps.active_seminar(person)
     else:
         seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
-        return NotInGroup()
+        raise NotInGroup()
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None or writer.group_id is None:
-        return NotInGroup()
+        raise NotInGroup()
     group = await deps.store.group(writer.group_id)
     if group is None or group.seminar_id != seminar.id:
-        return NotInGroup()
-    return seminar, group, writer
-
-
-async def takes_theme_proposals(deps: Deps, person: Person) -> bool:
-    """In the group work, a participant's message proposes a theme instead of being a note."""
-    seat = await _seat(deps, person)
-    if not isinstance(seat, tuple):
-        return False
-    seminar = seat[0]
-    return seminar.phase is Phase.VOTING or (
-        seminar.phase is Phase.GROUPING and seminar.notes_revealed
-    )
-
-
-def _proposing(seminar: Seminar) -> bool:
-    return seminar.phase is Phase.VOTING or seminar.phase is Phase.GROUPING
+        raise NotInGroup()
+    return _Seat(seminar, group, writer)
 
 
 async def propose_theme(
     deps: Deps, person: Person, text: str
-) -> ThemeAdded | InvalidThemeName | ThemeLimitReached | PersonalDataFound | NotInGroup | PhaseOver:
+) -> ThemeAdded | InvalidThemeName | ThemeLimitReached | PersonalDataFound:
     seat = await _seat(deps, person)
-    if not isinstance(seat, tuple):
-        return seat
-    seminar, group, writer = seat
-    if not _proposing(seminar):
-        return PhaseOver(seminar)
+    if not seat.seminar.proposing:
+        raise PhaseOver(seat.seminar)
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
-    if (full := await _theme_limit(deps, group, writer, name)) is not None:
-        return full
-    if (asked := question(seminar, name, HeldText.THEME)) is not None:
-        await _set_held_theme(deps, writer, Awaiting.CONFIRM_THEME, name)
+    if await _over_theme_limit(deps, seat, name):
+        return ThemeLimitReached(deps.settings.theme_proposals)
+    if (asked := question(seat.seminar, name, HeldText.THEME)) is not None:
+        await _hold_theme(deps, seat.writer, name)
         return asked
-    return await _add_theme(deps, seminar, group, writer, name)
+    return await _add_theme(deps, seat, name)
 
 
-async def _theme_limit(
-    deps: Deps, group: Group, writer: Writer, name: str
-) -> ThemeLimitReached | None:
+async def _over_theme_limit(deps: Deps, seat: _Seat, name: str) -> bool:
     """One person cannot flood everyone's vote cards with themes; a name the group already
     has adds nothing, so it is always welcome."""
-    limit = deps.settings.theme_proposals
-    if writer.themes_proposed < limit:
-        return None
+    if seat.writer.themes_proposed < deps.settings.theme_proposals:
+        return False
     key = theme_key(name)
-    themes = await deps.store.themes(group.seminar_id, group.id)
-    if any(theme_key(theme.name) == key for theme in themes):
-        return None
-    return ThemeLimitReached(limit)
+    themes = await deps.store.themes(seat.seminar.id, seat.group.id)
+    return not any(theme_key(theme.name) == key for theme in themes)
 
 
-async def _add_theme(
-    deps: Deps, seminar: Seminar, group: Group, writer: Writer, name: str
-) -> ThemeAdded:
+async def _add_theme(deps: Deps, seat: _Seat, name: str) -> ThemeAdded:
     """A new theme counts towards its proposer's limit."""
+    seminar, group = seat.seminar, seat.group
     key = theme_key(name)
-    theme, new = await deps.store.add_theme(seminar.id, group.id, name, key, writer.pseudonym)
+    theme, new = await deps.store.add_theme(seminar.id, group.id, name, key, seat.writer.pseudonym)
     return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id, group.id))
 
 
-async def _set_held_theme(deps: Deps, writer: Writer, awaiting: Awaiting, name: str | None) -> None:
+async def _hold_theme(deps: Deps, writer: Writer, name: str | None) -> None:
+    """Holds a theme name until its proposer decides; None lets it go."""
+    awaiting = Awaiting.NOTE if name is None else Awaiting.CONFIRM_THEME
     held = dataclasses.replace(
         writer, awaiting=awaiting, target_note_id=None, draft=name, draft_ref=None
     )
     await deps.store.update_writer(held)
 
 
-async def _held_theme(
-    deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, Group, Writer, str] | NothingPending | NotInGroup:
+async def _held_theme(deps: Deps, person: Person, seminar_id: int) -> _Held | NothingPending:
     seat = await _seat(deps, person, seminar_id)
-    if not isinstance(seat, tuple):
-        return seat
-    seminar, group, writer = seat
-    if writer.awaiting is not Awaiting.CONFIRM_THEME or writer.draft is None:
+    if seat.writer.awaiting is not Awaiting.CONFIRM_THEME or seat.writer.draft is None:
         return NothingPending()
-    return seminar, group, writer, writer.draft
+    return _Held(seat, seat.writer.draft)
 
 
-async def keep_theme(
-    deps: Deps, person: Person, seminar_id: int
-) -> ThemeAdded | NothingPending | NotInGroup | PhaseOver:
-    """The member confirmed that a theme name with a detail identifies nobody."""
+async def keep_theme(deps: Deps, person: Person, seminar_id: int) -> ThemeAdded | NothingPending:
+    """The member confirmed that a theme name with a detail identifies nobody. The held name
+    leaves the draft either way: once the group work is over, it is not added."""
     held = await _held_theme(deps, person, seminar_id)
-    if not isinstance(held, tuple):
+    if isinstance(held, NothingPending):
         return held
-    seminar, group, writer, name = held
-    await _set_held_theme(deps, writer, Awaiting.NOTE, None)
-    if not _proposing(seminar):
-        return PhaseOver(seminar)
+    await _hold_theme(deps, held.seat.writer, None)
+    if not held.seat.seminar.proposing:
+        raise PhaseOver(held.seat.seminar)
     # Held names were measured against the limit when they came in.
-    return await _add_theme(deps, seminar, group, writer, name)
+    return await _add_theme(deps, held.seat, held.name)
 
 
-async def drop_theme(
-    deps: Deps, person: Person, seminar_id: int
-) -> HeldDropped | NothingPending | NotInGroup:
-    held = await _held_theme(deps, person, seminar_id)
-    if not isinstance(held, tuple):
+async def drop_theme(deps: Deps, person: Person, seminar_id: int) -> HeldDropped | NothingPending:
+    try:
+        held = await _held_theme(deps, person, seminar_id)
+    except NotInGroup:
+        return NothingPending()  # nobody outside a group holds a theme name
+    if isinstance(held, NothingPending):
         return held
-    await _set_held_theme(deps, held[2], Awaiting.NOTE, None)
+    await _hold_theme(deps, held.seat.writer, None)
     await deps.store.checkpoint()  # gone from the write-ahead log too
     return HeldDropped(HeldText.THEME)
 
 
-async def preset_theme(
-    deps: Deps, person: Person, text: str
-) -> ThemeAdded | InvalidThemeName | Refusal:
-    """A theme the moderator offers every group (before or after the groups are formed)."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase in (Phase.PLENARY, Phase.CLOSED):
-        return WrongPhase(seminar)
+async def ask_preset(deps: Deps, person: Person, seminar_id: int) -> Seminar:
+    """The moderator's next messages are themes to offer every group."""
+    seminar = await deps.moderating(person, seminar_id)
+    await deps.store.expect(person.tg_id, Expectation(Expecting.PRESET_THEMES))
+    return seminar
+
+
+async def preset_theme(deps: Deps, person: Person, text: str) -> ThemeAdded | InvalidThemeName:
+    """A theme the moderator offers every group: before the groups are formed, or while they
+    still name themes."""
+    seminar = await deps.moderating(person)
+    if seminar.notes_released and not seminar.rule.proposing:
+        raise WrongPhase(seminar)
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
@@ -234,12 +303,8 @@ async def preset_theme(
     return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id))
 
 
-async def group_themes(
-    deps: Deps, person: Person
-) -> tuple[Seminar, list[tuple[Group | None, list[Theme]]]] | Refusal:
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+async def group_themes(deps: Deps, person: Person) -> ThemesOverview:
+    seminar = await deps.moderating(person)
     groups: list[Group | None] = [None, *await deps.store.groups(seminar.id)]
     listed = []
     for group in groups:
@@ -249,68 +314,75 @@ async def group_themes(
             if (t.group_id is None) == (group is None)
         ]
         if themes:
-            listed.append((group, themes))
-    return seminar, listed
+            listed.append(GroupThemes(group, themes))
+    return ThemesOverview(seminar, listed)
 
 
-async def _moderated_theme(
-    deps: Deps, person: Person, theme_id: int
-) -> tuple[Seminar, Theme] | Refusal | None:
+async def _live_theme(deps: Deps, theme_id: int) -> Theme:
+    """A theme that is still there: not deleted, and not merged into another."""
     found = await deps.store.theme(theme_id)
-    if found is None or found[1] is not None:
-        return None
-    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    return seminar, found[0]
+    if found is None:
+        raise Gone(GoneThing.THEME)
+    theme, merged_into = found
+    if merged_into is not None:
+        raise Gone(GoneThing.THEME)
+    return theme
+
+
+async def _moderated_theme(deps: Deps, person: Person, theme_id: int) -> _ModeratedTheme:
+    theme = await _live_theme(deps, theme_id)
+    return _ModeratedTheme(await deps.moderating(person, theme.seminar_id), theme)
+
+
+async def ask_rename(deps: Deps, person: Person, theme_id: int) -> Theme:
+    """The moderator's next message is the theme's new name."""
+    target = await _moderated_theme(deps, person, theme_id)
+    renaming = Expectation(Expecting.RENAME_THEME, ThemeToRename(target.theme.id))
+    await deps.store.expect(person.tg_id, renaming)
+    return target.theme
 
 
 async def rename_theme(
     deps: Deps, person: Person, theme_id: int, text: str
-) -> Theme | InvalidThemeName | Refusal | None:
-    target = await _moderated_theme(deps, person, theme_id)
-    if not isinstance(target, tuple):
-        return target
+) -> Theme | InvalidThemeName:
+    """The theme with its new name. A name it cannot have leaves the moderator in the step to
+    try again; anything else ends it, a refusal too."""
+    try:
+        target = await _moderated_theme(deps, person, theme_id)
+    except Refusal:
+        await deps.store.expect(person.tg_id)
+        raise
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
     if not await deps.store.rename_theme(theme_id, name, theme_key(name)):
-        return InvalidThemeName("taken")
-    return dataclasses.replace(target[1], name=name)
+        return InvalidThemeName(ThemeNameProblem.TAKEN)
+    await deps.store.expect(person.tg_id)
+    return dataclasses.replace(target.theme, name=name)
 
 
-async def merge_candidates(
-    deps: Deps, person: Person, theme_id: int
-) -> tuple[Theme, list[Theme]] | Refusal | None:
+async def merge_candidates(deps: Deps, person: Person, theme_id: int) -> MergeChoices:
     target = await _moderated_theme(deps, person, theme_id)
-    if not isinstance(target, tuple):
-        return target
-    seminar, theme = target
+    theme = target.theme
     others = [
         t
-        for t in await deps.store.themes(seminar.id, theme.group_id)
+        for t in await deps.store.themes(target.seminar.id, theme.group_id)
         if t.id != theme.id and t.group_id == theme.group_id
     ]
-    return theme, others
+    return MergeChoices(theme, others)
 
 
-async def merge_themes(
-    deps: Deps, person: Person, source_id: int, target_id: int
-) -> tuple[Theme, Theme] | Refusal | None:
+async def merge_themes(deps: Deps, person: Person, source_id: int, target_id: int) -> ThemesMerged:
     """Merges two themes of the same group: every vote for one now counts for the other."""
     source = await _moderated_theme(deps, person, source_id)
     target = await _moderated_theme(deps, person, target_id)
-    if not isinstance(source, tuple) or not isinstance(target, tuple):
-        return source if not isinstance(source, tuple) else target  # type: ignore[return-value]
-    if source[1].group_id != target[1].group_id or source_id == target_id:
-        return None
-    if (
-        source[0].phase in (Phase.PLENARY, Phase.CLOSED)
-        and source[0].dot_vote is not DotVote.NOT_STARTED
-    ):
-        return WrongPhase(source[0])
+    if source.theme.group_id != target.theme.group_id or source_id == target_id:
+        raise Gone(GoneThing.THEME)  # no such pair to merge: the button is not the bot's now
+    if source.seminar.dot_vote is not DotVote.NOT_STARTED:
+        # Once dots are given, a theme keeps its notes, its place in the vote and its dots.
+        raise WrongPhase(source.seminar)
     await deps.store.merge_themes(source_id, target_id)
-    return source[1], target[1]
+    return ThemesMerged(source.theme, target.theme)
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -318,66 +390,61 @@ async def merge_themes(
 
 async def open_voting(
     deps: Deps, person: Person, seminar_id: int | None = None
-) -> VotingOpened | NoGroupsYet | TooFewWriters | Refusal:
-    seminar = await deps.moderated_seminar(person, seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
-    if seminar.phase is Phase.GROUPING and not await deps.store.groups(seminar.id):
-        return NoGroupsYet(seminar)
-    if seminar.phase is Phase.GROUPING:
+) -> VotingOpened | TooFewWriters:
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.grouping:
+        if not await deps.store.groups(seminar.id):
+            raise NoGroupsYet(seminar)
         too_few = await enough_in_every_group(deps, seminar)
         if too_few is not None:
             return too_few
-    if not await deps.store.set_phase(seminar.id, (Phase.GROUPING,), Phase.VOTING):
-        return WrongPhase(seminar)
+    if not await deps.store.set_phase(seminar.id, sources_of(Phase.VOTING), Phase.VOTING):
+        raise WrongPhase(seminar)
     await deps.store.set_notes_revealed(seminar.id)
     voting = await deps.store.seminar(seminar.id)
     assert voting is not None
     cards = []
-    for member, group, _, _ in await deliveries(deps, voting):
-        card = await voter_card(
-            deps, voting, group, deps.keys.pseudonym(voting.id, member.tg_id), 0
-        )
-        cards.append((member, card))
+    for delivery in await deliveries(deps, voting):
+        voter = deps.keys.pseudonym(voting.id, delivery.member.tg_id)
+        card = await voter_card(deps, voting, delivery.group, voter, 0)
+        cards.append((delivery.member, card))
     return VotingOpened(voting, cards, await deps.store.group_sizes(voting.id))
 
 
-async def vote_card(
-    deps: Deps, person: Person, seminar_id: int, index: int
-) -> VoteCard | NotInGroup | PhaseOver:
+async def vote_card(deps: Deps, person: Person, seminar_id: int, index: int) -> VoteCard:
     seat = await _seat(deps, person)
-    if not isinstance(seat, tuple) or seat[0].id != seminar_id:
-        return NotInGroup()
-    seminar, group, writer = seat
-    if seminar.phase is not Phase.VOTING:
-        return PhaseOver(seminar)
-    return await voter_card(deps, seminar, group, writer.pseudonym, index)
+    if seat.seminar.id != seminar_id:
+        raise NotInGroup()
+    if not seat.seminar.voting:
+        raise PhaseOver(seat.seminar)
+    return await voter_card(deps, seat.seminar, seat.group, seat.writer.pseudonym, index)
 
 
 async def cast_vote(
     deps: Deps, person: Person, note_id: int, theme_id: int, index: int
-) -> VoteCard | NotInGroup | PhaseOver:
+) -> VoteCard:
     """Sorts one note into a theme; a later vote on the same note replaces the earlier one."""
     seat = await _seat(deps, person)
-    if not isinstance(seat, tuple):
-        return seat
-    seminar, group, writer = seat
-    if seminar.phase is not Phase.VOTING:
-        return PhaseOver(seminar)
-    voter = writer.pseudonym
+    seminar, group = seat.seminar, seat.group
+    if not seminar.voting:
+        raise PhaseOver(seminar)
+    voter = seat.writer.pseudonym
     # The card's own notes and themes are the check: only this group's visible notes and live
     # themes can be chosen, and the card after the vote is built from the same rows.
     notes = await deps.store.group_notes(group.id)
     themes = await deps.store.themes(seminar.id, group.id)
     if note_id not in {n.id for n in notes}:
-        return NotInGroup()
+        raise NotInGroup()
     # Read before the write, so the write lock is not held for it: only this voter's own
     # updates change their votes, and those run one after another.
     mine = await deps.store.votes_of(voter)
     if theme_id not in {t.id for t in themes}:
-        found_theme = await deps.store.theme(theme_id)
-        if found_theme is None or found_theme[0].group_id != group.id or found_theme[1] is None:
-            return NotInGroup()
+        found = await deps.store.theme(theme_id)
+        if found is None:
+            raise NotInGroup()
+        theme, merged_into = found
+        if theme.group_id != group.id or merged_into is None:
+            raise NotInGroup()
         # The theme was merged away while the card was open: show the card again, unchanged.
         return card_at(seminar, group, notes, themes, mine, index)
     await deps.store.set_vote(note_id, voter, theme_id)
@@ -388,12 +455,9 @@ async def cast_vote(
 # -- settling ties ------------------------------------------------------------------------
 
 
-Outcome = dict[int, tuple[Note, dict[int, int], int | None]]
-
-
 async def note_outcomes(
     deps: Deps, seminar: Seminar, notes: list[Note] | None = None
-) -> list[tuple[Group, Outcome, list[Theme]]]:
+) -> list[GroupOutcome]:
     """For every group and each of its notes: the votes per theme and the theme it ends in
     (or None). Four queries, however many groups; three if the seminar's notes are at hand."""
     themes = await deps.store.themes(seminar.id)
@@ -404,55 +468,46 @@ async def note_outcomes(
             by_group.setdefault(note.group_id, []).append(note)
     found = []
     for group in await deps.store.groups(seminar.id):
-        outcome: Outcome = {}
+        outcomes = []
         for note in by_group.get(group.id, []):
             tally = tally_note(votes.get(note.id, []))
             theme = note.settled_theme_id if note.settled else tally.winner
-            outcome[note.id] = (note, dict(tally.counts), theme)
-        found.append((group, outcome, [t for t in themes if t.group_id == group.id]))
+            outcomes.append(NoteOutcome(note, dict(tally.counts), theme))
+        found.append(GroupOutcome(group, outcomes, [t for t in themes if t.group_id == group.id]))
     return found
 
 
 def _can_settle(seminar: Seminar) -> bool:
     """Ties are settled from the voting until the dot vote starts: once dots are given, a theme
     must not lose its notes (and with them its place in the vote)."""
-    return (
-        seminar.phase in (Phase.VOTING, Phase.PLENARY) and seminar.dot_vote is DotVote.NOT_STARTED
-    )
+    return (seminar.voting or seminar.rule.dots) and seminar.dot_vote is DotVote.NOT_STARTED
 
 
-async def next_to_settle(deps: Deps, person: Person) -> SettleCard | Refusal:
+async def next_to_settle(deps: Deps, person: Person) -> SettleCard:
     """Ties and notes nobody sorted, one at a time, for the moderator to decide."""
-    seminar = await deps.moderated_seminar(person)
-    if not isinstance(seminar, Seminar):
-        return seminar
+    seminar = await deps.moderating(person)
     if not _can_settle(seminar):
-        return WrongPhase(seminar)
-    queue: list[tuple[Group, Note, dict[int, int], list[Theme]]] = []
-    for group, outcome, themes in await note_outcomes(deps, seminar):
-        for note, counts, theme in outcome.values():
-            if theme is None and not note.settled:
-                queue.append((group, note, counts, themes))
-    if not queue:
+        raise WrongPhase(seminar)
+    waiting = [
+        SettleCard(seminar, found.group, outcome.note, outcome.counts, found.themes, 0)
+        for found in await note_outcomes(deps, seminar)
+        for outcome in found.notes
+        if outcome.theme is None and not outcome.note.settled
+    ]
+    if not waiting:
         return SettleCard(seminar, None, None, {}, [], 0)
-    group, note, counts, themes = queue[0]
-    return SettleCard(seminar, group, note, counts, themes, len(queue))
+    return dataclasses.replace(waiting[0], remaining=len(waiting))
 
 
-async def settle(
-    deps: Deps, person: Person, note_id: int, theme_id: int | None
-) -> SettleCard | Refusal | None:
+async def settle(deps: Deps, person: Person, note_id: int, theme_id: int | None) -> SettleCard:
     found = await deps.store.note(note_id)
     if found is None:
-        return None
-    seminar = await deps.moderated_seminar(person, found[0].seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+        raise Gone(GoneThing.NOTE)
+    note, _ = found
+    seminar = await deps.moderating(person, note.seminar_id)
     if not _can_settle(seminar):
-        return WrongPhase(seminar)
-    if theme_id is not None:
-        theme = await deps.store.theme(theme_id)
-        if theme is None or theme[1] is not None or theme[0].group_id != found[0].group_id:
-            return None
+        raise WrongPhase(seminar)
+    if theme_id is not None and (await _live_theme(deps, theme_id)).group_id != note.group_id:
+        raise Gone(GoneThing.THEME)
     await deps.store.settle_note(note_id, theme_id)
     return await next_to_settle(deps, person)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Note, NoteToShorten, Person
+from bot.domain import Expectation, Expecting, NoteToShorten, Person
 from bot.flows import answering, groups, setup
-from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows.refusals import Gone, Refusal
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -21,6 +21,7 @@ from bot.handlers.common import (
 from bot.handlers.routes import (
     MODERATORS,
     N_,
+    ButtonRun,
     Command,
     Press,
     Routes,
@@ -33,30 +34,30 @@ from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render import themes as themes_view
 
-__all__ = ["ROUTES", "refuse", "shorten"]
-
-Refusal = NoSeminar | NotModerator | setup.WrongPhase
+__all__ = ["ROUTES", "noticing"]
 
 
 def _chat(update: Update) -> int:
     return person_of(update).tg_id
 
 
-async def refuse(context: BotContext, chat_id: int, t: Translator, outcome: object) -> bool:
-    """Sends the polite reason when an outcome is a refusal; True if it was one."""
-    if isinstance(outcome, NoSeminar | NotModerator | setup.WrongPhase | setup.RoundStillOpen):
-        await send(context, chat_id, refusal_view.refusal(t, outcome))
-        return True
-    if isinstance(outcome, groups.ShorteningClosed):
-        await send(context, chat_id, groups_view.shortening_closed(t))
-        return True
-    if isinstance(outcome, groups.NoGroupsYet):
-        await send(context, chat_id, groups_view.no_groups_yet(t))
-        return True
-    if isinstance(outcome, setup.TooFewWriters):
-        await send(context, chat_id, setup_view.too_few_writers(t, outcome))
-        return True
-    return False
+def noticing(run: ButtonRun, *kinds: type[Refusal], keep_buttons: bool = False) -> ButtonRun:
+    """A press whose refusals of these kinds are answered with a short notice on the button,
+    not a message: a card or list that stays in use (a vote card, the themes, the review
+    queue). The pressed message loses its buttons when the refusal ends them, unless its other
+    buttons still work (`keep_buttons`)."""
+
+    async def pressed(
+        update: Update, context: BotContext, button: Button, t: Translator
+    ) -> str | None:
+        try:
+            return await run(update, context, button, t)
+        except kinds as refusal:
+            if refusal.ends_buttons and not keep_buttons:
+                await drop_buttons(context, pressed_message(update))
+            return refusal_view.refusal(t, refusal).text
+
+    return pressed
 
 
 # -- forming groups -----------------------------------------------------------------------
@@ -73,16 +74,16 @@ async def _form(
     outcome = await groups.form_groups(
         context.deps, person, everyone=everyone, size=size, deal=deal
     )
-    if await refuse(context, person.tg_id, t, outcome):
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
         return
-    assert isinstance(outcome, groups.GroupsFormed)
     for screen in groups_view.groups_formed_moderator(
         t, outcome.seminar, outcome.groups, outcome.sizes, outcome.paper_notes
     ):
         await send(context, person.tg_id, screen)
-    for member, group in outcome.seats:
-        tm = translator(member.language)
-        await send(context, member.tg_id, groups_view.seated(tm, outcome.seminar, group))
+    for seat in outcome.seats:
+        tm = translator(seat.member.language)
+        await send(context, seat.member.tg_id, groups_view.seated(tm, outcome.seminar, seat.group))
 
 
 async def groups_command(update: Update, context: BotContext) -> None:
@@ -104,20 +105,16 @@ async def form_button(
 async def paper_to_group(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await groups.place_paper_notes(context.deps, person_of(update), button.arg(0))
-    if await refuse(context, _chat(update), t, outcome):
-        return None
-    assert isinstance(outcome, tuple)
-    _, group, placed = outcome
-    await send(context, _chat(update), groups_view.paper_placed(t, group, placed))
+    placed = await groups.place_paper_notes(context.deps, person_of(update), button.arg(0))
+    await send(context, _chat(update), groups_view.paper_placed(t, placed.group, placed.placed))
     return None
 
 
 async def review(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     outcome = await groups.review(context.deps, person_of(update), button.arg(0), button.arg(1))
-    if await refuse(context, _chat(update), t, outcome):
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, _chat(update), setup_view.too_few_writers(t, outcome))
         return None
-    assert isinstance(outcome, groups.ReviewCard)
     screen = groups_view.review_card(t, outcome.seminar, outcome.note, outcome.index, outcome.total)
     message = pressed_message(update)
     if message is not None and button.arg(1) > 0:
@@ -131,12 +128,10 @@ async def review_shorten(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     outcome = await groups.ask_shorten(context.deps, person_of(update), button.arg(0))
-    if isinstance(outcome, Note):
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, _chat(update), setup_view.too_few_writers(t, outcome))
+    else:
         await send(context, _chat(update), groups_view.ask_shortened(t, outcome))
-        return None
-    if isinstance(outcome, answering.NoteGone):
-        return answering_view.note_gone(t).text
-    await refuse(context, _chat(update), t, outcome)
     return None
 
 
@@ -145,46 +140,40 @@ async def show_notes(
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
     outcome = await groups.show_notes(context.deps, person_of(update), button.arg(0))
-    if await refuse(context, _chat(update), t, outcome):
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, _chat(update), setup_view.too_few_writers(t, outcome))
         return None
-    assert isinstance(outcome, groups.NotesShown)
-    for member, group, notes, themes in outcome.deliveries:
-        tm = translator(member.language)
-        screens = groups_view.group_notes(tm, outcome.seminar, group, notes, themes)
-        await send_many(context, member.tg_id, screens)
+    for delivery in outcome.deliveries:
+        tm = translator(delivery.member.language)
+        screens = groups_view.group_notes(
+            tm, outcome.seminar, delivery.group, delivery.notes, delivery.themes
+        )
+        await send_many(context, delivery.member.tg_id, screens)
     await send(context, _chat(update), themes_view.voting_ready(t, outcome.seminar))
     return None
-
-
-async def shorten(
-    context: BotContext, person: Person, note_id: int, text: str, t: Translator
-) -> None:
-    """The moderator's shorter text: the note changes and its writer hears the new wording."""
-    outcome = await groups.shorten(context.deps, person, note_id, text)
-    if isinstance(outcome, answering.NoteTooLong | answering.EmptyNote):
-        limit = context.deps.settings.note_max_length
-        await send(context, person.tg_id, answering_view.answering_screen(t, outcome, limit))
-        return  # the moderator may try again
-    if isinstance(outcome, groups.NoteShortened):
-        await send(context, person.tg_id, groups_view.shortened(t, outcome))
-        if outcome.writer is not None:
-            tw = translator(outcome.writer.language)
-            await send(
-                context, outcome.writer.tg_id, groups_view.note_shortened_for_writer(tw, outcome)
-            )
-    elif isinstance(outcome, answering.NoteGone):
-        await send(context, person.tg_id, answering_view.note_gone(t))
-    else:
-        await refuse(context, person.tg_id, t, outcome)
 
 
 async def shorten_text(
     update: Update, context: BotContext, expectation: Expectation, text: str
 ) -> None:
-    """A note's shorter text, typed after «Shorten»."""
+    """A note's shorter text, typed after «Shorten»: the note changes and its writer hears the
+    new wording."""
     assert isinstance(expectation.draft, NoteToShorten)
     t = await reader(update, context)
-    await shorten(context, person_of(update), expectation.draft.note, text, t)
+    person = person_of(update)
+    outcome = await groups.shorten(context.deps, person, expectation.draft.note, text)
+    match outcome:
+        case answering.NoteTooLong() | answering.EmptyNote():
+            limit = context.deps.settings.note_max_length
+            await send(context, person.tg_id, answering_view.answering_screen(t, outcome, limit))
+        case setup.TooFewWriters():
+            await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
+        case groups.NoteShortened(writer=writer):
+            await send(context, person.tg_id, groups_view.shortened(t, outcome))
+            if writer is not None:
+                tw = translator(writer.language)
+                shortened = groups_view.note_shortened_for_writer(tw, outcome)
+                await send(context, writer.tg_id, shortened)
 
 
 ROUTES = Routes(
@@ -201,7 +190,8 @@ ROUTES = Routes(
         Press(Action.FORM_GROUPS, form_button),
         Press(Action.PAPER_TO_GROUP, paper_to_group),
         Press(Action.REVIEW, review),
-        Press(Action.REVIEW_SHORTEN, review_shorten),
+        # A note gone since the review card came: the card's other buttons still work.
+        Press(Action.REVIEW_SHORTEN, noticing(review_shorten, Gone, keep_buttons=True)),
         Press(Action.SHOW_NOTES, show_notes),
     ),
     texts=(Text(Expecting.SHORTEN_NOTE, shorten_text),),

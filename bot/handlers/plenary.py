@@ -7,6 +7,8 @@ from telegram import Update
 from bot.callbacks import Action, Button
 from bot.domain import Person
 from bot.flows import plenary
+from bot.flows.refusals import Refusal
+from bot.flows.setup import TooFewWriters
 from bot.handlers.announcements import announce_plenary, announce_ranking
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
@@ -17,7 +19,7 @@ from bot.handlers.common import (
     pressed_message,
     send,
 )
-from bot.handlers.groups import refuse
+from bot.handlers.groups import noticing
 from bot.handlers.routes import (
     MODERATORS,
     N_,
@@ -25,10 +27,11 @@ from bot.handlers.routes import (
     Press,
     Routes,
 )
-from bot.handlers.themes import show_card
+from bot.handlers.themes import CARD_REFUSALS, show_card
 from bot.i18n import Translator
 from bot.render import joining as joining_view
 from bot.render import plenary as plenary_view
+from bot.render import setup as setup_view
 
 __all__ = ["ROUTES"]
 
@@ -41,9 +44,9 @@ async def _plenary(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     outcome = await plenary.open_plenary(context.deps, person, seminar_id)
-    if await refuse(context, person.tg_id, t, outcome):
+    if isinstance(outcome, TooFewWriters):
+        await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
         return
-    assert isinstance(outcome, plenary.Plenary)
     await announce_plenary(context, outcome, person, t)
 
 
@@ -55,9 +58,6 @@ async def open_dots(
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
     outcome = await plenary.open_dots(context.deps, person_of(update))
-    if await refuse(context, _chat(update), t, outcome):
-        return None
-    assert isinstance(outcome, plenary.DotsOpened)
     card = outcome.card
     # Through the sender: after the plenary's messages, and resumed after a crash.
     await broadcast(context, outcome.voters, lambda tm: [plenary_view.dot_card(tm, card)])
@@ -68,23 +68,25 @@ async def open_dots(
 async def dot(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     change = 1 if button.arg(2) else -1
     page = button.args[3] if len(button.args) > 3 else 0  # cards from before pages: the first
-    outcome = await plenary.change_dots(
+    card = await plenary.change_dots(
         context.deps, person_of(update), button.arg(0), button.arg(1), change, page
     )
-    return await show_card(update, context, t, outcome)
+    return await show_card(update, context, t, card)
 
 
 async def dot_page(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await plenary.dot_page(context.deps, person_of(update), button.arg(0), button.arg(1))
-    return await show_card(update, context, t, outcome)
+    card = await plenary.dot_page(context.deps, person_of(update), button.arg(0), button.arg(1))
+    return await show_card(update, context, t, card)
 
 
 async def close_dots(context: BotContext, person: Person, t: Translator) -> bool:
-    """Closes the dot vote and posts the ranking; False if there was no open dot vote."""
-    outcome = await plenary.close_dots(context.deps, person)
-    if not isinstance(outcome, plenary.DotsClosed):
+    """Closes the dot vote and posts the ranking; False if there was no open dot vote (or
+    the person cannot close it), for /close to try what else it may mean."""
+    try:
+        outcome = await plenary.close_dots(context.deps, person)
+    except Refusal:
         return False
     await announce_ranking(context, outcome)
     return True
@@ -112,8 +114,8 @@ ROUTES = Routes(
     buttons=(
         Press(Action.OPEN_PLENARY, plenary_button),
         Press(Action.OPEN_DOTS, open_dots),
-        Press(Action.DOT, dot, personal=True),
-        Press(Action.DOT_PAGE, dot_page, personal=True),
+        Press(Action.DOT, noticing(dot, *CARD_REFUSALS), personal=True),
+        Press(Action.DOT_PAGE, noticing(dot_page, *CARD_REFUSALS), personal=True),
         Press(Action.CLOSE_DOTS, close_dots_button),
     ),
 )

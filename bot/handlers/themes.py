@@ -9,9 +9,8 @@ from bot.domain import Expectation, Expecting, Person, ThemeToRename
 from bot.flows import groups, plenary, setup
 from bot.flows import themes as themes_flow
 from bot.flows.answering import NothingPending
-from bot.flows.deps import NoSeminar, NotModerator
-from bot.flows.expecting import ask_for
 from bot.flows.personal_data import PersonalDataFound
+from bot.flows.refusals import Gone, NotInGroup, PhaseOver
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
@@ -25,7 +24,7 @@ from bot.handlers.common import (
     send,
     send_many,
 )
-from bot.handlers.groups import refuse
+from bot.handlers.groups import noticing
 from bot.handlers.routes import (
     MODERATORS,
     N_,
@@ -36,18 +35,17 @@ from bot.handlers.routes import (
 )
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
-from bot.render import groups as groups_view
-from bot.render import joining as joining_view
 from bot.render import plenary as plenary_view
+from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render import themes as themes_view
-from bot.render.screens import Screen, phase_over
+from bot.render.screens import Screen
 
-__all__ = ["ROUTES", "propose", "show_card"]
+__all__ = ["CARD_REFUSALS", "ROUTES", "propose", "show_card"]
 
-
-def _int(value: object) -> int:
-    return value if isinstance(value, int) else 0
+# A vote or dot card's press from someone outside the groups, or from a step that is over, is
+# answered on the button; the card of a past step loses its buttons.
+CARD_REFUSALS = (NotInGroup, PhaseOver)
 
 
 def _chat(update: Update) -> int:
@@ -69,9 +67,7 @@ def _proposal_screen(
     outcome: themes_flow.ThemeAdded
     | themes_flow.InvalidThemeName
     | themes_flow.ThemeLimitReached
-    | PersonalDataFound
-    | groups.NotInGroup
-    | groups.PhaseOver,
+    | PersonalDataFound,
 ) -> Screen:
     match outcome:
         case themes_flow.ThemeAdded(theme=theme, new=new, themes=themes):
@@ -82,17 +78,14 @@ def _proposal_screen(
             return answering_view.personal_data(t, outcome)
         case themes_flow.ThemeLimitReached(limit=limit):
             return themes_view.theme_limit_reached(t, limit)
-        case groups.NotInGroup():
-            return groups_view.not_in_group(t)
-        case groups.PhaseOver(seminar=seminar):
-            return Screen(phase_over(t, seminar))
 
 
 async def keep_theme(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await themes_flow.keep_theme(context.deps, person_of(update), button.arg(0))
+    # Whatever the answer, the question has been answered.
     await drop_buttons(context, pressed_message(update))
+    outcome = await themes_flow.keep_theme(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NothingPending):
         return answering_view.nothing_pending(t).text
     await send(context, _chat(update), _proposal_screen(t, outcome))
@@ -108,21 +101,15 @@ async def drop_theme(
 
 async def themes_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await themes_flow.group_themes(context.deps, person_of(update))
-    if await refuse(context, _chat(update), t, outcome):
-        return
-    assert isinstance(outcome, tuple)
-    seminar, listed = outcome
-    await send_many(context, _chat(update), themes_view.themes_overview(t, seminar, listed))
+    overview = await themes_flow.group_themes(context.deps, person_of(update))
+    screens = themes_view.themes_overview(t, overview.seminar, overview.listed)
+    await send_many(context, _chat(update), screens)
 
 
 async def preset_button(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    seminar = await context.deps.moderated_seminar(person_of(update), button.arg(0))
-    if await refuse(context, _chat(update), t, seminar):
-        return None
-    await ask_for(context.deps, person_of(update), Expectation(Expecting.PRESET_THEMES))
+    await themes_flow.ask_preset(context.deps, person_of(update), button.arg(0))
     await send(context, _chat(update), themes_view.ask_theme_name(t, None))
     return None
 
@@ -130,42 +117,25 @@ async def preset_button(
 async def rename_button(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    found = await context.deps.store.theme(button.arg(0))
-    if found is None or found[1] is not None:
-        return joining_view.expired_button(t)
-    seminar = await context.deps.moderated_seminar(person_of(update), found[0].seminar_id)
-    if await refuse(context, _chat(update), t, seminar):
-        return None
-    renaming = Expectation(Expecting.RENAME_THEME, ThemeToRename(found[0].id))
-    await ask_for(context.deps, person_of(update), renaming)
-    await send(context, _chat(update), themes_view.ask_theme_name(t, found[0]))
+    theme = await themes_flow.ask_rename(context.deps, person_of(update), button.arg(0))
+    await send(context, _chat(update), themes_view.ask_theme_name(t, theme))
     return None
 
 
 async def merge_ask(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await themes_flow.merge_candidates(context.deps, person_of(update), button.arg(0))
-    if outcome is None:
-        return joining_view.expired_button(t)
-    if await refuse(context, _chat(update), t, outcome):
-        return None
-    assert isinstance(outcome, tuple)
-    await send(context, _chat(update), themes_view.merge_choices(t, *outcome))
+    choices = await themes_flow.merge_candidates(context.deps, person_of(update), button.arg(0))
+    await send(context, _chat(update), themes_view.merge_choices(t, choices.theme, choices.others))
     return None
 
 
 async def merge(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
-    outcome = await themes_flow.merge_themes(
+    merged = await themes_flow.merge_themes(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
-    if outcome is None:
-        await drop_buttons(context, pressed_message(update))
-        return joining_view.expired_button(t)
-    if await refuse(context, _chat(update), t, outcome):
-        return None
-    assert isinstance(outcome, tuple)
-    await edit(context, pressed_message(update), themes_view.themes_merged(t, *outcome))
+    screen = themes_view.themes_merged(t, merged.source, merged.target)
+    await edit(context, pressed_message(update), screen)
     return None
 
 
@@ -174,19 +144,14 @@ async def rename_text(
 ) -> None:
     """A theme's new name, typed after «Rename»."""
     t = await reader(update, context)
-    person = person_of(update)
-    chat = _chat(update)
     assert isinstance(expectation.draft, ThemeToRename)
-    renamed = await themes_flow.rename_theme(context.deps, person, expectation.draft.theme, text)
+    renamed = await themes_flow.rename_theme(
+        context.deps, person_of(update), expectation.draft.theme, text
+    )
     if isinstance(renamed, themes_flow.InvalidThemeName):
-        await send(context, chat, themes_view.invalid_theme_name(t, renamed.reason))
-        return
-    await ask_for(context.deps, person, Expectation(Expecting.NOTHING))
-    if renamed is None or await refuse(context, chat, t, renamed):
-        await send(context, chat, answering_view.note_gone(t) if renamed is None else Screen(""))
-        return
-    assert not isinstance(renamed, NoSeminar | NotModerator | setup.WrongPhase)
-    await send(context, chat, themes_view.theme_renamed(t, renamed))
+        await send(context, _chat(update), themes_view.invalid_theme_name(t, renamed.reason))
+    else:
+        await send(context, _chat(update), themes_view.theme_renamed(t, renamed))
 
 
 async def preset_text(
@@ -194,13 +159,11 @@ async def preset_text(
 ) -> None:
     """A theme the moderator offers the groups, typed after «Offer themes»."""
     t = await reader(update, context)
-    chat = _chat(update)
     added = await themes_flow.preset_theme(context.deps, person_of(update), text)
     if isinstance(added, themes_flow.InvalidThemeName):
-        await send(context, chat, themes_view.invalid_theme_name(t, added.reason))
-    elif not await refuse(context, chat, t, added):
-        assert isinstance(added, themes_flow.ThemeAdded)
-        await send(context, chat, themes_view.preset_added(t, added.theme, added.new))
+        await send(context, _chat(update), themes_view.invalid_theme_name(t, added.reason))
+    else:
+        await send(context, _chat(update), themes_view.preset_added(t, added.theme, added.new))
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -210,9 +173,9 @@ async def _open_voting(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     outcome = await themes_flow.open_voting(context.deps, person, seminar_id)
-    if await refuse(context, person.tg_id, t, outcome):
+    if isinstance(outcome, setup.TooFewWriters):
+        await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
         return
-    assert isinstance(outcome, themes_flow.VotingOpened)
     seminar = outcome.seminar
     for member, card in outcome.cards:
         tm = translator(member.language)
@@ -231,61 +194,43 @@ vote_command, voting_button = command_and_button(_open_voting)
 
 
 async def show_card(
-    update: Update,
-    context: BotContext,
-    t: Translator,
-    outcome: groups.VoteCard | plenary.DotCard | groups.NotInGroup | groups.PhaseOver,
+    update: Update, context: BotContext, t: Translator, card: groups.VoteCard | plenary.DotCard
 ) -> str | None:
-    """A vote or dot card is edited in place; a card from a past phase loses its buttons."""
-    match outcome:
+    """A vote or dot card is edited in place (what refuses a press on one: `CARD_REFUSALS`)."""
+    match card:
         case groups.VoteCard():
-            await edit(context, pressed_message(update), themes_view.vote_card(t, outcome))
-            return None
+            await edit(context, pressed_message(update), themes_view.vote_card(t, card))
         case plenary.DotCard():
-            await edit(context, pressed_message(update), plenary_view.dot_card(t, outcome))
-            return None
-        case groups.PhaseOver(seminar=seminar):
-            await drop_buttons(context, pressed_message(update))
-            return phase_over(t, seminar)
-        case groups.NotInGroup():
-            return groups_view.not_in_group(t).text
+            await edit(context, pressed_message(update), plenary_view.dot_card(t, card))
+    return None
 
 
 async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
-    outcome = await themes_flow.cast_vote(
+    card = await themes_flow.cast_vote(
         context.deps, person_of(update), button.arg(0), button.arg(1), button.arg(2)
     )
-    return await show_card(update, context, t, outcome)
+    return await show_card(update, context, t, card)
 
 
 async def vote_card(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await themes_flow.vote_card(
+    card = await themes_flow.vote_card(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
-    return await show_card(update, context, t, outcome)
+    return await show_card(update, context, t, card)
 
 
 async def moderate_command(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
-    outcome = await themes_flow.next_to_settle(context.deps, person_of(update))
-    if await refuse(context, _chat(update), t, outcome):
-        return
-    assert isinstance(outcome, themes_flow.SettleCard)
-    await send(context, _chat(update), themes_view.settle_card(t, outcome))
+    card = await themes_flow.next_to_settle(context.deps, person_of(update))
+    await send(context, _chat(update), themes_view.settle_card(t, card))
 
 
 async def settle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     theme = button.arg(1) or None
-    outcome = await themes_flow.settle(context.deps, person_of(update), button.arg(0), theme)
-    if outcome is None:
-        await drop_buttons(context, pressed_message(update))
-        return joining_view.expired_button(t)
-    if await refuse(context, _chat(update), t, outcome):
-        return None
-    assert isinstance(outcome, themes_flow.SettleCard)
-    await edit(context, pressed_message(update), themes_view.settle_card(t, outcome))
+    card = await themes_flow.settle(context.deps, person_of(update), button.arg(0), theme)
+    await edit(context, pressed_message(update), themes_view.settle_card(t, card))
     return None
 
 
@@ -311,12 +256,14 @@ ROUTES = Routes(
         Press(Action.KEEP_THEME, keep_theme, personal=True),
         Press(Action.DROP_THEME, drop_theme, personal=True),
         Press(Action.OPEN_VOTING, voting_button),
-        Press(Action.VOTE, vote, personal=True),
-        Press(Action.VOTE_CARD, vote_card, personal=True),
-        Press(Action.SETTLE, settle),
-        Press(Action.THEME_RENAME, rename_button),
-        Press(Action.THEME_MERGE_ASK, merge_ask),
-        Press(Action.THEME_MERGE, merge),
+        Press(Action.VOTE, noticing(vote, *CARD_REFUSALS), personal=True),
+        Press(Action.VOTE_CARD, noticing(vote_card, *CARD_REFUSALS), personal=True),
+        # A theme or note gone since the buttons came: a settled tie's or a merge's buttons go,
+        # while the themes' list keeps its buttons for the other themes.
+        Press(Action.SETTLE, noticing(settle, Gone)),
+        Press(Action.THEME_RENAME, noticing(rename_button, Gone, keep_buttons=True)),
+        Press(Action.THEME_MERGE_ASK, noticing(merge_ask, Gone, keep_buttons=True)),
+        Press(Action.THEME_MERGE, noticing(merge, Gone)),
         Press(Action.PRESET_THEMES, preset_button),
     ),
     texts=(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot.callbacks import Action
 from bot.domain import Group, Seminar, Theme
 from bot.flows.plenary import DotCard, GroupResult
+from bot.flows.rules import DotRefused
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 
@@ -69,14 +70,8 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
             count=t.number(card.left)
         ),
     ]
-    refusals = {
-        "budget": t.gettext("You have used all your dots. Take one back to move it."),
-        "per_theme": t.gettext("That theme already has as many of your dots as it can take."),
-        "none_to_remove": t.gettext("That theme has none of your dots to take back."),
-        "gone": t.gettext("That theme is no longer in the vote."),
-    }
-    if card.refused:
-        lines.append(f"<i>{refusals[card.refused]}</i>")
+    if card.refused is not None:
+        lines.append(f"<i>{dot_refused(t, card.refused)}</i>")
     pages = max(1, -(-len(card.themes) // DOT_PAGE_SIZE))
     page = max(0, min(card.page, pages - 1))
     first = page * DOT_PAGE_SIZE
@@ -106,6 +101,18 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
     if nav:
         rows.append(tuple(nav))
     return Screen("\n".join(lines), tuple(rows))
+
+
+def dot_refused(t: Translator, reason: DotRefused) -> str:
+    match reason:
+        case DotRefused.BUDGET:
+            return t.gettext("You have used all your dots. Take one back to move it.")
+        case DotRefused.PER_THEME:
+            return t.gettext("That theme already has as many of your dots as it can take.")
+        case DotRefused.NONE_TO_REMOVE:
+            return t.gettext("That theme has none of your dots to take back.")
+        case DotRefused.GONE:
+            return t.gettext("That theme is no longer in the vote.")
 
 
 def dots_opened_moderator(t: Translator, seminar: Seminar) -> Screen:

@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
 from bot.render import joining as joining_view
-from bot.render.screens import Screen, esc, phase_name
+from bot.render.screens import Screen, esc, phase_name, phase_over
 
 __all__ = ["refusal"]
 
@@ -52,6 +52,8 @@ def refusal(t: Translator, outcome: refusals.Refusal | ReturnedRefusal) -> Scree
             return groups_view.not_in_group(t)
         case refusals.Gone(thing=refusals.GoneThing.NOTE):
             return answering_view.note_gone(t)
+        case refusals.PhaseOver(seminar=seminar):
+            return Screen(phase_over(t, seminar))
         case _:
             return Screen(joining_view.expired_button(t))
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import Group, Seminar, Theme
+from bot.domain import Seminar, Theme
 from bot.flows.groups import VoteCard
-from bot.flows.themes import SettleCard
+from bot.flows.themes import GroupThemes, SettleCard, ThemeNameProblem
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 
@@ -37,16 +37,19 @@ def theme_added(t: Translator, theme: Theme, new: bool, themes: Sequence[Theme])
     return Screen(f"{head}\n{theme_list(t, themes)}")
 
 
-def invalid_theme_name(t: Translator, reason: str) -> Screen:
-    messages = {
-        "empty": t.gettext("A theme needs a name. Please write a few words."),
-        "too_long": t.gettext("Please keep a theme name short: at most {limit} characters.").format(
-            limit=40
-        ),
-        "markup": esc(t.gettext("Please write the theme name without < or > characters.")),
-        "taken": t.gettext("There is already a theme with that name. Merge the two instead."),
-    }
-    return Screen(messages[reason])
+def invalid_theme_name(t: Translator, reason: ThemeNameProblem) -> Screen:
+    match reason:
+        case ThemeNameProblem.EMPTY:
+            text = t.gettext("A theme needs a name. Please write a few words.")
+        case ThemeNameProblem.TOO_LONG:
+            text = t.gettext("Please keep a theme name short: at most {limit} characters.").format(
+                limit=40
+            )
+        case ThemeNameProblem.MARKUP:
+            text = esc(t.gettext("Please write the theme name without < or > characters."))
+        case ThemeNameProblem.TAKEN:
+            text = t.gettext("There is already a theme with that name. Merge the two instead.")
+    return Screen(text)
 
 
 def theme_limit_reached(t: Translator, limit: int) -> Screen:
@@ -159,15 +162,14 @@ def settle_card(t: Translator, card: SettleCard) -> Screen:
     return Screen(text, tuple(rows))
 
 
-def themes_overview(
-    t: Translator, seminar: Seminar, listed: Sequence[tuple[Group | None, Sequence[Theme]]]
-) -> list[Screen]:
+def themes_overview(t: Translator, seminar: Seminar, listed: Sequence[GroupThemes]) -> list[Screen]:
     head = t.gettext("<b>Themes in {title}</b>").format(title=esc(seminar.title))
     blocks: list[tuple[str, tuple[Key, ...]]] = []
-    for group, themes in listed:
+    for listing in listed:
+        group = listing.group
         title = group_label(t, group) if group else t.gettext("Offered to every group")
         blocks.append((f"\n<b>{esc(title)}</b>", ()))
-        for theme in themes:
+        for theme in listing.themes:
             blocks.append(
                 (
                     f"• {esc(theme.name)}",
