@@ -16,6 +16,7 @@ __all__ = [
     "Closing",
     "Delivery",
     "DeliveryStatus",
+    "DotPage",
     "DotVote",
     "Draft",
     "Expectation",
@@ -451,6 +452,16 @@ class Note:
     settled: bool = False
     settled_theme_id: int | None = None
     shortened: bool = False  # a moderator's shortening, shown as such wherever the note is
+
+
+@dataclass(frozen=True, slots=True)
+class DotPage:
+    """One page of the dot card, as the store finds it (`Store.dot_card_page`)."""
+
+    themes: list[tuple[Theme, Group | None]]
+    total: int  # themes on the whole card
+    page: int  # the page shown, kept in range
+    listed: bool  # whether the theme asked about is on the card
 
 
 @dataclass(frozen=True, slots=True)

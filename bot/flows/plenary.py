@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.domain import DotVote, Group, Member, Note, Person, Seminar, Theme
+from bot.domain import DotPage, DotVote, Group, Member, Note, Person, Seminar, Theme
 from bot.flows.deps import Deps
 from bot.flows.refusals import NoGroupsYet, NotInGroup, PhaseOver, WrongPhase
 from bot.flows.rules import DotError, DotRefused, check_dots, dots_after
@@ -39,6 +39,9 @@ class Plenary:
     moderators: list[Member]
 
 
+DOT_PAGE_SIZE = 8  # themes per page of the dot card: a phone screen of buttons
+
+
 @dataclass(frozen=True, slots=True)
 class DotCard:
     seminar: Seminar
@@ -46,6 +49,9 @@ class DotCard:
     mine: dict[int, int]
     refused: DotRefused | None = None
     page: int = 0  # which page of themes the card shows; the renderer keeps it in range
+    # None: `themes` are all of the card's themes. A number: `themes` are only page `page`
+    # of that many (a press reads only the page it shows, `Store.dot_card_page`).
+    total: int | None = None
 
     @property
     def left(self) -> int:
@@ -149,11 +155,22 @@ async def open_dots(deps: Deps, person: Person) -> DotsOpened:
     return DotsOpened(opened, card, await participants_of(deps, opened))
 
 
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """A voter's dot card as a press finds it: the page of themes and their dots so far."""
+
+    seminar: Seminar
+    voter: str
+    shown: DotPage
+    mine: dict[int, int]
+
+
 async def _dot_ballot(
-    deps: Deps, person: Person, seminar_id: int
-) -> tuple[Seminar, str, list[tuple[Theme, Group | None]], dict[int, int]]:
-    """The seminar, the voter's pseudonym, the card's themes and the voter's dots, once the
-    person is a participant and the dot vote is open."""
+    deps: Deps, person: Person, seminar_id: int, page: int, theme_id: int | None = None
+) -> Ballot:
+    """The seminar, the voter's pseudonym, the page of the card's themes (and whether
+    `theme_id` is on the card) and the voter's dots, once the person is a participant and the
+    dot vote is open."""
     seminar = await deps.store.seminar(seminar_id)
     if seminar is None:
         raise NotInGroup()
@@ -162,34 +179,35 @@ async def _dot_ballot(
         raise NotInGroup()
     if seminar.dot_vote is not DotVote.OPEN:
         raise PhaseOver(seminar)
-    themes = await _dot_themes(deps, seminar)
-    return seminar, voter, themes, await deps.store.dots_of(seminar.id, voter)
+    shown = await deps.store.dot_card_page(seminar.id, page, DOT_PAGE_SIZE, theme_id)
+    return Ballot(seminar, voter, shown, await deps.store.dots_of(seminar.id, voter))
 
 
 async def dot_page(deps: Deps, person: Person, seminar_id: int, page: int) -> DotCard:
     """Another page of the dot card's themes."""
-    found = await _dot_ballot(deps, person, seminar_id)
-    seminar, _, themes, mine = found
-    return DotCard(seminar, themes, mine, page=page)
+    ballot = await _dot_ballot(deps, person, seminar_id, page)
+    shown = ballot.shown
+    return DotCard(ballot.seminar, shown.themes, ballot.mine, page=shown.page, total=shown.total)
 
 
 async def change_dots(
     deps: Deps, person: Person, seminar_id: int, theme_id: int, change: int, page: int = 0
 ) -> DotCard:
     """Adds or withdraws one dot; tallies stay hidden until the vote closes."""
-    found = await _dot_ballot(deps, person, seminar_id)
-    seminar, voter, themes, mine = found
-    if theme_id not in {t.id for t, _ in themes}:
-        return DotCard(seminar, themes, mine, DotRefused.GONE, page)
+    ballot = await _dot_ballot(deps, person, seminar_id, page, theme_id)
+    seminar, mine = ballot.seminar, ballot.mine
+    themes, page, total = ballot.shown.themes, ballot.shown.page, ballot.shown.total
+    if not ballot.shown.listed:
+        return DotCard(seminar, themes, mine, DotRefused.GONE, page, total)
     try:
         check_dots(mine, theme_id, change, seminar.dot_budget, seminar.dot_max_per_theme)
     except DotError as refused:
-        return DotCard(seminar, themes, mine, refused.reason, page)
-    await deps.store.change_dots(seminar.id, voter, theme_id, change)
+        return DotCard(seminar, themes, mine, refused.reason, page, total)
+    await deps.store.change_dots(seminar.id, ballot.voter, theme_id, change)
     # The voter's dots as read before the write, and the one just given or taken back: only
     # the voter's own presses change them, one after another, and a press handled twice
     # rolls back (the dot is keyed by the press). No read under the write lock.
-    return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page)
+    return DotCard(seminar, themes, dots_after(mine, theme_id, change), page=page, total=total)
 
 
 async def close_dots(deps: Deps, person: Person, seminar_id: int | None = None) -> DotsClosed:

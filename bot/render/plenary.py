@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.callbacks import Action
 from bot.domain import Group, Seminar, Theme
-from bot.flows.plenary import DotCard, GroupResult
+from bot.flows.plenary import DOT_PAGE_SIZE, DotCard, GroupResult
 from bot.flows.rules import DotRefused
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
@@ -54,9 +54,6 @@ def plenary_moderator(t: Translator, seminar: Seminar) -> Screen:
     )
 
 
-DOT_PAGE_SIZE = 8  # themes per page of the dot card: a phone screen of buttons
-
-
 def dot_card(t: Translator, card: DotCard) -> Screen:
     """Dots left, and a page of themes with a ➕ and ➖ each; ◀ ▶ turn the pages."""
     seminar = card.seminar
@@ -72,14 +69,18 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
     ]
     if card.refused is not None:
         lines.append(f"<i>{dot_refused(t, card.refused)}</i>")
-    pages = max(1, -(-len(card.themes) // DOT_PAGE_SIZE))
+    total = len(card.themes) if card.total is None else card.total
+    pages = max(1, -(-total // DOT_PAGE_SIZE))
     page = max(0, min(card.page, pages - 1))
     first = page * DOT_PAGE_SIZE
-    shown = list(enumerate(card.themes, start=1))[first : first + DOT_PAGE_SIZE]
+    if card.total is None:
+        shown = list(enumerate(card.themes, start=1))[first : first + DOT_PAGE_SIZE]
+    else:  # the card holds only the page
+        shown = list(enumerate(card.themes, start=first + 1))
     if pages > 1:
         lines.append(
             t.gettext("Themes {first}–{last} of {total}:").format(
-                first=first + 1, last=first + len(shown), total=len(card.themes)
+                first=first + 1, last=first + len(shown), total=total
             )
         )
     rows: list[tuple[Key, ...]] = []

@@ -18,7 +18,7 @@ from typing import Self
 
 import aiosqlite
 
-from bot.domain import Role, User
+from bot.domain import Role, Seminar, User, Writer
 from bot.keys import Keyring, RetiredKeys
 from bot.store.migrations import (
     CHECK_KEY,
@@ -133,6 +133,9 @@ class _Transaction:
     after_commit: list[AfterCommit] = field(default_factory=list)
     scratch: dict[str, object] = field(default_factory=dict)
     users: dict[int, User | None] = field(default_factory=dict)  # read before the first write
+    # Likewise the seminar and writer rows it reads before its first write (see `seminar`).
+    seminars: dict[int, Seminar | None] = field(default_factory=dict)
+    writers: dict[tuple[int, str], Writer | None] = field(default_factory=dict)
 
 
 class AlreadyHandled(Exception):
@@ -178,6 +181,8 @@ class StoreBase:
         await conn.create_function(
             "seminar_clock", 0, lambda: clock().isoformat(timespec="seconds")
         )
+        # The dot card orders themes by name as Python's str.casefold does (`dot_card_page`).
+        await conn.create_function("casefold", 1, str.casefold, deterministic=True)
         # WAL with synchronous=NORMAL: a committed write survives a crash of the process
         # (kill -9); only a power cut can take the last transactions.
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -188,6 +193,7 @@ class StoreBase:
         await conn.execute("PRAGMA secure_delete=ON")
         reader = await aiosqlite.connect(path)
         reader.row_factory = aiosqlite.Row
+        await reader.create_function("casefold", 1, str.casefold, deterministic=True)
         await reader.execute("PRAGMA query_only=ON")
         await reader.execute("PRAGMA busy_timeout=5000")
         store = cls(conn, reader)

@@ -115,7 +115,9 @@ class NotesStore(WritersStore):
 
     async def notes_of(self, seminar_id: int, pseudonym: str) -> list[Note]:
         rows = await self._db.execute_fetchall(
-            "SELECT * FROM notes WHERE seminar_id = ? AND author = ? ORDER BY question, id",
+            # Named: left to itself, SQLite reads every note of the seminar in question order.
+            "SELECT * FROM notes INDEXED BY notes_by_author WHERE seminar_id = ? AND author = ?"
+            " ORDER BY question, id",
             (seminar_id, pseudonym),
         )
         return [_note(r) for r in rows]

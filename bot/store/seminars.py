@@ -85,8 +85,17 @@ class SeminarsStore(StoreBase):
             return seminar
 
     async def seminar(self, seminar_id: int) -> Seminar | None:
+        """An update reads a seminar's row once until it writes: its handler and its flows
+        ask several times, and only a moderator's update or a scheduled job changes the row,
+        and those run alone (`lanes.py`)."""
+        mine = self._mine()
+        if mine is not None and not mine.locked and seminar_id in mine.seminars:
+            return mine.seminars[seminar_id]
         row = await _first(self._db, "SELECT * FROM seminars WHERE id = ?", (seminar_id,))
-        return _seminar(row, self._vault) if row else None
+        found = _seminar(row, self._vault) if row else None
+        if mine is not None and not mine.locked:
+            mine.seminars[seminar_id] = found
+        return found
 
     async def seminar_by_code(self, code: str) -> Seminar | None:
         sql = "SELECT * FROM seminars WHERE invite_code = ?"

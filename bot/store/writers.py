@@ -29,12 +29,20 @@ class WritersStore(StoreBase):
     """The `writers` table."""
 
     async def writer(self, seminar_id: int, pseudonym: str) -> Writer | None:
+        """Read once until the update writes, as `user`: only the writer's own updates and
+        those that run alone change the row."""
+        mine = self._mine()
+        if mine is not None and not mine.locked and (seminar_id, pseudonym) in mine.writers:
+            return mine.writers[seminar_id, pseudonym]
         row = await _first(
             self._db,
             "SELECT * FROM writers WHERE seminar_id = ? AND pseudonym = ?",
             (seminar_id, pseudonym),
         )
-        return _writer(row) if row else None
+        found = _writer(row) if row else None
+        if mine is not None and not mine.locked:
+            mine.writers[seminar_id, pseudonym] = found
+        return found
 
     async def add_writer(self, seminar_id: int, pseudonym: str) -> None:
         async with self.transaction():
