@@ -51,6 +51,7 @@ from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButt
 from bot.config import Settings
 from bot.domain import (
     Awaiting,
+    Closing,
     DotVote,
     Expectation,
     Expecting,
@@ -623,6 +624,15 @@ class SeminarFlows(RuleBasedStateMachine):
         else:
             await self.flow(person, themes_flow.preset_theme(self.deps, person, text))
 
+    async def close(self, person: Person, seminar_id: int | None) -> None:
+        """/close as the handler runs it: what closing means where the seminar stands."""
+        means = await self.flow(person, closing.what_close_means(self.deps, person, seminar_id))
+        if means is Closing.DOTS:
+            await self.flow(person, plenary.close_dots(self.deps, person))
+        elif means is Closing.ROUND:
+            await self.flow(person, setup.close_round(self.deps, person, seminar_id))
+        # Closing.SEMINAR: the handler offers a button to close the seminar for good.
+
     async def vote(self, person: Person, note_id: int, theme_id: int, index: int) -> None:
         """themes_flow.cast_vote, with whether it must count predicted from the state before."""
         expected = None
@@ -695,19 +705,7 @@ class SeminarFlows(RuleBasedStateMachine):
                 with suppress(Refusal):
                     await self.flow(person, setup.open_round(d, person))
             case "/close":
-                if isinstance(
-                    await self.flow(person, plenary.close_dots(d, person)), plenary.DotsClosed
-                ):
-                    return
-                seminar = await d.moderated_seminar(person)
-                if isinstance(seminar, Seminar) and seminar.phase in (
-                    Phase.GROUPING,
-                    Phase.VOTING,
-                    Phase.PLENARY,
-                ):
-                    return  # the handler offers a button to close the seminar for good
-                with suppress(Refusal):
-                    await self.flow(person, setup.close_round(d, person))
+                await self.close(person, None)
             case "/groups":
                 words = argument.split()
                 await self.flow(
@@ -850,16 +848,7 @@ class SeminarFlows(RuleBasedStateMachine):
                 with suppress(Refusal):
                     await self.flow(p, setup.open_round(d, p, b.arg(0)))
             case Action.CLOSE_ROUND:
-                closed = await self.flow(p, plenary.close_dots(d, p))
-                active = await d.moderated_seminar(p)
-                offers = isinstance(active, Seminar) and active.phase in (
-                    Phase.GROUPING,
-                    Phase.VOTING,
-                    Phase.PLENARY,
-                )
-                if not isinstance(closed, plenary.DotsClosed) and not offers:
-                    with suppress(Refusal):
-                        await self.flow(p, setup.close_round(d, p, b.arg(0)))
+                await self.close(p, b.arg(0))
             case Action.HIDE_ASK:
                 await self.flow(p, answering.ask_hide(d, p, b.arg(0)))
             case Action.HIDE_CONFIRM:

@@ -249,7 +249,7 @@ async def _seminar_in_two_groups(deps: Deps) -> Seminar:
         await _write(deps, person, f"Notat nummer {i}")
     await setup.close_round(deps, MODERATOR)
     formed = await groups.form_groups(deps, MODERATOR)
-    assert not isinstance(formed, setup.WrongPhase)
+    assert isinstance(formed, groups.GroupsFormed)
     return seminar
 
 

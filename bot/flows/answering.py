@@ -8,10 +8,17 @@ from typing import NamedTuple
 
 from bot.domain import Awaiting, Member, Note, Person, Role, Seminar, Writer
 from bot.flows.clean_text import clean_text
-from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
-from bot.flows.refusals import NotJoined, OwnNoteGone, RoundNotOpen
-from bot.flows.setup import RoundStillOpen, TooFewWriters, too_few_writers
+from bot.flows.refusals import (
+    Gone,
+    GoneThing,
+    NoteGoneFromList,
+    NotJoined,
+    RoundNotOpen,
+    RoundStillOpen,
+)
+from bot.flows.setup import TooFewWriters, too_few_writers
 from bot.store.notes import AuthoredNote
 
 __all__ = [
@@ -27,7 +34,6 @@ __all__ = [
     "NotANote",
     "NotJoined",
     "NoteDeleted",
-    "NoteGone",
     "NoteHidden",
     "NoteLimitReached",
     "NoteSaved",
@@ -103,13 +109,6 @@ class NoteDeleted:
 @dataclass(frozen=True, slots=True)
 class NotANote:
     """An edited message that never was a note: nothing to follow."""
-
-
-@dataclass(frozen=True, slots=True)
-class NoteGone:
-    """A note a moderator acts on was deleted or never was. Returned, not raised, by the
-    moderators' note lookups below (hiding, and shortening in flows/groups): their buttons
-    answer it with a notice. A writer's own note that is gone raises `OwnNoteGone`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +273,7 @@ async def _save(
             # The note being edited is gone: the writer writes new notes again. That change
             # stays, since a refusal is answered inside the update's transaction.
             await deps.store.update_writer(settled)
-            raise OwnNoteGone()
+            raise NoteGoneFromList()
         count = await _count_for(deps, seminar, writer, edited.note.question)
         await deps.store.update_note_text(target, text, settled, ref)
         note = dataclasses.replace(edited.note, text=text)
@@ -386,10 +385,10 @@ async def _own_note(deps: Deps, person: Person, note_id: int) -> _OwnNote:
     """A note its writer acts on with a button, while the round is open."""
     found = await deps.store.note(note_id)
     if found is None:
-        raise OwnNoteGone()
+        raise NoteGoneFromList()
     writing = await _open_writer(deps, person, found.note.seminar_id)
     if not _owns(writing.writer, found):
-        raise OwnNoteGone()
+        raise NoteGoneFromList()
     return _OwnNote(writing.seminar, writing.writer, found.note)
 
 
@@ -456,30 +455,25 @@ class ModeratedNote(NamedTuple):
     note: Note
 
 
-NoteLookup = ModeratedNote | NoteGone | NotModerator | NoSeminar | RoundStillOpen
-
-
-async def moderated_note(deps: Deps, person: Person, note_id: int) -> NoteLookup:
+async def moderated_note(
+    deps: Deps, person: Person, note_id: int, gone: type[Gone] = Gone
+) -> ModeratedNote:
     """A note a moderator acts on: only once the answer round is closed, like every list of
     notes, so a button kept from an earlier close shows nothing written since."""
     found = await deps.store.note(note_id)
     if found is None:
-        return NoteGone()
-    seminar = await deps.moderated_seminar(person, found.note.seminar_id)
-    if not isinstance(seminar, Seminar):
-        return seminar
+        raise gone(GoneThing.NOTE)
+    seminar = await deps.moderating(person, found.note.seminar_id)
     if not seminar.notes_released:
-        return RoundStillOpen(seminar)
+        raise RoundStillOpen(seminar)
     return ModeratedNote(seminar, found.note)
 
 
-async def shown_note(deps: Deps, person: Person, note_id: int) -> NoteLookup | TooFewWriters:
+async def shown_note(deps: Deps, person: Person, note_id: int) -> ModeratedNote | TooFewWriters:
     """A note a moderator is about to read: as a list of notes, only while at least three
     people's notes are there, so a button kept from when more had written shows nothing of a
     seminar that has fallen under three writers. (Hiding needs no reading, and stays allowed.)"""
-    found = await moderated_note(deps, person, note_id)
-    if not isinstance(found, ModeratedNote):
-        return found
+    found = await moderated_note(deps, person, note_id, NoteGoneFromList)
     too_few = await too_few_writers(deps, found.seminar)
     return too_few if too_few is not None else found
 
@@ -496,22 +490,16 @@ async def writer_of(deps: Deps, seminar: Seminar, note_id: int) -> Member | None
     return None
 
 
-async def ask_hide(
-    deps: Deps, person: Person, note_id: int
-) -> HideAsked | NoteGone | NotModerator | NoSeminar | RoundStillOpen | TooFewWriters:
+async def ask_hide(deps: Deps, person: Person, note_id: int) -> HideAsked | TooFewWriters:
     found = await shown_note(deps, person, note_id)
     if not isinstance(found, ModeratedNote):
         return found
     return HideAsked(found.seminar, found.note)
 
 
-async def hide(
-    deps: Deps, person: Person, note_id: int
-) -> NoteHidden | NoteGone | NotModerator | NoSeminar | RoundStillOpen:
+async def hide(deps: Deps, person: Person, note_id: int) -> NoteHidden:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
     found = await moderated_note(deps, person, note_id)
-    if not isinstance(found, ModeratedNote):
-        return found
     changed = await deps.store.hide_note(found.note.id)
     writer = await writer_of(deps, found.seminar, found.note.id) if changed else None
     return NoteHidden(found.seminar, found.note, writer, already=not changed)

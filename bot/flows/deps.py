@@ -12,17 +12,7 @@ from bot.i18n import language_for
 from bot.keys import Keyring
 from bot.store import Store
 
-__all__ = ["Deps", "NoSeminar", "NotModerator"]
-
-
-@dataclass(frozen=True, slots=True)
-class NoSeminar:
-    """The person has no seminar to act on (never joined, or it is gone)."""
-
-
-@dataclass(frozen=True, slots=True)
-class NotModerator:
-    seminar: Seminar
+__all__ = ["Deps"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +35,6 @@ class Deps:
         if user is None or user.active_seminar_id is None:
             return None
         return await self.store.seminar(user.active_seminar_id)
-
-    async def moderated_seminar(
-        self, person: Person, seminar_id: int | None = None
-    ) -> Seminar | NoSeminar | NotModerator:
-        """The seminar a moderator acts on: the given one or their active one. On its way out:
-        `moderating` raises the refusal instead of returning it."""
-        if seminar_id is None:
-            seminar = await self.active_seminar(person)
-        else:
-            seminar = await self.store.seminar(seminar_id)
-        if seminar is None:
-            return NoSeminar()
-        member = await self.store.membership(seminar.id, person.tg_id)
-        if member is None or member.role is not Role.MODERATOR:
-            return NotModerator(seminar)
-        return seminar
 
     async def moderating(self, person: Person, seminar_id: int | None = None) -> Seminar:
         """The seminar a moderator acts on: the given one or their active one. Refuses

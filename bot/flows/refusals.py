@@ -17,8 +17,8 @@ __all__ = [
     "NotInGroup",
     "NotJoined",
     "NotModerator",
+    "NoteGoneFromList",
     "NotesInGroups",
-    "OwnNoteGone",
     "PhaseOver",
     "Refusal",
     "RoundNotOpen",
@@ -122,9 +122,9 @@ class Gone(Refusal):
 
 
 @dataclass(eq=False)
-class OwnNoteGone(Gone):
-    """A writer's own note is gone (deleted from another message, or hidden). The pressed
-    message's other buttons, about their other notes and the questions, still work: they stay."""
+class NoteGoneFromList(Gone):
+    """A note pressed in a list is gone (deleted, hidden, or the writer left). The list's other
+    buttons, about the other notes, still work: they stay."""
 
     thing: GoneThing = GoneThing.NOTE
     ends_buttons = False

@@ -33,17 +33,14 @@ __all__ = [
     "AskQuestions",
     "AskTitle",
     "InvalidSetupText",
-    "NotesInGroups",
     "PreviousChosen",
     "RoundClosed",
     "RoundOpened",
-    "RoundStillOpen",
     "SeminarCreated",
     "SetupCancelled",
     "SetupProblem",
     "StepPassed",
     "TooFewWriters",
-    "WrongPhase",
     "default_questions",
     "note_writers",
     "too_few_writers",
@@ -126,11 +123,6 @@ class PreviousChosen:
 
 
 @dataclass(frozen=True, slots=True)
-class WrongPhase:
-    seminar: Seminar
-
-
-@dataclass(frozen=True, slots=True)
 class TooFewWriters:
     """Fewer than three people wrote the visible notes: none may be shown to anyone, since its
     readers could tell who wrote what. Moderators get the counts and this reason."""
@@ -138,28 +130,6 @@ class TooFewWriters:
     seminar: Seminar
     writers: int
     notes: int
-
-
-@dataclass(frozen=True, slots=True)
-class RoundStillOpen:
-    """Notes reach moderators only after the answer round is closed."""
-
-    seminar: Seminar
-
-
-@dataclass(frozen=True, slots=True)
-class VotesOpen:
-    """No report while the sorting vote or the dot vote goes on: two reports a press apart would
-    show that one person's votes or dots."""
-
-    seminar: Seminar
-
-
-@dataclass(frozen=True, slots=True)
-class NotesInGroups:
-    """The answer round cannot open again: the notes have gone to the groups."""
-
-    seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import Closing, Expectation, Person, Seminar
 from bot.flows import answering, setup
 from bot.flows import closing as closing_flow
-from bot.flows.deps import Deps, NoSeminar, NotModerator
+from bot.flows.deps import Deps
 from bot.handlers import closing, plenary
 from bot.handlers.announcements import announce_closed, announce_opened
 from bot.handlers.buttons import command_and_button
@@ -43,7 +43,6 @@ from bot.handlers.routes import (
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import answering as answering_view
 from bot.render import joining as joining_view
-from bot.render import refusals as refusal_view
 from bot.render import setup as setup_view
 from bot.render.screens import Screen, join_link
 
@@ -220,36 +219,20 @@ async def hide_ask(
     match outcome:
         case answering.HideAsked(note=note):
             await send(context, person_of(update).tg_id, answering_view.hide_ask(t, note))
-        case answering.NoteGone():
-            return answering_view.note_gone(t).text
-        case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, refusal_view.refusal(t, outcome))
         case setup.TooFewWriters():
             await send(context, person_of(update).tg_id, setup_view.too_few_writers(t, outcome))
-        case NoSeminar() | NotModerator():
-            return refusal_view.not_moderator(t).text
     return None
 
 
 async def hide_confirm(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    outcome = await answering.hide(context.deps, person_of(update), button.arg(0))
-    match outcome:
-        case answering.NoteHidden(seminar=seminar, note=note, writer=writer, already=already):
-            await edit(context, pressed_message(update), answering_view.note_hidden(t, already))
-            if writer is not None:
-                tw = translator(writer.language)
-                await send(
-                    context, writer.tg_id, answering_view.note_hidden_for_writer(tw, seminar, note)
-                )
-        case answering.NoteGone():
-            await drop_buttons(context, pressed_message(update))
-            return answering_view.note_gone(t).text
-        case setup.RoundStillOpen():
-            await send(context, person_of(update).tg_id, refusal_view.refusal(t, outcome))
-        case NoSeminar() | NotModerator():
-            return refusal_view.not_moderator(t).text
+    hidden = await answering.hide(context.deps, person_of(update), button.arg(0))
+    await edit(context, pressed_message(update), answering_view.note_hidden(t, hidden.already))
+    if hidden.writer is not None:
+        tw = translator(hidden.writer.language)
+        screen = answering_view.note_hidden_for_writer(tw, hidden.seminar, hidden.note)
+        await send(context, hidden.writer.tg_id, screen)
     return None
 
 

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from bot.domain import Seminar
-from bot.flows import refusals, setup
-from bot.flows.deps import NoSeminar, NotModerator
+from bot.flows import refusals
 from bot.i18n import Translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
@@ -14,31 +13,21 @@ from bot.render.screens import Screen, esc, phase_name, phase_over
 
 __all__ = ["refusal"]
 
-# The refusals still returned as values by flows not yet raising them.
-ReturnedRefusal = (
-    NoSeminar
-    | NotModerator
-    | setup.WrongPhase
-    | setup.RoundStillOpen
-    | setup.NotesInGroups
-    | setup.VotesOpen
-)
 
-
-def refusal(t: Translator, outcome: refusals.Refusal | ReturnedRefusal) -> Screen:
+def refusal(t: Translator, outcome: refusals.Refusal) -> Screen:
     """Why a request did nothing."""
     match outcome:
-        case NoSeminar() | refusals.NoSeminar():
+        case refusals.NoSeminar():
             return no_seminar(t)
-        case NotModerator() | refusals.NotModerator():
+        case refusals.NotModerator():
             return not_moderator(t)
-        case setup.WrongPhase(seminar=seminar) | refusals.WrongPhase(seminar=seminar):
+        case refusals.WrongPhase(seminar=seminar):
             return wrong_phase(t, seminar)
-        case setup.RoundStillOpen(seminar=seminar) | refusals.RoundStillOpen(seminar=seminar):
+        case refusals.RoundStillOpen(seminar=seminar):
             return round_still_open(t, seminar)
-        case setup.NotesInGroups(seminar=seminar) | refusals.NotesInGroups(seminar=seminar):
+        case refusals.NotesInGroups(seminar=seminar):
             return notes_in_groups(t, seminar)
-        case setup.VotesOpen(seminar=seminar) | refusals.VotesOpen(seminar=seminar):
+        case refusals.VotesOpen(seminar=seminar):
             return votes_open(t, seminar)
         case refusals.NotJoined():
             return joining_view.not_joined(t)
