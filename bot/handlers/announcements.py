@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any, cast
 
 from telegram.constants import ParseMode
@@ -137,18 +138,9 @@ async def announce_plenary(
     origin: str | None = None,
 ) -> None:
     seminar, results = outcome.seminar, outcome.results
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: plenary_view.plenary(ts, seminar, results),
-        _part(origin, "plenary"),
-    )
     everyone = _everyone(outcome.participants, outcome.moderators)
-    await broadcast(
-        context,
-        everyone,
-        lambda tm: plenary_view.plenary(tm, seminar, results),
-        _part(origin, "all"),
+    await _to_the_room(
+        context, seminar, everyone, lambda t: plenary_view.plenary(t, seminar, results), origin
     )
     await send(context, moderator.tg_id, plenary_view.plenary_moderator(t, seminar))
 
@@ -157,19 +149,22 @@ async def announce_ranking(
     context: BotContext, outcome: plenary.DotsClosed, origin: str | None = None
 ) -> None:
     seminar, ranked = outcome.seminar, outcome.ranking
-    await post_to_plenary(
-        context,
-        seminar,
-        lambda ts: plenary_view.ranking(ts, seminar, ranked),
-        _part(origin, "plenary"),
-    )
     everyone = _everyone(outcome.participants, outcome.moderators)
-    await broadcast(
-        context,
-        everyone,
-        lambda tm: plenary_view.ranking(tm, seminar, ranked),
-        _part(origin, "all"),
+    await _to_the_room(
+        context, seminar, everyone, lambda t: plenary_view.ranking(t, seminar, ranked), origin
     )
+
+
+async def _to_the_room(
+    context: BotContext,
+    seminar: Seminar,
+    everyone: list[Member],
+    screens_for: Callable[[Translator], list[Screen]],
+    origin: str | None,
+) -> None:
+    """The plenary chat, if one is bound, in the seminar's language; everybody in their own."""
+    await post_to_plenary(context, seminar, screens_for, _part(origin, "plenary"))
+    await broadcast(context, everyone, screens_for, _part(origin, "all"))
 
 
 # -- summaries ----------------------------------------------------------------------------
