@@ -628,7 +628,7 @@ class SeminarFlows(RuleBasedStateMachine):
         """/close as the handler runs it: what closing means where the seminar stands."""
         means = await self.flow(person, closing.what_close_means(self.deps, person, seminar_id))
         if means is Closing.DOTS:
-            await self.flow(person, plenary.close_dots(self.deps, person))
+            await self.flow(person, plenary.close_dots(self.deps, person, seminar_id))
         elif means is Closing.ROUND:
             await self.flow(person, setup.close_round(self.deps, person, seminar_id))
         # Closing.SEMINAR: the handler offers a button to close the seminar for good.
@@ -888,11 +888,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Action.OPEN_PLENARY:
                 await self.flow(p, plenary.open_plenary(d, p, b.arg(0)))
             case Action.OPEN_DOTS:
-                await self.flow(p, plenary.open_dots(d, p))
+                await self.flow(p, plenary.open_dots(d, p, b.arg(0)))
             case Action.DOT:
                 await self.dot(p, b.arg(0), b.arg(1), 1 if b.arg(2) else -1)
             case Action.CLOSE_DOTS:
-                await self.flow(p, plenary.close_dots(d, p))
+                await self.flow(p, plenary.close_dots(d, p, b.arg(0)))
             case Action.INVITE_MODERATOR:
                 made = await self.flow(p, team.create_moderator_invite(d, p, b.arg(0)))
                 if isinstance(made, team.ModeratorInvite):

@@ -3,12 +3,17 @@ from the tables (menus, which updates run alone) is complete."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 from bot.callbacks import Action
-from bot.domain import Expecting
+from bot.domain import Expecting, Phase, Seminar
+from bot.flows import refusals
 from bot.handlers.common import Menu
 from bot.handlers.routes import Unmatched
 from bot.handlers.table import BUTTONS, COMMANDS, TEXTS, UNMATCHED, menu
 from bot.i18n import LANGUAGES, translator
+from bot.render.refusals import refusal
 
 
 def test_every_kind_of_expected_text_has_a_route() -> None:
@@ -35,3 +40,27 @@ def test_the_menus_are_translated_and_a_moderators_holds_the_participants_but_fo
             if language != "en":
                 original = COMMANDS[command.command].description
                 assert command.description != original, (language, command.command)
+
+
+def _every_refusal() -> list[refusals.Refusal]:
+    seminar = Seminar(1, "Gode møter", "nb", Phase.GROUPING, ("q",), "code", 5, datetime.now(UTC))
+    found: list[refusals.Refusal] = []
+    for kind in refusals.Refusal.__subclasses__() + refusals.Gone.__subclasses__():
+        names = (
+            {f.name for f in dataclasses.fields(kind)} if dataclasses.is_dataclass(kind) else set()
+        )
+        if "thing" in names:
+            found += [kind(thing=thing) for thing in refusals.GoneThing]  # type: ignore[call-arg]
+        elif "seminar" in names:
+            found.append(kind(seminar=seminar))  # type: ignore[call-arg]
+        else:
+            found.append(kind())
+    return found
+
+
+def test_every_refusal_has_a_screen_in_every_language() -> None:
+    every = _every_refusal()
+    assert len(every) >= 15
+    for language in LANGUAGES:
+        for refused in every:
+            assert refusal(translator(language), refused).text.strip(), refused

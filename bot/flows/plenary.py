@@ -143,8 +143,8 @@ async def _dot_themes(deps: Deps, seminar: Seminar) -> list[tuple[Theme, Group |
     return [(theme, group) for group, held in by_group.values() for theme in _ranked(held)]
 
 
-async def open_dots(deps: Deps, person: Person) -> DotsOpened:
-    seminar = await deps.moderating(person)
+async def open_dots(deps: Deps, person: Person, seminar_id: int | None = None) -> DotsOpened:
+    seminar = await deps.moderating(person, seminar_id)
     if not seminar.rule.dots or not await deps.store.set_dot_vote(
         seminar.id, DotVote.NOT_STARTED, DotVote.OPEN
     ):

@@ -108,8 +108,6 @@ class NotInGroup(Refusal):
 class GoneThing(StrEnum):
     NOTE = "note"
     THEME = "theme"
-    SCHEDULE = "schedule"
-    MODERATOR = "moderator"
     SEMINAR = "seminar"  # the seminar a button was about, or the presser's place in it
 
 

@@ -7,7 +7,6 @@ from telegram import Update
 from bot.callbacks import Action, Button
 from bot.domain import Person
 from bot.flows import plenary
-from bot.flows.refusals import Refusal
 from bot.flows.setup import TooFewWriters
 from bot.handlers.announcements import announce_plenary, announce_ranking
 from bot.handlers.buttons import command_and_button
@@ -29,7 +28,6 @@ from bot.handlers.routes import (
 )
 from bot.handlers.themes import CARD_REFUSALS, show_card
 from bot.i18n import Translator
-from bot.render import joining as joining_view
 from bot.render import plenary as plenary_view
 from bot.render import setup as setup_view
 
@@ -57,7 +55,7 @@ async def open_dots(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
-    outcome = await plenary.open_dots(context.deps, person_of(update))
+    outcome = await plenary.open_dots(context.deps, person_of(update), button.arg(0))
     card = outcome.card
     # Through the sender: after the plenary's messages, and resumed after a crash.
     await broadcast(context, outcome.voters, lambda tm: [plenary_view.dot_card(tm, card)])
@@ -81,23 +79,17 @@ async def dot_page(
     return await show_card(update, context, t, card)
 
 
-async def close_dots(context: BotContext, person: Person, t: Translator) -> bool:
-    """Closes the dot vote and posts the ranking; False if there was no open dot vote (or
-    the person cannot close it), for /close to try what else it may mean."""
-    try:
-        outcome = await plenary.close_dots(context.deps, person)
-    except Refusal:
-        return False
+async def close_dots(context: BotContext, person: Person, seminar_id: int | None) -> None:
+    """Closes the dot vote and posts the ranking."""
+    outcome = await plenary.close_dots(context.deps, person, seminar_id)
     await announce_ranking(context, outcome)
-    return True
 
 
 async def close_dots_button(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     await drop_buttons(context, pressed_message(update))
-    if not await close_dots(context, person_of(update), t):
-        return joining_view.expired_button(t)
+    await close_dots(context, person_of(update), button.arg(0))
     return None
 
 

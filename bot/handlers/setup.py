@@ -198,7 +198,7 @@ async def _close(
     `Seminar.closing`): ends the answer round or the dot vote, or offers to end the seminar."""
     match await closing_flow.what_close_means(context.deps, person, seminar_id):
         case Closing.DOTS:
-            await plenary.close_dots(context, person, t)
+            await plenary.close_dots(context, person, seminar_id)
         case Closing.SEMINAR:
             await closing.offer_to_close(context, person, t, seminar_id)
         case _:

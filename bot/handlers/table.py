@@ -17,8 +17,9 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Action
-from bot.domain import Expecting
-from bot.flows.expecting import expected_text
+from bot.domain import DRAFTS, Expectation, Expecting
+from bot.flows.expecting import ask_for, expected_text
+from bot.flows.refusals import Refusal
 from bot.handlers import (
     answering,
     closing,
@@ -124,7 +125,14 @@ async def on_text(update: Update, context: BotContext) -> None:
     if expectation.kind in OWN_WORDS and message.forward_origin is not None:
         await send(context, message.chat_id, joining_view.forwarded(await reader(update, context)))
         return
-    await TEXTS[expectation.kind].run(update, context, expectation, message.text)
+    try:
+        await TEXTS[expectation.kind].run(update, context, expectation, message.text)
+    except Refusal:
+        if expectation.kind in DRAFTS:
+            # A step the person was asked for can no longer be taken (they moderate no
+            # longer, the seminar moved on): it ends, so their next text is theirs again.
+            await ask_for(context.deps, person_of(update), Expectation(Expecting.NOTHING))
+        raise
 
 
 def _command(run: CommandRun) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:

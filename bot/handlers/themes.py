@@ -236,7 +236,14 @@ async def settle(update: Update, context: BotContext, button: Button, t: Transla
 
 ROUTES = Routes(
     commands=(
-        Command("vote", vote_command, menus=MODERATORS, description=N_("Start voting into themes")),
+        # A moderator's /vote opens the voting for everyone; a participant's shows their card.
+        Command(
+            "vote",
+            vote_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Start voting into themes"),
+        ),
         Command(
             "moderate",
             moderate_command,

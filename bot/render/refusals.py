@@ -41,10 +41,16 @@ def refusal(t: Translator, outcome: refusals.Refusal) -> Screen:
             return groups_view.not_in_group(t)
         case refusals.Gone(thing=refusals.GoneThing.NOTE):
             return answering_view.note_gone(t)
+        case refusals.Gone(thing=refusals.GoneThing.THEME):
+            return Screen(
+                t.gettext("That theme no longer exists: it was merged or removed meanwhile.")
+            )
+        case refusals.Gone(thing=refusals.GoneThing.SEMINAR):
+            return Screen(joining_view.expired_button(t))  # the seminar's buttons are all old
         case refusals.PhaseOver(seminar=seminar):
             return Screen(phase_over(t, seminar))
         case _:
-            return Screen(joining_view.expired_button(t))
+            raise AssertionError(f"a refusal without a screen: {outcome!r}")
 
 
 def no_seminar(t: Translator) -> Screen:

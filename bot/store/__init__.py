@@ -11,7 +11,6 @@ an order (writers, members) have no rowid, and note ids are random.
 
 from __future__ import annotations
 
-from bot.domain import NoteCounts, Schedule
 from bot.store.broadcasts import BroadcastStore
 from bot.store.closing import ClosingStore
 from bot.store.core import AlreadyHandled, SecretMismatch
@@ -28,14 +27,10 @@ from bot.store.themes import ThemesStore
 from bot.store.users import UsersStore
 from bot.store.writers import WritersStore
 
-# NoteCounts and Schedule live in bot.domain; they are named here too for render.py, which
-# imports them from the store.
 __all__ = [
     "AlreadyHandled",
     "BroadcastStore",
-    "NoteCounts",
     "Rekeyed",
-    "Schedule",
     "ScheduleStore",
     "SecretMismatch",
     "Store",
