@@ -14,7 +14,6 @@ from bot.domain import (
     NoteCounts,
     PaperNotesDraft,
     Person,
-    Role,
     Seminar,
 )
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
@@ -23,6 +22,7 @@ from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.refusals import Gone, GoneThing, NoSeminar, NotModerator, WrongPhase
 from bot.flows.setup import participants_of
+from bot.store.seminars import SeminarRole
 
 __all__ = [
     "MODERATOR_INVITE_PREFIX",
@@ -118,7 +118,7 @@ class HandedOver:
 class MySeminars:
     """Every seminar the person is in, with their role there, and the one they act on."""
 
-    seminars: list[tuple[Seminar, Role]]
+    seminars: list[SeminarRole]
     active: int | None
 
 

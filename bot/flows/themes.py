@@ -323,10 +323,9 @@ async def _live_theme(deps: Deps, theme_id: int) -> Theme:
     found = await deps.store.theme(theme_id)
     if found is None:
         raise Gone(GoneThing.THEME)
-    theme, merged_into = found
-    if merged_into is not None:
+    if found.merged_into is not None:
         raise Gone(GoneThing.THEME)
-    return theme
+    return found.theme
 
 
 async def _moderated_theme(deps: Deps, person: Person, theme_id: int) -> _ModeratedTheme:
@@ -442,8 +441,7 @@ async def cast_vote(
         found = await deps.store.theme(theme_id)
         if found is None:
             raise NotInGroup()
-        theme, merged_into = found
-        if theme.group_id != group.id or merged_into is None:
+        if found.theme.group_id != group.id or found.merged_into is None:
             raise NotInGroup()
         # The theme was merged away while the card was open: show the card again, unchanged.
         return card_at(seminar, group, notes, themes, mine, index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -36,6 +37,13 @@ def _seminar(row: aiosqlite.Row, vault: Vault) -> Seminar:
         previous_id=row["previous_id"],
         invite_generation=row["invite_generation"],
     )
+
+
+class SeminarRole(NamedTuple):
+    """A seminar a person takes part in, and whether they moderate it."""
+
+    seminar: Seminar
+    role: Role
 
 
 class SeminarsStore(StoreBase):
@@ -173,13 +181,13 @@ class SeminarsStore(StoreBase):
                 "UPDATE seminars SET deal_all_notes = ? WHERE id = ?", (deal, seminar_id)
             )
 
-    async def seminars_of(self, tg_id: int) -> list[tuple[Seminar, Role]]:
+    async def seminars_of(self, tg_id: int) -> list[SeminarRole]:
         rows = await self._db.execute_fetchall(
             "SELECT s.*, m.role FROM seminars s JOIN members m ON m.seminar_id = s.id"
             " WHERE m.person = ? ORDER BY s.created_at DESC, s.id DESC",
             (self._vault.lookup(tg_id),),
         )
-        return [(_seminar(r, self._vault), Role(r["role"])) for r in rows]
+        return [SeminarRole(_seminar(r, self._vault), Role(r["role"])) for r in rows]
 
     async def set_office_chat(self, seminar_id: int, chat_id: int) -> None:
         async with self.transaction():

@@ -4,11 +4,23 @@ and the outcome written down once the voting ends.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import aiosqlite
 
 from bot.domain import Group, Theme
 from bot.keys import new_id
 from bot.store.core import StoreBase, _first
+
+
+class AddedTheme(NamedTuple):
+    theme: Theme
+    new: bool  # False: a live theme with the same key was there already, and is returned
+
+
+class StoredTheme(NamedTuple):
+    theme: Theme
+    merged_into: int | None  # the theme it went into, if it was merged away
 
 
 def _theme(row: aiosqlite.Row) -> Theme:
@@ -25,7 +37,7 @@ class ThemesStore(StoreBase):
         name: str,
         key: str,
         proposer: str | None = None,
-    ) -> tuple[Theme, bool]:
+    ) -> AddedTheme:
         """Adds a theme unless one with the same key is there; returns it and whether it is new.
         A new theme a participant proposed counts towards their limit (`proposer`, a pseudonym).
         """
@@ -37,7 +49,7 @@ class ThemesStore(StoreBase):
                 (seminar_id, group_id or 0, key),
             )
             if row is not None:
-                return _theme(row), False
+                return AddedTheme(_theme(row), new=False)
             theme = Theme(new_id(), seminar_id, group_id, name)
             await self._db.execute(
                 "INSERT INTO themes (id, seminar_id, group_id, name, key) VALUES (?, ?, ?, ?, ?)",
@@ -49,12 +61,12 @@ class ThemesStore(StoreBase):
                     " WHERE seminar_id = ? AND pseudonym = ?",
                     (seminar_id, proposer),
                 )
-            return theme, True
+            return AddedTheme(theme, new=True)
 
-    async def theme(self, theme_id: int) -> tuple[Theme, int | None] | None:
-        """A theme and, if it was merged away, the theme it went into."""
+    async def theme(self, theme_id: int) -> StoredTheme | None:
+        """A theme and, if it was merged away, the theme it went into; None if there is none."""
         row = await _first(self._db, "SELECT * FROM themes WHERE id = ?", (theme_id,))
-        return (_theme(row), row["merged_into"]) if row else None
+        return StoredTheme(_theme(row), row["merged_into"]) if row else None
 
     async def themes(self, seminar_id: int, group_id: int | None = None) -> list[Theme]:
         """Live themes (not merged away), of one group or, with None, of the seminar."""
