@@ -60,6 +60,7 @@ from bot.domain import (
     Person,
     Phase,
     Schedule,
+    ScheduleDraft,
     Seminar,
     SeminarDraft,
     ThemeToRename,
@@ -525,7 +526,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Expecting.PAPER_NOTES:
                 await self.paper(person, text)
             case Expecting.SCHEDULE_TIME:
-                await self.flow(person, schedules.receive_when(self.deps, person, text))
+                assert isinstance(expectation.draft, ScheduleDraft)
+                when = schedules.receive_when(self.deps, person, expectation.draft, text)
+                await self.flow(person, when)
             case Expecting.RENAME_THEME | Expecting.SHORTEN_NOTE | Expecting.PRESET_THEMES:
                 await self.moderator_text(person, expectation, text)
             case Expecting.READ_BACK:

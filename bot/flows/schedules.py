@@ -115,12 +115,10 @@ async def ask(deps: Deps, person: Person, kind: Kind) -> AskWhen:
 
 
 async def receive_when(
-    deps: Deps, person: Person, text: str
+    deps: Deps, person: Person, draft: ScheduleDraft, text: str
 ) -> Scheduled | AlreadyScheduled | BadTime:
-    """The time a moderator typed for the schedule they chose."""
-    user = await deps.store.user(person.tg_id)
-    draft = user.expectation.draft if user else None
-    kind = Kind(draft.kind) if isinstance(draft, ScheduleDraft) else Kind.CLOSE
+    """The time a moderator typed for the schedule they chose (`draft`)."""
+    kind = Kind(draft.kind)
     seminar = await _seminar(deps, person)
     now = deps.clock.now()
     daily_at = None

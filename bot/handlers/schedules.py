@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Expecting
+from bot.domain import Expectation, Expecting, ScheduleDraft
 from bot.flows import schedules
 from bot.flows.timing import BadTime
 from bot.handlers.announcements import send_summary
@@ -88,7 +88,8 @@ async def schedule_text(
 ) -> None:
     """The time a moderator typed after choosing what to schedule."""
     t = await reader(update, context)
-    outcome = await schedules.receive_when(context.deps, person_of(update), text)
+    assert isinstance(expectation.draft, ScheduleDraft)
+    outcome = await schedules.receive_when(context.deps, person_of(update), expectation.draft, text)
     await _answer(context, _chat(update), t, outcome)
 
 
