@@ -1,7 +1,7 @@
 """The store's counts against a plain model, with random sequences of the store's own writes.
 
 Every number the bot shows or reports comes from a handful of counting queries in
-``bot/store.py``: the live progress (notes so far, participants done), the sorting votes per
+``bot/store/``: the live progress (notes so far, participants done), the sorting votes per
 note and in all, the group sizes, how many notes each theme holds once the voting is written
 down, the dots per voter and per theme, the ranking they make, and the read-back answers.
 Mutating those SQL strings would tell us little; instead the state machine below calls the
