@@ -204,7 +204,7 @@ class ScheduleDraft:
 
 @dataclass(frozen=True, slots=True)
 class NoDraft:
-    pass
+    """A step that needs nothing kept beside it."""
 
 
 Draft = SeminarDraft | PaperNotesDraft | ThemeToRename | NoteToShorten | ScheduleDraft | NoDraft

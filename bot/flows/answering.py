@@ -62,7 +62,7 @@ class NoteTooLong:
 
 @dataclass(frozen=True, slots=True)
 class EmptyNote:
-    pass
+    """A note with nothing visible in it: refused, and the next message is taken instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class DraftDropped:
 
 @dataclass(frozen=True, slots=True)
 class NothingPending:
-    pass
+    """A keep or drop button with nothing held any more: the text was kept or dropped already."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,7 @@ def default_questions(language: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class AskTitle:
-    pass
+    """The first step of /new: the seminar's title is asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class InvalidSetupText:
 
 @dataclass(frozen=True, slots=True)
 class SetupCancelled:
-    pass
+    """/new was given up; nothing was made."""
 
 
 @dataclass(frozen=True, slots=True)

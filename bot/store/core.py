@@ -10,6 +10,7 @@ import json
 import logging
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -142,7 +143,7 @@ class AlreadyHandled(Exception):
     """The update was handled, and committed, while this handling of it ran."""
 
 
-class StoreBase:
+class StoreBase(ABC):
     """What every part of the store shares: the two connections, the keys, the migrations and
     the transactions. `Store` adds each feature's methods to it."""
 
@@ -292,10 +293,10 @@ class StoreBase:
                 await self._conn.execute(f"PRAGMA user_version={number}")
             log.info("database migrated to version %d", number)
 
+    @abstractmethod
     async def _seal_clear_ids(self, keep_legacy_keys: bool) -> None:
         """Carries the rows of a database from before ids were sealed over to their sealed form,
         in the migration's transaction (`rekeying.RekeyingStore`, which `Store` includes)."""
-        raise NotImplementedError
 
     async def rebuild_file(self) -> None:
         """Rewrites the database file once this task's transaction has committed (at once
