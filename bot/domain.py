@@ -14,6 +14,7 @@ __all__ = [
     "PHASES",
     "Awaiting",
     "Closing",
+    "Deadline",
     "Delivery",
     "DeliveryStatus",
     "DotPage",
@@ -522,3 +523,12 @@ class Schedule:
     daily_at: str | None
     created_by: int
     status: ScheduleStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When the seminar's current step is scheduled to close, as seen at `now`, told in `zone`."""
+
+    at: datetime
+    now: datetime
+    zone: str

@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -62,6 +62,18 @@ class Translator:
 
     def number(self, value: int) -> str:
         return _number(value, self._locale)
+
+    def clock(self, moment: datetime, zone: str, now: datetime) -> str:
+        """The time of day in `zone`, with the date if it is not today there."""
+        tz = ZoneInfo(zone)
+        if moment.astimezone(tz).date() == now.astimezone(tz).date():
+            return format_time(moment, "short", tzinfo=tz, locale=self._locale)
+        return format_datetime(moment, "short", tzinfo=tz, locale=self._locale)
+
+    def until(self, moment: datetime, now: datetime) -> str:
+        """How long from now, rounded, in words: «in 30 minutes»."""
+        left = max(moment - now, timedelta(minutes=1))
+        return format_timedelta(left, threshold=1.0, add_direction=True, locale=self._locale)
 
     def datetime(self, moment: datetime, zone: str) -> str:
         return format_datetime(moment, "medium", tzinfo=ZoneInfo(zone), locale=self._locale)

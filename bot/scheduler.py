@@ -20,7 +20,7 @@ from bot.domain import Person, Schedule, ScheduleStatus, Seminar
 from bot.flows import closing, schedules, setup
 from bot.flows import plenary as plenary_flow
 from bot.flows.refusals import Refusal
-from bot.flows.timing import next_daily, parse_clock_time
+from bot.flows.timing import deadline, next_daily, parse_clock_time
 from bot.handlers.announcements import (
     announce_closed,
     announce_opened,
@@ -133,8 +133,9 @@ async def _remind(
         await store.settle(item.id, ScheduleStatus.MISSED)
         return
     waiting = await schedules.reminder_recipients(context.deps, seminar)
+    close = await deadline(context.deps, seminar)
     await context.services.broadcaster.broadcast(
-        seminar.id, waiting, lambda t: [schedules_view.reminder(t, seminar)], origin
+        seminar.id, waiting, lambda t: [schedules_view.reminder(t, seminar, close)], origin
     )
     await store.settle(item.id, ScheduleStatus.DONE)
 

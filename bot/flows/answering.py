@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.domain import Awaiting, Member, Note, Person, Role, Seminar, Writer
+from bot.domain import Awaiting, Deadline, Member, Note, Person, Role, Seminar, Writer
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldText, PersonalDataFound, question
@@ -19,6 +19,7 @@ from bot.flows.refusals import (
     RoundStillOpen,
 )
 from bot.flows.setup import TooFewWriters, too_few_writers
+from bot.flows.timing import deadline
 from bot.store.notes import AuthoredNote
 
 __all__ = [
@@ -77,6 +78,7 @@ class NoteLimitReached:
 class QuestionPrompt:
     seminar: Seminar
     question: int
+    deadline: Deadline | None = None  # the round's scheduled close, if there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +362,7 @@ async def go_to_question(
     found = await _open_writer(deps, person, seminar_id)
     question = max(0, min(question, len(found.seminar.questions) - 1))
     await deps.store.update_writer(dataclasses.replace(found.writer, question=question))
-    return QuestionPrompt(found.seminar, question)
+    return QuestionPrompt(found.seminar, question, await deadline(deps, found.seminar))
 
 
 async def current_prompt(deps: Deps, person: Person) -> QuestionPrompt | NoPrompt:
@@ -371,7 +373,7 @@ async def current_prompt(deps: Deps, person: Person) -> QuestionPrompt | NoPromp
     writer = await deps.store.writer(seminar.id, deps.keys.pseudonym(seminar.id, person.tg_id))
     if writer is None:
         return NoPrompt()
-    return QuestionPrompt(seminar, writer.question)
+    return QuestionPrompt(seminar, writer.question, await deadline(deps, seminar))
 
 
 async def finish(deps: Deps, person: Person, seminar_id: int) -> Finished:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from bot.domain import (
+    Deadline,
     Expectation,
     Expecting,
     Member,
@@ -20,7 +20,15 @@ from bot.flows import plenary
 from bot.flows.deps import Deps
 from bot.flows.refusals import Gone, GoneThing, NotJoined, Refusal, WrongPhase
 from bot.flows.setup import participants_of
-from bot.flows.timing import BadTime, TimeProblem, next_daily, parse_clock_time, parse_when
+from bot.flows.timing import (
+    BadTime,
+    Kind,
+    TimeProblem,
+    deadline,
+    next_daily,
+    parse_clock_time,
+    parse_when,
+)
 from bot.store import ScheduleStore
 from bot.store.schedules import Taken
 
@@ -33,6 +41,8 @@ __all__ = [
     "NeedClose",
     "NoLongerScheduled",
     "OwnSummary",
+    "ReminderChoices",
+    "ReminderTooLate",
     "ScheduleList",
     "Scheduled",
     "SummariesWanted",
@@ -43,13 +53,9 @@ __all__ = [
 
 # Minutes before the close that a reminder may be set for.
 REMINDER_OFFSETS = (30, 60, 120, 1440)
-
-
-class Kind(StrEnum):
-    OPEN = "open"
-    CLOSE = "close"
-    REMIND = "remind"
-    SUMMARY = "summary"
+# A reminder that falls due at most this long ago (the close was set a moment before the press,
+# or rounded to the minute) goes out at once: the moderator asked for it now, in effect.
+REMINDER_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,23 @@ class AlreadyScheduled:
 @dataclass(frozen=True, slots=True)
 class NeedClose:
     """A reminder is set relative to a scheduled close, and there is none."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderChoices:
+    """The scheduled close, and the reminder times before it that still lie ahead."""
+
+    seminar: Seminar
+    close: Deadline
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTooLate:
+    """The chosen time before the close has passed by now; nothing was set."""
+
+    minutes: int
+    choices: ReminderChoices
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,20 +162,36 @@ async def receive_when(
     return Scheduled(seminar, made)
 
 
-async def add_reminder(
-    deps: Deps, person: Person, minutes_before: int
-) -> Scheduled | NeedClose | BadTime:
+def fitting_offsets(close_at: datetime, now: datetime) -> tuple[int, ...]:
+    """The reminder times (minutes before the close) that are not yet past."""
+    return tuple(
+        m for m in REMINDER_OFFSETS if close_at - timedelta(minutes=m) >= now - REMINDER_GRACE
+    )
+
+
+async def reminder_choices(deps: Deps, person: Person) -> ReminderChoices | NeedClose:
+    """What a moderator may choose for a reminder: only times before the close still ahead."""
     seminar = await _seminar(deps, person)
-    schedules = ScheduleStore(deps.store)
-    close = next((s for s in await schedules.active(seminar.id) if s.kind == Kind.CLOSE), None)
+    close = await deadline(deps, seminar)
     if close is None:
         return NeedClose()
-    when = close.run_at - timedelta(minutes=minutes_before)
-    if when <= deps.clock.now():
-        return BadTime(TimeProblem.PAST)
-    made = await schedules.add(seminar.id, Kind.REMIND, when, person.tg_id)
+    return ReminderChoices(seminar, close, fitting_offsets(close.at, close.now))
+
+
+async def add_reminder(
+    deps: Deps, person: Person, minutes_before: int
+) -> Scheduled | NeedClose | ReminderTooLate:
+    choices = await reminder_choices(deps, person)
+    if isinstance(choices, NeedClose):
+        return choices
+    if minutes_before not in choices.offsets:
+        return ReminderTooLate(minutes_before, choices)
+    close = choices.close
+    # At once, when it falls due only a moment ago.
+    when = max(close.at - timedelta(minutes=minutes_before), close.now)
+    made = await ScheduleStore(deps.store).add(choices.seminar.id, Kind.REMIND, when, person.tg_id)
     assert not isinstance(made, Taken)  # reminders are never one at a time
-    return Scheduled(seminar, made)
+    return Scheduled(choices.seminar, made)
 
 
 async def listing(deps: Deps, person: Person) -> ScheduleList:
@@ -223,6 +262,7 @@ class SummaryData:
     themes: list[ThemeCount]  # the most notes first
     votes: int
     dots: int
+    paper_notes: int = 0  # of the notes, those typed in from paper (nobody in the chat wrote them)
 
 
 async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
@@ -236,7 +276,8 @@ async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
     themes.sort(key=lambda theme: (-theme.notes, theme.name.casefold()))
     dots = sum((await deps.store.dot_totals(seminar.id)).values())
     participants = len(await participants_of(deps, seminar))
-    return SummaryData(seminar, participants, counts.total, themes, votes, dots)
+    paper = sum(1 for n in await deps.store.seminar_notes(seminar.id) if n.paper and not n.hidden)
+    return SummaryData(seminar, participants, counts.total, themes, votes, dots, paper)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Reading the times moderators type: «14:30», «3.3. 14:30», «2027-03-03 14:30», «in 30 minutes»."""
+"""Reading the times moderators type: «14:30», «3.3. 14:30», «2027-03-03 14:30», «in 30 minutes»;
+and the scheduled close people are told about."""
 
 from __future__ import annotations
 
@@ -8,7 +9,19 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-__all__ = ["BadTime", "TimeProblem", "next_daily", "parse_clock_time", "parse_when"]
+from bot.domain import Deadline, Seminar
+from bot.flows.deps import Deps
+from bot.store import ScheduleStore
+
+__all__ = [
+    "BadTime",
+    "Kind",
+    "TimeProblem",
+    "deadline",
+    "next_daily",
+    "parse_clock_time",
+    "parse_when",
+]
 
 _UNITS = {
     "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "minutt": 1, "minutter": 1,
@@ -21,6 +34,15 @@ _DATE_CLOCK = re.compile(
     r"^(\d{1,2})\.(\d{1,2})\.?(\d{2}|\d{4})?\s*(?:,|kl\.?)?\s*(\d{1,2})[:.](\d{2})$"
 )
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ t](\d{1,2}):(\d{2})$")
+
+
+class Kind(StrEnum):
+    """What a scheduled job does."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    REMIND = "remind"
+    SUMMARY = "summary"
 
 
 class TimeProblem(StrEnum):
@@ -85,3 +107,16 @@ def parse_when(text: str, now: datetime, zone: str) -> datetime | BadTime:
     if moment <= local_now:
         return BadTime(TimeProblem.PAST)
     return moment.astimezone(UTC)
+
+
+async def deadline(deps: Deps, seminar: Seminar) -> Deadline | None:
+    """When the seminar's current step is scheduled to close; None when no close is planned."""
+    if seminar.ended:
+        return None
+    close = next(
+        (s for s in await ScheduleStore(deps.store).active(seminar.id) if s.kind == Kind.CLOSE),
+        None,
+    )
+    if close is None:
+        return None
+    return Deadline(close.run_at, deps.clock.now(), deps.settings.timezone)

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 
 from bot.domain import Member, Person, Seminar
 from bot.flows import plenary, schedules, setup, team
+from bot.flows.timing import deadline
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -77,13 +78,15 @@ async def announce_opened(
         previous = await context.deps.store.seminar(seminar.previous_id)
         earlier = await schedules.summary(context.deps, previous) if previous else None
 
+    close = await deadline(context.deps, seminar)
+
     def screens(tm: Translator) -> list[Screen]:
-        opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened)]
+        opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened, close)]
         if earlier is not None:
             opened.insert(0, setup_view.previous_summary(tm, earlier))
         if outcome.reopened:
             return opened
-        return [*opened, answering_view.question_prompt(tm, seminar, 0, limit)]
+        return [*opened, answering_view.question_prompt(tm, seminar, 0, limit, close)]
 
     await broadcast(context, outcome.participants, screens, _part(origin, "participants"))
     await post_to_plenary(
@@ -171,10 +174,15 @@ async def _to_the_room(
 
 
 async def send_summary(
-    context: BotContext, seminar_id: int, origin: str | None = None, *, everyone: bool = False
+    context: BotContext,
+    seminar_id: int,
+    origin: str | None = None,
+    *,
+    everyone: bool = False,
+    participants: bool = True,
 ) -> None:
     """The summary to the moderators, the plenary chat and the participants who asked for it
-    (or, with everyone, all participants)."""
+    (or, with everyone, all participants; with participants False, none of them)."""
     seminar = await context.deps.store.seminar(seminar_id)
     if seminar is None:
         return
@@ -190,7 +198,7 @@ async def send_summary(
     )
     await context.services.broadcaster.broadcast(
         seminar.id,
-        [m for m in readers if m.tg_id not in moderators],
+        [m for m in readers if m.tg_id not in moderators and participants],
         lambda t: [schedules_view.summary_short(t, data)],
         _part(origin, "participants"),
     )

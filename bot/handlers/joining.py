@@ -76,7 +76,9 @@ async def _prompt_if_answering(context: BotContext, chat_id: int, update: Update
         await send(
             context,
             chat_id,
-            answering_view.question_prompt(t, prompt.seminar, prompt.question, limit),
+            answering_view.question_prompt(
+                t, prompt.seminar, prompt.question, limit, prompt.deadline
+            ),
         )
 
 

@@ -56,9 +56,11 @@ async def ask(update: Update, context: BotContext, button: Button, t: Translator
         raise ForgedButton("unknown schedule kind")
     kind = schedules_view.SCHEDULE_KINDS[index]
     if kind is schedules.Kind.REMIND:
-        await send(
-            context, _chat(update), schedules_view.ask_reminder(t, schedules.REMINDER_OFFSETS)
-        )
+        choices = await schedules.reminder_choices(context.deps, person_of(update))
+        if isinstance(choices, schedules.NeedClose):
+            await send(context, _chat(update), schedules_view.need_close(t))
+        else:
+            await send(context, _chat(update), schedules_view.ask_reminder(t, choices))
         return None
     await schedules.ask(context.deps, person_of(update), kind)
     await send(context, _chat(update), schedules_view.ask_when(t, kind))
@@ -69,7 +71,11 @@ async def _answer(
     context: BotContext,
     chat: int,
     t: Translator,
-    outcome: schedules.Scheduled | schedules.AlreadyScheduled | schedules.NeedClose | BadTime,
+    outcome: schedules.Scheduled
+    | schedules.AlreadyScheduled
+    | schedules.NeedClose
+    | schedules.ReminderTooLate
+    | BadTime,
 ) -> None:
     match outcome:
         case schedules.Scheduled(schedule=item):
@@ -78,6 +84,8 @@ async def _answer(
             screen = schedules_view.already_scheduled(t, item, _zone(context))
         case schedules.NeedClose():
             screen = schedules_view.need_close(t)
+        case schedules.ReminderTooLate():
+            screen = schedules_view.reminder_too_late(t, outcome)
         case BadTime(reason=reason):
             screen = schedules_view.bad_time(t, reason)
     await send(context, chat, screen)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import Note, Seminar
+from bot.domain import Deadline, Note, Seminar
 from bot.flows import answering
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.i18n import Translator
+from bot.render.schedules import round_deadline
 from bot.render.screens import Key, Screen, esc, key, note_text, paginate
 
 
@@ -27,19 +28,22 @@ def _answer_keys(t: Translator, seminar: Seminar, question: int) -> tuple[Key, .
     return (key(t.pgettext("button", "I am done ✓"), Action.DONE, seminar.id),)
 
 
-def question_prompt(t: Translator, seminar: Seminar, question: int, limit: int) -> Screen:
-    text = "\n\n".join(
-        (
-            t.gettext("<b>Question {number} of {total}</b>").format(
-                number=question + 1, total=len(seminar.questions)
-            ),
-            f"<i>{esc(seminar.questions[question])}</i>",
-            t.gettext(
-                "Write one short note per message (at most {limit} characters). You can send "
-                "as many notes as you like."
-            ).format(limit=t.number(limit)),
-        )
-    )
+def question_prompt(
+    t: Translator, seminar: Seminar, question: int, limit: int, deadline: Deadline | None = None
+) -> Screen:
+    parts = [
+        t.gettext("<b>Question {number} of {total}</b>").format(
+            number=question + 1, total=len(seminar.questions)
+        ),
+        f"<i>{esc(seminar.questions[question])}</i>",
+        t.gettext(
+            "Write one short note per message (at most {limit} characters). You can send "
+            "as many notes as you like."
+        ).format(limit=t.number(limit)),
+    ]
+    if deadline is not None:
+        parts.append(round_deadline(t, deadline))
+    text = "\n\n".join(parts)
     return Screen(text, (_answer_keys(t, seminar, question),))
 
 
@@ -324,8 +328,8 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return personal_data(t, outcome)
         case answering.NothingPending():
             return nothing_pending(t)
-        case answering.QuestionPrompt(seminar=seminar, question=question):
-            return question_prompt(t, seminar, question, limit)
+        case answering.QuestionPrompt(seminar=seminar, question=question, deadline=deadline):
+            return question_prompt(t, seminar, question, limit, deadline)
         case answering.Finished(notes=count):
             return finished(t, count)
         case answering.AskEdit(seminar=seminar, note=note):

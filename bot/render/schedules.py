@@ -7,8 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import DotVote, Schedule, Seminar
-from bot.flows.schedules import Kind, SummaryData
+from bot.domain import Deadline, DotVote, Schedule, Seminar
+from bot.flows.schedules import (
+    REMINDER_OFFSETS,
+    Kind,
+    ReminderChoices,
+    ReminderTooLate,
+    SummaryData,
+)
 from bot.flows.timing import TimeProblem
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, key, phase_name
@@ -70,22 +76,59 @@ def ask_when(t: Translator, kind: Kind) -> Screen:
     )
 
 
-def ask_reminder(t: Translator, offsets: Sequence[int]) -> Screen:
-    def label(minutes: int) -> str:
-        if minutes % 1440 == 0:
-            return t.ngettext("{count} day", "{count} days", minutes // 1440).format(
-                count=minutes // 1440
-            )
-        if minutes % 60 == 0:
-            return t.ngettext("{count} hour", "{count} hours", minutes // 60).format(
-                count=minutes // 60
-            )
-        return t.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+def _before(t: Translator, minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return t.ngettext("{count} day", "{count} days", minutes // 1440).format(
+            count=minutes // 1440
+        )
+    if minutes % 60 == 0:
+        return t.ngettext("{count} hour", "{count} hours", minutes // 60).format(
+            count=minutes // 60
+        )
+    return t.ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
 
-    return Screen(
-        t.gettext("How long before the close should the reminder go out?"),
-        (tuple(key(label(m), Action.SCHEDULE_REMIND, m) for m in offsets),),
+
+def closes_at(t: Translator, deadline: Deadline) -> str:
+    """«14:30 (in 30 minutes)», in the reader's language and the bot's time zone."""
+    return t.gettext("{time} ({left})").format(
+        time=esc(t.clock(deadline.at, deadline.zone, deadline.now)),
+        left=esc(t.until(deadline.at, deadline.now)),
     )
+
+
+def round_deadline(t: Translator, deadline: Deadline) -> str:
+    """The line under the round's opening and each question, when a close is scheduled."""
+    return t.gettext("The answer round closes at {when}.").format(when=closes_at(t, deadline))
+
+
+def step_deadline(t: Translator, deadline: Deadline) -> str:
+    return t.gettext("It closes at {when}.").format(when=closes_at(t, deadline))
+
+
+def ask_reminder(t: Translator, choices: ReminderChoices) -> Screen:
+    close = t.gettext("The close is at {when}.").format(when=closes_at(t, choices.close))
+    if not choices.offsets:
+        shortest = _before(t, min(REMINDER_OFFSETS))
+        return Screen(
+            close
+            + " "
+            + t.gettext(
+                "That is too soon for a reminder: the shortest is {time} before the close."
+            ).format(time=shortest)
+        )
+    return Screen(
+        close + " " + t.gettext("How long before the close should the reminder go out?"),
+        (tuple(key(_before(t, m), Action.SCHEDULE_REMIND, m) for m in choices.offsets),),
+    )
+
+
+def reminder_too_late(t: Translator, outcome: ReminderTooLate) -> Screen:
+    """A reminder button pressed when its time had passed: nothing set, the choices left."""
+    late = t.gettext("A reminder {time} before the close would be in the past now.").format(
+        time=_before(t, outcome.minutes)
+    )
+    choices = ask_reminder(t, outcome.choices)
+    return Screen(late + "\n\n" + choices.text, choices.keys)
 
 
 def scheduled(t: Translator, item: Schedule, zone: str) -> Screen:
@@ -130,7 +173,7 @@ def no_longer_scheduled(t: Translator) -> Screen:
     return Screen(t.gettext("That is no longer scheduled."))
 
 
-def reminder(t: Translator, seminar: Seminar) -> Screen:
+def reminder(t: Translator, seminar: Seminar, deadline: Deadline | None = None) -> Screen:
     if seminar.writing:
         text = t.gettext(
             "A gentle reminder: the answer round of <b>{title}</b> closes soon. We would love "
@@ -146,7 +189,10 @@ def reminder(t: Translator, seminar: Seminar) -> Screen:
             "A gentle reminder: the dot vote in <b>{title}</b> closes soon, and your dots "
             "are still unused."
         )
-    return Screen(text.format(title=esc(seminar.title)))
+    text = text.format(title=esc(seminar.title))
+    if deadline is not None:
+        text += "\n\n" + step_deadline(t, deadline)
+    return Screen(text)
 
 
 def job_missed(t: Translator, item: Schedule, zone: str, seminar: Seminar) -> Screen:
@@ -171,15 +217,26 @@ def job_done_late(t: Translator, item: Schedule, zone: str) -> Screen:
     )
 
 
+def participation(t: Translator, data: SummaryData) -> str:
+    """Who took part: the chat's people, and the paper notes, whose writers nobody counted."""
+    if not data.paper_notes:
+        return t.ngettext("{count} participant", "{count} participants", data.participants).format(
+            count=t.number(data.participants)
+        )
+    return t.ngettext(
+        "{count} took part in the chat, and {paper} note came on paper.",
+        "{count} took part in the chat, and {paper} notes came on paper.",
+        data.paper_notes,
+    ).format(count=t.number(data.participants), paper=t.number(data.paper_notes))
+
+
 def summary_full(t: Translator, data: SummaryData) -> Screen:
     """For moderators and the plenary chat: where the seminar stands, counts only."""
     seminar = data.seminar
     lines = [
         t.gettext("<b>Summary: {title}</b>").format(title=esc(seminar.title)),
         t.gettext("Step: {phase}").format(phase=phase_name(t, seminar.phase)),
-        t.ngettext("{count} participant", "{count} participants", data.participants).format(
-            count=t.number(data.participants)
-        ),
+        participation(t, data),
         t.ngettext("{count} note", "{count} notes", data.notes).format(count=t.number(data.notes)),
         t.ngettext("{count} theme", "{count} themes", len(data.themes)).format(
             count=t.number(len(data.themes))

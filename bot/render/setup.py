@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.callbacks import Action
-from bot.domain import Note, NoteCounts, Phase, Role, Seminar
+from bot.domain import Deadline, Note, NoteCounts, Phase, Role, Seminar
 from bot.flows import setup
 from bot.flows.schedules import SummaryData
 from bot.i18n import LANGUAGES, Translator
 from bot.render.refusals import no_seminar
-from bot.render.schedules import summary_short
+from bot.render.schedules import round_deadline, summary_short
 from bot.render.screens import Key, Screen, esc, key, note_text, paginate, phase_name
 
 
@@ -170,19 +170,21 @@ def round_opened_moderator(t: Translator, seminar: Seminar, participants: int) -
     )
 
 
-def round_opened_participant(t: Translator, seminar: Seminar, reopened: bool) -> Screen:
+def round_opened_participant(
+    t: Translator, seminar: Seminar, reopened: bool, deadline: Deadline | None = None
+) -> Screen:
     if reopened:
-        return Screen(
-            t.gettext(
-                "The answer round of <b>{title}</b> is open again. You can add notes and "
-                "change your own with /notes."
-            ).format(title=esc(seminar.title))
-        )
-    return Screen(
-        t.gettext("The answer round of <b>{title}</b> has started!").format(
+        text = t.gettext(
+            "The answer round of <b>{title}</b> is open again. You can add notes and "
+            "change your own with /notes."
+        ).format(title=esc(seminar.title))
+    else:
+        text = t.gettext("The answer round of <b>{title}</b> has started!").format(
             title=esc(seminar.title)
         )
-    )
+    if deadline is not None:
+        text += "\n" + round_deadline(t, deadline)
+    return Screen(text)
 
 
 def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts) -> Screen:
