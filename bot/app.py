@@ -34,6 +34,7 @@ from bot.lanes import Lanes
 from bot.outbox import Outbox
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
+from bot.render import profile
 from bot.render.screens import Screen
 from bot.running import hold_database
 from bot.sender import Broadcaster
@@ -120,6 +121,11 @@ async def _post_init(app: BotApp) -> None:
         await app.bot.set_my_commands(menu, language_code=language)
     fallback = services.deps.settings.fallback_language
     await app.bot.set_my_commands(table.menu(Menu.PARTICIPANT, translator(fallback)))
+    # The empty chat before START says what the bot is for, in the reader's language.
+    for code, language in [*((lang, lang) for lang in LANGUAGES), (None, fallback)]:
+        t = translator(language)
+        await app.bot.set_my_description(profile.description(t), language_code=code)
+        await app.bot.set_my_short_description(profile.short_description(t), language_code=code)
 
 
 def build_application(settings: Settings, secrets: Secrets, store: Store, clock: Clock) -> BotApp:

@@ -56,10 +56,15 @@ class Chats(World):
         return True
 
     async def _set_description(self, p: JSON, kind: str, key: str, limit: int) -> Any:
+        """0 to `limit` characters per language; an empty text removes that language's own."""
         text = str(p.get(key) or "")
         if len(text) > limit:
             raise bad(f"{key} is too long")
-        self.descriptions[(kind, str(p.get("language_code") or ""))] = text
+        language = _language_code(p)
+        if text:
+            self.descriptions[(kind, language)] = text
+        else:
+            self.descriptions.pop((kind, language), None)
         return True
 
     async def _m_setMyDescription(self, p: JSON) -> Any:
@@ -69,12 +74,11 @@ class Chats(World):
         return await self._set_description(p, "short", "short_description", 120)
 
     async def _m_getMyDescription(self, p: JSON) -> Any:
-        lang = str(p.get("language_code") or "")
-        return {"description": self.descriptions.get(("description", lang), "")}
+        return {"description": self.descriptions.get(("description", _language_code(p)), "")}
 
     async def _m_getMyShortDescription(self, p: JSON) -> Any:
-        lang = str(p.get("language_code") or "")
-        return {"short_description": self.descriptions.get(("short", lang), "")}
+        short = self.descriptions.get(("short", _language_code(p)), "")
+        return {"short_description": short}
 
     async def _m_setChatMenuButton(self, p: JSON) -> Any:
         chat_id = p.get("chat_id")
@@ -154,3 +158,14 @@ class Chats(World):
 def _scope_key(p: JSON) -> tuple[str, str]:
     scope = p.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
+def _language_code(p: JSON) -> str:
+    """A two-letter ISO 639-1 code, or empty for everybody without a language of their own."""
+    language = str(p.get("language_code") or "")
+    if language and not _LANGUAGE_CODE.fullmatch(language):
+        raise bad("LANG_CODE_INVALID")
+    return language
