@@ -112,19 +112,36 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     # Closing for good, then the purge after the retention period.
     await mona.send("/close")
     ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
+    assert ask.text == said(
+        "nb",
+        "Close <b>{title}</b> for good? The participants get a short summary of what came "
+        "out, the moderators and the office get the report, and everything is deleted "
+        "{days} days later.",
+        title="Gode møter med Nav",
+        days=180,
+    )
     await mona.press(ask, button("nb", "Close the seminar"))
+    # The participants get the short summary they were promised, in their own language.
     for person in members:
-        await person.wait_for(
+        goodbye = await person.wait_for(
             contains(
                 said(
                     ui(person),
-                    "<b>{title}</b> is closed. Thank you for taking part! Everything stored about "
-                    "it is deleted after {days} days.",
+                    "<b>{title}</b> is closed. Thank you for taking part!",
                     title="Gode møter med Nav",
-                    days=180,
                 )
             )
         )
+        assert goodbye.text.splitlines()[1:] == [
+            said_n(
+                ui(person),
+                "Together you wrote {count} note.",
+                "Together you wrote {count} notes.",
+                len(notes),
+            ),
+            said(ui(person), "The themes you found: {names}.", names="Tillit"),
+            said(ui(person), "Everything stored about it is deleted after {days} days.", days=180),
+        ], goodbye.text
     assert bot.query("SELECT phase FROM seminars") == [("closed",)]
     await mona.send("/open")
     await mona.wait_for(

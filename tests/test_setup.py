@@ -93,14 +93,16 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
     await nobody.wait_for(
         saying(
             "nb",
-            "You are not taking part in a seminar yet. To join, open the invitation link you got from the moderator. To run a seminar yourself, use /new.",
+            "You are not taking part in a seminar now. To join one, or to join again after "
+            "leaving, open the join link you got from the moderator.",
         )
     )
     await nobody.send("/forget")
     await nobody.wait_for(
         saying(
             "nb",
-            "You are not taking part in a seminar yet. To join, open the invitation link you got from the moderator. To run a seminar yourself, use /new.",
+            "You are not taking part in a seminar now. To join one, or to join again after "
+            "leaving, open the join link you got from the moderator.",
         )
     )
     await nobody.send("/nonsense")

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from bot import reporting
 from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting, Person, Seminar
-from bot.flows import closing
+from bot.flows import closing, schedules
 from bot.flows.answering import NothingPending
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import participants_of
@@ -176,7 +176,8 @@ async def offer_to_close(
     for good."""
     seminar = await context.deps.moderating(person, seminar_id)
     days = context.deps.settings.retention_days
-    await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days))
+    office = await context.deps.store.office_chat(seminar.id) is not None
+    await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days, office))
 
 
 async def close_seminar(
@@ -186,9 +187,14 @@ async def close_seminar(
     closed = await closing.close_seminar(context.deps, person_of(update), button.arg(0))
     seminar = closed.seminar
     days = context.deps.settings.retention_days
-    people = await participants_of(context.deps, seminar)
-    await broadcast(context, people, lambda tm: [closing_view.seminar_closed(tm, seminar, days)])
-    await send_summary(context, seminar.id)
+    moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
+    people = [p for p in await participants_of(context.deps, seminar) if p.tg_id not in moderators]
+    data = await schedules.summary(context.deps, seminar)
+    await broadcast(
+        context, people, lambda tm: [closing_view.seminar_closed(tm, seminar, days, data)]
+    )
+    # The participants have theirs in the goodbye; moderators and the plenary chat get the full one.
+    await send_summary(context, seminar.id, participants=False)
     await send_report(context, seminar, await _report_chats(context, seminar))
     return None
 

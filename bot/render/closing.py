@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.callbacks import Action
 from bot.domain import Seminar
+from bot.flows.schedules import SummaryData
 from bot.i18n import Translator
 from bot.render.screens import Screen, esc, key
 
@@ -72,23 +73,50 @@ def read_back_empty(t: Translator) -> Screen:
     return Screen(t.gettext("That message was empty. Please write in a few words what is missing."))
 
 
-def close_seminar_ask(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+def close_seminar_ask(
+    t: Translator, seminar: Seminar, retention_days: int, office: bool = False
+) -> Screen:
+    if office:
+        text = t.gettext(
+            "Close <b>{title}</b> for good? The participants get a short summary of what came "
+            "out, the moderators and the office get the report, and everything is deleted "
+            "{days} days later."
+        )
+    else:
+        text = t.gettext(
+            "Close <b>{title}</b> for good? The participants get a short summary of what came "
+            "out, the moderators get the report, and everything is deleted {days} days later."
+        )
     return Screen(
-        t.gettext(
-            "Close <b>{title}</b> for good? Everyone gets a short summary, the moderators and "
-            "the office get the report, and everything is deleted {days} days later."
-        ).format(title=esc(seminar.title), days=t.number(retention_days)),
+        text.format(title=esc(seminar.title), days=t.number(retention_days)),
         ((key(t.pgettext("button", "Close the seminar"), Action.CLOSE_SEMINAR, seminar.id),),),
     )
 
 
-def seminar_closed(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
-    return Screen(
-        t.gettext(
-            "<b>{title}</b> is closed. Thank you for taking part! Everything stored about it "
-            "is deleted after {days} days."
-        ).format(title=esc(seminar.title), days=t.number(retention_days))
+def seminar_closed(
+    t: Translator, seminar: Seminar, retention_days: int, data: SummaryData | None = None
+) -> Screen:
+    """The participants' goodbye, with the short summary the moderator was told they get."""
+    lines = [
+        t.gettext("<b>{title}</b> is closed. Thank you for taking part!").format(
+            title=esc(seminar.title)
+        )
+    ]
+    if data is not None:
+        lines.append(
+            t.ngettext(
+                "Together you wrote {count} note.", "Together you wrote {count} notes.", data.notes
+            ).format(count=t.number(data.notes))
+        )
+        if data.themes:
+            names = ", ".join(esc(theme.name) for theme in data.themes[:10])
+            lines.append(t.gettext("The themes you found: {names}.").format(names=names))
+    lines.append(
+        t.gettext("Everything stored about it is deleted after {days} days.").format(
+            days=t.number(retention_days)
+        )
     )
+    return Screen("\n".join(lines))
 
 
 def report_caption(t: Translator, seminar: Seminar) -> str:

@@ -159,8 +159,9 @@ def privacy(t: Translator, retention_days: int) -> Screen:
         (
             t.gettext("<b>Privacy</b>"),
             t.gettext(
-                "The bot stores your notes, the language you chose, and which seminars you take "
-                "part in. It does not store your name, your username or your phone number."
+                "The bot stores what you write and how you vote in a seminar, the language you "
+                "chose, and which seminars you take part in. It does not store your name, your "
+                "username or your phone number."
             ),
             t.gettext(
                 "Nobody is ever shown who wrote what, moderators included. In the database your "
@@ -253,12 +254,15 @@ def forget_ask(t: Translator, seminar: Seminar) -> Screen:
 
 
 def forgotten(t: Translator, seminar: Seminar) -> Screen:
-    return Screen(
-        t.gettext(
-            "Done. Your notes and everything about you in <b>{title}</b> have been deleted. "
-            "Thank you for your time."
-        ).format(title=esc(seminar.title))
-    )
+    text = t.gettext(
+        "Done. Your notes and everything about you in <b>{title}</b> have been deleted. "
+        "Thank you for your time."
+    ).format(title=esc(seminar.title))
+    if seminar.rule.joining:
+        text += " " + t.gettext(
+            "If you want to take part again, open the join link you got from the moderator."
+        )
+    return Screen(text)
 
 
 def forget_kept(t: Translator) -> Screen:
@@ -276,8 +280,8 @@ def moderator_cannot_forget(t: Translator, seminar: Seminar) -> Screen:
 def not_joined(t: Translator) -> Screen:
     return Screen(
         t.gettext(
-            "You are not taking part in a seminar yet. To join, open the invitation link you "
-            "got from the moderator. To run a seminar yourself, use /new."
+            "You are not taking part in a seminar now. To join one, or to join again after "
+            "leaving, open the join link you got from the moderator."
         )
     )
 
