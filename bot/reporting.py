@@ -212,11 +212,16 @@ def _facts(t: Translator, data: ReportData) -> Iterator[str]:
 
 
 def _participation(t: Translator, data: ReportData) -> Iterator[str]:
+    # Nobody knows who wrote the paper notes: then the counts of people say they are the chat's.
     rows: list[tuple[str, int]] = [
-        (t.gettext("People taking part"), data.participants),
-        (t.gettext("People who wrote notes"), data.writers),
-        (t.gettext("Notes in total"), data.notes_total),
+        (t.gettext("People taking part in the chat"), data.participants),
+        (t.gettext("People who wrote notes in the chat"), data.writers),
+        (t.gettext("Notes written on paper"), data.paper_notes),
     ]
+    if not data.paper_notes:
+        rows = [(t.gettext("People taking part"), data.participants)]
+        rows.append((t.gettext("People who wrote notes"), data.writers))
+    rows.append((t.gettext("Notes in total"), data.notes_total))
     rows += [
         (t.gettext("Notes for question {number}").format(number=number), count)
         for number, count in enumerate(data.notes_per_question, start=1)
@@ -437,6 +442,7 @@ def report_json(data: ReportData) -> bytes:
         ],
         "participants": data.participants,
         "writers": data.writers,
+        "paper_notes": data.paper_notes,
         "notes_withheld_too_few_writers": data.too_few_writers,
         "notes_total": data.notes_total,
         "notes_per_question": list(data.notes_per_question),

@@ -470,7 +470,9 @@ class CrashRun:
             1,
             group=said("nb", "Group {name}", name=first),
         )
-        await mona.press(formed, first)
+        await mona.press(
+            formed, button("nb", "Give the paper notes to group {name}").format(name=first)
+        )
         await self.wait(mona, contains(placed), "the paper note placed")
         await self.press(mona, formed, button("nb", "Show the notes to the groups"), "Show")
         for members in self.seats.values():

@@ -301,9 +301,11 @@ async def test_bind_announce_paper_notes_review_and_progress(
     assert wrote in summary.text.splitlines()
     await mona.send("/groups all")
     formed = await mona.wait_for(has_button(button("nb", "Review the notes")))
+    give = button("nb", "Give the paper notes to group {name}")
     group_button = next(x for x in formed.button_labels() if x.endswith(" 1"))
+    assert group_button.startswith(give.split("{name}")[0]), group_button
     await mona.press(formed, group_button)
-    group = said("nb", "Group {name}", name=group_button)
+    group = said("nb", "Group {name}", name=group_button.removeprefix(give.split("{name}")[0]))
     await mona.wait_for(
         contains(
             said_n(

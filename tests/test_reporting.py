@@ -194,6 +194,19 @@ def test_html_shows_counts_dates_paper_notes_and_the_footer() -> None:
     assert t.gettext("“I recognise this”") + " 6" in text
 
 
+def test_participation_counts_the_chat_and_the_paper_notes_apart() -> None:
+    t = translator("nb")
+    without = " ".join(" ".join(_check_html(reporting.report_html(_data(), t)).text).split())
+    assert t.gettext("People taking part") + " 12" in without
+    assert t.gettext("Notes written on paper") not in without
+    data = _data(paper_notes=2)
+    text = " ".join(" ".join(_check_html(reporting.report_html(data, t)).text).split())
+    assert t.gettext("People taking part in the chat") + " 12" in text
+    assert t.gettext("People who wrote notes in the chat") + " 8" in text
+    assert t.gettext("Notes written on paper") + " 2" in text
+    assert json.loads(reporting.report_json(data))["paper_notes"] == 2
+
+
 def test_html_for_a_seminar_without_group_work_shows_every_note() -> None:
     data = _data(themes=(), unsorted=(), groups=0, votes=0, dot_voters=0, recognised=0)
     data = dataclasses.replace(data, missing=0, missing_notes=(), closed_at=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -84,12 +85,24 @@ def test_paper_notes_count_as_one_writer() -> None:
     assert plan.notes == {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}
 
 
-def test_paper_notes_wait_for_the_moderator_when_groups_sort_their_own() -> None:
+def test_paper_notes_are_dealt_out_when_groups_sort_their_own() -> None:
     writers = {**_one_note_each(3), 10: PAPER}
     plan = plan_groups(sorted(set(writers.values()) - {PAPER}), writers, 3, random.Random(1))
     assert plan is not None
     assert not plan.dealt
-    assert plan.notes == {0: 0, 1: 0, 2: 0}
+    assert plan.notes == {0: 0, 1: 0, 2: 0, 10: 0}
+
+
+def test_paper_notes_are_spread_evenly_over_the_groups() -> None:
+    writers = {**_one_note_each(9), **{100 + i: PAPER for i in range(7)}}
+    seated = sorted(set(writers.values()) - {PAPER})
+    for seed in range(20):
+        plan = plan_groups(seated, writers, 3, random.Random(seed))
+        assert plan is not None
+        assert not plan.dealt
+        assert set(plan.notes) == set(writers)  # every note, paper ones included, has a group
+        paper = Counter(plan.notes[n] for n in writers if writers[n] == PAPER)
+        assert sorted(paper.values()) == [2, 2, 3]
 
 
 @pytest.mark.parametrize(

@@ -292,6 +292,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
         missing=read_back.missing,
         missing_notes=tuple(missing_notes),
         too_few_writers=too_few,
+        paper_notes=sum(1 for n in every_note if n.paper and not n.hidden),
     )
 
 

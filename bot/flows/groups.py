@@ -65,7 +65,7 @@ class GroupsFormed:
     groups: list[Group]
     sizes: dict[int, int]
     seats: list[Seated]
-    paper_notes: int
+    paper_notes: int  # paper notes dealt out to the groups with the others
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,22 +168,27 @@ async def form_groups(
     await deps.store.rebuild_file()
     index_of = {p: i for i, table in enumerate(plan.tables) for p in table}
     seats = [Seated(pseudonyms[p], groups[index_of[p]]) for p in seated]
-    paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
+    paper = sum(1 for note, writer in writers.items() if writer == PAPER and note in plan.notes)
     sizes = await deps.store.group_sizes(seminar.id)
     return GroupsFormed(seminar, groups, sizes, seats, paper)
 
 
 async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperPlaced:
-    """Paper notes go to the group the moderator chooses, while the groups work."""
+    """All paper notes go to the group the moderator chooses instead of being dealt out, as
+    long as the groups have not seen their notes (enough_in_every_group checks the lists
+    again before they do). A paper note no group has yet goes there at any step of sorting."""
     seminar = await deps.moderating(person)
     group = next((g for g in await deps.store.groups(seminar.id) if g.id == group_id), None)
     if group is None or not (seminar.grouping or seminar.voting):
         raise WrongPhase(seminar)
     placed = 0
     for note in await deps.store.seminar_notes(seminar.id):
-        if note.paper and note.group_id is None:
+        movable = note.group_id is None or not seminar.notes_revealed
+        if not (note.paper and movable):
+            continue
+        if note.group_id != group.id:
             await deps.store.set_note_group(note.id, group.id)
-            placed += 1
+        placed += 0 if note.hidden else 1
     return PaperPlaced(seminar, group, placed)
 
 

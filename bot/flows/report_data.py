@@ -49,6 +49,7 @@ class ReportData:
     missing: int = 0  # read-back: "something is missing"
     missing_notes: tuple[str, ...] = field(default_factory=tuple)  # what people said was missing
     too_few_writers: bool = False  # fewer than three wrote: no note's text is in the report
+    paper_notes: int = 0  # visible notes typed in from paper (their writers are not counted)
 
     @property
     def notes_total(self) -> int:

@@ -27,6 +27,7 @@ __all__ = [
     "most_groups",
     "plan_groups",
     "split_into_groups",
+    "spread_notes",
     "tally_note",
     "theme_key",
     "writer_key",
@@ -109,9 +110,10 @@ def plan_groups(
     """Groups of about `size` whose lists of notes each come from at least MIN_WRITERS writers.
 
     `writers` gives each visible note's writer (writer_key). Each group sorts its own members'
-    notes, unless `deal` asks for it or some group's members are too few writers for a list of
-    their own: then every note is dealt out across the groups. There are never more groups than
-    the notes can give enough writers each. None when fewer than MIN_WRITERS wrote (or nobody
+    notes, with the paper notes dealt out over the groups (spread_notes), unless `deal` asks
+    for it or some group's members are too few writers for a list of their own: then every
+    note is dealt out across the groups. There are never more groups than the notes can give
+    enough writers each. None when fewer than MIN_WRITERS wrote (or nobody
     is to be seated): then no list of notes may be shown to anyone."""
     by_writer: dict[str, list[int]] = {}
     for note, writer in writers.items():
@@ -129,8 +131,21 @@ def plan_groups(
             len({writers[note] for note, table in own.items() if table == i}) >= MIN_WRITERS
             for i in range(count)
         ):
-            return GroupPlan(tables, own, dealt=False)
+            paper = [note for note, writer in writers.items() if writer == PAPER]
+            return GroupPlan(tables, own | spread_notes(paper, own, count, rng), dealt=False)
     return GroupPlan(tables, deal_notes(by_writer, count, rng), dealt=True)
+
+
+def spread_notes(
+    notes: Sequence[int], placed: Mapping[int, int], count: int, rng: random.Random
+) -> dict[int, int]:
+    """Deals notes nobody at a table wrote (paper notes) over `count` groups, in turn and
+    evenly, the groups with the fewest notes first: no group gets two more than another."""
+    sizes = Counter(placed.values())
+    order = sorted(range(count), key=lambda i: (sizes[i], rng.random()))
+    shuffled = list(notes)
+    rng.shuffle(shuffled)
+    return {note: order[i % count] for i, note in enumerate(shuffled)}
 
 
 def theme_key(name: str) -> str:

@@ -45,16 +45,23 @@ def groups_formed_moderator(
     if paper:
         lines.append(
             t.ngettext(
-                "Which group should sort the {count} note written on paper?",
-                "Which group should sort the {count} notes written on paper?",
+                "The {count} note written on paper went to a group with the other notes. You "
+                "can give it to another group instead:",
+                "The {count} notes written on paper were dealt out to the groups with the other "
+                "notes. You can give them all to one group instead:",
                 paper,
             ).format(count=t.number(paper))
         )
-        keys.insert(
-            0,
-            tuple(key(group.name, Action.PAPER_TO_GROUP, group.id) for group in groups[:8]),
-        )
+        keys[:0] = [(paper_key(t, group),) for group in groups[:8]]
     return paginate(head, blocks, tail=Screen("\n".join(lines), tuple(keys)))
+
+
+def paper_key(t: Translator, group: Group) -> Key:
+    return key(
+        t.pgettext("button", "Give the paper notes to group {name}").format(name=group.name),
+        Action.PAPER_TO_GROUP,
+        group.id,
+    )
 
 
 def paper_placed(t: Translator, group: Group, count: int) -> Screen:
