@@ -43,6 +43,7 @@ __all__ = [
     "NoteShortened",
     "NotesShown",
     "PaperPlaced",
+    "PaperStays",
     "ReviewCard",
     "Seated",
     "VoteCard",
@@ -73,6 +74,13 @@ class PaperPlaced:
     seminar: Seminar
     group: Group
     placed: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaperStays:
+    """The groups have their notes, paper ones included: those stay where they are."""
+
+    seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +181,7 @@ async def form_groups(
     return GroupsFormed(seminar, groups, sizes, seats, paper)
 
 
-async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperPlaced:
+async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperPlaced | PaperStays:
     """All paper notes go to the group the moderator chooses instead of being dealt out, as
     long as the groups have not seen their notes (enough_in_every_group checks the lists
     again before they do). A paper note no group has yet goes there at any step of sorting."""
@@ -189,6 +197,8 @@ async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperP
         if note.group_id != group.id:
             await deps.store.set_note_group(note.id, group.id)
         placed += 0 if note.hidden else 1
+    if not placed and seminar.notes_revealed:
+        return PaperStays(seminar)
     return PaperPlaced(seminar, group, placed)
 
 

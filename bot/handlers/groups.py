@@ -105,8 +105,12 @@ async def form_button(
 async def paper_to_group(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
-    placed = await groups.place_paper_notes(context.deps, person_of(update), button.arg(0))
-    await send(context, _chat(update), groups_view.paper_placed(t, placed.group, placed.placed))
+    match await groups.place_paper_notes(context.deps, person_of(update), button.arg(0)):
+        case groups.PaperPlaced(group=group, placed=placed):
+            screen = groups_view.paper_placed(t, group, placed)
+        case groups.PaperStays():
+            screen = groups_view.paper_stays(t)
+    await send(context, _chat(update), screen)
     return None
 
 

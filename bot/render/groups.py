@@ -74,6 +74,12 @@ def paper_placed(t: Translator, group: Group, count: int) -> Screen:
     )
 
 
+def paper_stays(t: Translator) -> Screen:
+    return Screen(
+        t.gettext("The groups have their notes already, so the paper notes stay where they are.")
+    )
+
+
 def seated(t: Translator, seminar: Seminar, group: Group) -> Screen:
     return Screen(
         t.gettext(
