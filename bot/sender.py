@@ -142,6 +142,8 @@ class Broadcaster:
         self._codec = codec
         self._pace = _Pace(rate)
         self._queued: set[int] = set()
+        # Who each broadcast under way still writes to, so a live message can wait its turn.
+        self._recipients: dict[int, frozenset[int]] = {}
         self._last_sent: dict[int, float] = {}  # chat id -> time.monotonic() of its last message
         self._worker: asyncio.Task[None] | None = None
 
@@ -164,6 +166,7 @@ class Broadcaster:
         )
 
         async def start() -> None:
+            self._recipients[broadcast_id] = frozenset(chat for chat, _ in pairs)
             self.start(broadcast_id)
 
         # Started once the change it tells of has committed; a rollback takes it back unsent.
@@ -186,6 +189,12 @@ class Broadcaster:
                 # Its deliveries stay pending in the database; the next start resumes them.
                 log.exception("broadcast %d stopped", broadcast_id)
             self._queued.discard(broadcast_id)
+            self._recipients.pop(broadcast_id, None)
+
+    def owes(self, chat_id: int) -> bool:
+        """Whether a broadcast under way still has messages for this chat: a moderator's
+        cockpit is posted after what the step sent them, not between."""
+        return any(chat_id in chats for chats in self._recipients.values())
 
     async def resume(self) -> None:
         """Restarts every broadcast a crash or a shutdown left unfinished."""
