@@ -15,7 +15,6 @@ __all__ = [
     "AnnouncementDraft",
     "Awaiting",
     "Back",
-    "Closing",
     "Delivery",
     "DeliveryStatus",
     "DotPage",
@@ -62,15 +61,6 @@ class Phase(StrEnum):
     VOTING = "voting"
     PLENARY = "plenary"
     CLOSED = "closed"
-
-
-class Closing(StrEnum):
-    """What a moderator's "close" means where the seminar stands."""
-
-    NOTHING = "nothing"  # nothing runs that a close could end
-    ROUND = "round"  # ends the answer round
-    DOTS = "dots"  # ends the open dot vote
-    SEMINAR = "seminar"  # ends the seminar for good
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,15 +412,9 @@ class Seminar:
         return self.voting or self.dots_open
 
     @property
-    def closing(self) -> Closing:
-        """What "close" means now: the round, the open dot vote, or the seminar itself."""
-        if self.writing:
-            return Closing.ROUND
-        if self.dots_open:
-            return Closing.DOTS
-        if Phase.CLOSED in self.rule.moves:
-            return Closing.SEMINAR
-        return Closing.NOTHING
+    def may_end(self) -> bool:
+        """The seminar may end for good: its round is closed and no dot vote runs."""
+        return Phase.CLOSED in self.rule.moves and not self.dots_open
 
     def may_move(self, target: Phase) -> bool:
         return may_move(self.phase, target)

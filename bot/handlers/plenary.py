@@ -86,7 +86,7 @@ async def close_dots(
     await announce_ranking(context, outcome)
 
 
-_, close_dots_button = command_and_button(close_dots)
+close_dots_command, close_dots_button = command_and_button(close_dots)
 
 
 ROUTES = Routes(
@@ -97,6 +97,13 @@ ROUTES = Routes(
             shared=True,
             menus=MODERATORS,
             description=N_("Show every group's themes"),
+        ),
+        Command(
+            "close_dots",
+            close_dots_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Close the dot vote"),
         ),
     ),
     buttons=(

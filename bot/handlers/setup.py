@@ -13,11 +13,9 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Closing, Expectation, Person, Seminar
+from bot.domain import Expectation, Person, Seminar
 from bot.flows import answering, setup
-from bot.flows import closing as closing_flow
 from bot.flows.deps import Deps
-from bot.handlers import closing, plenary
 from bot.handlers.announcements import announce_closed, announce_opened, post_cockpit
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
@@ -195,16 +193,10 @@ open_command, open_button = command_and_button(open_round)
 
 
 async def close(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
-    """/close does what closing means where the seminar stands (the phase machine's
-    `Seminar.closing`): ends the answer round or the dot vote, or offers to end the seminar."""
-    match await closing_flow.what_close_means(context.deps, person, seminar_id):
-        case Closing.DOTS:
-            await plenary.close_dots(context, person, t, seminar_id)
-        case Closing.SEMINAR:
-            await closing.offer_to_close(context, person, t, seminar_id)
-        case _:
-            outcome = await setup.close_round(context.deps, person, seminar_id)
-            await announce_closed(context, outcome)
+    """/close: ends the answer round (the dot vote and the seminar have commands of their
+    own)."""
+    outcome = await setup.close_round(context.deps, person, seminar_id)
+    await announce_closed(context, outcome)
 
 
 close_command, close_button = command_and_button(close)
@@ -290,7 +282,7 @@ ROUTES = Routes(
             close_command,
             shared=True,
             menus=MODERATORS,
-            description=N_("Close the answer round or the dot vote"),
+            description=N_("Close the answer round"),
         ),
     ),
     buttons=(
