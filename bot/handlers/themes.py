@@ -169,7 +169,7 @@ async def preset_text(
 # -- voting -------------------------------------------------------------------------------
 
 
-async def _open_voting(
+async def open_voting(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     outcome = await themes_flow.open_voting(context.deps, person, seminar_id)
@@ -190,7 +190,7 @@ async def _open_voting(
     await post_to_plenary(context, seminar, lambda ts: [team_view.phase_announcement(ts, seminar)])
 
 
-vote_command, voting_button = command_and_button(_open_voting)
+vote_command, voting_button = command_and_button(open_voting)
 
 
 async def show_card(

@@ -326,6 +326,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX notes_by_settled_theme ON notes(seminar_id, settled, settled_theme_id, group_id);
     """,
+    # 12: a moderator's live message is their cockpit; it knows the step it showed, so a new
+    # step posts a fresh one below what the step said. The plenary chat's has no step ('').
+    """
+    ALTER TABLE progress_messages ADD COLUMN step TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
