@@ -9,6 +9,7 @@ from bot.callbacks import Action, Button, ForgedButton
 from bot.domain import AnnouncementDraft, Back, Expectation, Expecting, Person, Step
 from bot.flows import cockpit
 from bot.flows.expecting import ask_for
+from bot.flows.timing import deadline
 from bot.handlers import closing, groups, plenary, schedules, setup, team, themes
 from bot.handlers.announcements import post_cockpit
 from bot.handlers.buttons import ModeratorAction
@@ -160,8 +161,9 @@ async def remind(update: Update, context: BotContext, button: Button, t: Transla
     """Reminds now those not done yet, as a scheduled reminder would."""
     reminded = await cockpit.reminder(context.deps, person_of(update), button.arg(0))
     seminar = reminded.seminar
+    close = await deadline(context.deps, seminar)
     count = await broadcast(
-        context, reminded.waiting, lambda tm: [schedules_view.reminder(tm, seminar)]
+        context, reminded.waiting, lambda tm: [schedules_view.reminder(tm, seminar, close)]
     )
     await send(context, person_of(update).tg_id, cockpit_view.reminded(t, count))
     return None
