@@ -110,7 +110,7 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
         assert str(pseudonym).encode() not in everything
 
     # Closing for good, then the purge after the retention period.
-    await mona.send("/close")
+    await mona.send("/end")
     ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
     await mona.press(ask, button("nb", "Close the seminar"))
     for person in members:
