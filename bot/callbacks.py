@@ -89,6 +89,8 @@ class Action(StrEnum):
     DROP_THEME = "xt"  # args: seminar id
     KEEP_READBACK = "kr"  # args: seminar id
     DROP_READBACK = "xr"  # args: seminar id
+    THEME_NEW = "s1"  # args: seminar id, note id of the card (0 = none)
+    THEME_NEW_CANCEL = "s2"  # args: seminar id
 
 
 class StaleButton(Exception):

@@ -40,6 +40,7 @@ __all__ = [
     "Seminar",
     "SeminarDraft",
     "Theme",
+    "ThemeToPropose",
     "ThemeToRename",
     "User",
     "Writer",
@@ -167,7 +168,7 @@ class Expecting(StrEnum):
     SCHEDULE_TIME = "schedule_time"
     # Never stored: they follow from the person's seminar.
     NOTE = "note"
-    THEME = "theme"
+    THEME = "theme"  # stored: a member pressed «New theme» (ThemeToPropose)
     READ_BACK = "read_back"
 
 
@@ -203,11 +204,29 @@ class ScheduleDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class ThemeToPropose:
+    """A member's next text names a new theme of their group; a note card's note (0: none)
+    goes into it at once."""
+
+    seminar: int
+    group: int
+    note: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class NoDraft:
     """A step that needs nothing kept beside it."""
 
 
-Draft = SeminarDraft | PaperNotesDraft | ThemeToRename | NoteToShorten | ScheduleDraft | NoDraft
+Draft = (
+    SeminarDraft
+    | PaperNotesDraft
+    | ThemeToRename
+    | NoteToShorten
+    | ScheduleDraft
+    | NoDraft
+    | ThemeToPropose
+)
 
 # The draft each stored step carries.
 DRAFTS: dict[Expecting, type[Draft]] = {
@@ -221,6 +240,7 @@ DRAFTS: dict[Expecting, type[Draft]] = {
     Expecting.SHORTEN_NOTE: NoteToShorten,
     Expecting.PRESET_THEMES: NoDraft,
     Expecting.SCHEDULE_TIME: ScheduleDraft,
+    Expecting.THEME: ThemeToPropose,
 }
 
 
@@ -438,6 +458,10 @@ class Writer:
     done: bool
     group_id: int | None = None
     themes_proposed: int = 0
+    # The vote card the member has open (its message id) and the note it shows, so the card
+    # can be brought up to date when the group's themes change.
+    card_message: int | None = None
+    card_index: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -326,6 +326,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX notes_by_settled_theme ON notes(seminar_id, settled, settled_theme_id, group_id);
     """,
+    # 12: the vote card each member has open and the note it shows, so the bot can edit it
+    # when the group's themes change; a message id, which names nobody.
+    """
+    ALTER TABLE writers ADD COLUMN card_message INTEGER;
+    ALTER TABLE writers ADD COLUMN card_index INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
