@@ -253,20 +253,24 @@ async def cancel_theme(deps: Deps, person: Person) -> None:
 async def propose_theme(
     deps: Deps, person: Person, draft: ThemeToPropose, text: str
 ) -> ThemeAdded | InvalidThemeName | ThemeLimitReached | PersonalDataFound:
-    """The name a member sent after «New theme». A name a theme cannot have leaves them in the
-    step to try again; anything else ends it (a refusal too: `handlers/table.on_text`)."""
+    """The name a member sent after «New theme». A name a theme cannot have, or one held for
+    the personal-data question, leaves them in the step (to try again, or to send another
+    name after deleting the held one); anything else ends it (a refusal too:
+    `handlers/table.on_text`)."""
     seat = await _seat(deps, person, draft.seminar)
     if not seat.seminar.proposing:
         raise PhaseOver(seat.seminar)
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
-    await deps.store.expect(person.tg_id)
     if await _over_theme_limit(deps, seat, name):
+        await deps.store.expect(person.tg_id)
         return ThemeLimitReached(deps.settings.theme_proposals)
     if (asked := question(seat.seminar, name, HeldText.THEME)) is not None:
+        # The step goes on: a name deleted after the question can be sent again at once.
         await _hold_theme(deps, seat.writer, name, draft.note)
         return asked
+    await deps.store.expect(person.tg_id)
     return await _add_theme(deps, seat, name, draft.note)
 
 
@@ -319,6 +323,7 @@ async def keep_theme(deps: Deps, person: Person, seminar_id: int) -> ThemeAdded 
     if isinstance(held, NothingPending):
         return held
     await _hold_theme(deps, held.seat.writer, None)
+    await cancel_theme(deps, person)  # the name is given: no other is asked for
     if not held.seat.seminar.proposing:
         raise PhaseOver(held.seat.seminar)
     # Held names were measured against the limit when they came in.
