@@ -382,7 +382,7 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
                 card = await clock.answer(p, edited)
 
         await timed_stage(clock, seconds, "dots", people, dots)
-        await moderator.send("/close")
+        await moderator.send("/close_dots")
         await moderator.wait_for(lambda m: "1. " in m.text, WAIT)
         peak = bot.peak_mib()
     finally:

@@ -89,6 +89,17 @@ class Action(StrEnum):
     DROP_THEME = "xt"  # args: seminar id
     KEEP_READBACK = "kr"  # args: seminar id
     DROP_READBACK = "xr"  # args: seminar id
+    UNHIDE_NOTE = "c0"  # args: note id
+    COCKPIT_NEXT = "c1"  # args: seminar id, step index
+    COCKPIT_GO = "c2"  # args: seminar id, step index (asked, and confirmed)
+    COCKPIT_STAY = "c3"  # args: seminar id
+    COCKPIT_BACK = "c4"  # args: seminar id, back index
+    COCKPIT_BACK_GO = "c5"  # args: seminar id, back index (asked, and confirmed)
+    COCKPIT_REMIND = "c6"  # args: seminar id
+    COCKPIT_ANNOUNCE = "c7"  # args: seminar id
+    COCKPIT_CANCEL = "c8"  # args: seminar id
+    COCKPIT_MORE = "c9"  # args: seminar id
+    COCKPIT_COMMAND = "ca"  # args: seminar id, index of the command among the cockpit's
     THEME_NEW = "s1"  # args: seminar id, note id of the card (0 = none)
     THEME_NEW_CANCEL = "s2"  # args: seminar id
 

@@ -253,7 +253,7 @@ async def _group_work(
         for pick in DOT_CHOICES[position % len(DOT_CHOICES)]:
             await person.press(card, f"➕ {(pick - 1) % on_card + 1}")
             card = await person.wait_for(_edit_of(card))
-    await mona.send("/close")
+    await mona.send("/close_dots")
     return await room.wait_for(
         lambda m: m.text.lstrip().startswith("The themes") or "1. " in m.text
     )

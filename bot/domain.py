@@ -12,8 +12,9 @@ __all__ = [
     "DRAFTS",
     "GROUP_MARKS",
     "PHASES",
+    "AnnouncementDraft",
     "Awaiting",
-    "Closing",
+    "Back",
     "Delivery",
     "DeliveryStatus",
     "DotPage",
@@ -39,6 +40,7 @@ __all__ = [
     "ScheduleStatus",
     "Seminar",
     "SeminarDraft",
+    "Step",
     "Theme",
     "ThemeToPropose",
     "ThemeToRename",
@@ -47,7 +49,9 @@ __all__ = [
     "decode_draft",
     "encode_draft",
     "may_move",
+    "next_step",
     "sources_of",
+    "way_back",
 ]
 
 
@@ -58,15 +62,6 @@ class Phase(StrEnum):
     VOTING = "voting"
     PLENARY = "plenary"
     CLOSED = "closed"
-
-
-class Closing(StrEnum):
-    """What a moderator's "close" means where the seminar stands."""
-
-    NOTHING = "nothing"  # nothing runs that a close could end
-    ROUND = "round"  # ends the answer round
-    DOTS = "dots"  # ends the open dot vote
-    SEMINAR = "seminar"  # ends the seminar for good
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +127,63 @@ def sources_of(target: Phase) -> tuple[Phase, ...]:
     return tuple(phase for phase in Phase if may_move(phase, target))
 
 
+class Step(StrEnum):
+    """A moderator's next step, as the cockpit offers it: the phase machine's next move, or
+    the next thing to do within a phase (the groups, their notes, the dot vote)."""
+
+    OPEN_ROUND = "open_round"
+    CLOSE_ROUND = "close_round"
+    FORM_GROUPS = "form_groups"
+    SHOW_NOTES = "show_notes"
+    START_SORTING = "start_sorting"
+    START_PLENARY = "start_plenary"
+    START_DOTS = "start_dots"
+    CLOSE_DOTS = "close_dots"
+    END_SEMINAR = "end_seminar"
+    ENDED = "ended"  # nothing is left to do
+
+
+class Back(StrEnum):
+    """A step back the cockpit offers where it is safe."""
+
+    REOPEN_ROUND = "reopen_round"  # until the groups are formed
+    REFORM_GROUPS = "reform_groups"  # until a group has seen its notes
+
+
+def next_step(seminar: Seminar, groups_formed: bool) -> Step:
+    """What the moderator does next where the seminar stands."""
+    match seminar.phase:
+        case Phase.DRAFT:
+            return Step.OPEN_ROUND
+        case Phase.ANSWERING:
+            return Step.CLOSE_ROUND
+        case Phase.GROUPING if not groups_formed:
+            return Step.FORM_GROUPS
+        case Phase.GROUPING if not seminar.notes_revealed:
+            return Step.SHOW_NOTES
+        case Phase.GROUPING:
+            return Step.START_SORTING
+        case Phase.VOTING:
+            return Step.START_PLENARY
+        case Phase.PLENARY if seminar.dot_vote is DotVote.NOT_STARTED:
+            return Step.START_DOTS
+        case Phase.PLENARY if seminar.dot_vote is DotVote.OPEN:
+            return Step.CLOSE_DOTS
+        case Phase.PLENARY:
+            return Step.END_SEMINAR
+        case _:
+            return Step.ENDED
+
+
+def way_back(seminar: Seminar, groups_formed: bool) -> Back | None:
+    """The step back that is safe now, if any: nobody has yet seen what it would undo."""
+    if Phase.ANSWERING in seminar.rule.reopen and not groups_formed:
+        return Back.REOPEN_ROUND
+    if seminar.grouping and groups_formed and not seminar.notes_revealed:
+        return Back.REFORM_GROUPS
+    return None
+
+
 class Role(StrEnum):
     MODERATOR = "moderator"
     PARTICIPANT = "participant"
@@ -166,6 +218,7 @@ class Expecting(StrEnum):
     SHORTEN_NOTE = "shorten_note"
     PRESET_THEMES = "preset_themes"
     SCHEDULE_TIME = "schedule_time"
+    ANNOUNCEMENT = "announcement"
     # Never stored: they follow from the person's seminar.
     NOTE = "note"
     THEME = "theme"  # stored: a member pressed «New theme» (ThemeToPropose)
@@ -204,6 +257,13 @@ class ScheduleDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class AnnouncementDraft:
+    """An announcement asked for from a seminar's cockpit: it goes to that seminar."""
+
+    seminar: int
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeToPropose:
     """A member's next text names a new theme of their group; a note card's note (0: none)
     goes into it at once."""
@@ -224,6 +284,7 @@ Draft = (
     | ThemeToRename
     | NoteToShorten
     | ScheduleDraft
+    | AnnouncementDraft
     | NoDraft
     | ThemeToPropose
 )
@@ -240,6 +301,7 @@ DRAFTS: dict[Expecting, type[Draft]] = {
     Expecting.SHORTEN_NOTE: NoteToShorten,
     Expecting.PRESET_THEMES: NoDraft,
     Expecting.SCHEDULE_TIME: ScheduleDraft,
+    Expecting.ANNOUNCEMENT: AnnouncementDraft,
     Expecting.THEME: ThemeToPropose,
 }
 
@@ -363,15 +425,9 @@ class Seminar:
         return self.voting or self.dots_open
 
     @property
-    def closing(self) -> Closing:
-        """What "close" means now: the round, the open dot vote, or the seminar itself."""
-        if self.writing:
-            return Closing.ROUND
-        if self.dots_open:
-            return Closing.DOTS
-        if Phase.CLOSED in self.rule.moves:
-            return Closing.SEMINAR
-        return Closing.NOTHING
+    def may_end(self) -> bool:
+        """The seminar may end for good: its round is closed and no dot vote runs."""
+        return Phase.CLOSED in self.rule.moves and not self.dots_open
 
     def may_move(self, target: Phase) -> bool:
         return may_move(self.phase, target)

@@ -12,29 +12,22 @@ import asyncio
 import functools
 import json
 import logging
-import warnings
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import CallbackCodec
 from bot.ratelimit import through
 from bot.render.screens import Screen
-from bot.sender import decode_screens, encode_screens, markup
+from bot.sender import decode_screens, encode_screens, screen_fields
 from bot.store import BroadcastStore, Store
 
 __all__ = ["Outbox", "Reply", "ReplyKind"]
 
 log = logging.getLogger(__name__)
-
-# The replies are given with `do_api_request`, whose answer stays plain JSON; python-telegram-bot
-# suggests its typed method instead on every such call.
-warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
 
 
 class ReplyKind(StrEnum):
@@ -196,9 +189,5 @@ class Outbox:
             endpoint = "editMessageReplyMarkup"
             call["message_id"] = reply.message_id
         if screen is not None:
-            call.update(
-                text=screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, self._codec),
-            )
+            call.update(screen_fields(screen, self._codec))
         await self._bot.do_api_request(endpoint, call)

@@ -26,6 +26,7 @@ from bot.handlers.announcements import (
     announce_opened,
     announce_plenary,
     announce_ranking,
+    refresh_cockpits,
     send_summary,
 )
 from bot.handlers.common import BotContext
@@ -38,6 +39,7 @@ __all__ = ["arm"]
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+COCKPIT_SECONDS = 4.0  # the moderators' cockpits change at most this often
 LATE = timedelta(minutes=2)  # a job this much past its time was held up by downtime
 
 
@@ -46,6 +48,9 @@ def arm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         cast(Any, _tick), interval=TICK_SECONDS, first=TICK_SECONDS, name="schedules"
+    )
+    app.job_queue.run_repeating(
+        cast(Any, _cockpits), interval=COCKPIT_SECONDS, first=COCKPIT_SECONDS, name="cockpits"
     )
 
 
@@ -64,6 +69,13 @@ async def _tick(context: BotContext) -> None:
     due = sorted(await store.due(now), key=lambda job: job.kind == schedules.Kind.REMIND)
     for item in due:
         await context.services.lanes.run_alone(functools.partial(_run_job, context, item, now))
+
+
+async def _cockpits(context: BotContext) -> None:
+    try:
+        await refresh_cockpits(context)
+    except Exception:
+        log.exception("the cockpits were not refreshed")
 
 
 async def _purge(context: BotContext, now: datetime) -> None:

@@ -14,12 +14,14 @@ import asyncio
 import json
 import logging
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
+from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Action, Button, CallbackCodec
 from bot.domain import Delivery, DeliveryStatus, Member
@@ -28,9 +30,15 @@ from bot.ratelimit import through
 from bot.render.screens import Key, Screen
 from bot.store import BroadcastStore, Store
 
-__all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup"]
+__all__ = ["Broadcaster", "decode_screens", "encode_screens", "markup", "screen_fields"]
 
 log = logging.getLogger(__name__)
+
+# Messages are sent with `do_api_request`, whose answer stays plain JSON: the bot never reads
+# the Message Telegram sends back, and building one (with an object per formatting entity)
+# costs more than the rest of a broadcast message. python-telegram-bot suggests its typed
+# method instead on every such call.
+warnings.filterwarnings("ignore", r"Please use 'Bot\.", PTBUserWarning)
 
 PRIVATE_GAP = 1.0  # seconds between two messages to one person
 GROUP_GAP = 3.0  # 20 a minute in a group
@@ -74,6 +82,15 @@ def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
             for row in screen.keys
         ]
     )
+
+
+def screen_fields(screen: Screen, codec: CallbackCodec) -> dict[str, object]:
+    """A screen as the fields of a sendMessage or editMessageText call."""
+    return {
+        "text": screen.text,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": markup(screen, codec),
+    }
 
 
 def encode_screens(screens: list[Screen]) -> list[dict[str, Any]]:
@@ -125,6 +142,8 @@ class Broadcaster:
         self._codec = codec
         self._pace = _Pace(rate)
         self._queued: set[int] = set()
+        # Who each broadcast under way still writes to, so a live message can wait its turn.
+        self._recipients: dict[int, frozenset[int]] = {}
         self._last_sent: dict[int, float] = {}  # chat id -> time.monotonic() of its last message
         self._worker: asyncio.Task[None] | None = None
 
@@ -147,6 +166,7 @@ class Broadcaster:
         )
 
         async def start() -> None:
+            self._recipients[broadcast_id] = frozenset(chat for chat, _ in pairs)
             self.start(broadcast_id)
 
         # Started once the change it tells of has committed; a rollback takes it back unsent.
@@ -169,6 +189,12 @@ class Broadcaster:
                 # Its deliveries stay pending in the database; the next start resumes them.
                 log.exception("broadcast %d stopped", broadcast_id)
             self._queued.discard(broadcast_id)
+            self._recipients.pop(broadcast_id, None)
+
+    def owes(self, chat_id: int) -> bool:
+        """Whether a broadcast under way still has messages for this chat: a moderator's
+        cockpit is posted after what the step sent them, not between."""
+        return any(chat_id in chats for chats in self._recipients.values())
 
     async def resume(self) -> None:
         """Restarts every broadcast a crash or a shutdown left unfinished."""
@@ -224,12 +250,8 @@ class Broadcaster:
 
         async def attempt() -> None:
             await self._pace.take()
-            await self._bot.send_message(
-                chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, self._codec),
-            )
+            call = {"chat_id": chat_id, **screen_fields(screen, self._codec)}
+            await self._bot.do_api_request("sendMessage", call)
 
         try:
             await through(attempt, attempts=None, what="a broadcast message")

@@ -310,7 +310,7 @@ async def test_no_telegram_id_is_in_the_database_its_wal_or_a_backup(
         card = await person.wait_for(lambda m: "➕ 1" in m.button_labels())
         await person.press(card, "➕ 1")
         await person.wait_for(edit_of(card))
-    await mona.send("/close")
+    await mona.send("/close_dots")
     await room.wait_for(
         contains(
             said("nb", "<b>The themes of {title}, ranked by dots</b>", title="Gode møter med Nav")

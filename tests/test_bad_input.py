@@ -209,7 +209,12 @@ async def test_after_the_round_closes(api: LocalBotApi, bot: BotProcess) -> None
     await api.wait_idle()
     assert sum(closed(m) for m in anna.inbox) == 4
     assert note_texts(bot) == ["Jeg ble tatt på alvor"]
-    # With the round closed, /close offers to end the whole seminar, and asks first.
+    # With the round closed, /close has nothing left to close; /end offers to end the whole
+    # seminar, and asks first.
     await moderator.send("/close")
+    await moderator.wait_for(
+        saying("nb", "That is not possible now: <b>{title}</b> is at the step «{phase}».")
+    )
+    await moderator.send("/end")
     await moderator.wait_for(has_button(button("nb", "Close the seminar")))
     assert bot.query("SELECT phase FROM seminars") == [("grouping",)]

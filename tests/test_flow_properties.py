@@ -52,7 +52,6 @@ from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButt
 from bot.config import Settings
 from bot.domain import (
     Awaiting,
-    Closing,
     DotVote,
     Expectation,
     Expecting,
@@ -224,6 +223,8 @@ ARGS = st.one_of(
 COMMANDS = (
     "/open",
     "/close",
+    "/close_dots",
+    "/end",
     "/groups",
     "/vote",
     "/plenary",
@@ -632,13 +633,8 @@ class SeminarFlows(RuleBasedStateMachine):
             await self.flow(person, themes_flow.preset_theme(self.deps, person, text))
 
     async def close(self, person: Person, seminar_id: int | None) -> None:
-        """/close as the handler runs it: what closing means where the seminar stands."""
-        means = await self.flow(person, closing.what_close_means(self.deps, person, seminar_id))
-        if means is Closing.DOTS:
-            await self.flow(person, plenary.close_dots(self.deps, person, seminar_id))
-        elif means is Closing.ROUND:
-            await self.flow(person, setup.close_round(self.deps, person, seminar_id))
-        # Closing.SEMINAR: the handler offers a button to close the seminar for good.
+        """/close as the handler runs it: the answer round."""
+        await self.flow(person, setup.close_round(self.deps, person, seminar_id))
 
     async def vote(self, person: Person, note_id: int, theme_id: int, index: int) -> None:
         """themes_flow.cast_vote, with whether it must count predicted from the state before."""
@@ -713,6 +709,10 @@ class SeminarFlows(RuleBasedStateMachine):
                     await self.flow(person, setup.open_round(d, person))
             case "/close":
                 await self.close(person, None)
+            case "/close_dots":
+                await self.flow(person, plenary.close_dots(d, person))
+            case "/end":
+                await self.flow(person, closing.may_end(d, person))
             case "/groups":
                 words = argument.split()
                 await self.flow(
@@ -1022,7 +1022,7 @@ class SeminarFlows(RuleBasedStateMachine):
                     for theme_id in (themes * 3)[i : i + 3]:
                         await self.press(person, Button(Action.DOT, (sid, theme_id, 1)))
             case Phase.PLENARY if seminar.dot_vote is DotVote.OPEN:
-                await self.command(MODERATOR, "/close", "")
+                await self.command(MODERATOR, "/close_dots", "")
             case Phase.PLENARY:
                 await self.read_back(sid, writers)
                 await self.press(MODERATOR, Button(Action.CLOSE_SEMINAR, (sid,)))

@@ -263,7 +263,7 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     )
     for chat in (mona, room, *people):
         assert not any(ranked_head in m.text for m in chat.inbox), chat.title
-    await mona.send("/close")
+    await mona.send("/close_dots")
     ranked = await room.wait_for(contains(ranked_head))
     lines = [line for line in ranked.text.splitlines() if re.match(r"\d+\. ", line)]
     assert lines == [

@@ -256,9 +256,27 @@ async def test_bind_announce_paper_notes_review_and_progress(
     def done(count: int) -> str:
         return said("nb", "{done} of {total} participants done", done=count, total=1)
 
+    def notes(count: int) -> str:
+        return said_n("nb", "{count} note", "{count} notes", count)
+
+    def people(wrote: int, done: int) -> str:
+        return said(
+            "nb",
+            "Joined: {joined} · wrote: {wrote} · done: {done}",
+            joined=1,
+            wrote=wrote,
+            done=done,
+        )
+
     await mona.send("/open")
-    progress = await mona.wait_for(contains(so_far(0)))
-    assert progress.text.splitlines()[1:] == [so_far(0), done(0)]
+    # The moderator follows the round in the cockpit; the plenary chat has its own progress.
+    progress = await mona.wait_for(
+        lambda m: (
+            m.text.startswith("🧭") and button("nb", "Close the answer round") in m.button_labels()
+        ),
+        timeout=15,
+    )
+    assert progress.text.splitlines()[1:3] == [people(0, 0), notes(0)]
     in_room = await admins_room.wait_for(contains(so_far(0)))
     assert in_room.text.splitlines()[1:] == [so_far(0), done(0)]
     await mona.send("/paper")
@@ -281,24 +299,24 @@ async def test_bind_announce_paper_notes_review_and_progress(
     # Live progress: one message, edited, not a stream of new ones. Writing a note is not
     # being done: only «I am done» counts Kari among those done.
     edited = await mona.wait_for(
-        lambda m: m.message_id == progress.message_id and so_far(2) in m.text.splitlines(),
+        lambda m: m.message_id == progress.message_id and notes(2) in m.text.splitlines(),
         timeout=15,
     )
-    assert edited.text.splitlines()[1:] == [so_far(2), done(0)]
+    assert edited.text.splitlines()[1:3] == [people(1, 0), notes(2)]
     await kari.press(saved, button("nb", "Next question ▶"))
     last = await kari.wait_for(has_button(button("nb", "I am done ✓")))
     await kari.press(last, button("nb", "I am done ✓"))
     edited = await mona.wait_for(
-        lambda m: m.message_id == progress.message_id and done(1) in m.text.splitlines(),
+        lambda m: m.message_id == progress.message_id and people(1, 1) in m.text.splitlines(),
         timeout=15,
     )
-    assert edited.text.splitlines()[1:] == [so_far(2), done(1)]
+    assert edited.text.splitlines()[1:3] == [people(1, 1), notes(2)]
     await kari.press(saved, button("nb", "🗑 Delete"))
     edited = await mona.wait_for(
-        lambda m: m.message_id == progress.message_id and so_far(1) in m.text.splitlines(),
+        lambda m: m.message_id == progress.message_id and notes(1) in m.text.splitlines(),
         timeout=15,
     )
-    assert edited.text.splitlines()[1:] == [so_far(1), done(1)]
+    assert edited.text.splitlines()[1:3] == [people(0, 1), notes(1)]
     await answer(kari, "Kari sin lapp med Kari Nordmann i")
     # Paper notes count as one writer: two more people write, so the notes can be shown.
     for name in ("Lars", "Siri"):

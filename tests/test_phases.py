@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.callbacks import Action
 from bot.domain import (
     PHASES,
-    Closing,
+    Back,
     DotVote,
     Expecting,
     NoDraft,
@@ -19,13 +20,19 @@ from bot.domain import (
     ScheduleDraft,
     Seminar,
     SeminarDraft,
+    Step,
     ThemeToRename,
     decode_draft,
     encode_draft,
     may_move,
+    next_step,
     sources_of,
+    way_back,
 )
+from bot.flows.cockpit import Cockpit, CockpitCounts
+from bot.handlers.cockpit import BACK_ACTIONS, STEP_ACTIONS
 from bot.i18n import LANGUAGES, translator
+from bot.render import cockpit as cockpit_view
 from bot.render.screens import phase_help, phase_name
 
 
@@ -62,20 +69,20 @@ def test_the_moves_are_the_seminars() -> None:
 
 
 @pytest.mark.parametrize(
-    ("phase", "dots", "closing"),
+    ("phase", "dots", "ends"),
     [
-        (Phase.DRAFT, DotVote.NOT_STARTED, Closing.NOTHING),
-        (Phase.ANSWERING, DotVote.NOT_STARTED, Closing.ROUND),
-        (Phase.GROUPING, DotVote.NOT_STARTED, Closing.SEMINAR),
-        (Phase.VOTING, DotVote.NOT_STARTED, Closing.SEMINAR),
-        (Phase.PLENARY, DotVote.NOT_STARTED, Closing.SEMINAR),
-        (Phase.PLENARY, DotVote.OPEN, Closing.DOTS),
-        (Phase.PLENARY, DotVote.CLOSED, Closing.SEMINAR),
-        (Phase.CLOSED, DotVote.CLOSED, Closing.NOTHING),
+        (Phase.DRAFT, DotVote.NOT_STARTED, False),
+        (Phase.ANSWERING, DotVote.NOT_STARTED, False),
+        (Phase.GROUPING, DotVote.NOT_STARTED, True),
+        (Phase.VOTING, DotVote.NOT_STARTED, True),
+        (Phase.PLENARY, DotVote.NOT_STARTED, True),
+        (Phase.PLENARY, DotVote.OPEN, False),
+        (Phase.PLENARY, DotVote.CLOSED, True),
+        (Phase.CLOSED, DotVote.CLOSED, False),
     ],
 )
-def test_what_closing_means(phase: Phase, dots: DotVote, closing: Closing) -> None:
-    assert _seminar(phase, dot_vote=dots).closing is closing
+def test_when_a_seminar_may_end(phase: Phase, dots: DotVote, ends: bool) -> None:
+    assert _seminar(phase, dot_vote=dots).may_end is ends
 
 
 def test_notes_are_released_only_after_the_round() -> None:
@@ -144,3 +151,46 @@ def test_every_phase_has_a_name_and_a_help_text_in_every_language(language: str)
         if language != "en":
             assert phase_help(t, phase) != phase_help(english, phase), (language, phase)
     assert len({phase_help(t, phase) for phase in Phase}) == len(Phase)
+
+
+# -- the cockpit's steps --------------------------------------------------------------------
+
+
+def _steps_seen() -> dict[Step, Seminar]:
+    """Every step the cockpit can show, with a seminar that stands there."""
+    seen: dict[Step, Seminar] = {}
+    for phase in Phase:
+        for dots in DotVote:
+            for formed in (False, True):
+                for revealed in (False, True):
+                    seminar = _seminar(phase, dot_vote=dots, notes_revealed=revealed)
+                    seen.setdefault(next_step(seminar, formed), seminar)
+    return seen
+
+
+def test_every_step_is_reached_and_has_an_action_a_button_and_words() -> None:
+    seen = _steps_seen()
+    assert set(seen) == set(Step)
+    assert set(STEP_ACTIONS) == set(Step) - {Step.ENDED}
+    assert set(BACK_ACTIONS) == set(Back)
+    for step, seminar in seen.items():
+        view = Cockpit(seminar, step, None, CockpitCounts(3, 2, 1, 4), None, 0)
+        for language in LANGUAGES:
+            screen = cockpit_view.cockpit(translator(language), view, "Europe/Oslo")
+            labels = [k.label for row in screen.keys for k in row]
+            if step is Step.ENDED:
+                pressed = {k.button.action for row in screen.keys for k in row if k.button}
+                assert Action.COCKPIT_NEXT not in pressed
+            else:
+                assert labels[0] == cockpit_view.step_label(translator(language), step)
+                assert labels[0], (step, language)
+
+
+def test_the_way_back_is_offered_only_before_anybody_saw_what_it_undoes() -> None:
+    grouping = _seminar(Phase.GROUPING)
+    assert way_back(grouping, groups_formed=False) is Back.REOPEN_ROUND
+    assert way_back(grouping, groups_formed=True) is Back.REFORM_GROUPS
+    shown = _seminar(Phase.GROUPING, notes_revealed=True)
+    assert way_back(shown, groups_formed=True) is None
+    for phase in (Phase.DRAFT, Phase.ANSWERING, Phase.VOTING, Phase.PLENARY, Phase.CLOSED):
+        assert way_back(_seminar(phase), groups_formed=True) is None

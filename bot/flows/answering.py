@@ -14,6 +14,7 @@ from bot.flows.refusals import (
     Gone,
     GoneThing,
     NoteGoneFromList,
+    NotesInGroups,
     NotJoined,
     RoundNotOpen,
     RoundStillOpen,
@@ -501,6 +502,17 @@ async def hide(deps: Deps, person: Person, note_id: int) -> NoteHidden:
     """Hides a note everywhere; the bot (holding the key) finds its writer to tell them why."""
     found = await moderated_note(deps, person, note_id)
     changed = await deps.store.hide_note(found.note.id)
+    writer = await writer_of(deps, found.seminar, found.note.id) if changed else None
+    return NoteHidden(found.seminar, found.note, writer, already=not changed)
+
+
+async def unhide(deps: Deps, person: Person, note_id: int) -> NoteHidden:
+    """Shows a hidden note again, while no group has its notes yet: a hide can be undone
+    until the notes are dealt without it."""
+    found = await moderated_note(deps, person, note_id)
+    if await deps.store.groups(found.seminar.id):
+        raise NotesInGroups(found.seminar, reopening=False)
+    changed = await deps.store.unhide_note(found.note.id)
     writer = await writer_of(deps, found.seminar, found.note.id) if changed else None
     return NoteHidden(found.seminar, found.note, writer, already=not changed)
 

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Awaiting, Closing, Note, Person, Phase, Seminar, Writer, sources_of
+from bot.domain import Awaiting, Note, Person, Phase, Seminar, Writer, sources_of
 from bot.flows import plenary
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import clean_text
@@ -31,12 +31,12 @@ __all__ = [
     "close_seminar",
     "drop_read_back",
     "keep_read_back",
+    "may_end",
     "purge",
     "read_back_note",
     "report_data",
     "reportable",
     "start_read_back",
-    "what_close_means",
 ]
 
 
@@ -203,20 +203,19 @@ async def drop_read_back(
     return HeldDropped(HeldText.READ_BACK)
 
 
-async def what_close_means(deps: Deps, person: Person, seminar_id: int | None = None) -> Closing:
-    """What a moderator's /close does where their seminar stands (the phase machine's
-    `Seminar.closing`): end the answer round, end the dot vote, or offer to close the seminar
-    for good. Where it means nothing (before the round, or once closed), it is refused."""
+async def may_end(deps: Deps, person: Person, seminar_id: int | None = None) -> Seminar:
+    """The seminar a moderator asks to end, if it may end now (refused while the answer
+    round or the dot vote runs, and once it has ended)."""
     seminar = await deps.moderating(person, seminar_id)
-    if seminar.closing is Closing.NOTHING:
+    if not seminar.may_end:
         raise WrongPhase(seminar)
-    return seminar.closing
+    return seminar
 
 
 async def close_seminar(deps: Deps, person: Person, seminar_id: int | None = None) -> SeminarClosed:
     """Ends the seminar for good; it is purged after the retention period."""
     seminar = await deps.moderating(person, seminar_id)
-    if seminar.closing is not Closing.SEMINAR or not await deps.store.close_seminar(
+    if not seminar.may_end or not await deps.store.close_seminar(
         seminar.id, sources_of(Phase.CLOSED), deps.clock.now()
     ):
         raise WrongPhase(seminar)

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 
 from bot.domain import (
+    Back,
     Expectation,
     Expecting,
     Group,
@@ -22,6 +23,7 @@ from bot.domain import (
     Seminar,
     Theme,
     Writer,
+    way_back,
 )
 from bot.flows.answering import EmptyNote, NoteTooLong, writer_of
 from bot.flows.clean_text import one_line
@@ -174,6 +176,18 @@ async def form_groups(
     paper = sum(1 for note, writer in writers.items() if writer == PAPER and note not in plan.notes)
     sizes = await deps.store.group_sizes(seminar.id)
     return GroupsFormed(seminar, groups, sizes, seats, paper)
+
+
+async def dissolve_groups(deps: Deps, person: Person, seminar_id: int | None = None) -> Seminar:
+    """The way back from forming the groups, safe until a group has seen its notes: then
+    nobody has read or sorted anything in a group yet."""
+    seminar = await deps.moderating(person, seminar_id)
+    if way_back(seminar, bool(await deps.store.groups(seminar.id))) is not Back.REFORM_GROUPS:
+        raise WrongPhase(seminar)
+    await deps.store.dissolve_groups(seminar.id)
+    dissolved = await deps.store.seminar(seminar.id)
+    assert dissolved is not None
+    return dissolved
 
 
 async def place_paper_notes(deps: Deps, person: Person, group_id: int) -> PaperPlaced:

@@ -83,9 +83,11 @@ class VotesOpen(Refusal):
 
 @dataclass(eq=False)
 class NotesInGroups(Refusal):
-    """The round cannot reopen once the notes have gone to the groups."""
+    """The round cannot reopen, nor a hidden note come back, once the notes have gone to the
+    groups."""
 
     seminar: Seminar
+    reopening: bool = True  # False: a hidden note stays hidden
 
 
 @dataclass(eq=False)

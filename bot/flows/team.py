@@ -406,7 +406,7 @@ async def drop_paper_note(
 
 @dataclass(frozen=True, slots=True)
 class ProgressChat:
-    """A chat that follows the answer round live: a moderator's own, or the plenary chat."""
+    """A chat that follows the answer round live: the plenary chat."""
 
     chat_id: int
     language: str
@@ -435,8 +435,9 @@ async def _progress(deps: Deps, seminar: Seminar, chats: list[ProgressChat]) -> 
 
 
 async def progress_to_post(deps: Deps, seminar: Seminar) -> Progress:
-    """The progress at the round's opening, for each moderator and the plenary chat."""
-    chats = [ProgressChat(m.tg_id, m.language) for m in await deps.moderators(seminar.id)]
+    """The progress at the round's opening, for the plenary chat (each moderator follows it
+    in their cockpit)."""
+    chats = []
     if seminar.plenary_chat_id is not None:
         chats.append(ProgressChat(seminar.plenary_chat_id, seminar.language))
     return await _progress(deps, seminar, chats)

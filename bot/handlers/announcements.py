@@ -5,8 +5,10 @@ handlers and the scheduler, so neither imports the other.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -14,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain import Member, Person, Seminar
-from bot.flows import plenary, schedules, setup, team
+from bot.flows import cockpit, plenary, schedules, setup, team
 from bot.handlers.common import (
     BotContext,
     after_commit,
@@ -26,6 +28,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
+from bot.render import cockpit as cockpit_view
 from bot.render import plenary as plenary_view
 from bot.render import schedules as schedules_view
 from bot.render import setup as setup_view
@@ -37,7 +40,9 @@ __all__ = [
     "announce_opened",
     "announce_plenary",
     "announce_ranking",
+    "post_cockpit",
     "progress_changed",
+    "refresh_cockpits",
     "send_summary",
     "start_progress",
 ]
@@ -46,6 +51,8 @@ log = logging.getLogger(__name__)
 
 # Live progress is one message per chat, edited at most this often.
 PROGRESS_EVERY = 5.0
+# A new step's cockpit waits this long at most for the step's own messages to the moderator.
+COCKPIT_PATIENCE = 30.0
 
 
 def _part(origin: str | None, part: str) -> str | None:
@@ -265,3 +272,124 @@ async def _refresh_progress(context: BotContext) -> None:
             )
         except TelegramError as exc:
             log.info("progress message not updated: %s", exc.message)
+
+
+# -- the moderators' cockpits -------------------------------------------------------------
+
+# What each cockpit message shows, so a refresh that changes nothing edits nothing; and since
+# when a new step's cockpit waits for the step's messages to reach the moderator first.
+_shown: dict[tuple[int, int], str] = {}
+_waiting_since: dict[tuple[int, int], float] = {}
+# One cockpit change at a time, so two never post one cockpit twice.
+_cockpit_lock = asyncio.Lock()
+
+
+async def post_cockpit(
+    context: BotContext, seminar_id: int, chat_id: int, *, after_broadcasts: bool = True
+) -> None:
+    """A fresh cockpit for one moderator once the update has committed, below everything it
+    sends them; the one above goes. While a broadcast still owes them the step's messages,
+    the next refresh posts it after those (`after_broadcasts`)."""
+
+    async def post() -> None:
+        if after_broadcasts and context.services.broadcaster.owes(chat_id):
+            return
+        async with _cockpit_lock:
+            found = await cockpit.cockpits(context.deps, seminar_id)
+            helm = next((h for h in found.helms if h.chat_id == chat_id), None)
+            if found.cockpit is not None and helm is not None:
+                await _repost(context, found.cockpit, helm)
+
+    await after_commit(context, post)
+
+
+async def refresh_cockpits(context: BotContext) -> None:
+    """Every live cockpit: a new step posts a fresh one once the step's own messages have
+    reached the moderator; new counts edit it in place."""
+    async with _cockpit_lock:
+        for seminar_id in await context.deps.store.live_cockpits():
+            found = await cockpit.cockpits(context.deps, seminar_id)
+            view = found.cockpit
+            if view is None:
+                continue
+            for helm in found.helms:
+                if helm.message_id is None or helm.shown != view.step.value:
+                    if _still_owed(context, seminar_id, helm.chat_id):
+                        continue
+                    await _repost(context, view, helm)
+                else:
+                    await _edit_cockpit(context, view, helm, helm.message_id)
+
+
+def _still_owed(context: BotContext, seminar_id: int, chat_id: int) -> bool:
+    """Whether a broadcast still owes this moderator messages of the step, and the cockpit
+    has not waited for them too long."""
+    waiting = (seminar_id, chat_id)
+    if not context.services.broadcaster.owes(chat_id):
+        _waiting_since.pop(waiting, None)
+        return False
+    since = _waiting_since.setdefault(waiting, time.monotonic())
+    return time.monotonic() - since < COCKPIT_PATIENCE
+
+
+def _cockpit_screen(context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm) -> Screen:
+    t = translator(helm.language)
+    return cockpit_view.cockpit(t, view, context.deps.settings.timezone)
+
+
+async def _repost(context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm) -> None:
+    _waiting_since.pop((view.seminar.id, helm.chat_id), None)
+    screen = _cockpit_screen(context, view, helm)
+    try:
+        message = await with_retries(
+            lambda: context.bot.send_message(
+                helm.chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        log.info("cockpit not sent: %s", exc.message)
+        return
+    await cockpit.cockpit_posted(
+        context.deps, view.seminar.id, helm.chat_id, message.message_id, view.step
+    )
+    _shown[(helm.chat_id, message.message_id)] = screen.text
+    if helm.message_id is None:
+        return
+    _shown.pop((helm.chat_id, helm.message_id), None)
+    old = helm.message_id
+    try:
+        await with_retries(lambda: context.bot.delete_message(helm.chat_id, old))
+    except TelegramError:
+        # Too old to delete (48 hours): its buttons go, so only the new one is pressed.
+        try:
+            await with_retries(
+                lambda: context.bot.edit_message_reply_markup(helm.chat_id, old, reply_markup=None)
+            )
+        except TelegramError as exc:
+            log.info("old cockpit left as it was: %s", exc.message)
+
+
+async def _edit_cockpit(
+    context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm, message_id: int
+) -> None:
+    screen = _cockpit_screen(context, view, helm)
+    if _shown.get((helm.chat_id, message_id)) == screen.text:
+        return
+    try:
+        await with_retries(
+            lambda: context.bot.edit_message_text(
+                screen.text,
+                chat_id=helm.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        if "not modified" not in exc.message:
+            log.info("cockpit not updated: %s", exc.message)
+            return
+    _shown[(helm.chat_id, message_id)] = screen.text

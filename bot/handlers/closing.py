@@ -172,11 +172,14 @@ async def report_command(update: Update, context: BotContext) -> None:
 async def offer_to_close(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None = None
 ) -> None:
-    """What /close does when it means the seminar (`Closing.SEMINAR`): asks before closing it
-    for good."""
-    seminar = await context.deps.moderating(person, seminar_id)
+    """/end: asks before ending the seminar for good."""
+    seminar = await closing.may_end(context.deps, person, seminar_id)
     days = context.deps.settings.retention_days
     await send(context, person.tg_id, closing_view.close_seminar_ask(t, seminar, days))
+
+
+async def end_command(update: Update, context: BotContext) -> None:
+    await offer_to_close(context, person_of(update), await reader(update, context))
 
 
 async def close_seminar(
@@ -204,6 +207,9 @@ ROUTES = Routes(
         ),
         Command(
             "report", report_command, shared=True, menus=MODERATORS, description=N_("The report")
+        ),
+        Command(
+            "end", end_command, shared=True, menus=MODERATORS, description=N_("End the seminar")
         ),
     ),
     buttons=(

@@ -8,6 +8,7 @@ from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting, NoteToShorten, Person
 from bot.flows import answering, groups, setup
 from bot.flows.refusals import Gone, Refusal
+from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     drop_buttons,
@@ -94,6 +95,19 @@ async def groups_command(update: Update, context: BotContext) -> None:
     await _form(context, person_of(update), await reader(update, context), everyone, size, deal)
 
 
+async def form(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
+    """Forms the groups of those who wrote, as /groups does without options."""
+    await _form(context, person, t, everyone=False)
+
+
+async def form_again(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    """Forms the groups again, before any group has seen its notes."""
+    await groups.dissolve_groups(context.deps, person, seminar_id)
+    await _form(context, person, t, everyone=False)
+
+
 async def form_button(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
@@ -136,21 +150,23 @@ async def review_shorten(
 
 
 async def show_notes(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    outcome = await groups.show_notes(context.deps, person_of(update), button.arg(0))
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    """Each group gets its own notes; the moderator is told sorting can start."""
+    outcome = await groups.show_notes(context.deps, person, seminar_id)
     if isinstance(outcome, setup.TooFewWriters):
-        await send(context, _chat(update), setup_view.too_few_writers(t, outcome))
-        return None
+        await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
+        return
     for delivery in outcome.deliveries:
         tm = translator(delivery.member.language)
         screens = groups_view.group_notes(
             tm, outcome.seminar, delivery.group, delivery.notes, delivery.themes
         )
         await send_many(context, delivery.member.tg_id, screens)
-    await send(context, _chat(update), themes_view.voting_ready(t, outcome.seminar))
-    return None
+    await send(context, person.tg_id, themes_view.voting_ready(t, outcome.seminar))
+
+
+_, show_notes_button = command_and_button(show_notes)
 
 
 async def shorten_text(
@@ -192,7 +208,7 @@ ROUTES = Routes(
         Press(Action.REVIEW, review),
         # A note gone since the review card came: the card's other buttons still work.
         Press(Action.REVIEW_SHORTEN, noticing(review_shorten, Gone, keep_buttons=True)),
-        Press(Action.SHOW_NOTES, show_notes),
+        Press(Action.SHOW_NOTES, show_notes_button),
     ),
     texts=(Text(Expecting.SHORTEN_NOTE, shorten_text),),
 )

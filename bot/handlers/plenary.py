@@ -13,9 +13,7 @@ from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
     broadcast,
-    drop_buttons,
     person_of,
-    pressed_message,
     send,
 )
 from bot.handlers.groups import noticing
@@ -38,7 +36,7 @@ def _chat(update: Update) -> int:
     return person_of(update).tg_id
 
 
-async def _plenary(
+async def open_plenary(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     outcome = await plenary.open_plenary(context.deps, person, seminar_id)
@@ -48,19 +46,20 @@ async def _plenary(
     await announce_plenary(context, outcome, person, t)
 
 
-plenary_command, plenary_button = command_and_button(_plenary)
+plenary_command, plenary_button = command_and_button(open_plenary)
 
 
 async def open_dots(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    outcome = await plenary.open_dots(context.deps, person_of(update), button.arg(0))
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
+    outcome = await plenary.open_dots(context.deps, person, seminar_id)
     card = outcome.card
     # Through the sender: after the plenary's messages, and resumed after a crash.
     await broadcast(context, outcome.voters, lambda tm: [plenary_view.dot_card(tm, card)])
-    await send(context, _chat(update), plenary_view.dots_opened_moderator(t, outcome.seminar))
-    return None
+    await send(context, person.tg_id, plenary_view.dots_opened_moderator(t, outcome.seminar))
+
+
+_, open_dots_button = command_and_button(open_dots)
 
 
 async def dot(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -79,18 +78,15 @@ async def dot_page(
     return await show_card(update, context, t, card)
 
 
-async def close_dots(context: BotContext, person: Person, seminar_id: int | None) -> None:
+async def close_dots(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
     """Closes the dot vote and posts the ranking."""
     outcome = await plenary.close_dots(context.deps, person, seminar_id)
     await announce_ranking(context, outcome)
 
 
-async def close_dots_button(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    await drop_buttons(context, pressed_message(update))
-    await close_dots(context, person_of(update), button.arg(0))
-    return None
+close_dots_command, close_dots_button = command_and_button(close_dots)
 
 
 ROUTES = Routes(
@@ -102,10 +98,17 @@ ROUTES = Routes(
             menus=MODERATORS,
             description=N_("Show every group's themes"),
         ),
+        Command(
+            "close_dots",
+            close_dots_command,
+            shared=True,
+            menus=MODERATORS,
+            description=N_("Close the dot vote"),
+        ),
     ),
     buttons=(
         Press(Action.OPEN_PLENARY, plenary_button),
-        Press(Action.OPEN_DOTS, open_dots),
+        Press(Action.OPEN_DOTS, open_dots_button),
         Press(Action.DOT, noticing(dot, *CARD_REFUSALS), personal=True),
         Press(Action.DOT_PAGE, noticing(dot_page, *CARD_REFUSALS), personal=True),
         Press(Action.CLOSE_DOTS, close_dots_button),

@@ -13,12 +13,10 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Closing, Expectation, Person, Seminar
+from bot.domain import Expectation, Person, Seminar
 from bot.flows import answering, setup
-from bot.flows import closing as closing_flow
 from bot.flows.deps import Deps
-from bot.handlers import closing, plenary
-from bot.handlers.announcements import announce_closed, announce_opened
+from bot.handlers.announcements import announce_closed, announce_opened, post_cockpit
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
@@ -82,6 +80,7 @@ async def _after_setup(
     await send(context, chat_id, _setup_screen(t, outcome, context))
     if isinstance(outcome, setup.SeminarCreated):
         await _register_moderator_commands(context, chat_id, t.language)
+        await post_cockpit(context, outcome.seminar.id, chat_id)
     return None
 
 
@@ -183,30 +182,24 @@ async def renew_invite(
 # -- the round ----------------------------------------------------------------------------
 
 
-async def _open(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
+async def open_round(
+    context: BotContext, person: Person, t: Translator, seminar_id: int | None
+) -> None:
     outcome = await setup.open_round(context.deps, person, seminar_id)
     await announce_opened(context, outcome, person, t)
 
 
-open_command, open_button = command_and_button(_open)
+open_command, open_button = command_and_button(open_round)
 
 
-async def _close(
-    context: BotContext, person: Person, t: Translator, seminar_id: int | None
-) -> None:
-    """/close does what closing means where the seminar stands (the phase machine's
-    `Seminar.closing`): ends the answer round or the dot vote, or offers to end the seminar."""
-    match await closing_flow.what_close_means(context.deps, person, seminar_id):
-        case Closing.DOTS:
-            await plenary.close_dots(context, person, seminar_id)
-        case Closing.SEMINAR:
-            await closing.offer_to_close(context, person, t, seminar_id)
-        case _:
-            outcome = await setup.close_round(context.deps, person, seminar_id)
-            await announce_closed(context, outcome)
+async def close(context: BotContext, person: Person, t: Translator, seminar_id: int | None) -> None:
+    """/close: ends the answer round (the dot vote and the seminar have commands of their
+    own)."""
+    outcome = await setup.close_round(context.deps, person, seminar_id)
+    await announce_closed(context, outcome)
 
 
-close_command, close_button = command_and_button(_close)
+close_command, close_button = command_and_button(close)
 
 
 # -- hiding a note ------------------------------------------------------------------------
@@ -228,11 +221,23 @@ async def hide_confirm(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     hidden = await answering.hide(context.deps, person_of(update), button.arg(0))
-    await edit(context, pressed_message(update), answering_view.note_hidden(t, hidden.already))
+    screen = answering_view.note_hidden(t, hidden.note, hidden.already)
+    await edit(context, pressed_message(update), screen)
     if hidden.writer is not None:
         tw = translator(hidden.writer.language)
         screen = answering_view.note_hidden_for_writer(tw, hidden.seminar, hidden.note)
         await send(context, hidden.writer.tg_id, screen)
+    return None
+
+
+async def unhide(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    """The way back from hiding a note, until the groups get their notes."""
+    shown = await answering.unhide(context.deps, person_of(update), button.arg(0))
+    await edit(context, pressed_message(update), answering_view.note_shown_again(t, shown.already))
+    if shown.writer is not None:
+        tw = translator(shown.writer.language)
+        screen = answering_view.note_shown_again_for_writer(tw, shown.seminar, shown.note)
+        await send(context, shown.writer.tg_id, screen)
     return None
 
 
@@ -277,7 +282,7 @@ ROUTES = Routes(
             close_command,
             shared=True,
             menus=MODERATORS,
-            description=N_("Close the answer round or the dot vote"),
+            description=N_("Close the answer round"),
         ),
     ),
     buttons=(
@@ -290,6 +295,7 @@ ROUTES = Routes(
         Press(Action.HIDE_ASK, hide_ask),
         Press(Action.HIDE_CONFIRM, hide_confirm),
         Press(Action.HIDE_CANCEL, hide_cancel),
+        Press(Action.UNHIDE_NOTE, unhide),
     ),
     texts=tuple(Text(step, setup_text) for step in setup.SETUP_STEPS),
 )

@@ -23,6 +23,7 @@ from bot.flows.refusals import Refusal
 from bot.handlers import (
     answering,
     closing,
+    cockpit,
     groups,
     joining,
     plenary,
@@ -69,6 +70,7 @@ FEATURES: tuple[Routes, ...] = (
     team.ROUTES,
     schedules.ROUTES,
     closing.ROUTES,
+    cockpit.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

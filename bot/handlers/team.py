@@ -9,7 +9,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting
+from bot.domain import Expectation, Expecting, Person
 from bot.flows import team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.personal_data import PersonalDataFound
@@ -150,10 +150,14 @@ async def announce_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
-    text = message.text.partition(" ")[2]
-    outcome = await team.announce(context.deps, person_of(update), text)
+    await announce(context, person_of(update), t, message.text.partition(" ")[2])
+
+
+async def announce(context: BotContext, person: Person, t: Translator, text: str) -> None:
+    """An announcement to everyone in the seminar and its plenary chat."""
+    outcome = await team.announce(context.deps, person, text)
     if isinstance(outcome, team.AnnounceUsage):
-        await send(context, _chat(update), team_view.announce_usage(t))
+        await send(context, person.tg_id, team_view.announce_usage(t))
         return
     seminar = outcome.seminar
     reached = await broadcast(
@@ -162,7 +166,7 @@ async def announce_command(update: Update, context: BotContext) -> None:
     await post_to_plenary(
         context, seminar, lambda ts: [team_view.announcement(ts, seminar, outcome.text)]
     )
-    await send(context, _chat(update), team_view.announcement_sent(t, reached))
+    await send(context, person.tg_id, team_view.announcement_sent(t, reached))
 
 
 async def bind_command(update: Update, context: BotContext) -> None:

@@ -224,7 +224,7 @@ async def preset_text(
 # -- voting -------------------------------------------------------------------------------
 
 
-async def _open_voting(
+async def open_voting(
     context: BotContext, person: Person, t: Translator, seminar_id: int | None
 ) -> None:
     outcome = await themes_flow.open_voting(context.deps, person, seminar_id)
@@ -306,7 +306,7 @@ async def _refresh_cards(context: BotContext) -> None:
             log.info("a vote card was not brought up to date: %s", exc.message)
 
 
-vote_command, voting_button = command_and_button(_open_voting)
+vote_command, voting_button = command_and_button(open_voting)
 
 
 async def show_card(

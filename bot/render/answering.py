@@ -277,10 +277,27 @@ def hide_ask(t: Translator, note: Note) -> Screen:
     )
 
 
-def note_hidden(t: Translator, already: bool) -> Screen:
+def note_hidden(t: Translator, note: Note, already: bool) -> Screen:
+    """The note is hidden, with the way back until the groups get their notes."""
+    undo = ((key(t.pgettext("button", "Show the note again"), Action.UNHIDE_NOTE, note.id),),)
     if already:
-        return Screen(t.gettext("That note was already hidden."))
-    return Screen(t.gettext("The note is hidden."))
+        return Screen(t.gettext("That note was already hidden."), undo)
+    return Screen(t.gettext("The note is hidden."), undo)
+
+
+def note_shown_again(t: Translator, already: bool) -> Screen:
+    if already:
+        return Screen(t.gettext("That note was already shown."))
+    return Screen(t.gettext("The note is shown again."))
+
+
+def note_shown_again_for_writer(t: Translator, seminar: Seminar, note: Note) -> Screen:
+    return Screen(
+        t.gettext(
+            "A moderator of <b>{title}</b> shows your note again, which was hidden a moment ago:"
+        ).format(title=esc(seminar.title))
+        + f"\n<blockquote>{note_text(t, note)}</blockquote>"
+    )
 
 
 def hide_cancelled(t: Translator) -> Screen:

@@ -1,5 +1,5 @@
 """What the end of a seminar looks like: the read-back of the themes (/check), closing it for
-good (/close), and the report's caption.
+good (/end), and the report's caption.
 """
 
 from __future__ import annotations

@@ -25,6 +25,13 @@ def refusal(t: Translator, outcome: refusals.Refusal) -> Screen:
             return wrong_phase(t, seminar)
         case refusals.RoundStillOpen(seminar=seminar):
             return round_still_open(t, seminar)
+        case refusals.NotesInGroups(seminar=seminar, reopening=False):
+            return Screen(
+                t.gettext(
+                    "The notes of <b>{title}</b> have already gone to the groups: the note "
+                    "stays hidden."
+                ).format(title=esc(seminar.title))
+            )
         case refusals.NotesInGroups(seminar=seminar):
             return notes_in_groups(t, seminar)
         case refusals.VotesOpen(seminar=seminar):

@@ -81,3 +81,21 @@ class GroupsStore(StoreBase):
                 "UPDATE notes SET group_id = ? WHERE id = ? AND seminar_id = ?",
                 [(group, note, seminar_id) for note, group in note_groups.items()],
             )
+
+    async def dissolve_groups(self, seminar_id: int) -> None:
+        """Undoes forming the groups, before any group has seen its notes: the groups, their
+        copies of the preset themes and everyone's seat go; the notes wait to be dealt again."""
+        async with self.transaction():
+            await self._db.execute(
+                "DELETE FROM themes WHERE seminar_id = ? AND group_id IS NOT NULL", (seminar_id,)
+            )
+            await self._db.execute(
+                "UPDATE writers SET group_id = NULL WHERE seminar_id = ?", (seminar_id,)
+            )
+            await self._db.execute(
+                "UPDATE notes SET group_id = NULL WHERE seminar_id = ?", (seminar_id,)
+            )
+            await self._db.execute("DELETE FROM groups WHERE seminar_id = ?", (seminar_id,))
+            await self._db.execute(
+                "UPDATE seminars SET deal_all_notes = 0 WHERE id = ?", (seminar_id,)
+            )

@@ -326,7 +326,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX notes_by_settled_theme ON notes(seminar_id, settled, settled_theme_id, group_id);
     """,
-    # 12: the vote card each member has open and the note it shows, so the bot can edit it
+    # 12: a moderator's live message is their cockpit; it knows the step it showed, so a new
+    # step posts a fresh one below what the step said. The plenary chat's has no step ('').
+    """
+    ALTER TABLE progress_messages ADD COLUMN step TEXT NOT NULL DEFAULT '';
+    """,
+    # 13: the vote card each member has open and the note it shows, so the bot can edit it
     # when the group's themes change; a message id, which names nobody.
     """
     ALTER TABLE writers ADD COLUMN card_message INTEGER;

@@ -162,6 +162,14 @@ class NotesStore(WritersStore):
             )
             return cur.rowcount == 1
 
+    async def unhide_note(self, note_id: int) -> bool:
+        """Shows a hidden note again; False if it was not hidden."""
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE notes SET hidden = 0 WHERE id = ? AND hidden = 1", (note_id,)
+            )
+            return cur.rowcount == 1
+
     async def note_counts(self, seminar: Seminar) -> NoteCounts:
         per_question = [0] * len(seminar.questions)
         for row in await self._db.execute_fetchall(

@@ -1,5 +1,5 @@
-"""Where a seminar stands, for those who follow it: the live progress messages and who asked
-for the recurring summaries.
+"""Where a seminar stands, for those who follow it: the live messages (each moderator's
+cockpit, the plenary chat's progress) and who asked for the recurring summaries.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.store.core import StoreBase, _first
 
-__all__ = ["ProgressMessage", "ProgressStore"]
+__all__ = ["CockpitMessage", "ProgressMessage", "ProgressStore"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,22 +19,57 @@ class ProgressMessage:
     message_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class CockpitMessage:
+    """A moderator's cockpit message, and the step it showed when it was posted."""
+
+    chat_id: int
+    message_id: int
+    step: str
+
+
 class ProgressStore(StoreBase):
     """The `progress_messages` table and `members.wants_summaries`."""
 
     async def progress_messages(self, seminar_id: int) -> list[ProgressMessage]:
-        sql = "SELECT chat, message_id FROM progress_messages WHERE seminar_id = ?"
+        sql = "SELECT chat, message_id FROM progress_messages WHERE seminar_id = ? AND step = ''"
         rows = await self._db.execute_fetchall(sql, (seminar_id,))
         return [ProgressMessage(self._vault.unseal(r[0]), int(r[1])) for r in rows]
 
-    async def save_progress_message(self, seminar_id: int, chat_id: int, message_id: int) -> None:
+    async def save_progress_message(
+        self, seminar_id: int, chat_id: int, message_id: int, step: str = ""
+    ) -> None:
         async with self.transaction():
             await self._db.execute(
-                "INSERT INTO progress_messages (seminar_id, chat_key, chat, message_id)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, chat_key)"
-                " DO UPDATE SET message_id = excluded.message_id",
-                (seminar_id, self._vault.lookup(chat_id), self._vault.seal(chat_id), message_id),
+                "INSERT INTO progress_messages (seminar_id, chat_key, chat, message_id, step)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (seminar_id, chat_key)"
+                " DO UPDATE SET message_id = excluded.message_id, step = excluded.step",
+                (
+                    seminar_id,
+                    self._vault.lookup(chat_id),
+                    self._vault.seal(chat_id),
+                    message_id,
+                    step,
+                ),
             )
+
+    async def cockpit_messages(self, seminar_id: int) -> dict[int, CockpitMessage]:
+        """The moderators' cockpits of a seminar, by chat."""
+        sql = (
+            "SELECT chat, message_id, step FROM progress_messages"
+            " WHERE seminar_id = ? AND step != ''"
+        )
+        rows = await self._db.execute_fetchall(sql, (seminar_id,))
+        found = (CockpitMessage(self._vault.unseal(r[0]), int(r[1]), str(r[2])) for r in rows)
+        return {c.chat_id: c for c in found}
+
+    async def live_cockpits(self) -> list[int]:
+        """The seminars whose cockpits may still change: any whose last shown step was not
+        the end."""
+        rows = await self._db.execute_fetchall(
+            "SELECT DISTINCT seminar_id FROM progress_messages WHERE step NOT IN ('', 'ended')"
+        )
+        return [int(r[0]) for r in rows]
 
     async def summary_subscribers(self, seminar_id: int) -> set[int]:
         sql = "SELECT chat FROM members WHERE seminar_id = ? AND wants_summaries = 1"
