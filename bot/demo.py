@@ -236,8 +236,13 @@ async def _group_work(
                 await person.press(card, choice)
                 card = await person.wait_for(_edit_of(card))
 
+    mona.drain()
     await mona.send("/moderate")
-    decision = await mona.wait_for(lambda m: m.buttons != [] or "ingen" in m.text.lower())
+    unsorted = _label("nb", "Leave it unsorted")
+    # The settling card, not the cockpit, which may be brought up to date meanwhile.
+    decision = await mona.wait_for(
+        lambda m: unsorted in m.button_labels() or "ingen" in m.text.lower()
+    )
     while decision.buttons:
         await mona.press(decision, decision.buttons[0][0][0])
         decision = await mona.wait_for(_edit_of(decision))
