@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Secrets, load_settings
-from bot.domain import Expectation, Expecting, Person, SeminarDraft
+from bot.domain import Expectation, Expecting, Person, SeminarDraft, ThemeToPropose
 from bot.flows import answering, groups, joining, plenary, schedules, setup, themes
 from bot.flows.deps import Deps
 from bot.i18n import translator
@@ -81,7 +81,12 @@ async def build(deps: Deps, participants: int, notes_each: int) -> tuple[int, in
     await groups.form_groups(deps, MODERATOR)
     await groups.show_notes(deps, MODERATOR)
     for i, person in enumerate(crowd):
-        await themes.propose_theme(deps, person, THEMES[i % len(THEMES)])
+        # As the «New theme» press and the name after it do.
+        await themes.ask_theme(deps, person, seminar_id, 0)
+        user = await deps.store.user(person.tg_id)
+        assert user is not None
+        assert isinstance(user.expectation.draft, ThemeToPropose)
+        await themes.propose_theme(deps, person, user.expectation.draft, THEMES[i % len(THEMES)])
     opened = await themes.open_voting(deps, MODERATOR)
     assert isinstance(opened, themes.VotingOpened)
     votes = 0

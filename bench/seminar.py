@@ -312,10 +312,25 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
         )
         await everyone(people, lambda p: lambda m: any(mark in m.text for mark in GROUP_MARKS))
         await moderator.press(formed, label("nb", "Show the notes to the groups"))
-        await everyone(people, lambda p: lambda m: "•" in m.text)
+        # Each member's list of the group's notes, whose «New theme» asks for a theme's name.
+        lists = dict(
+            zip(
+                (p.index for p in people),
+                await asyncio.gather(
+                    *(
+                        p.user.wait_for(showing(label(p.language, "New theme")), WAIT)
+                        for p in people
+                    )
+                ),
+                strict=True,
+            )
+        )
 
         async def propose(p: Participant) -> None:
+            """A press on «New theme», then the name: two updates, each answered."""
             theme = THEMES[p.index % len(THEMES)]
+            await clock.press(p, "themes", lists[p.index], label(p.language, "New theme"))
+            await clock.answer(p, showing(label(p.language, "Cancel")))
             await clock.send(p, "themes", theme)
             await clock.answer(p, lambda m: theme.casefold() in m.text.casefold())
 
@@ -327,7 +342,10 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
             zip(
                 (p.index for p in people),
                 await asyncio.gather(
-                    *(p.user.wait_for(lambda m: "🔄" in m.button_labels(), WAIT) for p in people)
+                    *(
+                        p.user.wait_for(showing(label(p.language, "Show the latest themes")), WAIT)
+                        for p in people
+                    )
                 ),
                 strict=True,
             )
@@ -336,7 +354,7 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
         async def vote(p: Participant) -> None:
             card = cards[p.index]
             for index in range(_note_count(card)):
-                themes = [text.removeprefix("✅ ") for row in card.buttons[:-1] for text, _ in row]
+                themes = _theme_buttons(card, p.language)
                 edited = edit_of(card)
                 await clock.press(p, "vote", card, themes[index % len(themes)])
                 card = await clock.answer(p, edited)
@@ -374,6 +392,12 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
         clock.updates, sum(seconds.values()), clock.latencies, peak, seconds, clock.calls
     )
     return result, people
+
+
+def _theme_buttons(card: BotMessage, language: str) -> list[str]:
+    """The vote card's buttons that sort the note into a theme («Into: …»)."""
+    into = label(language, "Into: {theme}").split("{theme}")[0]
+    return [text for text in card.button_labels() if text.removeprefix("✅ ").startswith(into)]
 
 
 def _note_count(card: BotMessage) -> int:

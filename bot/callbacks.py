@@ -100,6 +100,8 @@ class Action(StrEnum):
     COCKPIT_CANCEL = "c8"  # args: seminar id
     COCKPIT_MORE = "c9"  # args: seminar id
     COCKPIT_COMMAND = "ca"  # args: seminar id, index of the command among the cockpit's
+    THEME_NEW = "s1"  # args: seminar id, note id of the card (0 = none)
+    THEME_NEW_CANCEL = "s2"  # args: seminar id
 
 
 class StaleButton(Exception):

@@ -216,26 +216,33 @@ async def _group_work(
     await mona.press(formed, _label("nb", "Show the notes to the groups"))
     proposals = [["Relasjon", "Tid", "Å bli trodd"], ["Kunnskap", "Valgmuligheter", "Respekt"]]
     for (_, members), names in zip(sorted(seats.items()), proposals, strict=False):
-        for (person, _), name in zip(members, names, strict=False):
-            await person.wait_for(lambda m: "•" in m.text)
+        for (person, language), name in zip(members, names, strict=False):
+            # «New theme» on the group's list of notes, then the theme's name.
+            new_theme = _label(language, "New theme")
+            listing = await person.wait_for(_showing(new_theme))
+            await person.press(listing, new_theme)
+            await person.wait_for(_showing(_label(language, "Cancel")))
             await person.send(name)
             await person.wait_for(_mentioning(name))
 
     await mona.send("/vote")
     await mona.wait_for(_showing(_label("nb", "Start the plenary")))
     for _, members in sorted(seats.items()):
-        for position, (person, _) in enumerate(members):
-            card = await person.wait_for(lambda m: "🔄" in m.button_labels())
+        for position, (person, language) in enumerate(members):
+            card = await person.wait_for(_showing(_label(language, "Show the latest themes")))
             for index in range(_note_count(card)):
-                themes = [
-                    label.removeprefix("✅ ") for row in card.buttons[:-1] for label, _ in row
-                ]
+                themes = _theme_buttons(card, language)
                 choice = themes[(index + (position == 2 and index == 0)) % len(themes)]
                 await person.press(card, choice)
                 card = await person.wait_for(_edit_of(card))
 
+    mona.drain()
     await mona.send("/moderate")
-    decision = await mona.wait_for(lambda m: m.buttons != [] or "ingen" in m.text.lower())
+    unsorted = _label("nb", "Leave it unsorted")
+    # The settling card, not the cockpit, which may be brought up to date meanwhile.
+    decision = await mona.wait_for(
+        lambda m: unsorted in m.button_labels() or "ingen" in m.text.lower()
+    )
     while decision.buttons:
         await mona.press(decision, decision.buttons[0][0][0])
         decision = await mona.wait_for(_edit_of(decision))
@@ -260,6 +267,12 @@ async def _group_work(
 def _note_count(card: BotMessage) -> int:
     """The card says «note 1 of N»: N in any language is the last number of its first line."""
     return int([word for word in card.text.splitlines()[0].split() if word.isdigit()][-1])
+
+
+def _theme_buttons(card: BotMessage, language: str) -> list[str]:
+    """The vote card's buttons that sort the note into a theme («Into: …»)."""
+    into = _label(language, "Into: {theme}").split("{theme}")[0]
+    return [label for label in card.button_labels() if label.removeprefix("✅ ").startswith(into)]
 
 
 def _theme_count(card: BotMessage) -> int:

@@ -43,6 +43,7 @@ __all__ = [
     "SeminarDraft",
     "Step",
     "Theme",
+    "ThemeToPropose",
     "ThemeToRename",
     "User",
     "Writer",
@@ -221,7 +222,7 @@ class Expecting(StrEnum):
     ANNOUNCEMENT = "announcement"
     # Never stored: they follow from the person's seminar.
     NOTE = "note"
-    THEME = "theme"
+    THEME = "theme"  # stored: a member pressed «New theme» (ThemeToPropose)
     READ_BACK = "read_back"
 
 
@@ -264,6 +265,16 @@ class AnnouncementDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class ThemeToPropose:
+    """A member's next text names a new theme of their group; a note card's note (0: none)
+    goes into it at once."""
+
+    seminar: int
+    group: int
+    note: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class NoDraft:
     """A step that needs nothing kept beside it."""
 
@@ -276,6 +287,7 @@ Draft = (
     | ScheduleDraft
     | AnnouncementDraft
     | NoDraft
+    | ThemeToPropose
 )
 
 # The draft each stored step carries.
@@ -291,6 +303,7 @@ DRAFTS: dict[Expecting, type[Draft]] = {
     Expecting.PRESET_THEMES: NoDraft,
     Expecting.SCHEDULE_TIME: ScheduleDraft,
     Expecting.ANNOUNCEMENT: AnnouncementDraft,
+    Expecting.THEME: ThemeToPropose,
 }
 
 
@@ -502,6 +515,10 @@ class Writer:
     done: bool
     group_id: int | None = None
     themes_proposed: int = 0
+    # The vote card the member has open (its message id) and the note it shows, so the card
+    # can be brought up to date when the group's themes change.
+    card_message: int | None = None
+    card_index: int = 0
 
 
 @dataclass(frozen=True, slots=True)

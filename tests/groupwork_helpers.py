@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from harness import answer, button, contains, create_seminar, has_button, join
+from harness import answer, button, contains, create_seminar, has_button, join, saying
 
 from bot.domain import GROUP_MARKS
+from bot.i18n import LANGUAGES
 from localapi import LocalBotApi, SimUser
 from localapi.sim import BotMessage
 
@@ -56,3 +57,55 @@ async def seminar_in_groups(
     for person in people:
         await person.wait_for(contains("Lapp "))
     return mona, dict(sorted(seats.items())), notes
+
+
+ASK_THEME_NAME = (
+    "Send the name of the new theme as a message: a few words, for example «Being believed» or "
+    "«Time»."
+)
+
+
+def newest_with(user: SimUser, label: str) -> BotMessage:
+    """The newest of the bot's messages to the user that has this button."""
+    found = [m for m in user.bot_messages.values() if label in m.button_labels()]
+    assert found, f"no message with {label!r}:\n{user.transcript()}"
+    return max(found, key=lambda m: m.message_id)
+
+
+async def propose_theme(
+    user: SimUser, name: str, *, language: str | None = None, on: BotMessage | None = None
+) -> BotMessage:
+    """Proposes a theme as a member does: «New theme» (on the message given, else the newest
+    that has the button), then the name. Returns the bot's answer to the name."""
+    lang = language or ui(user)
+    label = button(lang, "New theme")
+    await user.press(on or newest_with(user, label), label)
+    await user.wait_for(saying(lang, ASK_THEME_NAME))
+    sent = await user.send(name)
+    return await user.wait_for(lambda m: m.message_id > sent["message_id"] and m.edited == 0)
+
+
+def into(language: str, theme: str) -> str:
+    """The vote card's button that sorts the note into a theme."""
+    return button(language, "Into: {theme}").format(theme=theme)
+
+
+def theme_on(label: str) -> str:
+    """The theme a vote card's button names, chosen (✅) or not, in any language."""
+    label = label.removeprefix("✅ ")
+    for language in LANGUAGES:
+        prefix = button(language, "Into: {theme}").split("{theme}")[0]
+        if label.startswith(prefix):
+            return label[len(prefix) :]
+    return label
+
+
+def card_themes(card: BotMessage) -> list[str]:
+    """The themes a vote card offers, in its order."""
+    return [theme_on(label) for label in card.button_labels() if theme_on(label) != label]
+
+
+def is_card(message: BotMessage) -> bool:
+    """A vote card, in any language."""
+    labels = message.button_labels()
+    return any(button(language, "Show the latest themes") in labels for language in LANGUAGES)

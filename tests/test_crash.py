@@ -20,7 +20,16 @@ from typing import Any
 
 import pytest
 from checks import pattern, said, said_n
-from groupwork_helpers import GROUP_NAME, edit_of, seminar_in_groups, ui
+from groupwork_helpers import (
+    GROUP_NAME,
+    edit_of,
+    is_card,
+    newest_with,
+    propose_theme,
+    seminar_in_groups,
+    theme_on,
+    ui,
+)
 from harness import (
     BotProcess,
     button,
@@ -111,15 +120,14 @@ async def at_the_dot_vote(api: LocalBotApi) -> tuple[SimUser, list[SimUser], dic
     mona, seats, _ = await seminar_in_groups(api, 3)
     ((_, people),) = seats.items()
     for person, theme in zip(people, ("Tid", "Tillit"), strict=False):
-        await person.send(theme)
-        await person.wait_for(contains(theme))
+        assert theme in (await propose_theme(person, theme)).text
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     for person in people:
-        card = await person.wait_for(has_button("🔄"))
+        card = await person.wait_for(is_card)
         for n in range(3):
             theme = ("Tid", "Tillit")[n % 2]
-            label = next(x for x in card.button_labels() if x.removeprefix("✅ ") == theme)
+            label = next(x for x in card.button_labels() if theme_on(x) == theme)
             await person.press(card, label)
             card = await person.wait_for(edit_of(card))
     await mona.send("/plenary")
@@ -442,6 +450,13 @@ class CrashRun:
             )
             await self.wait(person, contains(together), "the thanks for the round")
 
+    async def propose(self, person: SimUser, theme: str) -> None:
+        """«New theme» on the group's list, then the theme's name."""
+        label = button(ui(person), "New theme")
+        await self.press(person, newest_with(person, label), label, "«New theme»")
+        await person.send(theme)
+        await self.wait(person, contains(theme), f"the theme «{theme}» added")
+
     async def note(self, person: SimUser, text: str) -> BotMessage:
         await person.send(text)
         saved = await self.wait(person, contains("✓", text), f"✓ for «{text}»")
@@ -477,13 +492,12 @@ class CrashRun:
         await self.press(mona, formed, button("nb", "Show the notes to the groups"), "Show")
         for members in self.seats.values():
             for person in members:
-                await self.wait(person, contains("• "), "the group's notes")
+                await self.wait(person, contains("1. "), "the group's notes")
         names = (("Relasjon", "Tid"), ("Kunnskap", "Respekt"))
         for (group, members), themes in zip(self.seats.items(), names, strict=True):
             self.themes[group] = list(themes)
             for person, theme in zip(members, themes, strict=False):
-                await person.send(theme)
-                await self.wait(person, contains(theme), f"the theme «{theme}» added")
+                await self.propose(person, theme)
 
     async def sorting(self) -> None:
         """Everybody sorts their group's notes, every note but the paper one; the theme is
@@ -493,7 +507,7 @@ class CrashRun:
         await self.wait(mona, has_button(button("nb", "Start the plenary")), "/vote")
         cards = {}
         for person in self.people:
-            cards[person.id] = await self.wait(person, has_button("🔄"), "the vote card")
+            cards[person.id] = await self.wait(person, is_card, "the vote card")
         for group, members in self.seats.items():
             themes = self.themes[group]
             for person in members:
@@ -502,14 +516,15 @@ class CrashRun:
                     header, note = card.text.splitlines()[:2]
                     place = re.search(r"· \D*(\d+)", header)
                     assert place is not None, card.text
-                    last = "▶" not in card.button_labels()
+                    following = button(ui(person), "Next note ▶")
+                    last = following not in card.button_labels()
                     if note.startswith("Skrevet på papir"):
                         if last:
                             break
-                        card = await self.press(person, card, "▶", "the next note", edit=True)
+                        card = await self.press(person, card, following, "the next note", edit=True)
                         continue
                     theme = themes[int(place.group(1)) % len(themes)]
-                    label = next(x for x in card.button_labels() if x.removeprefix("✅ ") == theme)
+                    label = next(x for x in card.button_labels() if theme_on(x) == theme)
                     card = await self.press(person, card, label, f"a vote for «{theme}»", edit=True)
                     if last:
                         break

@@ -46,6 +46,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from theme_steps import name_theme
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
@@ -62,6 +63,7 @@ from bot.domain import (
     ScheduleDraft,
     Seminar,
     SeminarDraft,
+    ThemeToPropose,
     ThemeToRename,
 )
 from bot.flows import answering, closing, joining, plenary, refusals, schedules, setup, team
@@ -535,7 +537,9 @@ class SeminarFlows(RuleBasedStateMachine):
             case Expecting.READ_BACK:
                 await self.flow(person, closing.read_back_note(self.deps, person, text))
             case Expecting.THEME:
-                await self.flow(person, themes_flow.propose_theme(self.deps, person, text))
+                assert isinstance(expectation.draft, ThemeToPropose)
+                proposed = themes_flow.propose_theme(self.deps, person, expectation.draft, text)
+                await self.flow(person, proposed)
             case _:
                 await self.note_text(person, text, message_id)
 
@@ -939,6 +943,10 @@ class SeminarFlows(RuleBasedStateMachine):
                 await self.paper_saved(p, team.keep_paper_note(d, p, b.arg(0)))
             case Action.DROP_PAPER_NOTE:
                 await self.paper_saved(p, team.drop_paper_note(d, p, b.arg(0)))
+            case Action.THEME_NEW:
+                await self.flow(p, themes_flow.ask_theme(d, p, b.arg(0), b.arg(1)))
+            case Action.THEME_NEW_CANCEL:
+                await self.flow(p, themes_flow.cancel_theme(d, p))
             case Action.KEEP_THEME:
                 await self.flow(p, themes_flow.keep_theme(d, p, b.arg(0)))
             case Action.DROP_THEME:
@@ -988,8 +996,11 @@ class SeminarFlows(RuleBasedStateMachine):
             case Phase.GROUPING if (sid, Phase.GROUPING) not in self.room_done:
                 self.room_done.add((sid, Phase.GROUPING))
                 for i, person in enumerate(writers):
+                    # Each name follows a press on «New theme».
+                    await self.press(person, Button(Action.THEME_NEW, (sid, 0)))
                     await self.deliver(person, THEME_NAMES[i % 4], self.next_message(person))
                     if i < 2:  # a theme name with a detail, kept by one and dropped by one
+                        await self.press(person, Button(Action.THEME_NEW, (sid, 0)))
                         await self.deliver(person, "Per 912 34 567", self.next_message(person))
                         keep = Action.KEEP_THEME if i else Action.DROP_THEME
                         await self.press(person, Button(keep, (sid,)))
@@ -1253,6 +1264,8 @@ class SeminarFlows(RuleBasedStateMachine):
                 Action.READBACK_MISSING,
                 Action.SWITCH_SEMINAR,
                 Action.SUMMARIES_TOGGLE,
+                Action.THEME_NEW,
+                Action.THEME_NEW_CANCEL,
             )
         ),
         pick=PICKS,
@@ -1665,7 +1678,7 @@ async def _two_dots_given(deps: Deps, seminar: Seminar) -> list[int]:
     await groups_flow.form_groups(deps, MODERATOR)
     await groups_flow.show_notes(deps, MODERATOR)
     for person in room:
-        await themes_flow.propose_theme(deps, person, "Tid")
+        await name_theme(deps, person, seminar.id, "Tid")
     await themes_flow.open_voting(deps, MODERATOR)
     (group,) = await deps.store.groups(seminar.id)
     (theme,) = await deps.store.themes(seminar.id, group.id)
@@ -1764,7 +1777,7 @@ async def test_a_vote_on_another_groups_note_is_refused(tmp_path: Path) -> None:
         await groups_flow.form_groups(deps, MODERATOR)
         await groups_flow.show_notes(deps, MODERATOR)
         for person in room:
-            await themes_flow.propose_theme(deps, person, "Tid")
+            await name_theme(deps, person, seminar.id, "Tid")
         await themes_flow.open_voting(deps, MODERATOR)
         ours, theirs = await deps.store.groups(seminar.id)
         voter = deps.keys.pseudonym(seminar.id, room[0].tg_id)

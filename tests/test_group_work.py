@@ -6,7 +6,7 @@ import re
 
 import pytest
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, edit_of, ui
+from groupwork_helpers import GROUP_NAME, card_themes, edit_of, propose_theme, theme_on, ui
 from harness import (
     BotProcess,
     answer,
@@ -31,14 +31,14 @@ def flood() -> FloodLimits:
 async def vote_for(user: SimUser, card: BotMessage, theme: str) -> BotMessage:
     """Presses a theme on the user's vote card and waits for the card to change."""
     edits = card.edited
-    label = next(x for x in card.button_labels() if x.removeprefix("✅ ") == theme)
+    label = next(x for x in card.button_labels() if theme_on(x) == theme)
     await user.press(card, label)
     return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
 
 
-async def navigate(user: SimUser, card: BotMessage, arrow: str) -> BotMessage:
+async def navigate(user: SimUser, card: BotMessage, label: str) -> BotMessage:
     edits = card.edited
-    await user.press(card, arrow)
+    await user.press(card, button(ui(user), label))
     return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
 
 
@@ -133,18 +133,15 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
             assert other.name not in shown.text
             assert (notes[other.id] in shown.text) == (other in mine)
 
-    # Theme proposals; a duplicate that differs in case and spacing is merged.
+    # Theme proposals, each from «New theme» on the group's list; a duplicate that differs in
+    # case and spacing is merged.
     for person, name in zip(group_a, ["Relasjon", "  relasjon ", "Tid", "Tillit"], strict=False):
-        await person.send(name)
-        await person.wait_for(contains("Relasjon") if "elasjon" in name else contains(name))
-    await group_b[0].send("Kunnskap")
-    await group_b[0].wait_for(contains("Kunnskap"))
-    await group_b[1].send("Respekt")
-    await group_b[1].wait_for(contains("Respekt"))
-    await group_b[2].send("<b>Makt</b>")
-    await group_b[2].wait_for(
-        saying(ui(group_b[2]), "Please write the theme name without < or > characters.")
-    )
+        answered = await propose_theme(person, name)
+        assert ("Relasjon" if "elasjon" in name else name) in answered.text
+    assert "Kunnskap" in (await propose_theme(group_b[0], "Kunnskap")).text
+    assert "Respekt" in (await propose_theme(group_b[1], "Respekt")).text
+    refused = await propose_theme(group_b[2], "<b>Makt</b>")
+    assert saying(ui(group_b[2]), "Please write the theme name without < or > characters.")(refused)
     themes = bot.query("SELECT name FROM themes WHERE merged_into IS NULL ORDER BY name")
     assert [t[0] for t in themes] == ["Kunnskap", "Relasjon", "Respekt", "Tid", "Tillit"]
 
@@ -154,14 +151,14 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     cards = {}
     for person in people:
         cards[person.id] = await person.wait_for(
-            lambda m: "Relasjon" in m.button_labels() or "Kunnskap" in m.button_labels()
+            lambda m: "Relasjon" in card_themes(m) or "Kunnskap" in card_themes(m)
         )
     for n, person in enumerate(group_a):
         card = cards[person.id]
         card = await vote_for(person, card, "Relasjon" if n < 3 else "Tid")  # note 1: a tie
         if n == 0:
             card = await vote_for(person, card, "Tid")  # changes its mind...
-            card = await navigate(person, card, "◀")
+            card = await navigate(person, card, "◀ Previous note")
         for index in range(1, 6):
             card = await vote_for(person, card, "Tillit" if index == 5 else "Relasjon")
         sorted_line = said(ui(person), "{sorted} of {total} notes sorted", sorted=6, total=6)

@@ -3,7 +3,17 @@ from __future__ import annotations
 import asyncio
 
 from checks import said, said_n
-from groupwork_helpers import edit_of, seminar_in_groups, ui
+from groupwork_helpers import (
+    card_themes,
+    edit_of,
+    into,
+    is_card,
+    newest_with,
+    propose_theme,
+    seminar_in_groups,
+    theme_on,
+    ui,
+)
 from harness import (
     BotProcess,
     answer,
@@ -14,6 +24,7 @@ from harness import (
     join,
     saying,
     text,
+    wait_until,
 )
 
 from bot.i18n import translator
@@ -30,33 +41,35 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     alice, bob = group_a[0], group_b[0]
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
-    await alice.wait_for(
-        saying(ui(alice), "Your group has no themes yet: propose one by sending its name.")
-    )
-    await alice.send("Relasjon")
-    await alice.wait_for(contains("Relasjon"))
-    await alice.send("Tillit")
-    await alice.wait_for(contains("Tillit"))
-    await alice.send("x" * 41)
-    await alice.wait_for(
-        contains(
-            said(ui(alice), "Please keep a theme name short: at most {limit} characters.", limit=40)
+    card = await alice.wait_for(
+        saying(
+            ui(alice), "Your group has no themes yet. Press «New theme» to propose the first one."
         )
     )
-    # The card refreshes to show the new themes.
-    card = next(m for m in reversed(alice.inbox) if "🔄" in m.button_labels())
-    await alice.press(card, "🔄")
-    card = await alice.wait_for(
-        lambda m: m.message_id == card.message_id and "Relasjon" in m.button_labels()
+    # Proposed from the group's list of notes, so no note is sorted with them.
+    new_theme = button(ui(alice), "New theme")
+    listing = next(
+        m for m in alice.bot_messages.values() if new_theme in m.button_labels() and not is_card(m)
+    )
+    assert "Relasjon" in (await propose_theme(alice, "Relasjon", on=listing)).text
+    assert "Tillit" in (await propose_theme(alice, "Tillit", on=listing)).text
+    too_long = await propose_theme(alice, "x" * 41, on=listing)
+    assert (
+        said(ui(alice), "Please keep a theme name short: at most {limit} characters.", limit=40)
+        in too_long.text
+    )
+    await alice.press(newest_with(alice, button(ui(alice), "Cancel")), button(ui(alice), "Cancel"))
+    # The card shows the new themes without a press.
+    await wait_until(
+        lambda: card_themes(alice.bot_messages[card.message_id]) == ["Relasjon", "Tillit"]
     )
 
-    relasjon = next(data for row in card.buttons for label, data in row if label == "Relasjon")
+    relasjon = next(
+        data for row in card.buttons for label, data in row if theme_on(label) == "Relasjon"
+    )
     # Two members of the group vote on the same note at the same instant, each from their own
     # card (a client may send any data for a message it shows): both count.
-    own_cards = [
-        next(m for m in reversed(member.inbox) if "🔄" in m.button_labels())
-        for member in group_a[1:3]
-    ]
+    own_cards = [next(m for m in reversed(member.inbox) if is_card(m)) for member in group_a[1:3]]
     await asyncio.gather(
         *(
             member.press_data(own, relasjon)
@@ -71,7 +84,7 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     assert votes(bot) == 1
 
     # Someone from the other group presses a real button of group A: nothing happens.
-    bob_card = next(m for m in reversed(bob.inbox) if "🔄" in m.button_labels())
+    bob_card = next(m for m in reversed(bob.inbox) if is_card(m))
     await bob.press_data(bob_card, relasjon)
     await api.wait_idle()
     assert bob.toasts[-1] == text(
@@ -80,7 +93,9 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
     assert votes(bot) == 1
 
     # A theme merged away while a card shows it: the press changes nothing.
-    tillit = next(data for row in card.buttons for label, data in row if label == "Tillit")
+    tillit = next(
+        data for row in card.buttons for label, data in row if theme_on(label) == "Tillit"
+    )
     await mona.send("/themes")
     overview = await mona.wait_for(contains("Tillit"))
     await mona.press(overview, button("nb", "Merge {name}").format(name="Tillit"))
@@ -114,12 +129,11 @@ async def test_votes_that_do_not_belong(api: LocalBotApi, bot: BotProcess) -> No
 async def test_forget_after_the_group_work_recounts(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, notes = await seminar_in_groups(api, 4)
     ((_, members),) = seats.items()
-    await members[0].send("Tid")
-    await members[0].wait_for(contains("Tid"))
+    await propose_theme(members[0], "Tid")
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     for person in members:
-        card = await person.wait_for(has_button("Tid"))
+        card = await person.wait_for(lambda m: "Tid" in card_themes(m))
         for _ in range(4):
             await person.press(card, next(x for x in card.button_labels() if x.endswith("Tid")))
             card = await person.wait_for(edit_of(card))
@@ -362,15 +376,13 @@ async def test_late_joiner_and_votes_survive_a_crash(api: LocalBotApi, bot: BotP
     mona, seats, _ = await seminar_in_groups(api, 6, size=3)
     code = bot.query("SELECT invite_code FROM seminars")[0][0]
     (_, group_a), (_, group_b) = seats.items()
-    await group_a[0].send("Tid")
-    await group_a[0].wait_for(contains("Tid"))
-    await group_b[0].send("Tillit")
-    await group_b[0].wait_for(contains("Tillit"))
+    await propose_theme(group_a[0], "Tid")
+    await propose_theme(group_b[0], "Tillit")
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     voter = group_a[1]
-    card = await voter.wait_for(has_button("Tid"))
-    await voter.press(card, "Tid")
+    card = await voter.wait_for(lambda m: "Tid" in card_themes(m))
+    await voter.press(card, into(ui(voter), "Tid"))
     await voter.wait_for(edit_of(card))
     assert votes(bot) == 1
 
@@ -378,16 +390,16 @@ async def test_late_joiner_and_votes_survive_a_crash(api: LocalBotApi, bot: BotP
     await bot.restart()
     assert votes(bot) == 1
     # The card from before the crash still works.
-    card = next(m for m in reversed(voter.inbox) if "🔄" in m.button_labels())
-    await voter.press(card, "Tid")
+    card = next(m for m in reversed(voter.inbox) if is_card(m))
+    await voter.press(card, next(x for x in card.button_labels() if theme_on(x) == "Tid"))
     await voter.wait_for(edit_of(card))
     assert votes(bot) == 2
 
     # Someone who joins now sits in the smallest group and can vote at once.
     late = api.user("Late Lars", language_code="en")
     await join(late, str(code), "en")
-    late_card = await late.wait_for(lambda m: "🔄" in m.button_labels())
-    theme = next(x for x in late_card.button_labels() if x in ("Tid", "Tillit"))
+    late_card = await late.wait_for(is_card)
+    theme = next(x for x in late_card.button_labels() if theme_on(x) in ("Tid", "Tillit"))
     await late.press(late_card, theme)
     await late.wait_for(edit_of(late_card))
     assert votes(bot) == 3
@@ -423,19 +435,16 @@ async def test_a_dot_card_with_many_themes_turns_pages(api: LocalBotApi, bot: Bo
     for number, members in enumerate(seats.values()):
         for position, person in enumerate(members):
             name = f"Tema {number}{position}"
-            await person.send(name)
-            await person.wait_for(contains(name))
+            assert name in (await propose_theme(person, name)).text
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     for members in seats.values():
         for person in members:
-            card = await person.wait_for(has_button("🔄"))
+            card = await person.wait_for(is_card)
             for index in range(3):
-                themes = [
-                    label.removeprefix("✅ ") for row in card.buttons[:-1] for label, _ in row
-                ]
+                themes = card_themes(card)
                 edited = edit_of(card)
-                await person.press(card, themes[index])
+                await person.press(card, into(ui(person), themes[index]))
                 card = await person.wait_for(edited)
     await mona.send("/plenary")
     start = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
@@ -475,8 +484,7 @@ async def test_a_former_moderator_renaming_a_theme_is_refused(
     only moderators can do that, and nothing else; the theme keeps its name."""
     mona, seats, _ = await seminar_in_groups(api, 4)
     ((_, members),) = seats.items()
-    await members[0].send("Tid")
-    await members[0].wait_for(contains("Tid"))
+    await propose_theme(members[0], "Tid")
     await mona.send("/invite")
     invite = await mona.wait_for(has_button(button("nb", "Invite a co-moderator")))
     await mona.press(invite, button("nb", "Invite a co-moderator"))

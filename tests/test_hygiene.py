@@ -30,6 +30,7 @@ from harness import (
     wait_until,
     write_config,
 )
+from theme_steps import name_theme
 
 from bot.config import Settings, load_secrets
 from bot.domain import Expectation, Expecting, Person, Phase, SeminarDraft
@@ -259,8 +260,8 @@ async def test_deleting_and_rewriting_flows_leave_the_log_empty(tmp_path: Path) 
         assert wal.stat().st_size == 0
 
         await groups.show_notes(deps, moderator)
-        await themes.propose_theme(deps, anna, "Tid")
-        await themes.propose_theme(deps, bob, "Bob 912 34 567")
+        await name_theme(deps, anna, seminar.id, "Tid")
+        await name_theme(deps, bob, seminar.id, "Bob 912 34 567")
         assert wal.stat().st_size > 0
         assert isinstance(await themes.drop_theme(deps, bob, seminar.id), HeldDropped)
         assert wal.stat().st_size == 0

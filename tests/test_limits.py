@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from checks import said, said_n
-from groupwork_helpers import edit_of, seminar_in_groups, ui
+from groupwork_helpers import card_themes, edit_of, propose_theme, seminar_in_groups, ui
 from harness import (
     BotProcess,
     answer,
@@ -126,24 +126,18 @@ async def test_look_alike_theme_names_are_one_theme_and_read_back_answers_have_a
     mona, seats, _ = await seminar_in_groups(api, 4, size=4)
     ((_, members),) = seats.items()
     first, second = members[0], members[1]
-    await first.send("Tillit")
-    await first.wait_for(contains("Tillit"))
+    assert "Tillit" in (await propose_theme(first, "Tillit")).text
     # Hidden characters, a reversed direction, full-width letters, another case: all «Tillit».
     known = said(ui(second), "«{name}» is already a theme.", name="Tillit")
     for look_alike in ("Til\u200blit", "\u202eTILLIT", "Ｔｉｌｌｉｔ"):
-        await second.send(look_alike)
-        await second.wait_for(lambda m: m.text.splitlines()[0] == known)
+        assert (await propose_theme(second, look_alike)).text.splitlines()[0] == known
 
     # Two new themes each; a third new one is refused kindly, an existing one is still welcome.
-    await second.send("Respekt")
-    await second.wait_for(contains("Respekt"))
-    await second.send("Tid")
-    await second.wait_for(contains("Tid"))
-    await second.send("Kunnskap")
+    assert "Respekt" in (await propose_theme(second, "Respekt")).text
+    assert "Tid" in (await propose_theme(second, "Tid")).text
     limit_reached = said_n(ui(second), *THEMES_LIMIT, 2)
-    await second.wait_for(lambda m: m.text == limit_reached)
-    await second.send("tillit")
-    await second.wait_for(lambda m: m.text.splitlines()[0] == known)
+    assert (await propose_theme(second, "Kunnskap")).text == limit_reached
+    assert (await propose_theme(second, "tillit")).text.splitlines()[0] == known
     themes = bot.query("SELECT name FROM themes WHERE merged_into IS NULL ORDER BY name")
     assert [name for (name,) in themes] == ["Respekt", "Tid", "Tillit"]
 
@@ -151,7 +145,7 @@ async def test_look_alike_theme_names_are_one_theme_and_read_back_answers_have_a
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     for person in members:
-        card = await person.wait_for(has_button("Tillit"))
+        card = await person.wait_for(lambda m: "Tillit" in card_themes(m))
         for _ in range(3):
             await person.press(card, next(x for x in card.button_labels() if x.endswith("Tillit")))
             card = await person.wait_for(edit_of(card))

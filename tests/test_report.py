@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from checks import said, said_n
-from groupwork_helpers import edit_of, seminar_in_groups, ui
+from groupwork_helpers import card_themes, edit_of, propose_theme, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
 
 from bot.i18n import translator
@@ -36,8 +36,7 @@ class _Collect(HTMLParser):
 async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, notes = await seminar_in_groups(api, 4, size=4)
     ((_, members),) = seats.items()
-    await members[0].send("Tillit")
-    await members[0].wait_for(contains("Tillit"))
+    assert "Tillit" in (await propose_theme(members[0], "Tillit")).text
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     # No report while the vote goes on: two reports a press apart would show one person's vote.
@@ -50,7 +49,7 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
         )
     )
     for person in members:
-        card = await person.wait_for(has_button("Tillit"))
+        card = await person.wait_for(lambda m: "Tillit" in card_themes(m))
         for _ in range(3):
             await person.press(card, next(x for x in card.button_labels() if x.endswith("Tillit")))
             card = await person.wait_for(edit_of(card))
@@ -110,7 +109,7 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
         assert str(pseudonym).encode() not in everything
 
     # Closing for good, then the purge after the retention period.
-    await mona.send("/close")
+    await mona.send("/end")
     ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
     assert ask.text == said(
         "nb",
@@ -201,8 +200,7 @@ async def test_report_and_backup_from_the_command_line(
 async def test_the_summary_of_one_seminar_opens_the_next(api: LocalBotApi, bot: BotProcess) -> None:
     mona, seats, _ = await seminar_in_groups(api, 3)
     ((_, members),) = seats.items()
-    await members[0].send("Tillit")
-    await members[0].wait_for(contains("Tillit"))
+    assert "Tillit" in (await propose_theme(members[0], "Tillit")).text
     await mona.send("/new")
     await mona.wait_for(has_button(button("nb", "Cancel")))
     await mona.send("Oppfølgingsseminar")

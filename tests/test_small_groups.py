@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, edit_of, seminar_in_groups, ui
+from groupwork_helpers import GROUP_NAME, edit_of, propose_theme, seminar_in_groups, ui
 from harness import (
     BotProcess,
     answer,
@@ -243,8 +243,7 @@ async def test_no_plenary_once_a_leaver_leaves_two_writers(
     other two's notes, so it does not open, and the moderator is told why."""
     mona, seats, notes = await seminar_in_groups(api, 3)
     ((_, members),) = seats.items()
-    await members[0].send("Tid")
-    await members[0].wait_for(contains("Tid"))
+    assert "Tid" in (await propose_theme(members[0], "Tid")).text
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     leaver = members[2]

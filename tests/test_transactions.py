@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from harness import QUICK_KDF
 from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _room
+from theme_steps import name_theme
 
 from bot.callbacks import CallbackCodec
 from bot.domain import Expectation, Expecting, Person, Seminar, SeminarDraft
@@ -215,7 +216,7 @@ async def _dot_vote_open(deps: Deps, seminar_id: int) -> None:
     await setup.close_round(deps, MODERATOR)
     await groups.form_groups(deps, MODERATOR)
     await groups.show_notes(deps, MODERATOR)
-    await themes.propose_theme(deps, room[0], "Tid")
+    await name_theme(deps, room[0], seminar_id, "Tid")
     await themes.open_voting(deps, MODERATOR)
     (group,) = await deps.store.groups(seminar_id)
     (theme,) = await deps.store.themes(seminar_id, group.id)

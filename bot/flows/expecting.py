@@ -31,14 +31,9 @@ def _reading_back(state: TextState) -> bool:
     )
 
 
-def _naming_a_theme(state: TextState) -> bool:
-    return state.seminar.proposing and state.writer.group_id is not None
-
-
 # Kinds of text that follow from where the person's seminar stands, tried in this order.
 SEMINAR_ROWS: tuple[tuple[Expecting, Callable[[TextState], bool]], ...] = (
     (Expecting.READ_BACK, _reading_back),
-    (Expecting.THEME, _naming_a_theme),
 )
 
 

@@ -22,6 +22,7 @@ from bot.domain import (
     Person,
     Seminar,
     Theme,
+    Writer,
     way_back,
 )
 from bot.flows.answering import EmptyNote, NoteTooLong, writer_of
@@ -38,8 +39,10 @@ from bot.flows.refusals import (
 )
 from bot.flows.rules import PAPER, plan_groups, still_enough_writers, theme_key
 from bot.flows.setup import TooFewWriters, note_writers, participants_of, too_few_writers
+from bot.store.themes import OpenCard
 
 __all__ = [
+    "CardToRefresh",
     "GroupDelivery",
     "GroupsFormed",
     "NoteShortened",
@@ -245,8 +248,8 @@ class CatchUp:
 async def catch_up(deps: Deps, seminar: Seminar, tg_id: int, group: Group) -> CatchUp | None:
     if not seminar.notes_revealed:
         return None
+    # In the order of the vote cards (note ids are random), so a list's number is its card's.
     notes = await deps.store.group_notes(group.id)
-    random.SystemRandom().shuffle(notes)
     themes = await deps.store.themes(seminar.id, group.id)
     card = None
     if seminar.voting:
@@ -372,7 +375,8 @@ async def show_notes(
 
 
 async def deliveries(deps: Deps, seminar: Seminar) -> list[GroupDelivery]:
-    """Each seated participant's group, with its notes shuffled and its themes."""
+    """Each seated participant's group, with its notes (in the vote cards' order: note ids
+    are random) and its themes."""
     groups = {g.id: g for g in await deps.store.groups(seminar.id)}
     result = []
     for member in await participants_of(deps, seminar):
@@ -380,7 +384,6 @@ async def deliveries(deps: Deps, seminar: Seminar) -> list[GroupDelivery]:
         if writer is None or writer.group_id not in groups:
             continue
         notes = await deps.store.group_notes(writer.group_id)
-        random.SystemRandom().shuffle(notes)
         themes = await deps.store.themes(seminar.id, writer.group_id)
         result.append(GroupDelivery(member, groups[writer.group_id], notes, themes))
     return result
@@ -421,3 +424,67 @@ def card_at(
     if advance and card.index + 1 < card.total and card.choice is not None:
         return at(index + 1)
     return card
+
+
+# -- open vote cards, kept up to date -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardToRefresh:
+    """A member's open vote card (its message), as it should look now."""
+
+    member: Member
+    message_id: int
+    card: VoteCard
+
+
+async def remember_card(deps: Deps, writer: Writer, message_id: int | None, index: int) -> None:
+    """The card in this message, at this note, is the member's open card from now on."""
+    if message_id is None:
+        return
+    if writer.card_message == message_id and writer.card_index == index:
+        return
+    await deps.store.save_cards(writer.seminar_id, [OpenCard(writer.pseudonym, message_id, index)])
+
+
+async def cards_sent(deps: Deps, seminar_id: int, sent: list[tuple[int, int, int]]) -> None:
+    """The first cards, sent when the voting opened: (person, message id, note index) each."""
+    cards = [
+        OpenCard(deps.keys.pseudonym(seminar_id, tg_id), message_id, index)
+        for tg_id, message_id, index in sent
+    ]
+    await deps.store.save_cards(seminar_id, cards)
+
+
+async def cards_to_refresh(
+    deps: Deps, seminar_id: int, group_id: int | None
+) -> list[CardToRefresh]:
+    """The open vote cards of a group (None: of every group) with the group's current themes;
+    none once the voting is over."""
+    seminar = await deps.store.seminar(seminar_id)
+    if seminar is None or not seminar.voting:
+        return []
+    groups = [g for g in await deps.store.groups(seminar.id) if group_id in (None, g.id)]
+    found: dict[str, tuple[Group, OpenCard]] = {}
+    for group in groups:
+        for open_card in await deps.store.open_cards(group.id):
+            found[open_card.pseudonym] = (group, open_card)
+    if not found:
+        return []
+    shown: dict[int, tuple[list[Note], list[Theme]]] = {}
+    refreshed = []
+    for member in await participants_of(deps, seminar):
+        pseudonym = deps.keys.pseudonym(seminar.id, member.tg_id)
+        if pseudonym not in found:
+            continue
+        group, open_card = found[pseudonym]
+        if group.id not in shown:
+            shown[group.id] = (
+                await deps.store.group_notes(group.id),
+                await deps.store.themes(seminar.id, group.id),
+            )
+        notes, themes = shown[group.id]
+        mine = await deps.store.votes_of(pseudonym)
+        card = card_at(seminar, group, notes, themes, mine, open_card.note_index)
+        refreshed.append(CardToRefresh(member, open_card.message_id, card))
+    return refreshed

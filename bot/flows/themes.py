@@ -22,6 +22,7 @@ from bot.domain import (
     Phase,
     Seminar,
     Theme,
+    ThemeToPropose,
     ThemeToRename,
     Writer,
     sources_of,
@@ -29,7 +30,15 @@ from bot.domain import (
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps
-from bot.flows.groups import VoteCard, card_at, deliveries, enough_in_every_group, voter_card
+from bot.flows.groups import (
+    GroupDelivery,
+    VoteCard,
+    card_at,
+    deliveries,
+    enough_in_every_group,
+    remember_card,
+    voter_card,
+)
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question
 from bot.flows.refusals import (
     Gone,
@@ -45,6 +54,7 @@ from bot.flows.setup import TooFewWriters
 
 __all__ = [
     "MAX_THEME_NAME",
+    "AskedTheme",
     "GroupOutcome",
     "GroupThemes",
     "InvalidThemeName",
@@ -87,6 +97,16 @@ class ThemeAdded:
     theme: Theme
     new: bool
     themes: list[Theme]
+    voted: bool = False  # the note of the card the member proposed it from went into it
+
+
+@dataclass(frozen=True, slots=True)
+class AskedTheme:
+    """A member pressed «New theme»: their next text names it (and, from a card, takes the
+    card's note into it)."""
+
+    seminar: Seminar
+    note: Note | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +142,8 @@ class VotingOpened:
     seminar: Seminar
     cards: list[tuple[Member, VoteCard]]  # each participant's first card
     sizes: dict[int, int]
+    # Each member's list of their group's notes, when the groups had not seen them before.
+    lists: list[GroupDelivery] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,21 +227,51 @@ async def _seat(deps: Deps, person: Person, seminar_id: int | None = None) -> _S
     return _Seat(seminar, group, writer)
 
 
+async def ask_theme(deps: Deps, person: Person, seminar_id: int, note_id: int) -> AskedTheme:
+    """«New theme»: the member's next text is the name of a theme for their group. Pressed on
+    a vote card, the card's note goes into it once it is there."""
+    seat = await _seat(deps, person, seminar_id)
+    if not seat.seminar.proposing:
+        raise PhaseOver(seat.seminar)
+    note = None
+    if note_id and seat.seminar.voting:
+        note = next(
+            (n for n in await deps.store.group_notes(seat.group.id) if n.id == note_id), None
+        )
+    draft = ThemeToPropose(seat.seminar.id, seat.group.id, note.id if note else 0)
+    await deps.store.expect(person.tg_id, Expectation(Expecting.THEME, draft))
+    return AskedTheme(seat.seminar, note)
+
+
+async def cancel_theme(deps: Deps, person: Person) -> None:
+    """«Cancel» on the question for a theme's name: the member's next text is theirs again."""
+    user = await deps.store.user(person.tg_id)
+    if user is not None and user.expectation.kind is Expecting.THEME:
+        await deps.store.expect(person.tg_id)
+
+
 async def propose_theme(
-    deps: Deps, person: Person, text: str
+    deps: Deps, person: Person, draft: ThemeToPropose, text: str
 ) -> ThemeAdded | InvalidThemeName | ThemeLimitReached | PersonalDataFound:
-    seat = await _seat(deps, person)
+    """The name a member sent after «New theme». A name a theme cannot have, or one held for
+    the personal-data question, leaves them in the step (to try again, or to send another
+    name after deleting the held one); anything else ends it (a refusal too:
+    `handlers/table.on_text`)."""
+    seat = await _seat(deps, person, draft.seminar)
     if not seat.seminar.proposing:
         raise PhaseOver(seat.seminar)
     name = clean_theme_name(text)
     if isinstance(name, InvalidThemeName):
         return name
     if await _over_theme_limit(deps, seat, name):
+        await deps.store.expect(person.tg_id)
         return ThemeLimitReached(deps.settings.theme_proposals)
     if (asked := question(seat.seminar, name, HeldText.THEME)) is not None:
-        await _hold_theme(deps, seat.writer, name)
+        # The step goes on: a name deleted after the question can be sent again at once.
+        await _hold_theme(deps, seat.writer, name, draft.note)
         return asked
-    return await _add_theme(deps, seat, name)
+    await deps.store.expect(person.tg_id)
+    return await _add_theme(deps, seat, name, draft.note)
 
 
 async def _over_theme_limit(deps: Deps, seat: _Seat, name: str) -> bool:
@@ -232,19 +284,27 @@ async def _over_theme_limit(deps: Deps, seat: _Seat, name: str) -> bool:
     return not any(theme_key(theme.name) == key for theme in themes)
 
 
-async def _add_theme(deps: Deps, seat: _Seat, name: str) -> ThemeAdded:
-    """A new theme counts towards its proposer's limit."""
+async def _add_theme(deps: Deps, seat: _Seat, name: str, note_id: int = 0) -> ThemeAdded:
+    """A new theme counts towards its proposer's limit. The note of the card it was proposed
+    from goes into it, if the group still sorts that note."""
     seminar, group = seat.seminar, seat.group
     key = theme_key(name)
+    # Read before the write, so the write lock is not held for it.
+    notes = await deps.store.group_notes(group.id) if note_id and seminar.voting else []
     theme, new = await deps.store.add_theme(seminar.id, group.id, name, key, seat.writer.pseudonym)
-    return ThemeAdded(seminar, theme, new, await deps.store.themes(seminar.id, group.id))
+    voted = any(note.id == note_id for note in notes)
+    if voted:
+        await deps.store.set_vote(note_id, seat.writer.pseudonym, theme.id)
+    themes = await deps.store.themes(seminar.id, group.id)
+    return ThemeAdded(seminar, theme, new, themes, voted)
 
 
-async def _hold_theme(deps: Deps, writer: Writer, name: str | None) -> None:
-    """Holds a theme name until its proposer decides; None lets it go."""
+async def _hold_theme(deps: Deps, writer: Writer, name: str | None, note_id: int = 0) -> None:
+    """Holds a theme name (and the note to put into it) until its proposer decides; None
+    lets it go."""
     awaiting = Awaiting.NOTE if name is None else Awaiting.CONFIRM_THEME
     held = dataclasses.replace(
-        writer, awaiting=awaiting, target_note_id=None, draft=name, draft_ref=None
+        writer, awaiting=awaiting, target_note_id=note_id or None, draft=name, draft_ref=None
     )
     await deps.store.update_writer(held)
 
@@ -263,10 +323,11 @@ async def keep_theme(deps: Deps, person: Person, seminar_id: int) -> ThemeAdded 
     if isinstance(held, NothingPending):
         return held
     await _hold_theme(deps, held.seat.writer, None)
+    await cancel_theme(deps, person)  # the name is given: no other is asked for
     if not held.seat.seminar.proposing:
         raise PhaseOver(held.seat.seminar)
     # Held names were measured against the limit when they came in.
-    return await _add_theme(deps, held.seat, held.name)
+    return await _add_theme(deps, held.seat, held.name, held.seat.writer.target_note_id or 0)
 
 
 async def drop_theme(deps: Deps, person: Person, seminar_id: int) -> HeldDropped | NothingPending:
@@ -399,28 +460,41 @@ async def open_voting(
             return too_few
     if not await deps.store.set_phase(seminar.id, sources_of(Phase.VOTING), Phase.VOTING):
         raise WrongPhase(seminar)
-    await deps.store.set_notes_revealed(seminar.id)
+    first_shown = await deps.store.set_notes_revealed(seminar.id)
     voting = await deps.store.seminar(seminar.id)
     assert voting is not None
     cards = []
-    for delivery in await deliveries(deps, voting):
+    delivered = await deliveries(deps, voting)
+    for delivery in delivered:
         voter = deps.keys.pseudonym(voting.id, delivery.member.tg_id)
         card = await voter_card(deps, voting, delivery.group, voter, 0)
         cards.append((delivery.member, card))
-    return VotingOpened(voting, cards, await deps.store.group_sizes(voting.id))
+    sizes = await deps.store.group_sizes(voting.id)
+    return VotingOpened(voting, cards, sizes, delivered if first_shown else [])
 
 
-async def vote_card(deps: Deps, person: Person, seminar_id: int, index: int) -> VoteCard:
+async def vote_card(
+    deps: Deps, person: Person, seminar_id: int, index: int, message_id: int | None = None
+) -> VoteCard:
+    """The card at a note, shown in the message pressed (`message_id`), which is then the
+    member's open card."""
     seat = await _seat(deps, person)
     if seat.seminar.id != seminar_id:
         raise NotInGroup()
     if not seat.seminar.voting:
         raise PhaseOver(seat.seminar)
-    return await voter_card(deps, seat.seminar, seat.group, seat.writer.pseudonym, index)
+    card = await voter_card(deps, seat.seminar, seat.group, seat.writer.pseudonym, index)
+    await remember_card(deps, seat.writer, message_id, card.index)
+    return card
 
 
 async def cast_vote(
-    deps: Deps, person: Person, note_id: int, theme_id: int, index: int
+    deps: Deps,
+    person: Person,
+    note_id: int,
+    theme_id: int,
+    index: int,
+    message_id: int | None = None,
 ) -> VoteCard:
     """Sorts one note into a theme; a later vote on the same note replaces the earlier one."""
     seat = await _seat(deps, person)
@@ -447,7 +521,9 @@ async def cast_vote(
         return card_at(seminar, group, notes, themes, mine, index)
     await deps.store.set_vote(note_id, voter, theme_id)
     mine[note_id] = theme_id
-    return card_at(seminar, group, notes, themes, mine, index, advance=True)
+    card = card_at(seminar, group, notes, themes, mine, index, advance=True)
+    await remember_card(deps, seat.writer, message_id, card.index)
+    return card
 
 
 # -- settling ties ------------------------------------------------------------------------

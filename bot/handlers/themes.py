@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from typing import Any, cast
+
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Person, ThemeToRename
+from bot.domain import Expectation, Expecting, Member, Person, ThemeToPropose, ThemeToRename
 from bot.flows import groups, plenary, setup
 from bot.flows import themes as themes_flow
 from bot.flows.answering import NothingPending
@@ -14,15 +20,18 @@ from bot.flows.refusals import Gone, NotInGroup, PhaseOver
 from bot.handlers.buttons import command_and_button
 from bot.handlers.common import (
     BotContext,
+    after_commit,
     answer_dropped,
     drop_buttons,
     edit,
+    markup,
     person_of,
     post_to_plenary,
     pressed_message,
     reader,
     send,
     send_many,
+    with_retries,
 )
 from bot.handlers.groups import noticing
 from bot.handlers.routes import (
@@ -35,13 +44,19 @@ from bot.handlers.routes import (
 )
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
+from bot.render import groups as groups_view
 from bot.render import plenary as plenary_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render import themes as themes_view
 from bot.render.screens import Screen
 
-__all__ = ["CARD_REFUSALS", "ROUTES", "propose", "show_card"]
+__all__ = ["CARD_REFUSALS", "ROUTES", "cards_changed", "propose", "show_card"]
+
+log = logging.getLogger(__name__)
+
+# The open vote cards of a group are brought up to date at most this often.
+CARDS_EVERY = 3.0
 
 # A vote or dot card's press from someone outside the groups, or from a step that is over, is
 # answered on the button; the card of a past step loses its buttons.
@@ -55,11 +70,47 @@ def _chat(update: Update) -> int:
 # -- themes -------------------------------------------------------------------------------
 
 
+async def new_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """«New theme»: the member is asked for its name."""
+    asked = await themes_flow.ask_theme(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    await send(context, _chat(update), themes_view.ask_new_theme(t, asked.seminar, asked.note))
+    return None
+
+
+async def cancel_new_theme(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await themes_flow.cancel_theme(context.deps, person_of(update))
+    await edit(context, pressed_message(update), themes_view.new_theme_cancelled(t))
+    return None
+
+
 async def propose(update: Update, context: BotContext, expectation: Expectation, text: str) -> None:
-    """A participant's message during the group work proposes a theme."""
+    """The name a member sends after «New theme» proposes a theme to their group."""
     t = await reader(update, context)
-    outcome = await themes_flow.propose_theme(context.deps, person_of(update), text)
-    await send(context, _chat(update), _proposal_screen(t, outcome))
+    assert isinstance(expectation.draft, ThemeToPropose)
+    outcome = await themes_flow.propose_theme(
+        context.deps, person_of(update), expectation.draft, text
+    )
+    await _proposed(context, _chat(update), t, outcome)
+
+
+async def _proposed(
+    context: BotContext,
+    chat_id: int,
+    t: Translator,
+    outcome: themes_flow.ThemeAdded
+    | themes_flow.InvalidThemeName
+    | themes_flow.ThemeLimitReached
+    | PersonalDataFound,
+) -> None:
+    await send(context, chat_id, _proposal_screen(t, outcome))
+    if isinstance(outcome, themes_flow.ThemeAdded) and (outcome.new or outcome.voted):
+        await cards_changed(context, outcome.seminar.id, outcome.theme.group_id)
 
 
 def _proposal_screen(
@@ -70,8 +121,8 @@ def _proposal_screen(
     | PersonalDataFound,
 ) -> Screen:
     match outcome:
-        case themes_flow.ThemeAdded(theme=theme, new=new, themes=themes):
-            return themes_view.theme_added(t, theme, new, themes)
+        case themes_flow.ThemeAdded():
+            return themes_view.theme_added(t, outcome)
         case themes_flow.InvalidThemeName(reason=reason):
             return themes_view.invalid_theme_name(t, reason)
         case PersonalDataFound():
@@ -88,7 +139,7 @@ async def keep_theme(
     outcome = await themes_flow.keep_theme(context.deps, person_of(update), button.arg(0))
     if isinstance(outcome, NothingPending):
         return answering_view.nothing_pending(t).text
-    await send(context, _chat(update), _proposal_screen(t, outcome))
+    await _proposed(context, _chat(update), t, outcome)
     return None
 
 
@@ -136,6 +187,7 @@ async def merge(update: Update, context: BotContext, button: Button, t: Translat
     )
     screen = themes_view.themes_merged(t, merged.source, merged.target)
     await edit(context, pressed_message(update), screen)
+    await cards_changed(context, merged.target.seminar_id, merged.target.group_id)
     return None
 
 
@@ -152,6 +204,7 @@ async def rename_text(
         await send(context, _chat(update), themes_view.invalid_theme_name(t, renamed.reason))
     else:
         await send(context, _chat(update), themes_view.theme_renamed(t, renamed))
+        await cards_changed(context, renamed.seminar_id, renamed.group_id)
 
 
 async def preset_text(
@@ -164,6 +217,8 @@ async def preset_text(
         await send(context, _chat(update), themes_view.invalid_theme_name(t, added.reason))
     else:
         await send(context, _chat(update), themes_view.preset_added(t, added.theme, added.new))
+        if added.new:
+            await cards_changed(context, added.seminar.id, None)
 
 
 # -- voting -------------------------------------------------------------------------------
@@ -177,17 +232,78 @@ async def open_voting(
         await send(context, person.tg_id, setup_view.too_few_writers(t, outcome))
         return
     seminar = outcome.seminar
-    for member, card in outcome.cards:
+    lists = {delivery.member.tg_id: delivery for delivery in outcome.lists}
+    for member, _ in outcome.cards:
         tm = translator(member.language)
-        screens = [
-            themes_view.voting_started_participant(tm, seminar),
-            themes_view.vote_card(tm, card),
-        ]
+        screens = [themes_view.voting_started_participant(tm, seminar)]
+        if (delivery := lists.get(member.tg_id)) is not None:
+            # Nobody showed the groups their notes before: each member gets their list now.
+            screens += groups_view.group_notes(
+                tm, seminar, delivery.group, delivery.notes, delivery.themes
+            )
         await send_many(context, member.tg_id, screens)
     await send(
         context, person.tg_id, themes_view.voting_opened_moderator(t, seminar, len(outcome.cards))
     )
     await post_to_plenary(context, seminar, lambda ts: [team_view.phase_announcement(ts, seminar)])
+    # The cards come after the messages above (the outbox gives those first, after the commit).
+    await after_commit(context, functools.partial(_send_cards, context, seminar.id, outcome.cards))
+
+
+async def _send_cards(
+    context: BotContext, seminar_id: int, cards: list[tuple[Member, groups.VoteCard]]
+) -> None:
+    """Sent at once rather than through the outbox: the bot keeps each card's message id, to
+    bring the card up to date when the group's themes change."""
+    sent = []
+    for member, card in cards:
+        screen = themes_view.vote_card(translator(member.language), card)
+        try:
+            message = await with_retries(
+                functools.partial(
+                    context.bot.send_message,
+                    member.tg_id,
+                    screen.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(screen, context.services.codec),
+                )
+            )
+        except TelegramError as exc:
+            log.info("a vote card was not sent: %s", exc.message)
+            continue
+        sent.append((member.tg_id, message.message_id, card.index))
+    await groups.cards_sent(context.deps, seminar_id, sent)
+
+
+async def cards_changed(context: BotContext, seminar_id: int, group_id: int | None) -> None:
+    """Schedules one refresh of a group's open vote cards (None: every group's), so a burst
+    of new themes makes one edit per card."""
+    queue = context.job_queue
+    name = f"cards-{seminar_id}-{group_id or 0}"
+    if queue is None or queue.get_jobs_by_name(name):
+        return
+    # The job queue's own type does not know our context class; the callback gets one.
+    callback = cast(Any, _refresh_cards)
+    queue.run_once(callback, CARDS_EVERY, data=(seminar_id, group_id), name=name)
+
+
+async def _refresh_cards(context: BotContext) -> None:
+    assert context.job is not None
+    data = context.job.data
+    assert isinstance(data, tuple)
+    seminar_id, group_id = cast(tuple[int, int | None], data)
+    for found in await groups.cards_to_refresh(context.deps, seminar_id, group_id):
+        screen = themes_view.vote_card(translator(found.member.language), found.card)
+        try:
+            await context.bot.edit_message_text(
+                screen.text,
+                chat_id=found.member.tg_id,
+                message_id=found.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        except TelegramError as exc:
+            log.info("a vote card was not brought up to date: %s", exc.message)
 
 
 vote_command, voting_button = command_and_button(open_voting)
@@ -205,9 +321,19 @@ async def show_card(
     return None
 
 
+def _message_id(update: Update) -> int | None:
+    message = pressed_message(update)
+    return message.message_id if message is not None else None
+
+
 async def vote(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     card = await themes_flow.cast_vote(
-        context.deps, person_of(update), button.arg(0), button.arg(1), button.arg(2)
+        context.deps,
+        person_of(update),
+        button.arg(0),
+        button.arg(1),
+        button.arg(2),
+        _message_id(update),
     )
     return await show_card(update, context, t, card)
 
@@ -216,7 +342,7 @@ async def vote_card(
     update: Update, context: BotContext, button: Button, t: Translator
 ) -> str | None:
     card = await themes_flow.vote_card(
-        context.deps, person_of(update), button.arg(0), button.arg(1)
+        context.deps, person_of(update), button.arg(0), button.arg(1), _message_id(update)
     )
     return await show_card(update, context, t, card)
 
@@ -265,6 +391,8 @@ ROUTES = Routes(
         Press(Action.OPEN_VOTING, voting_button),
         Press(Action.VOTE, noticing(vote, *CARD_REFUSALS), personal=True),
         Press(Action.VOTE_CARD, noticing(vote_card, *CARD_REFUSALS), personal=True),
+        Press(Action.THEME_NEW, noticing(new_theme, *CARD_REFUSALS), personal=True),
+        Press(Action.THEME_NEW_CANCEL, cancel_new_theme, personal=True),
         # A theme or note gone since the buttons came: a settled tie's or a merge's buttons go,
         # while the themes' list keeps its buttons for the other themes.
         Press(Action.SETTLE, noticing(settle, Gone)),

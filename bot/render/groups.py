@@ -11,7 +11,7 @@ from bot.domain import Group, Note, Seminar, Theme
 from bot.flows.groups import NoteShortened
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
-from bot.render.themes import theme_list
+from bot.render.themes import new_theme_key, theme_list
 
 
 def groups_formed_moderator(
@@ -172,21 +172,23 @@ def shortening_closed(t: Translator) -> Screen:
 def group_notes(
     t: Translator, seminar: Seminar, group: Group, notes: Sequence[Note], themes: Sequence[Theme]
 ) -> list[Screen]:
-    """A group's notes, shuffled and without authors, and how to propose themes."""
+    """A group's notes, numbered as on the vote cards and without authors, and the button
+    that proposes a theme."""
     head = t.ngettext(
         "<b>{group}</b> sorts these {count} note into themes:",
         "<b>{group}</b> sorts these {count} notes into themes:",
         len(notes),
     ).format(group=esc(group_label(t, group)), count=t.number(len(notes)))
-    blocks: list[tuple[str, tuple[Key, ...]]] = [(f"• {note_text(t, note)}", ()) for note in notes]
-    tail = t.gettext(
-        "What do the notes have in common? Propose a theme by sending its short name as a "
-        "message, for example «Being believed» or «Time»."
+    blocks: list[tuple[str, tuple[Key, ...]]] = [
+        (f"{number}. {note_text(t, note)}", ()) for number, note in enumerate(notes, start=1)
+    ]
+    tail = "\n" + t.gettext(
+        "What do the notes have in common? Press «New theme» to propose a theme with a short "
+        "name, for example «Being believed» or «Time»."
     )
     if themes:
         tail += "\n" + theme_list(t, themes)
-    blocks.append(("\n" + tail, ()))
-    return paginate(head, blocks)
+    return paginate(head, blocks, tail=Screen(tail, ((new_theme_key(t, seminar),),)))
 
 
 def not_in_group(t: Translator) -> Screen:

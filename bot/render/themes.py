@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import Seminar, Theme
+from bot.domain import Note, Seminar, Theme
 from bot.flows.groups import VoteCard
-from bot.flows.themes import GroupThemes, SettleCard, ThemeNameProblem
+from bot.flows.themes import GroupThemes, SettleCard, ThemeAdded, ThemeNameProblem
 from bot.i18n import Translator
 from bot.render.screens import Key, Screen, esc, group_label, key, note_text, paginate
 
@@ -29,12 +29,46 @@ def theme_list(t: Translator, themes: Sequence[Theme]) -> str:
     return t.gettext("Themes so far: {names}").format(names=names)
 
 
-def theme_added(t: Translator, theme: Theme, new: bool, themes: Sequence[Theme]) -> Screen:
-    if new:
+def theme_added(t: Translator, added: ThemeAdded) -> Screen:
+    theme = added.theme
+    if added.new:
         head = t.gettext("Theme «{name}» added.").format(name=esc(theme.name))
     else:
         head = t.gettext("«{name}» is already a theme.").format(name=esc(theme.name))
-    return Screen(f"{head}\n{theme_list(t, themes)}")
+    lines = [head]
+    if added.voted:
+        lines.append(
+            t.gettext("The note on your card is now sorted into «{name}».").format(
+                name=esc(theme.name)
+            )
+        )
+    lines.append(theme_list(t, added.themes))
+    return Screen("\n".join(lines))
+
+
+def new_theme_key(t: Translator, seminar: Seminar, note: Note | None = None) -> Key:
+    """«New theme»: on the note card (whose note goes into it), the group's list, and /vote."""
+    return key(
+        t.pgettext("button", "New theme"), Action.THEME_NEW, seminar.id, note.id if note else 0
+    )
+
+
+def ask_new_theme(t: Translator, seminar: Seminar, note: Note | None) -> Screen:
+    lines = [
+        t.gettext(
+            "Send the name of the new theme as a message: a few words, for example «Being "
+            "believed» or «Time»."
+        )
+    ]
+    if note is not None:
+        lines.append(t.gettext("This note will go into the new theme:"))
+        lines.append(f"<blockquote>{note_text(t, note)}</blockquote>")
+    cancel = key(t.pgettext("button", "Cancel"), Action.THEME_NEW_CANCEL, seminar.id)
+    return Screen("\n".join(lines), ((cancel,),))
+
+
+def new_theme_cancelled(t: Translator) -> Screen:
+    return Screen(t.gettext("No new theme. You can go on sorting."))
 
 
 def invalid_theme_name(t: Translator, reason: ThemeNameProblem) -> Screen:
@@ -96,13 +130,16 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
         ),
     ]
     if not card.themes:
-        lines.append(t.gettext("Your group has no themes yet: propose one by sending its name."))
+        lines.append(
+            t.gettext("Your group has no themes yet. Press «New theme» to propose the first one.")
+        )
     else:
         lines.append(t.gettext("Which theme does this note belong to?"))
     rows: list[tuple[Key, ...]] = [
         (
             key(
-                ("✅ " if theme.id == card.choice else "") + theme.name,
+                ("✅ " if theme.id == card.choice else "")
+                + t.pgettext("button", "Into: {theme}").format(theme=theme.name),
                 Action.VOTE,
                 card.note.id,
                 theme.id,
@@ -113,11 +150,31 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
     ]
     nav: list[Key] = []
     if card.index > 0:
-        nav.append(key("◀", Action.VOTE_CARD, seminar.id, card.index - 1))
-    nav.append(key("🔄", Action.VOTE_CARD, seminar.id, card.index))
+        nav.append(
+            key(
+                t.pgettext("button", "◀ Previous note"),
+                Action.VOTE_CARD,
+                seminar.id,
+                card.index - 1,
+            )
+        )
     if card.index + 1 < card.total:
-        nav.append(key("▶", Action.VOTE_CARD, seminar.id, card.index + 1))
-    rows.append(tuple(nav))
+        nav.append(
+            key(t.pgettext("button", "Next note ▶"), Action.VOTE_CARD, seminar.id, card.index + 1)
+        )
+    if nav:
+        rows.append(tuple(nav))
+    rows.append(
+        (
+            new_theme_key(t, seminar, card.note),
+            key(
+                t.pgettext("button", "Show the latest themes"),
+                Action.VOTE_CARD,
+                seminar.id,
+                card.index,
+            ),
+        )
+    )
     return Screen("\n".join(lines), tuple(rows))
 
 
@@ -125,8 +182,8 @@ def voting_started_participant(t: Translator, seminar: Seminar) -> Screen:
     return Screen(
         t.gettext(
             "Voting into themes has started in <b>{title}</b>. For each note, press the theme "
-            "it belongs to. You can change your choice until the voting ends, and propose new "
-            "themes by sending their names."
+            "it belongs to. You can change your choice until the voting ends. To propose a new "
+            "theme, press «New theme»."
         ).format(title=esc(seminar.title))
     )
 

@@ -331,6 +331,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE progress_messages ADD COLUMN step TEXT NOT NULL DEFAULT '';
     """,
+    # 13: the vote card each member has open and the note it shows, so the bot can edit it
+    # when the group's themes change; a message id, which names nobody.
+    """
+    ALTER TABLE writers ADD COLUMN card_message INTEGER;
+    ALTER TABLE writers ADD COLUMN card_index INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

@@ -18,6 +18,14 @@ class AddedTheme(NamedTuple):
     new: bool  # False: a live theme with the same key was there already, and is returned
 
 
+class OpenCard(NamedTuple):
+    """A member's open vote card: whose (pseudonym), which message, at which note."""
+
+    pseudonym: str
+    message_id: int
+    note_index: int
+
+
 class StoredTheme(NamedTuple):
     theme: Theme
     merged_into: int | None  # the theme it went into, if it was merged away
@@ -165,3 +173,25 @@ class ThemesStore(StoreBase):
             " WHERE n.seminar_id = ? AND n.hidden = 0",
             seminar_id,
         )
+
+    # -- open vote cards -------------------------------------------------------------------
+
+    async def save_cards(self, seminar_id: int, cards: list[OpenCard]) -> None:
+        """Remembers the vote card each of these members has open, in one transaction."""
+        if not cards:
+            return
+        async with self.transaction():
+            await self._db.executemany(
+                "UPDATE writers SET card_message = ?, card_index = ?"
+                " WHERE seminar_id = ? AND pseudonym = ?",
+                [(c.message_id, c.note_index, seminar_id, c.pseudonym) for c in cards],
+            )
+
+    async def open_cards(self, group_id: int) -> list[OpenCard]:
+        """The vote cards the members of a group have open."""
+        rows = await self._db.execute_fetchall(
+            "SELECT pseudonym, card_message, card_index FROM writers"
+            " WHERE group_id = ? AND card_message IS NOT NULL",
+            (group_id,),
+        )
+        return [OpenCard(str(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -22,6 +22,8 @@ def _writer(row: aiosqlite.Row) -> Writer:
         done=bool(row["done"]),
         group_id=row["group_id"],
         themes_proposed=row["themes_proposed"],
+        card_message=row["card_message"],
+        card_index=row["card_index"],
     )
 
 
