@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, edit_of
+from groupwork_helpers import GROUP_NAME, card_themes, edit_of, propose_theme
 from harness import (
     BotProcess,
     answer,
@@ -87,13 +87,12 @@ async def test_paper_notes_reach_a_group_its_cards_and_a_theme(
     # The group that has the first paper note sorts it into a theme, from its card.
     name = next(n for n, text in lists.items() if PAPER[0] in text)
     members = seats[name]
-    await members[0].send("Tillit")
-    await members[0].wait_for(contains("Tillit"))
+    assert "Tillit" in (await propose_theme(members[0], "Tillit")).text
     await mona.send("/vote")
     await mona.wait_for(has_button(button("nb", "Start the plenary")))
     saw_paper = False
     for person in members:
-        card = await person.wait_for(has_button("Tillit"))
+        card = await person.wait_for(lambda m: "Tillit" in card_themes(m))
         for _ in range(4):  # three members' notes and the paper note
             saw_paper = saw_paper or PAPER[0] in card.text
             await person.press(card, next(x for x in card.button_labels() if x.endswith("Tillit")))
