@@ -89,6 +89,11 @@ class Action(StrEnum):
     DROP_THEME = "xt"  # args: seminar id
     KEEP_READBACK = "kr"  # args: seminar id
     DROP_READBACK = "xr"  # args: seminar id
+    ASK_MODERATORS = "q1"  # args: seminar id
+    ANSWER_QUESTION = "q2"  # args: question id
+    KEEP_QUESTION = "q3"  # args: seminar id
+    DROP_QUESTION = "q4"  # args: seminar id
+    CANCEL_QUESTION = "q5"  # args: seminar id
 
 
 class StaleButton(Exception):

@@ -151,6 +151,8 @@ PRIVACY_PROMISES = (
     "wording.",
     "Telegram can see your chat with the bot, as with any chat. Anonymity here means that the "
     "other people in the seminar cannot tell what you wrote.",
+    "You can ask the moderators a question with /ask. They do not see who asked: only the bot "
+    "knows, to send you the answer. /forget deletes your questions too.",
     "You can withdraw at any time: /forget deletes your notes and everything about you in the "
     "seminar.",
 )

@@ -26,6 +26,7 @@ from bot.handlers import (
     groups,
     joining,
     plenary,
+    questions,
     schedules,
     setup,
     team,
@@ -69,6 +70,7 @@ FEATURES: tuple[Routes, ...] = (
     team.ROUTES,
     schedules.ROUTES,
     closing.ROUTES,
+    questions.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

@@ -326,6 +326,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX notes_by_settled_theme ON notes(seminar_id, settled, settled_theme_id, group_id);
     """,
+    # 12: participants' questions to the moderators. The asker is only sealed (a random nonce
+    # each time, so two questions of one person look unrelated, and nothing in the row leads
+    # to a member or a writer); ids are random, so they say nothing of the order either.
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        asker BLOB NOT NULL,
+        text TEXT NOT NULL,
+        answer TEXT
+    );
+    CREATE INDEX questions_by_seminar ON questions(seminar_id);
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
