@@ -328,7 +328,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 12: participants' questions to the moderators. The asker is only sealed (a random nonce
     # each time, so two questions of one person look unrelated, and nothing in the row leads
-    # to a member or a writer); ids are random, so they say nothing of the order either.
+    # to a member or a writer); ids are random, so they say nothing of the order either. A
+    # question is activity, as a note is; the retention purge deletes them with the seminar.
     """
     CREATE TABLE questions (
         id INTEGER PRIMARY KEY,
@@ -338,6 +339,8 @@ MIGRATIONS: tuple[str, ...] = (
         answer TEXT
     );
     CREATE INDEX questions_by_seminar ON questions(seminar_id);
+    CREATE TRIGGER question_asked AFTER INSERT ON questions BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
     """,
 )
 
