@@ -116,7 +116,7 @@ async def answer_pressed(
         case questions.AlreadyAnswered(question=found):
             # The button says it was answered: nobody answers one question twice.
             await edit(context, pressed_message(update), questions_view.already_answered(t, found))
-            return t.gettext("This question has been answered already.")
+            return questions_view.answered_notice(t)
         case questions.AnswerAsked(question=found):
             await send(context, _chat(update), questions_view.answer_asked(t, found))
     return None

@@ -17,10 +17,14 @@ __all__ = [
     "answer_asked",
     "answer_for_asker",
     "answer_sent",
+    "answer_too_long",
+    "answered_notice",
     "ask_cancelled",
     "ask_prompt",
+    "empty",
     "question_for_moderators",
     "question_sent",
+    "question_too_long",
     "waiting",
 ]
 
@@ -82,6 +86,11 @@ def already_answered(t: Translator, question: PrivateQuestion) -> Screen:
             "\n" + t.gettext("The answer:") + f"\n<blockquote>{esc(question.answer)}</blockquote>"
         )
     return Screen(text)
+
+
+def answered_notice(t: Translator) -> str:
+    """The short notice on a pressed "Answer" button of an answered question."""
+    return t.gettext("This question has been answered already.")
 
 
 def answer_sent(t: Translator, asker_reached: bool) -> Screen:
