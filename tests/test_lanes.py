@@ -16,7 +16,9 @@ from bot.lanes import NOBODY, Lanes, lane_of
 
 # Commands a participant uses for themselves, and those that may change a seminar for everyone
 # (a moderator's run alone): the route tables must say the same.
-PERSONAL_COMMANDS = frozenset({"/start", "/help", "/language", "/privacy", "/notes", "/forget"})
+PERSONAL_COMMANDS = frozenset(
+    {"/start", "/help", "/language", "/privacy", "/notes", "/forget", "/ask", "/questions"}
+)
 SHARED_COMMANDS = frozenset(
     {
         "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
