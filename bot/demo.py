@@ -123,6 +123,22 @@ def _newer_than(message: BotMessage | None) -> int:
     return message.message_id if message else 0
 
 
+def _cockpit(label: str) -> Callable[[BotMessage], bool]:
+    """The moderator's cockpit, offering this button."""
+    return lambda m: m.text.startswith("🧭") and not m.deleted and label in m.button_labels()
+
+
+async def _from_cockpit(mona: SimUser, msgid: str) -> None:
+    """The moderator presses a button of the cockpit, which shows it once the seminar is
+    there."""
+    label = _label("nb", msgid)
+    shown = sorted(
+        (m for m in mona.bot_messages.values() if _cockpit(label)(m)), key=lambda m: m.message_id
+    )
+    cockpit = shown[-1] if shown else await mona.wait_for(_cockpit(label), timeout=30)
+    await mona.press(cockpit, label)
+
+
 async def _join(person: SimUser, code: str, nynorsk: bool) -> str:
     await person.send(f"/start {code}")
     welcome = await person.wait_for(lambda m: "English" in m.button_labels())
@@ -172,11 +188,21 @@ async def _script(
         language = await _join(person, code, nynorsk)
         people.append((person, language, first, second))
 
-    await mona.send("/open")
-    await mona.wait_for(lambda m: _label("nb", "Close the answer round") in m.button_labels())
+    # From here on the moderator runs the seminar from the cockpit, typing only what a step
+    # asks for.
+    await _from_cockpit(mona, "Announce")
+    await mona.wait_for(_showing(_label("nb", "Cancel")))
+    await mona.send("Velkommen! Vi begynner nå. Skriv det du vil, én lapp om gangen.")
+    await _from_cockpit(mona, "Open the answer round")
 
     for person, language, first, second in people:
         await person.wait_for(_showing(_label(language, "Next question ▶")))
+        if person.name == "Dag":
+            # A greeting is asked about before it could become a note.
+            await person.send("Hei!")
+            asked = await person.wait_for(_showing(_label(language, "Don't save")))
+            await person.press(asked, _label(language, "Don't save"))
+            await person.wait_for(_edit_of(asked))
         last = None
         for note in first:
             last = await _answer(person, note)
@@ -195,7 +221,7 @@ async def _script(
         await person.wait_for(lambda m: "/notes" in m.text)
 
     mona.drain()
-    await mona.send("/close")
+    await _from_cockpit(mona, "Close the answer round")
     await mona.wait_for(_showing(_label("nb", "Hide {number}").format(number=1)))
     await api.wait_idle(quiet=0.5, timeout=30)
     return mona, room, [(person, language) for person, language, _, _ in people]
@@ -204,16 +230,15 @@ async def _script(
 async def _group_work(
     api: LocalBotApi, mona: SimUser, room: SimGroup, people: list[tuple[SimUser, str]]
 ) -> BotMessage:
-    """Groups of three sort their notes into themes; the plenary ranks them with dots."""
-    _banner("Group work: groups of three sort the notes into themes")
-    await mona.send("/groups 3")
-    formed = await mona.wait_for(_showing(_label("nb", "Show the notes to the groups")))
+    """The groups sort their notes into themes; the plenary ranks them with dots."""
+    _banner("Group work: the groups sort the notes into themes")
+    await _from_cockpit(mona, "Form groups")
     seats: dict[str, list[tuple[SimUser, str]]] = {}
     for person, language in people:
         seated = await person.wait_for(lambda m: any(mark in m.text for mark in GROUP_MARKS))
         name = next(word for word in seated.text.split() if word in GROUP_MARKS)
         seats.setdefault(name, []).append((person, language))
-    await mona.press(formed, _label("nb", "Show the notes to the groups"))
+    await _from_cockpit(mona, "Show the groups their notes")
     proposals = [["Relasjon", "Tid", "Å bli trodd"], ["Kunnskap", "Valgmuligheter", "Respekt"]]
     for (_, members), names in zip(sorted(seats.items()), proposals, strict=False):
         for (person, language), name in zip(members, names, strict=False):
@@ -225,8 +250,7 @@ async def _group_work(
             await person.send(name)
             await person.wait_for(_mentioning(name))
 
-    await mona.send("/vote")
-    await mona.wait_for(_showing(_label("nb", "Start the plenary")))
+    await _from_cockpit(mona, "Start sorting")
     for _, members in sorted(seats.items()):
         for position, (person, language) in enumerate(members):
             card = await person.wait_for(_showing(_label(language, "Show the latest themes")))
@@ -237,7 +261,10 @@ async def _group_work(
                 card = await person.wait_for(_edit_of(card))
 
     mona.drain()
-    await mona.send("/moderate")
+    await _from_cockpit(mona, "More")
+    settle = _label("nb", "Settle undecided notes")
+    more = await mona.wait_for(_showing(settle))
+    await mona.press(more, settle)
     unsorted = _label("nb", "Leave it unsorted")
     # The settling card, not the cockpit, which may be brought up to date meanwhile.
     decision = await mona.wait_for(
@@ -248,20 +275,38 @@ async def _group_work(
         decision = await mona.wait_for(_edit_of(decision))
 
     _banner("Plenary: every group's themes, to the room's screen and to everyone")
-    await mona.send("/plenary")
-    start_dots = await mona.wait_for(_showing(_label("nb", "Start the dot vote")))
+    mona.drain()
+    await _from_cockpit(mona, "End sorting, show the plenary")
+    going_on = _label("nb", "End sorting, show the plenary")
+    asked = await mona.wait_for(
+        lambda m: (
+            _label("nb", "Back to sorting") in m.button_labels()
+            or (
+                not m.text.startswith("🧭")
+                and _label("nb", "Start the dot vote") in m.button_labels()
+            )
+        )
+    )
+    if going_on in asked.button_labels():  # notes left unsorted: the cockpit asks first
+        await mona.press(asked, going_on)
     await room.wait_for(lambda m: "•" in m.text)
-    await mona.press(start_dots, _label("nb", "Start the dot vote"))
+    await _from_cockpit(mona, "Start the dot vote")
     for position, (person, _) in enumerate(people):
         card = await person.wait_for(_showing("➕ 1"))
         on_card = _theme_count(card)
         for pick in DOT_CHOICES[position % len(DOT_CHOICES)]:
             await person.press(card, f"➕ {(pick - 1) % on_card + 1}")
             card = await person.wait_for(_edit_of(card))
-    await mona.send("/close_dots")
-    return await room.wait_for(
+    await _from_cockpit(mona, "Close the dot vote")
+    ranking = await room.wait_for(
         lambda m: m.text.lstrip().startswith("The themes") or "1. " in m.text
     )
+    _banner("The end: the moderator ends the seminar, and the report goes out")
+    await _from_cockpit(mona, "End the seminar")
+    close = _label("nb", "Close the seminar")
+    asked = await mona.wait_for(_showing(close))
+    await mona.press(asked, close)
+    return ranking
 
 
 def _note_count(card: BotMessage) -> int:

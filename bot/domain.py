@@ -35,6 +35,9 @@ __all__ = [
     "Person",
     "Phase",
     "PhaseRule",
+    "PrivateQuestion",
+    "QuestionAnswerDraft",
+    "QuestionDraft",
     "Role",
     "Schedule",
     "ScheduleDraft",
@@ -220,10 +223,13 @@ class Expecting(StrEnum):
     PRESET_THEMES = "preset_themes"
     SCHEDULE_TIME = "schedule_time"
     ANNOUNCEMENT = "announcement"
+    ASK_MODERATORS = "ask_moderators"  # a participant's question to the moderators
+    ANSWER_QUESTION = "answer_question"  # a moderator's answer to one of those questions
     # Never stored: they follow from the person's seminar.
     NOTE = "note"
     THEME = "theme"  # stored: a member pressed «New theme» (ThemeToPropose)
     READ_BACK = "read_back"
+    ELSEWHERE = "elsewhere"  # nothing expects a text: the answer says where the seminar is
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +281,21 @@ class ThemeToPropose:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionDraft:
+    """A participant about to ask their seminar's moderators something, without their name."""
+
+    seminar: int
+    held: str | None = None  # a question with a personal detail, waiting for a decision
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnswerDraft:
+    """A moderator about to answer one participant's question."""
+
+    question: int
+
+
+@dataclass(frozen=True, slots=True)
 class NoDraft:
     """A step that needs nothing kept beside it."""
 
@@ -286,8 +307,10 @@ Draft = (
     | NoteToShorten
     | ScheduleDraft
     | AnnouncementDraft
-    | NoDraft
     | ThemeToPropose
+    | QuestionDraft
+    | QuestionAnswerDraft
+    | NoDraft
 )
 
 # The draft each stored step carries.
@@ -304,6 +327,8 @@ DRAFTS: dict[Expecting, type[Draft]] = {
     Expecting.SCHEDULE_TIME: ScheduleDraft,
     Expecting.ANNOUNCEMENT: AnnouncementDraft,
     Expecting.THEME: ThemeToPropose,
+    Expecting.ASK_MODERATORS: QuestionDraft,
+    Expecting.ANSWER_QUESTION: QuestionAnswerDraft,
 }
 
 
@@ -551,6 +576,22 @@ class Person:
 
     tg_id: int
     language_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateQuestion:
+    """A participant's question to their seminar's moderators. Who asked is known only to the
+    bot, to send them the answer: `asker` never reaches a moderator's screen."""
+
+    id: int
+    seminar_id: int
+    asker: int
+    text: str
+    answer: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None
 
 
 # What the store hands out besides the seminar's own things: counts for the live progress,

@@ -15,6 +15,9 @@ from harness import (
     text,
 )
 
+from bot.domain import Phase
+from bot.i18n import translator
+from bot.render.screens import phase_name
 from localapi import LocalBotApi
 from localapi.sim import BotMessage
 
@@ -204,10 +207,12 @@ async def test_after_the_round_closes(api: LocalBotApi, bot: BotProcess) -> None
     await api.wait_idle()
     assert sum(closed(m) for m in anna.inbox) == 3
     assert saved.buttons == []
+    # A text after the close is no note: it is answered with where the seminar is.
     await anna.send("En ny lapp etter stengetid")
-    await anna.wait_for(closed)
+    late = await anna.wait_for(saying("nb", "I did not save that message."))
+    assert "«" + phase_name(translator("nb"), Phase.GROUPING) + "»" in late.text
     await api.wait_idle()
-    assert sum(closed(m) for m in anna.inbox) == 4
+    assert sum(closed(m) for m in anna.inbox) == 3
     assert note_texts(bot) == ["Jeg ble tatt på alvor"]
     # With the round closed, /close has nothing left to close; /end offers to end the whole
     # seminar, and asks first.

@@ -17,7 +17,17 @@ from bot.lanes import NOBODY, Lanes, lane_of
 # Commands a participant uses for themselves, and those that may change a seminar for everyone
 # (a moderator's run alone): the route tables must say the same.
 PERSONAL_COMMANDS = frozenset(
-    {"/start", "/help", "/language", "/privacy", "/notes", "/forget", "/cockpit"}
+    {
+        "/start",
+        "/help",
+        "/language",
+        "/privacy",
+        "/notes",
+        "/forget",
+        "/cockpit",
+        "/ask",
+        "/questions",
+    }
 )
 SHARED_COMMANDS = frozenset(
     {

@@ -17,6 +17,9 @@ from bot.domain import (
     NoteToShorten,
     PaperNotesDraft,
     Phase,
+    QuestionAnswerDraft,
+    QuestionDraft,
+    Role,
     ScheduleDraft,
     Seminar,
     SeminarDraft,
@@ -120,6 +123,9 @@ def test_a_draft_reads_back_as_it_was_stored() -> None:
         (Expecting.SHORTEN_NOTE, NoteToShorten(9)),
         (Expecting.SCHEDULE_TIME, ScheduleDraft("close")),
         (Expecting.PRESET_THEMES, NoDraft()),
+        (Expecting.ASK_MODERATORS, QuestionDraft(3)),
+        (Expecting.ASK_MODERATORS, QuestionDraft(3, "Når er pausen?")),
+        (Expecting.ANSWER_QUESTION, QuestionAnswerDraft(11)),
     ]
     for kind, draft in drafts:
         assert decode_draft(kind, encode_draft(draft)) == draft
@@ -134,6 +140,8 @@ def test_a_draft_reads_back_as_it_was_stored() -> None:
         (Expecting.SCHEDULE_TIME, '{"kind": "close", "extra": 1}'),
         (Expecting.TITLE, "[]"),
         (Expecting.NOTE, "{}"),  # never stored
+        (Expecting.ELSEWHERE, "{}"),  # never stored either
+        (Expecting.ANSWER_QUESTION, '{"question": null}'),
     ],
 )
 def test_a_draft_that_does_not_fit_its_step_is_refused(kind: Expecting, raw: str) -> None:
@@ -142,15 +150,31 @@ def test_a_draft_that_does_not_fit_its_step_is_refused(kind: Expecting, raw: str
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_phase_has_a_name_and_a_help_text_in_every_language(language: str) -> None:
+@pytest.mark.parametrize("role", list(Role))
+def test_every_phase_has_a_name_and_a_help_text_in_every_language(
+    language: str, role: Role
+) -> None:
+    """A participant and a moderator each read, at every step, what they can do there."""
     t = translator(language)
     english = translator("en")
     for phase in Phase:
         assert phase_name(t, phase).strip()
-        assert phase_help(t, phase).strip()
+        assert phase_help(t, phase, role).strip()
         if language != "en":
-            assert phase_help(t, phase) != phase_help(english, phase), (language, phase)
-    assert len({phase_help(t, phase) for phase in Phase}) == len(Phase)
+            assert phase_help(t, phase, role) != phase_help(english, phase, role), (language, phase)
+    assert len({phase_help(t, phase, role) for phase in Phase}) == len(Phase)
+
+
+def test_a_moderator_and_a_participant_read_different_help_at_every_step() -> None:
+    t = translator("en")
+    for phase in Phase:
+        assert phase_help(t, phase, Role.MODERATOR) != phase_help(t, phase, Role.PARTICIPANT)
+
+
+def test_help_says_one_note_per_message_only_while_notes_are_written() -> None:
+    t = translator("en")
+    about_notes = {phase for phase in Phase if "note per message" in phase_help(t, phase)}
+    assert about_notes == {Phase.ANSWERING}
 
 
 # -- the cockpit's steps --------------------------------------------------------------------

@@ -35,6 +35,7 @@ def stored_values(bot: BotProcess) -> set[bytes]:
         "SELECT chat_key, chat FROM progress_messages",
         "SELECT recipient, chat FROM deliveries",
         "SELECT reply FROM outbox",
+        "SELECT asker FROM questions",
         "SELECT value FROM meta WHERE key IN ('secret_check', 'kdf')",
     )
     found = set()
@@ -71,6 +72,12 @@ async def test_rekey_changes_the_secret_and_everyone_is_still_found(
     await cato.wait_for(contains("✓", "Eg fekk tid"))
     await dina.send("Jeg ble trodd")
     await dina.wait_for(contains("✓", "Jeg ble trodd"))
+    # Dina asks the moderators something; the answer comes after the rekey.
+    await dina.send("/ask")
+    await dina.wait_for(has_button(button("nb", "Cancel")))
+    await dina.send("Når er pausen?")
+    await dina.wait_for(contains("✓"))
+    asked = await mona.wait_for(has_button(button("nb", "Answer")))
     await schedule(mona, "Close the current step", "om 2 timer")
     await api.wait_idle()
     old_values = stored_values(bot)
@@ -136,6 +143,13 @@ async def test_rekey_changes_the_secret_and_everyone_is_still_found(
             "Jeg fikk svar samme dag",
             "My adviser explained every rule",
         ]
+        # Dina's question, asked under the old keys, gets its answer to her and nobody else.
+        await mona.press(asked, button("nb", "Answer"))
+        await mona.wait_for(contains("Når er pausen?"))
+        await mona.send("Klokka tolv")
+        await dina.wait_for(contains("Klokka tolv", "Når er pausen?"))
+        await api.wait_idle()
+        assert not any("Klokka tolv" in m.text for m in anna.inbox + bob.inbox)
         # The close Mona scheduled runs on her behalf, and she is still the moderator.
         bot.advance_clock(3 * 3600)
         await mona.wait_for(contains("My adviser explained every rule"), timeout=20)

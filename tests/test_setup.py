@@ -108,7 +108,10 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
     await nobody.send("/nonsense")
     await nobody.wait_for(saying("nb", "I do not know that command. /help shows what I can do."))
     await nobody.send("/help")
-    await nobody.wait_for(contains("/notes", "/new"))
+    # Somebody in no seminar reads that, and what they can do: no /notes, no /forget.
+    outside = await nobody.wait_for(contains("/new", "/privacy"))
+    assert "/notes" not in outside.text
+    assert "/forget" not in outside.text
     await nobody.send("/privacy")
     await nobody.wait_for(
         contains(
@@ -126,7 +129,11 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
     await nobody.wait_for(contains(said("nn", "I will write to you in English from now on.")))
     await nobody.send("/help")
     await nobody.wait_for(
-        saying("nn", "Answer the questions by writing a message: each message is one note.")
+        saying(
+            "nn",
+            "You are not taking part in a seminar yet. To join, open the invitation link you "
+            "got from the moderator. To run a seminar yourself, use /new.",
+        )
     )
 
     room = api.group("Seminarrommet", members=[nobody], admins=[nobody])
@@ -153,6 +160,8 @@ PRIVACY_PROMISES = (
     "wording.",
     "Telegram can see your chat with the bot, as with any chat. Anonymity here means that the "
     "other people in the seminar cannot tell what you wrote.",
+    "You can ask the moderators a question with /ask. They do not see who asked: only the bot "
+    "knows, to send you the answer. /forget deletes your questions too.",
     "You can withdraw at any time: /forget deletes your notes and everything about you in the "
     "seminar.",
 )

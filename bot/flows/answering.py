@@ -20,6 +20,7 @@ from bot.flows.refusals import (
     RoundStillOpen,
 )
 from bot.flows.setup import TooFewWriters, too_few_writers
+from bot.flows.small_talk import is_small_talk
 from bot.flows.timing import deadline
 from bot.store.notes import AuthoredNote
 
@@ -44,6 +45,7 @@ __all__ = [
     "PersonalDataFound",
     "QuestionPrompt",
     "RoundNotOpen",
+    "SmallTalkHeld",
     "check_note",
 ]
 
@@ -73,6 +75,15 @@ class NoteLimitReached:
 
     seminar: Seminar
     limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalkHeld:
+    """A greeting, thanks or question to the bot: held, like a text with a personal detail,
+    until the writer says whether it is a note after all."""
+
+    seminar: Seminar
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +156,9 @@ class NoteHidden:
     already: bool
 
 
-TextOutcome = NoteSaved | NoteTooLong | EmptyNote | NoteLimitReached | PersonalDataFound
+TextOutcome = (
+    NoteSaved | NoteTooLong | EmptyNote | NoteLimitReached | PersonalDataFound | SmallTalkHeld
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +265,12 @@ async def receive_text(
     target = writer.target_note_id if writer.awaiting is not Awaiting.NOTE else None
     if await _full(deps, found, target):
         return NoteLimitReached(seminar, deps.settings.notes_per_question)
-    if (asked := question(seminar, checked, HeldText.NOTE)) is not None:
+    asked: PersonalDataFound | SmallTalkHeld | None = question(seminar, checked, HeldText.NOTE)
+    if asked is None and target is None and is_small_talk(checked):
+        # "Hei", "ok, takk for beskjed", "hva nå?": said to the bot, not an answer, unless the
+        # writer says so. (A note being edited was asked for, so its new text is a note.)
+        asked = SmallTalkHeld(seminar, checked)
+    if asked is not None:
         waiting = dataclasses.replace(
             writer, awaiting=Awaiting.CONFIRM, target_note_id=target, draft=checked, draft_ref=ref
         )

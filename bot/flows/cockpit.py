@@ -24,6 +24,7 @@ from bot.domain import (
 )
 from bot.flows import schedules
 from bot.flows.deps import Deps
+from bot.flows.questions import waiting_questions
 from bot.flows.refusals import WrongPhase
 from bot.flows.setup import participants_of
 from bot.flows.themes import note_outcomes
@@ -60,6 +61,7 @@ class CockpitCounts:
     sorted: int = 0  # notes the groups have voted into a theme
     to_sort: int = 0  # notes the groups have, sorted or not
     dots: int = 0  # dots given so far, a total only, while the dot vote runs
+    questions: int = 0  # participants' questions waiting for an answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ async def _counts(deps: Deps, seminar: Seminar, step: Step) -> CockpitCounts:
         wrote=notes.writers,
         done=notes.writers_done,
         notes=notes.total,
+        questions=await waiting_questions(deps, seminar.id),
     )
     if step in (Step.START_SORTING, Step.START_PLENARY):
         placed = [p for outcome in await note_outcomes(deps, seminar) for p in outcome.notes]

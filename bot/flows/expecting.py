@@ -1,9 +1,11 @@
 """What a person's next private text is expected to be, from their state read once.
 
 A step the person was asked for (a title, a theme's new name, a time, ...) is stored with them
-and comes first; otherwise the rows below decide from their seminar and their writer's state,
-and a text nothing else expects is a note. A new kind of text that follows from the seminar is
-one row here (and one `Expecting` member and one text route)."""
+and comes first; otherwise the rows below decide from their seminar and their writer's state.
+A text is a note only where the person writes in an open answer round; a text nothing expects
+is never content: it gets an answer saying where the seminar is (`Expecting.ELSEWHERE`). A new
+kind of text that follows from the seminar is one row here (and one `Expecting` member and one
+text route)."""
 
 from __future__ import annotations
 
@@ -31,9 +33,14 @@ def _reading_back(state: TextState) -> bool:
     )
 
 
+def _writing_a_note(state: TextState) -> bool:
+    return state.seminar.writing
+
+
 # Kinds of text that follow from where the person's seminar stands, tried in this order.
 SEMINAR_ROWS: tuple[tuple[Expecting, Callable[[TextState], bool]], ...] = (
     (Expecting.READ_BACK, _reading_back),
+    (Expecting.NOTE, _writing_a_note),
 )
 
 
@@ -50,7 +57,7 @@ async def expected_text(deps: Deps, person: Person) -> Expectation:
             for kind, applies in SEMINAR_ROWS:
                 if applies(state):
                     return Expectation(kind)
-    return Expectation(Expecting.NOTE)
+    return Expectation(Expecting.ELSEWHERE)
 
 
 async def ask_for(deps: Deps, person: Person, expectation: Expectation) -> None:

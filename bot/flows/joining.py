@@ -194,18 +194,21 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class HelpFacts:
-    """What /help depends on: whether the person moderates their active seminar (then it lists
-    a moderator's commands too), and the step that seminar is at (what they can do now)."""
+    """What /help (and the answer to a text nothing expects) depends on: the seminar the person
+    is in, if any, the step it is at, and whether they moderate it (a moderator's next step and
+    commands) or take part (what they can do now)."""
 
     moderator: bool
     phase: Phase | None
+    seminar: Seminar | None = None
 
 
 async def help_facts(deps: Deps, person: Person) -> HelpFacts:
     seminar = await deps.active_seminar(person)
     member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
-    moderator = member is not None and member.role is Role.MODERATOR
-    return HelpFacts(moderator, seminar.phase if seminar and member else None)
+    if seminar is None or member is None:
+        return HelpFacts(moderator=False, phase=None)
+    return HelpFacts(member.role is Role.MODERATOR, seminar.phase, seminar)
 
 
 async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCannotForget:
@@ -222,7 +225,8 @@ async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCa
 async def confirm_forget(
     deps: Deps, person: Person, seminar_id: int
 ) -> Forgotten | ModeratorCannotForget:
-    """Deletes the person's notes and everything about them in the seminar."""
+    """Deletes the person's notes, their questions to the moderators and everything about
+    them in the seminar."""
     seminar = await _seminar(deps, seminar_id)
     member = await deps.store.membership(seminar_id, person.tg_id)
     if member is None:  # forgotten already, by an earlier press
@@ -230,6 +234,7 @@ async def confirm_forget(
     if member.role is Role.MODERATOR:
         return ModeratorCannotForget(seminar)
     language = member.language
+    await deps.store.forget_questions(seminar.id, person.tg_id)
     await deps.store.forget(seminar.id, person.tg_id, deps.keys.pseudonym(seminar.id, person.tg_id))
     # Out of the write-ahead log too, once the deletion has committed.
     await deps.store.checkpoint()

@@ -46,6 +46,7 @@ class HeldText(StrEnum):
     PAPER_NOTE = "paper_note"
     THEME = "theme"
     READ_BACK = "read_back"
+    QUESTION = "question"  # a participant's question to the moderators
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from bot.domain import AnnouncementDraft, Back, Expectation, Expecting, Person, 
 from bot.flows import cockpit
 from bot.flows.expecting import ask_for
 from bot.flows.timing import deadline
-from bot.handlers import closing, groups, plenary, schedules, setup, team, themes
+from bot.handlers import closing, groups, plenary, questions, schedules, setup, team, themes
 from bot.handlers.announcements import post_cockpit
 from bot.handlers.buttons import ModeratorAction
 from bot.handlers.common import (
@@ -67,6 +67,7 @@ MORE_ACTIONS: dict[str, CommandRun] = {
     "check": closing.check_command,
     "report": closing.report_command,
     "seminars": team.seminars_command,
+    "questions": questions.questions_command,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
+from bot.domain import Expectation, Expecting
 from bot.flows import answering, groups, joining
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers
@@ -25,6 +26,7 @@ from bot.handlers.routes import (
     Menu,
     Press,
     Routes,
+    Text,
     Unmatched,
     UnmatchedRoute,
 )
@@ -209,6 +211,17 @@ async def help_command(update: Update, context: BotContext) -> None:
     await send(context, update.effective_chat.id, joining_view.help_text(t, facts))
 
 
+async def elsewhere(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
+    """A text nothing expects: it is not saved; the person reads where their seminar is and
+    what they can do now."""
+    t = await reader(update, context)
+    assert update.effective_chat is not None
+    facts = await joining.help_facts(context.deps, person_of(update))
+    await send(context, update.effective_chat.id, joining_view.elsewhere(t, facts))
+
+
 async def forget(update: Update, context: BotContext) -> None:
     t = await reader(update, context)
     assert update.effective_chat is not None
@@ -272,5 +285,6 @@ ROUTES = Routes(
         Press(Action.FORGET, forget_confirmed, personal=True),
         Press(Action.FORGET_CANCEL, forget_cancelled, personal=True),
     ),
+    texts=(Text(Expecting.ELSEWHERE, elsewhere),),
     unmatched=(UnmatchedRoute(Unmatched.GROUP_COMMAND, group_command),),
 )

@@ -27,6 +27,7 @@ from bot.handlers import (
     groups,
     joining,
     plenary,
+    questions,
     schedules,
     setup,
     team,
@@ -71,6 +72,7 @@ FEATURES: tuple[Routes, ...] = (
     schedules.ROUTES,
     closing.ROUTES,
     cockpit.ROUTES,
+    questions.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

@@ -115,6 +115,7 @@ _HELD_ACTIONS = {
     HeldText.PAPER_NOTE: (Action.KEEP_PAPER_NOTE, Action.DROP_PAPER_NOTE),
     HeldText.THEME: (Action.KEEP_THEME, Action.DROP_THEME),
     HeldText.READ_BACK: (Action.KEEP_READBACK, Action.DROP_READBACK),
+    HeldText.QUESTION: (Action.KEEP_QUESTION, Action.DROP_QUESTION),
 }
 
 
@@ -139,6 +140,11 @@ def _held_found(t: Translator, held: HeldText) -> str:
             return t.gettext(
                 "Your answer seems to contain {details}. Answers should not reveal who "
                 "anybody is. The answer has not been saved and nobody has seen it."
+            )
+        case HeldText.QUESTION:
+            return t.gettext(
+                "Your question seems to contain {details}. Questions to the moderators should "
+                "not reveal who anybody is. It has not been sent and nobody has seen it."
             )
 
 
@@ -175,6 +181,31 @@ def held_dropped(t: Translator, held: HeldText) -> Screen:
             return Screen(
                 t.gettext("Deleted. Nothing was saved. You can write again what is missing.")
             )
+        case HeldText.QUESTION:
+            return Screen(
+                t.gettext("Deleted. Nothing was sent. You can write your question again.")
+            )
+
+
+def small_talk(t: Translator, held: answering.SmallTalkHeld) -> Screen:
+    """The question before a greeting, thanks or question to the bot becomes a note."""
+    return Screen(
+        t.gettext("This looks like a greeting, not an answer. Save it as a note?")
+        + f"\n<blockquote>{esc(held.text)}</blockquote>",
+        (
+            (
+                key(t.pgettext("button", "Save as a note"), Action.KEEP_DRAFT, held.seminar.id),
+                key(t.pgettext("button", "Don't save"), Action.DROP_DRAFT, held.seminar.id),
+            ),
+            (
+                key(
+                    t.pgettext("button", "Ask the moderators"),
+                    Action.ASK_MODERATORS,
+                    held.seminar.id,
+                ),
+            ),
+        ),
+    )
 
 
 def draft_dropped(t: Translator) -> Screen:
@@ -343,6 +374,8 @@ def answering_screen(t: Translator, outcome: AnsweringOutcome, limit: int) -> Sc
             return note_limit_reached(t, count)
         case answering.PersonalDataFound():
             return personal_data(t, outcome)
+        case answering.SmallTalkHeld():
+            return small_talk(t, outcome)
         case answering.NothingPending():
             return nothing_pending(t)
         case answering.QuestionPrompt(seminar=seminar, question=question, deadline=deadline):

@@ -95,6 +95,7 @@ MORE_COMMANDS: tuple[str, ...] = (
     "check",
     "report",
     "seminars",
+    "questions",
 )
 
 
@@ -128,6 +129,14 @@ def _count_lines(t: Translator, view: Cockpit) -> list[str]:
                 count=t.number(counts.dots)
             )
         )
+    if counts.questions:
+        lines.append(
+            t.ngettext(
+                "{count} question from a participant waits for an answer",
+                "{count} questions from participants wait for an answer",
+                counts.questions,
+            ).format(count=t.number(counts.questions))
+        )
     return lines
 
 
@@ -159,6 +168,10 @@ def _keys(t: Translator, view: Cockpit) -> tuple[tuple[Key, ...], ...]:
             (key(_back_label(t, back), Action.COCKPIT_BACK, seminar.id, BACKS.index(back)),)
         )
     running = seminar.writing or seminar.voting or seminar.dots_open
+    if view.counts.questions:
+        index = MORE_COMMANDS.index("questions")
+        label = t.pgettext("button", "Answer the questions")
+        rows.append((key(label, Action.COCKPIT_COMMAND, seminar.id, index),))
     if running:
         rows.append(
             (key(t.pgettext("button", "Remind those not done"), Action.COCKPIT_REMIND, seminar.id),)
@@ -187,6 +200,7 @@ def more(t: Translator, seminar: Seminar) -> Screen:
         "check": t.pgettext("button", "Read the themes back"),
         "report": t.pgettext("button", "Report"),
         "seminars": t.pgettext("button", "My seminars"),
+        "questions": t.pgettext("button", "Questions from participants"),
     }
     shown = [name for name in MORE_COMMANDS if _offered(name, seminar)]
     keys = [

@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 from bot.callbacks import Action
-from bot.domain import Phase, Seminar
+from bot.domain import Phase, Role, Seminar
 from bot.flows import joining
 from bot.i18n import LANGUAGES, Translator
-from bot.render.screens import Screen, esc, key, phase_help
+from bot.render.screens import Key, Screen, esc, key, phase_help, phase_name
 
 
 def _lang_index(language: str) -> int:
@@ -186,6 +186,10 @@ def privacy(t: Translator, retention_days: int) -> Screen:
                 "days after anything last happened in it if it is never closed."
             ).format(days=t.number(retention_days)),
             t.gettext(
+                "You can ask the moderators a question with /ask. They do not see who asked: "
+                "only the bot knows, to send you the answer. /forget deletes your questions too."
+            ),
+            t.gettext(
                 "You can withdraw at any time: /forget deletes your notes and everything about "
                 "you in the seminar."
             ),
@@ -194,47 +198,127 @@ def privacy(t: Translator, retention_days: int) -> Screen:
     return Screen(text)
 
 
+def where_you_are(t: Translator, facts: joining.HelpFacts) -> str:
+    """Where the person's seminar is and what they can do now: the opening of /help, and the
+    whole answer to a text nothing expects."""
+    if facts.seminar is None or facts.phase is None:
+        return t.gettext(
+            "You are not taking part in a seminar yet. To join, open the invitation link you "
+            "got from the moderator. To run a seminar yourself, use /new."
+        )
+    if facts.moderator:
+        head = t.gettext("You moderate <b>{title}</b>. It is at the step «{phase}».")
+    else:
+        head = t.gettext("You take part in <b>{title}</b>. It is at the step «{phase}».")
+    role = Role.MODERATOR if facts.moderator else Role.PARTICIPANT
+    where = head.format(title=esc(facts.seminar.title), phase=phase_name(t, facts.phase))
+    return f"{where}\n{phase_help(t, facts.phase, role)}"
+
+
+def _ask_keys(t: Translator, facts: joining.HelpFacts) -> tuple[tuple[Key, ...], ...]:
+    """The way to ask the moderators, for a participant of a seminar that has not ended."""
+    if facts.seminar is None or facts.moderator or facts.seminar.ended:
+        return ()
+    label = t.pgettext("button", "Ask the moderators")
+    return ((key(label, Action.ASK_MODERATORS, facts.seminar.id),),)
+
+
+def elsewhere(t: Translator, facts: joining.HelpFacts) -> Screen:
+    """The answer to a text nothing expects: nothing was saved, and where things stand."""
+    return Screen(
+        t.gettext("I did not save that message.") + "\n" + where_you_are(t, facts),
+        _ask_keys(t, facts),
+    )
+
+
+# The commands that matter at each step, for a moderator's /help.
+def _moderator_commands(t: Translator, phase: Phase) -> list[str]:
+    match phase:
+        case Phase.DRAFT:
+            return [
+                t.gettext("/invite – the join link and QR code"),
+                t.gettext("/open – open the answer round"),
+            ]
+        case Phase.ANSWERING:
+            return [
+                t.gettext("/close – close the answer round and get the summary"),
+                t.gettext("/paper – type in notes written on paper"),
+                t.gettext("/summary – send the summary now"),
+                t.gettext("/invite – the join link and QR code"),
+            ]
+        case Phase.GROUPING:
+            return [
+                t.gettext(
+                    "/groups – form the groups; add a size (/groups 4), «all» for everyone and "
+                    "not only those who wrote, or «deal» to spread all notes over the groups"
+                ),
+                t.gettext("/vote – start voting the notes into themes"),
+                t.gettext("/themes – rename, merge or offer themes"),
+            ]
+        case Phase.VOTING:
+            return [
+                t.gettext("/moderate – settle ties and unsorted notes"),
+                t.gettext("/themes – rename, merge or offer themes"),
+                t.gettext("/plenary – show every group's themes, then the dot vote"),
+            ]
+        case Phase.PLENARY:
+            return [
+                t.gettext("/plenary – show every group's themes, then the dot vote"),
+                t.gettext("/check – read the themes back to the participants"),
+                t.gettext("/close_dots – close the dot vote and show the ranking"),
+                t.gettext("/end – end the seminar (asks first)"),
+                t.gettext("/report – the report, for the moderators and the office"),
+            ]
+        case Phase.CLOSED:
+            return [
+                t.gettext("/report – the report, for the moderators and the office"),
+            ]
+
+
 def help_text(t: Translator, facts: joining.HelpFacts) -> Screen:
-    lines = [
-        t.gettext("<b>What I can do</b>"),
-        phase_help(t, facts.phase or Phase.ANSWERING),
+    """/help: where the person's seminar is, what they can do now, and the commands for it."""
+    lines = [t.gettext("<b>What I can do</b>"), where_you_are(t, facts), ""]
+    if facts.seminar is None or facts.phase is None:
+        lines += [
+            t.gettext("/language – choose a language"),
+            t.gettext("/privacy – what is stored, and for how long"),
+            t.gettext("/help – this help"),
+        ]
+        return Screen("\n".join(lines))
+    if not facts.moderator:
+        lines += [
+            t.gettext("/notes – see, edit or delete your notes"),
+            t.gettext("/ask – ask the moderators a question, without your name"),
+            t.gettext("/language – choose a language"),
+            t.gettext("/privacy – what is stored, and for how long"),
+            t.gettext("/forget – leave the seminar and delete your notes"),
+            t.gettext("/help – this help"),
+            "",
+            t.gettext("To run a seminar yourself, use /new."),
+        ]
+        return Screen("\n".join(lines), _ask_keys(t, facts))
+    lines += [
+        t.gettext("<b>Commands that matter now</b>"),
+        *_moderator_commands(t, facts.phase),
         "",
-        t.gettext("/notes – see, edit or delete your notes"),
+        t.gettext("<b>Any time</b>"),
+        t.gettext("/cockpit – the cockpit: the next step and live counts, with buttons"),
+        t.gettext("/questions – participants' questions waiting for an answer"),
+        t.gettext("/announce – send a message to all participants"),
+        t.gettext("/schedule – open, close, remind and summarise at set times"),
+        t.gettext("/seminars – switch between your seminars"),
+        t.gettext(
+            "/moderators – co-moderators; the owner can hand the seminar over to one of them"
+        ),
+        t.gettext("/new – create a seminar"),
         t.gettext("/language – choose a language"),
         t.gettext("/privacy – what is stored, and for how long"),
-        t.gettext("/forget – leave the seminar and delete your notes"),
         t.gettext("/help – this help"),
+        "",
+        t.gettext("<b>In a group chat</b>"),
+        t.gettext("/bind – in a group chat: make it the plenary chat"),
+        t.gettext("/bind office – in the office's group chat: it gets the report"),
     ]
-    if facts.moderator:
-        lines += [
-            "",
-            t.gettext("<b>For moderators</b>"),
-            t.gettext("/new – create a seminar"),
-            t.gettext("/invite – the join link and QR code"),
-            t.gettext("/open – open the answer round"),
-            t.gettext("/close – close the answer round and get the summary"),
-            t.gettext("/paper – type in notes written on paper"),
-            t.gettext(
-                "/groups – form the groups; add a size (/groups 4), «all» for everyone and not "
-                "only those who wrote, or «deal» to spread all notes over the groups"
-            ),
-            t.gettext("/vote – start voting the notes into themes"),
-            t.gettext("/moderate – settle ties and unsorted notes"),
-            t.gettext("/themes – rename, merge or offer themes"),
-            t.gettext("/plenary – show every group's themes, then the dot vote"),
-            t.gettext("/announce – send a message to all participants"),
-            t.gettext("/schedule – open, close, remind and summarise at set times"),
-            t.gettext("/summary – send the summary now"),
-            t.gettext("/check – read the themes back to the participants"),
-            t.gettext("/report – the report, for the moderators and the office"),
-            t.gettext("/seminars – switch between your seminars"),
-            t.gettext(
-                "/moderators – co-moderators; the owner can hand the seminar over to one of them"
-            ),
-            t.gettext("/bind – in a group chat: make it the plenary chat"),
-        ]
-    else:
-        lines += ["", t.gettext("To run a seminar yourself, use /new.")]
     return Screen("\n".join(lines))
 
 

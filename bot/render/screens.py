@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.callbacks import Action, Button
-from bot.domain import Group, Note, Phase, Seminar
+from bot.domain import Group, Note, Phase, Role, Seminar
 from bot.i18n import Translator
 
 # Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
@@ -66,29 +66,65 @@ def phase_name(t: Translator, phase: Phase) -> str:
     return names[phase]
 
 
-def phase_help(t: Translator, phase: Phase) -> str:
-    """What a participant can do at this step of the seminar, for /help."""
+def phase_help(t: Translator, phase: Phase, role: Role = Role.PARTICIPANT) -> str:
+    """What a person can do at this step of the seminar, for /help and for a text nothing
+    expects: a participant's part, or a moderator's next step."""
+    if role is Role.MODERATOR:
+        return _moderator_help(t, phase)
     helps = {
         Phase.DRAFT: t.gettext(
             "The seminar has not started yet. You will get the first question here when the "
             "answer round opens."
         ),
         Phase.ANSWERING: t.gettext(
-            "Answer the questions by writing a message: each message is one note."
+            "The answer round is open. Answer the questions here: write one short note per "
+            "message. A greeting or a question to me is not saved unless you say so."
         ),
         Phase.GROUPING: t.gettext(
-            "The answer round is closed. Soon your group sees its notes, and you can propose "
-            "themes by writing a message."
+            "The answer round is closed, so you can no longer write notes. Wait a little: the "
+            "moderators are forming groups, and then your group gets its notes to sort."
         ),
         Phase.VOTING: t.gettext(
-            "Sort your group's notes: press a theme for each note, or write a message to "
-            "propose a new theme."
+            "Your group sorts its notes into themes now. Under each note, press the theme it "
+            "belongs to."
         ),
         Phase.PLENARY: t.gettext(
             "Every group's themes are shown. When the dot vote opens, give your dots to the "
             "themes that matter most to you."
         ),
         Phase.CLOSED: t.gettext("The seminar has ended. Thank you for taking part."),
+    }
+    return helps[phase]
+
+
+def _moderator_help(t: Translator, phase: Phase) -> str:
+    helps = {
+        Phase.DRAFT: t.gettext(
+            "Next step: share the join link with /invite, and open the answer round from your "
+            "cockpit (/cockpit) or with /open when people have joined."
+        ),
+        Phase.ANSWERING: t.gettext(
+            "The participants are writing notes. Your cockpit (/cockpit) shows how many are "
+            "done. Next step: close the answer round there or with /close. Notes written on "
+            "paper can be typed in with /paper."
+        ),
+        Phase.GROUPING: t.gettext(
+            "The answer round is closed. Next step: form the groups with /groups, then start "
+            "sorting the notes into themes with /vote."
+        ),
+        Phase.VOTING: t.gettext(
+            "The groups are sorting their notes into themes. Next step: settle ties and "
+            "unsorted notes with /moderate, then show every group's themes with /plenary."
+        ),
+        Phase.PLENARY: t.gettext(
+            "Every group's themes are shown. Next step: the dot vote, from your cockpit "
+            "(/cockpit); /close_dots closes it. Read the themes back with /check, then end the "
+            "seminar with /end."
+        ),
+        Phase.CLOSED: t.gettext(
+            "The seminar has ended. Next step: get the report with /report, or create a new "
+            "seminar with /new."
+        ),
     }
     return helps[phase]
 

@@ -19,6 +19,7 @@ from bot.store.members import MembersStore
 from bot.store.notes import NotesStore
 from bot.store.plenary import PlenaryStore
 from bot.store.progress import ProgressStore
+from bot.store.questions import QuestionsStore
 from bot.store.rekeying import Rekeyed, RekeyingStore
 from bot.store.schedules import ScheduleStore
 from bot.store.seminars import SeminarsStore
@@ -50,6 +51,7 @@ class Store(
     ClosingStore,
     ProgressStore,
     RekeyingStore,
+    QuestionsStore,
 ):
     """The bot's only door to SQLite.
 

@@ -337,6 +337,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE writers ADD COLUMN card_message INTEGER;
     ALTER TABLE writers ADD COLUMN card_index INTEGER NOT NULL DEFAULT 0;
     """,
+    # 14: participants' questions to the moderators. The asker is only sealed (a random nonce
+    # each time, so two questions of one person look unrelated, and nothing in the row leads
+    # to a member or a writer); ids are random, so they say nothing of the order either. A
+    # question is activity, as a note is; the retention purge deletes them with the seminar.
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        asker BLOB NOT NULL,
+        text TEXT NOT NULL,
+        answer TEXT
+    );
+    CREATE INDEX questions_by_seminar ON questions(seminar_id);
+    CREATE TRIGGER question_asked AFTER INSERT ON questions BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
