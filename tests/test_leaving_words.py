@@ -32,6 +32,10 @@ async def test_after_forget_the_way_back_is_the_join_link(
     after = await anna.wait_for(lambda m: m.message_id > done.message_id)
     assert after.text == said("nb", NOT_IN_ONE)
     assert "/new" not in after.text
+    # A text after leaving is answered with where she stands, which suggests no /new either.
+    await anna.send("Hei igjen")
+    elsewhere = await anna.wait_for(lambda m: m.message_id > after.message_id)
+    assert "/new" not in elsewhere.text
     # And it is so: the same link takes her back in, to the question the round is at.
     await join(anna, code, "nb")
     await anna.wait_for(has_button(button("nb", "Next question ▶")))

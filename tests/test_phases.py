@@ -200,7 +200,7 @@ def test_every_step_is_reached_and_has_an_action_a_button_and_words() -> None:
     for step, seminar in seen.items():
         view = Cockpit(seminar, step, None, CockpitCounts(3, 2, 1, 4), None, 0)
         for language in LANGUAGES:
-            screen = cockpit_view.cockpit(translator(language), view, "Europe/Oslo")
+            screen = cockpit_view.cockpit(translator(language), view)
             labels = [k.label for row in screen.keys for k in row]
             if step is Step.ENDED:
                 pressed = {k.button.action for row in screen.keys for k in row if k.button}

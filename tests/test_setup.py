@@ -132,7 +132,7 @@ async def test_who_may_run_a_seminar(api: LocalBotApi, bot: BotProcess) -> None:
         saying(
             "nn",
             "You are not taking part in a seminar yet. To join, open the invitation link you "
-            "got from the moderator. To run a seminar yourself, use /new.",
+            "got from the moderator.",
         )
     )
 

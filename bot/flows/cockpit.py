@@ -8,11 +8,11 @@ and a step back is offered only while nobody has seen what it would undo (`domai
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from bot.domain import (
     AnnouncementDraft,
     Back,
+    Deadline,
     Expectation,
     Expecting,
     Member,
@@ -28,7 +28,7 @@ from bot.flows.questions import waiting_questions
 from bot.flows.refusals import WrongPhase
 from bot.flows.setup import participants_of
 from bot.flows.themes import note_outcomes
-from bot.store import ScheduleStore
+from bot.flows.timing import deadline
 
 __all__ = [
     "Cockpit",
@@ -70,7 +70,7 @@ class Cockpit:
     step: Step
     back: Back | None
     counts: CockpitCounts
-    deadline: datetime | None  # the scheduled close of the answer round, if any
+    deadline: Deadline | None  # the scheduled close of the current step, if any
     groups: int
 
 
@@ -143,17 +143,12 @@ async def _counts(deps: Deps, seminar: Seminar, step: Step) -> CockpitCounts:
 async def cockpit_of(deps: Deps, seminar: Seminar) -> Cockpit:
     groups = len(await deps.store.groups(seminar.id))
     step = next_step(seminar, groups > 0)
-    closes = [
-        s.run_at
-        for s in await ScheduleStore(deps.store).active(seminar.id)
-        if s.kind == schedules.Kind.CLOSE and seminar.rule.writing
-    ]
     return Cockpit(
         seminar,
         step,
         way_back(seminar, groups > 0),
         await _counts(deps, seminar, step),
-        min(closes) if closes else None,
+        await deadline(deps, seminar),
         groups,
     )
 

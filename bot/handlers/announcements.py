@@ -342,7 +342,7 @@ def _still_owed(context: BotContext, seminar_id: int, chat_id: int) -> bool:
 
 def _cockpit_screen(context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm) -> Screen:
     t = translator(helm.language)
-    return cockpit_view.cockpit(t, view, context.deps.settings.timezone)
+    return cockpit_view.cockpit(t, view)
 
 
 async def _repost(context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm) -> None:

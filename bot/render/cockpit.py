@@ -8,6 +8,7 @@ from bot.callbacks import Action
 from bot.domain import Back, Seminar, Step
 from bot.flows.cockpit import Cockpit, Unfinished
 from bot.i18n import Translator
+from bot.render.schedules import step_deadline
 from bot.render.screens import Key, Screen, esc, key, phase_name
 
 __all__ = [
@@ -140,7 +141,7 @@ def _count_lines(t: Translator, view: Cockpit) -> list[str]:
     return lines
 
 
-def cockpit(t: Translator, view: Cockpit, zone: str) -> Screen:
+def cockpit(t: Translator, view: Cockpit) -> Screen:
     seminar = view.seminar
     lines = [
         t.gettext("🧭 <b>{title}</b>: {phase}").format(
@@ -149,9 +150,7 @@ def cockpit(t: Translator, view: Cockpit, zone: str) -> Screen:
         *_count_lines(t, view),
     ]
     if view.deadline is not None:
-        lines.append(
-            t.gettext("The round closes {when}.").format(when=esc(t.datetime(view.deadline, zone)))
-        )
+        lines.append(step_deadline(t, view.deadline))
     lines.append("")
     lines.append(_step_help(t, view.step))
     return Screen("\n".join(lines), _keys(t, view))

@@ -204,7 +204,7 @@ def where_you_are(t: Translator, facts: joining.HelpFacts) -> str:
     if facts.seminar is None or facts.phase is None:
         return t.gettext(
             "You are not taking part in a seminar yet. To join, open the invitation link you "
-            "got from the moderator. To run a seminar yourself, use /new."
+            "got from the moderator."
         )
     if facts.moderator:
         head = t.gettext("You moderate <b>{title}</b>. It is at the step «{phase}».")
@@ -280,6 +280,7 @@ def help_text(t: Translator, facts: joining.HelpFacts) -> Screen:
     lines = [t.gettext("<b>What I can do</b>"), where_you_are(t, facts), ""]
     if facts.seminar is None or facts.phase is None:
         lines += [
+            t.gettext("/new – create a seminar"),
             t.gettext("/language – choose a language"),
             t.gettext("/privacy – what is stored, and for how long"),
             t.gettext("/help – this help"),
