@@ -10,9 +10,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, cast
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain import Member, Person, Seminar
@@ -22,8 +20,10 @@ from bot.handlers.common import (
     BotContext,
     after_commit,
     broadcast,
-    markup,
+    edit_live,
+    post_live,
     post_to_plenary,
+    refresh_soon,
     send,
     with_retries,
 )
@@ -238,31 +238,14 @@ def _progress_screen(progress: team.Progress, chat: team.ProgressChat) -> Screen
 async def _post_progress(
     context: BotContext, seminar: Seminar, chat: team.ProgressChat, screen: Screen
 ) -> None:
-    """Sent at once rather than through the outbox: the bot keeps the message's id to edit it."""
-    try:
-        message = await with_retries(
-            lambda: context.bot.send_message(
-                chat.chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except TelegramError as exc:
-        log.info("progress message not sent: %s", exc.message)
-        return
-    await team.progress_posted(context.deps, seminar, chat.chat_id, message.message_id)
+    message_id = await post_live(context, chat.chat_id, screen, "progress message")
+    if message_id is not None:
+        await team.progress_posted(context.deps, seminar, chat.chat_id, message_id)
 
 
 async def progress_changed(context: BotContext, seminar_id: int) -> None:
     """Schedules one refresh of the progress messages, so a burst of notes makes one edit."""
-    queue = context.job_queue
-    name = f"progress-{seminar_id}"
-    if queue is None or queue.get_jobs_by_name(name):
-        return
-    # The job queue's own type does not know our context class; the callback gets one.
-    callback = cast(Any, _refresh_progress)
-    queue.run_once(callback, PROGRESS_EVERY, data=seminar_id, name=name)
+    refresh_soon(context, f"progress-{seminar_id}", PROGRESS_EVERY, _refresh_progress, seminar_id)
 
 
 async def _refresh_progress(context: BotContext) -> None:
@@ -273,13 +256,9 @@ async def _refresh_progress(context: BotContext) -> None:
     if isinstance(progress, team.RoundOver):
         return
     for chat in progress.chats:
+        assert chat.message_id is not None
         screen = _progress_screen(progress, chat)
-        try:
-            await context.bot.edit_message_text(
-                screen.text, chat_id=chat.chat_id, message_id=chat.message_id, parse_mode="HTML"
-            )
-        except TelegramError as exc:
-            log.info("progress message not updated: %s", exc.message)
+        await edit_live(context, chat.chat_id, chat.message_id, screen, "progress message")
 
 
 # -- the moderators' cockpits -------------------------------------------------------------
@@ -348,22 +327,11 @@ def _cockpit_screen(context: BotContext, view: cockpit.Cockpit, helm: cockpit.He
 async def _repost(context: BotContext, view: cockpit.Cockpit, helm: cockpit.Helm) -> None:
     _waiting_since.pop((view.seminar.id, helm.chat_id), None)
     screen = _cockpit_screen(context, view, helm)
-    try:
-        message = await with_retries(
-            lambda: context.bot.send_message(
-                helm.chat_id,
-                screen.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except TelegramError as exc:
-        log.info("cockpit not sent: %s", exc.message)
+    message_id = await post_live(context, helm.chat_id, screen, "cockpit")
+    if message_id is None:
         return
-    await cockpit.cockpit_posted(
-        context.deps, view.seminar.id, helm.chat_id, message.message_id, view.step
-    )
-    _shown[(helm.chat_id, message.message_id)] = screen.text
+    await cockpit.cockpit_posted(context.deps, view.seminar.id, helm.chat_id, message_id, view.step)
+    _shown[(helm.chat_id, message_id)] = screen.text
     if helm.message_id is None:
         return
     _shown.pop((helm.chat_id, helm.message_id), None)
@@ -386,18 +354,5 @@ async def _edit_cockpit(
     screen = _cockpit_screen(context, view, helm)
     if _shown.get((helm.chat_id, message_id)) == screen.text:
         return
-    try:
-        await with_retries(
-            lambda: context.bot.edit_message_text(
-                screen.text,
-                chat_id=helm.chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        )
-    except TelegramError as exc:
-        if "not modified" not in exc.message:
-            log.info("cockpit not updated: %s", exc.message)
-            return
-    _shown[(helm.chat_id, message_id)] = screen.text
+    if await edit_live(context, helm.chat_id, message_id, screen, "cockpit"):
+        _shown[(helm.chat_id, message_id)] = screen.text

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
 from telegram import BotCommand, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import CallbackCodec
@@ -29,16 +32,21 @@ __all__ = [
     "after_commit",
     "answer_dropped",
     "broadcast",
+    "edit_live",
     "markup",
     "person_of",
+    "post_live",
     "post_to_plenary",
     "reader",
+    "refresh_soon",
     "send",
     "send_many",
     "with_retries",
 ]
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 class Menu(StrEnum):
@@ -166,3 +174,63 @@ async def answer_dropped(
         return None
     await drop_buttons(context, pressed_message(update))
     return answering_view.nothing_pending(t).text
+
+
+# -- live messages: sent at once and edited later -----------------------------------------
+
+
+async def post_live(context: BotContext, chat_id: int, screen: Screen, what: str) -> int | None:
+    """Sent at once rather than through the outbox, since the bot keeps the message's id to
+    edit it later (a progress message, a cockpit, a vote card); None if Telegram refused it."""
+    try:
+        message = await with_retries(
+            lambda: context.bot.send_message(
+                chat_id,
+                screen.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        log.info("%s not sent: %s", what, exc.message)
+        return None
+    return message.message_id
+
+
+async def edit_live(
+    context: BotContext, chat_id: int, message_id: int, screen: Screen, what: str
+) -> bool:
+    """Brings a live message up to date; False if Telegram refused (an unchanged text is no
+    refusal)."""
+    try:
+        await with_retries(
+            lambda: context.bot.edit_message_text(
+                screen.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen, context.services.codec),
+            )
+        )
+    except TelegramError as exc:
+        if "not modified" in exc.message:
+            return True
+        log.info("%s not updated: %s", what, exc.message)
+        return False
+    return True
+
+
+def refresh_soon(
+    context: BotContext,
+    name: str,
+    after: float,
+    refresh: Callable[[BotContext], Awaitable[None]],
+    data: object,
+) -> None:
+    """Schedules one refresh under this name, so a burst of changes makes one edit; the
+    trigger lives in memory, what it refreshes in the database."""
+    queue = context.job_queue
+    if queue is None or queue.get_jobs_by_name(name):
+        return
+    # The job queue's own type does not know our context class; the callback gets one.
+    queue.run_once(cast(Any, refresh), after, data=data, name=name)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, cast
+from typing import cast
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting, Member, Person, ThemeToPropose, ThemeToRename
@@ -24,14 +22,15 @@ from bot.handlers.common import (
     answer_dropped,
     drop_buttons,
     edit,
-    markup,
+    edit_live,
     person_of,
+    post_live,
     post_to_plenary,
     pressed_message,
     reader,
+    refresh_soon,
     send,
     send_many,
-    with_retries,
 )
 from bot.handlers.groups import noticing
 from bot.handlers.routes import (
@@ -258,33 +257,17 @@ async def _send_cards(
     sent = []
     for member, card in cards:
         screen = themes_view.vote_card(translator(member.language), card)
-        try:
-            message = await with_retries(
-                functools.partial(
-                    context.bot.send_message,
-                    member.tg_id,
-                    screen.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup(screen, context.services.codec),
-                )
-            )
-        except TelegramError as exc:
-            log.info("a vote card was not sent: %s", exc.message)
-            continue
-        sent.append((member.tg_id, message.message_id, card.index))
+        message_id = await post_live(context, member.tg_id, screen, "a vote card")
+        if message_id is not None:
+            sent.append((member.tg_id, message_id, card.index))
     await groups.cards_sent(context.deps, seminar_id, sent)
 
 
 async def cards_changed(context: BotContext, seminar_id: int, group_id: int | None) -> None:
     """Schedules one refresh of a group's open vote cards (None: every group's), so a burst
     of new themes makes one edit per card."""
-    queue = context.job_queue
     name = f"cards-{seminar_id}-{group_id or 0}"
-    if queue is None or queue.get_jobs_by_name(name):
-        return
-    # The job queue's own type does not know our context class; the callback gets one.
-    callback = cast(Any, _refresh_cards)
-    queue.run_once(callback, CARDS_EVERY, data=(seminar_id, group_id), name=name)
+    refresh_soon(context, name, CARDS_EVERY, _refresh_cards, (seminar_id, group_id))
 
 
 async def _refresh_cards(context: BotContext) -> None:
@@ -294,16 +277,7 @@ async def _refresh_cards(context: BotContext) -> None:
     seminar_id, group_id = cast(tuple[int, int | None], data)
     for found in await groups.cards_to_refresh(context.deps, seminar_id, group_id):
         screen = themes_view.vote_card(translator(found.member.language), found.card)
-        try:
-            await context.bot.edit_message_text(
-                screen.text,
-                chat_id=found.member.tg_id,
-                message_id=found.message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen, context.services.codec),
-            )
-        except TelegramError as exc:
-            log.info("a vote card was not brought up to date: %s", exc.message)
+        await edit_live(context, found.member.tg_id, found.message_id, screen, "a vote card")
 
 
 vote_command, voting_button = command_and_button(open_voting)
