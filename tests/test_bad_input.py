@@ -221,5 +221,9 @@ async def test_after_the_round_closes(api: LocalBotApi, bot: BotProcess) -> None
         saying("nb", "That is not possible now: <b>{title}</b> is at the step «{phase}».")
     )
     await moderator.send("/end")
-    await moderator.wait_for(has_button(button("nb", "Close the seminar")))
+    ask = await moderator.wait_for(has_button(button("nb", "Close the seminar")))
+    assert bot.query("SELECT phase FROM seminars") == [("grouping",)]
+    # «Not now» is the way back: nothing closes.
+    await moderator.press(ask, button("nb", "Not now"))
+    await moderator.wait_for(saying("nb", "Fine, nothing changed."))
     assert bot.query("SELECT phase FROM seminars") == [("grouping",)]

@@ -89,7 +89,11 @@ def close_seminar_ask(
         )
     return Screen(
         text.format(title=esc(seminar.title), days=t.number(retention_days)),
-        ((key(t.pgettext("button", "Close the seminar"), Action.CLOSE_SEMINAR, seminar.id),),),
+        (
+            (key(t.pgettext("button", "Close the seminar"), Action.CLOSE_SEMINAR, seminar.id),),
+            # The way back: nothing is closed, and the seminar goes on where it stands.
+            (key(t.pgettext("button", "Not now"), Action.COCKPIT_STAY, seminar.id),),
+        ),
     )
 
 
