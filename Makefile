@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench localapi
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 4
 
 # Mutation testing of the pure modules against their fast tests ([tool.mutmut] in
 # pyproject.toml), from scratch each time; prints the share of mutants killed per module.
