@@ -31,6 +31,7 @@ from bot.flows.themes import note_outcomes
 from bot.flows.timing import deadline
 
 __all__ = [
+    "BackOffered",
     "Cockpit",
     "CockpitCounts",
     "GoAhead",
@@ -44,6 +45,8 @@ __all__ = [
     "cockpit_of",
     "cockpit_posted",
     "cockpits",
+    "confirm_step",
+    "offer_back",
     "reminder",
     "take_helm",
 ]
@@ -176,6 +179,30 @@ async def ask_next(
     if step is Step.START_PLENARY and counts.sorted < counts.to_sort:
         return Unfinished(seminar, step, counts.to_sort - counts.sorted, counts.to_sort)
     return GoAhead(seminar, step)
+
+
+async def confirm_step(
+    deps: Deps, person: Person, seminar_id: int, step: Step
+) -> GoAhead | StepPassed:
+    """A step the moderator was asked about and confirmed: it runs if the seminar still
+    stands where it was asked."""
+    cockpit = await take_helm(deps, person, seminar_id)
+    return GoAhead(cockpit.seminar, step) if cockpit.step is step else StepPassed(cockpit)
+
+
+@dataclass(frozen=True, slots=True)
+class BackOffered:
+    """The step back may be taken: the moderator is asked first, since it undoes a step."""
+
+    seminar: Seminar
+    back: Back
+
+
+async def offer_back(
+    deps: Deps, person: Person, seminar_id: int, back: Back
+) -> BackOffered | StepPassed:
+    cockpit = await take_helm(deps, person, seminar_id)
+    return BackOffered(cockpit.seminar, back) if cockpit.back is back else StepPassed(cockpit)
 
 
 async def reminder(deps: Deps, person: Person, seminar_id: int) -> Reminded:

@@ -92,6 +92,12 @@ async def cockpit_command(update: Update, context: BotContext) -> None:
     await post_cockpit(context, view.seminar.id, person.tg_id, after_broadcasts=False)
 
 
+async def _passed(context: BotContext, person: Person, t: Translator, seminar_id: int) -> None:
+    """The cockpit pressed is behind the seminar: says so, and brings a fresh one."""
+    await send(context, person.tg_id, cockpit_view.step_passed(t))
+    await post_cockpit(context, seminar_id, person.tg_id)
+
+
 async def _run_step(
     update: Update, context: BotContext, t: Translator, seminar_id: int, step: Step
 ) -> None:
@@ -110,8 +116,7 @@ async def next_step(
     asked = await cockpit.ask_next(context.deps, person, seminar_id, _step(button))
     match asked:
         case cockpit.StepPassed():
-            await send(context, person.tg_id, cockpit_view.step_passed(t))
-            await post_cockpit(context, seminar_id, person.tg_id)
+            await _passed(context, person, t, seminar_id)
         case cockpit.Unfinished():
             await send(context, person.tg_id, cockpit_view.ask_unfinished(t, asked))
         case cockpit.GoAhead(step=step):
@@ -122,13 +127,12 @@ async def next_step(
 async def go(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     """A step the moderator was asked about, confirmed."""
     await drop_buttons(context, pressed_message(update))
-    person, seminar_id, step = person_of(update), button.arg(0), _step(button)
-    view = await cockpit.take_helm(context.deps, person, seminar_id)
-    if view.step is not step:
-        await send(context, person.tg_id, cockpit_view.step_passed(t))
-        await post_cockpit(context, seminar_id, person.tg_id)
-        return None
-    await _run_step(update, context, t, seminar_id, step)
+    person, seminar_id = person_of(update), button.arg(0)
+    match await cockpit.confirm_step(context.deps, person, seminar_id, _step(button)):
+        case cockpit.StepPassed():
+            await _passed(context, person, t, seminar_id)
+        case cockpit.GoAhead(step=step):
+            await _run_step(update, context, t, seminar_id, step)
     return None
 
 
@@ -139,13 +143,12 @@ async def stay(update: Update, context: BotContext, button: Button, t: Translato
 
 async def back(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     """A step back asks first: it undoes what the moderator did."""
-    view = await cockpit.take_helm(context.deps, person_of(update), button.arg(0))
-    wanted = _back(button)
-    if view.back is not wanted:
-        await send(context, person_of(update).tg_id, cockpit_view.step_passed(t))
-        await post_cockpit(context, view.seminar.id, person_of(update).tg_id)
-        return None
-    await send(context, person_of(update).tg_id, cockpit_view.ask_back(t, view.seminar, wanted))
+    person, seminar_id = person_of(update), button.arg(0)
+    match await cockpit.offer_back(context.deps, person, seminar_id, _back(button)):
+        case cockpit.StepPassed():
+            await _passed(context, person, t, seminar_id)
+        case cockpit.BackOffered(seminar=seminar, back=wanted):
+            await send(context, person.tg_id, cockpit_view.ask_back(t, seminar, wanted))
     return None
 
 
