@@ -267,6 +267,10 @@ async def _refresh_progress(context: BotContext) -> None:
 # when a new step's cockpit waits for the step's messages to reach the moderator first.
 _shown: dict[tuple[int, int], str] = {}
 _waiting_since: dict[tuple[int, int], float] = {}
+# Moderators whose update is about to post their cockpit, and since when: the periodic refresh
+# leaves them to it, so one step change never posts the cockpit twice (the first one vanishing
+# under the moderator's thumb). A marker older than the patience is ignored: the update failed.
+_posting_since: dict[int, float] = {}
 # One cockpit change at a time, so two never post one cockpit twice.
 _cockpit_lock = asyncio.Lock()
 
@@ -279,14 +283,18 @@ async def post_cockpit(
     the next refresh posts it after those (`after_broadcasts`)."""
 
     async def post() -> None:
-        if after_broadcasts and context.services.broadcaster.owes(chat_id):
-            return
-        async with _cockpit_lock:
-            found = await cockpit.cockpits(context.deps, seminar_id)
-            helm = next((h for h in found.helms if h.chat_id == chat_id), None)
-            if found.cockpit is not None and helm is not None:
-                await _repost(context, found.cockpit, helm)
+        try:
+            if after_broadcasts and context.services.broadcaster.owes(chat_id):
+                return
+            async with _cockpit_lock:
+                found = await cockpit.cockpits(context.deps, seminar_id)
+                helm = next((h for h in found.helms if h.chat_id == chat_id), None)
+                if found.cockpit is not None and helm is not None:
+                    await _repost(context, found.cockpit, helm)
+        finally:
+            _posting_since.pop(chat_id, None)
 
+    _posting_since[chat_id] = time.monotonic()
     await after_commit(context, post)
 
 
@@ -301,11 +309,18 @@ async def refresh_cockpits(context: BotContext) -> None:
                 continue
             for helm in found.helms:
                 if helm.message_id is None or helm.shown != view.step.value:
-                    if _still_owed(context, seminar_id, helm.chat_id):
+                    if _posting_soon(helm.chat_id) or _still_owed(
+                        context, seminar_id, helm.chat_id
+                    ):
                         continue
                     await _repost(context, view, helm)
                 else:
                     await _edit_cockpit(context, view, helm, helm.message_id)
+
+
+def _posting_soon(chat_id: int) -> bool:
+    since = _posting_since.get(chat_id)
+    return since is not None and time.monotonic() - since < COCKPIT_PATIENCE
 
 
 def _still_owed(context: BotContext, seminar_id: int, chat_id: int) -> bool:
