@@ -15,74 +15,132 @@ def _lang_index(language: str) -> int:
     return LANGUAGES.index(language)
 
 
+# The welcome's language buttons: at most this many in a row, so each fits a phone screen.
+LANGUAGES_PER_ROW = 4
+
+
+def _agree_key(t: Translator, seminar: Seminar) -> Key:
+    """«I agree»: names the language the welcome was read in and the join link's generation
+    (a new link retires the button)."""
+    return key(
+        # Participant: the button that gives consent and joins the seminar
+        t.pgettext("button", "✅ I agree, let me take part"),
+        Action.CONSENT,
+        seminar.id,
+        _lang_index(t.language),
+        seminar.invite_generation,
+    )
+
+
+def _decline_key(t: Translator, seminar: Seminar) -> Key:
+    # Participant: the button that says no to the seminar; nothing is stored
+    label = t.pgettext("button", "No, thanks")
+    return key(label, Action.DECLINE, seminar.id, seminar.invite_generation)
+
+
 def welcome(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+    """The first screen: what this is, that it is anonymous, what is stored, that one can
+    leave; the details are one button away, the consent button is here."""
     text = "\n\n".join(
         (
-            # Participant: joining, welcome
-            t.gettext("Welcome to the dialogue seminar <b>{title}</b>.").format(
-                title=esc(seminar.title)
+            # Participant: the title line of the first screen after opening the join link
+            t.gettext("Welcome to <b>{title}</b>.").format(title=esc(seminar.title)),
+            # Participant: the first screen: what the seminar is
+            t.gettext(
+                "Here you share good experiences with public services. You write short notes."
             ),
-            # Participant: joining, welcome
+            # Participant: the first screen: anonymity
+            t.gettext("It is anonymous. Nobody sees who wrote what, not even the moderators."),
+            # Participant: the first screen: what is stored, and for how long
+            t.gettext(
+                "If you say yes, I store your notes and your language. Everything is deleted "
+                "{days} days after the seminar ends."
+            ).format(days=t.number(retention_days)),
+            # Participant: the first screen: leaving
+            t.gettext("You can leave at any time with /forget."),
+        )
+    )
+    link = seminar.invite_generation
+    languages = [
+        key(Translator.language_name(code), Action.WELCOME_LANGUAGE, seminar.id, i, link)
+        for i, code in enumerate(LANGUAGES)
+    ]
+    return Screen(
+        text,
+        (
+            (_agree_key(t, seminar),),
+            (
+                key(
+                    # Participant: the button on the first screen that shows the details
+                    t.pgettext("button", "More about privacy and rules"),
+                    Action.WELCOME_DETAILS,
+                    seminar.id,
+                    _lang_index(t.language),
+                    link,
+                ),
+            ),
+            (_decline_key(t, seminar),),
+            *(
+                tuple(languages[i : i + LANGUAGES_PER_ROW])
+                for i in range(0, len(languages), LANGUAGES_PER_ROW)
+            ),
+        ),
+    )
+
+
+def welcome_details(t: Translator, seminar: Seminar, retention_days: int) -> Screen:
+    """One button away from the welcome: how it works, what is stored and for how long, the
+    ground rules and leaving; with «I agree» and the way back to the welcome."""
+    text = "\n\n".join(
+        (
+            # Participant: the details behind the first screen: their title
+            t.gettext("<b>More about privacy and rules</b>"),
+            # Participant: the details behind the first screen
             t.gettext(
                 "Here we collect <b>good experiences</b> with the public support services: "
                 "what helped you, and why. What worked is what can be built on."
             ),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext(
                 "<b>How it works.</b> You answer a few questions here in this chat, one short "
                 "note per message. Later, small groups sort the notes into themes, and everyone "
                 "sees the themes together."
             ),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext(
                 "<b>Anonymous.</b> Nobody, not even the moderators, sees who wrote a note. "
                 "Please do not write names, phone numbers or other details that could "
                 "identify you or others."
             ),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext(
                 "<b>What is stored.</b> If you agree, the bot stores your notes, your language "
                 "and that you take part in this seminar. Your notes are kept apart from who you "
                 "are. Everything is deleted {days} days after the seminar ends."
             ).format(days=t.number(retention_days)),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext(
                 "<b>Ground rules.</b> What is said here stays here. Be respectful. You choose "
                 "what you want to share."
             ),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext(
                 "<b>Leaving.</b> You can withdraw at any time with /forget: your notes and "
                 "everything about you in this seminar are deleted."
             ),
-            # Participant: joining, welcome
+            # Participant: the details behind the first screen
             t.gettext("Nothing about you is stored until you press «I agree»."),
         )
     )
-    lang = _lang_index(t.language)
-    # Each button names the join link's generation: a new link retires these buttons.
-    link = seminar.invite_generation
-    return Screen(
-        text,
-        (
-            (
-                key(
-                    # Participant: joining, welcome
-                    t.pgettext("button", "✅ I agree, let me take part"),
-                    Action.CONSENT,
-                    seminar.id,
-                    lang,
-                    link,
-                ),
-            ),
-            # Participant: joining, welcome
-            (key(t.pgettext("button", "No, thanks"), Action.DECLINE, seminar.id, link),),
-            tuple(
-                key(Translator.language_name(code), Action.WELCOME_LANGUAGE, seminar.id, i, link)
-                for i, code in enumerate(LANGUAGES)
-            ),
-        ),
+    back = key(
+        # Participant: the button from the details back to the first screen
+        t.pgettext("button", "◀ Back to the welcome"),
+        Action.WELCOME_LANGUAGE,
+        seminar.id,
+        _lang_index(t.language),
+        seminar.invite_generation,
     )
+    return Screen(text, ((_agree_key(t, seminar),), (back,), (_decline_key(t, seminar),)))
 
 
 def link_changed(t: Translator) -> Screen:
