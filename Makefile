@@ -28,7 +28,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
-	$(BIN)/ruff check bot tests bench localapi
+	$(BIN)/ruff check bot tests bench localapi tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 4
 

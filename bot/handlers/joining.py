@@ -285,14 +285,18 @@ async def group_command(update: Update, context: BotContext) -> None:
 ROUTES = Routes(
     commands=(
         Command("start", start),
+        # Participant: the command menu: /language
         Command("language", language_command, menus=EVERYONE, description=N_("Choose a language")),
+        # Participant: the command menu: /privacy
         Command("privacy", privacy, menus=EVERYONE, description=N_("What is stored")),
         Command(
             "forget",
             forget,
             menus=(Menu.PARTICIPANT,),
+            # Participant: the command menu: /forget
             description=N_("Leave and delete your notes"),
         ),
+        # Participant: the command menu: /help
         Command("help", help_command, menus=EVERYONE, description=N_("Help")),
     ),
     buttons=(
