@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run test chaos lint typecheck mutation translations bench bench-broadcast clean
+.PHONY: install demo run test chaos lint typecheck mutation translations readability bench bench-broadcast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,14 @@ run: $(STAMP)
 	$(BIN)/python -m bot run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests bench localapi
-	$(BIN)/ruff format --check bot tests localapi
+	$(BIN)/ruff check bot tests bench localapi tools
+	$(BIN)/ruff format --check bot tests localapi tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
-	$(BIN)/ruff check bot tests bench localapi
+	$(BIN)/ruff check bot tests bench localapi tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n 4
 
@@ -58,8 +58,14 @@ chaos: $(STAMP)
 
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --sort-output --no-location \
+		--add-comments=Participant: \
 		--project=seminarbot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
+# The reading level (LIX) of every participant-facing text, per language: the texts marked
+# `# Participant:` in the code, read from each catalog. nb and nn stay at 35 or below.
+readability: $(STAMP)
+	$(BIN)/python -m tools.readability
 
 # The seminar bot against a bare python-telegram-bot bot, a 10,000-note seminar, a broadcast.
 bench: $(STAMP)

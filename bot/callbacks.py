@@ -107,6 +107,7 @@ class Action(StrEnum):
     KEEP_QUESTION = "q3"  # args: seminar id
     DROP_QUESTION = "q4"  # args: seminar id
     CANCEL_QUESTION = "q5"  # args: seminar id
+    WELCOME_DETAILS = "w0"  # args: seminar id, language index, join link generation
 
 
 class StaleButton(Exception):

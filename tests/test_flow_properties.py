@@ -788,7 +788,7 @@ class SeminarFlows(RuleBasedStateMachine):
     async def route(self, person: Person, b: Button) -> None:
         d, p = self.deps, person
         match b.action:
-            case Action.WELCOME_LANGUAGE:
+            case Action.WELCOME_LANGUAGE | Action.WELCOME_DETAILS:
                 link = _link_generation(b, 2)
                 with suppress(Refusal):
                     await self.flow(

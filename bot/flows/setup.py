@@ -55,10 +55,12 @@ def default_questions(language: str) -> tuple[str, ...]:
     """The dialogue seminar's two questions, in the seminar's language."""
     t = translator(language)
     return (
+        # Participant: the method's first question, quoted as it is (exempt from the LIX limit)
         t.gettext(
             "What have you been most satisfied with and found most useful in your encounters "
             "with the public support services?"
         ),
+        # Participant: the method's second question, quoted as it is (exempt from the LIX limit)
         t.gettext("What was it that made this a good experience?"),
     )
 

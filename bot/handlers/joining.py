@@ -56,10 +56,15 @@ def _link_generation(button: Button, position: int) -> int | None:
 def _join_screen(
     outcome: joining.Welcome | joining.InvalidInvite | joining.SeminarEnded | joining.AlreadyJoined,
     retention_days: int,
+    *,
+    details: bool = False,
 ) -> Screen:
-    """The answer to an invitation, in the language it was opened in."""
+    """The answer to an invitation, in the language it was opened in: the welcome, or its
+    details one button away."""
     t = translator(outcome.language)
     match outcome:
+        case joining.Welcome(seminar=seminar) if details:
+            return joining_view.welcome_details(t, seminar, retention_days)
         case joining.Welcome(seminar=seminar):
             return joining_view.welcome(t, seminar, retention_days)
         case joining.InvalidInvite():
@@ -108,10 +113,8 @@ async def start(update: Update, context: BotContext) -> None:
         await _prompt_if_answering(context, message.chat_id, update)
 
 
-async def welcome_language(
-    update: Update, context: BotContext, button: Button, t: Translator
-) -> str | None:
-    """Re-renders the welcome in the chosen language, still storing nothing."""
+async def _rewelcome(update: Update, context: BotContext, button: Button, details: bool) -> None:
+    """The welcome (or its details) again in the button's language, still storing nothing."""
     outcome = await joining.rewelcome(
         context.deps,
         person_of(update),
@@ -122,8 +125,23 @@ async def welcome_language(
     if isinstance(outcome, joining.LinkChanged):
         screen = joining_view.link_changed(translator(outcome.language))
     else:
-        screen = _join_screen(outcome, context.deps.settings.retention_days)
+        screen = _join_screen(outcome, context.deps.settings.retention_days, details=details)
     await edit(context, pressed_message(update), screen)
+
+
+async def welcome_language(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """Re-renders the welcome in the chosen language (or back from its details)."""
+    await _rewelcome(update, context, button, details=False)
+    return None
+
+
+async def welcome_details(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """Shows the welcome's details in place of the welcome, with «I agree» and the way back."""
+    await _rewelcome(update, context, button, details=True)
     return None
 
 
@@ -267,18 +285,23 @@ async def group_command(update: Update, context: BotContext) -> None:
 ROUTES = Routes(
     commands=(
         Command("start", start),
+        # Participant: the command menu: /language
         Command("language", language_command, menus=EVERYONE, description=N_("Choose a language")),
+        # Participant: the command menu: /privacy
         Command("privacy", privacy, menus=EVERYONE, description=N_("What is stored")),
         Command(
             "forget",
             forget,
             menus=(Menu.PARTICIPANT,),
+            # Participant: the command menu: /forget
             description=N_("Leave and delete your notes"),
         ),
+        # Participant: the command menu: /help
         Command("help", help_command, menus=EVERYONE, description=N_("Help")),
     ),
     buttons=(
         Press(Action.WELCOME_LANGUAGE, welcome_language, personal=True),
+        Press(Action.WELCOME_DETAILS, welcome_details, personal=True),
         Press(Action.CONSENT, consent_given, personal=True),
         Press(Action.DECLINE, consent_declined, personal=True),
         Press(Action.SET_LANGUAGE, language_chosen, personal=True),

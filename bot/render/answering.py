@@ -19,12 +19,14 @@ def _answer_keys(t: Translator, seminar: Seminar, question: int) -> tuple[Key, .
     if question + 1 < len(seminar.questions):
         return (
             key(
+                # Participant: answering, answer keys
                 t.pgettext("button", "Next question ▶"),
                 Action.NEXT_QUESTION,
                 seminar.id,
                 question + 1,
             ),
         )
+    # Participant: answering, answer keys
     return (key(t.pgettext("button", "I am done ✓"), Action.DONE, seminar.id),)
 
 
@@ -32,10 +34,12 @@ def question_prompt(
     t: Translator, seminar: Seminar, question: int, limit: int, deadline: Deadline | None = None
 ) -> Screen:
     parts = [
+        # Participant: answering, question prompt
         t.gettext("<b>Question {number} of {total}</b>").format(
             number=question + 1, total=len(seminar.questions)
         ),
         f"<i>{esc(seminar.questions[question])}</i>",
+        # Participant: answering, question prompt
         t.gettext(
             "Write one short note per message (at most {limit} characters). You can send "
             "as many notes as you like."
@@ -49,8 +53,10 @@ def question_prompt(
 
 def note_saved(t: Translator, seminar: Seminar, note: Note, edited: bool, count: int) -> Screen:
     if edited:
+        # Participant: answering, note saved
         head = t.gettext("Changed ✓ Your note now reads:")
     else:
+        # Participant: answering, note saved
         head = t.ngettext(
             "Saved ✓ That is your first note for question {number}.",
             "Saved ✓ That is note {count} for question {number}.",
@@ -61,7 +67,9 @@ def note_saved(t: Translator, seminar: Seminar, note: Note, edited: bool, count:
         text,
         (
             (
+                # Participant: answering, note saved
                 key(t.pgettext("button", "✏️ Edit"), Action.EDIT_NOTE, note.id),
+                # Participant: answering, note saved
                 key(t.pgettext("button", "🗑 Delete"), Action.DELETE_NOTE, note.id),
             ),
             _answer_keys(t, seminar, note.question),
@@ -71,6 +79,7 @@ def note_saved(t: Translator, seminar: Seminar, note: Note, edited: bool, count:
 
 def note_too_long(t: Translator, length: int, limit: int) -> Screen:
     return Screen(
+        # Participant: answering, note too long
         t.gettext(
             "That is a bit long for one note: {length} characters, and a note holds at most "
             "{limit}. Nothing was saved. Could you split it into two or more shorter messages? "
@@ -80,11 +89,13 @@ def note_too_long(t: Translator, length: int, limit: int) -> Screen:
 
 
 def empty_note(t: Translator) -> Screen:
+    # Participant: answering, empty note
     return Screen(t.gettext("That message was empty. Please write your note as text."))
 
 
 def note_limit_reached(t: Translator, limit: int) -> Screen:
     return Screen(
+        # Participant: answering, note limit reached
         t.ngettext(
             "Thank you! You have written {count} note for this question, and that is as many as "
             "one person can write. Nothing new was saved. You can change a note with /notes, or "
@@ -99,11 +110,17 @@ def note_limit_reached(t: Translator, limit: int) -> Screen:
 
 def _detail_name(t: Translator, detail: PersonalDetail) -> str:
     names = {
+        # Participant: answering, detail name
         PersonalDetail.PHONE: t.gettext("a phone number"),
+        # Participant: answering, detail name
         PersonalDetail.EMAIL: t.gettext("an e-mail address"),
+        # Participant: answering, detail name
         PersonalDetail.NATIONAL_ID: t.gettext("a national identity number"),
+        # Participant: answering, detail name
         PersonalDetail.BANK_ACCOUNT: t.gettext("a bank account number"),
+        # Participant: answering, detail name
         PersonalDetail.LINK: t.gettext("a link"),
+        # Participant: answering, detail name
         PersonalDetail.USERNAME: t.gettext("a @username"),
     }
     return names[detail]
@@ -122,6 +139,7 @@ _HELD_ACTIONS = {
 def _held_found(t: Translator, held: HeldText) -> str:
     match held:
         case HeldText.NOTE:
+            # Participant: answering, held found
             return t.gettext(
                 "Your note seems to contain {details}. Notes should not reveal who anybody is. "
                 "The note has not been saved and nobody has seen it."
@@ -132,16 +150,19 @@ def _held_found(t: Translator, held: HeldText) -> str:
                 "anybody is. The note has not been saved and nobody else has seen it."
             )
         case HeldText.THEME:
+            # Participant: answering, held found
             return t.gettext(
                 "Your theme name seems to contain {details}. Themes should not reveal who "
                 "anybody is. The theme has not been saved and nobody else has seen it."
             )
         case HeldText.READ_BACK:
+            # Participant: answering, held found
             return t.gettext(
                 "Your answer seems to contain {details}. Answers should not reveal who "
                 "anybody is. The answer has not been saved and nobody has seen it."
             )
         case HeldText.QUESTION:
+            # Participant: answering, held found
             return t.gettext(
                 "Your question seems to contain {details}. Questions to the moderators should "
                 "not reveal who anybody is. It has not been sent and nobody has seen it."
@@ -152,6 +173,7 @@ def personal_data(t: Translator, found: PersonalDataFound) -> Screen:
     """The question before a text with a personal detail is saved, with keep and drop."""
     details = ", ".join(_detail_name(t, d) for d in sorted(found.details))
     body = _held_found(t, found.held).format(details=details)
+    # Participant: answering, personal data
     hint = t.gettext(
         "Send it again without that detail, or keep it as written if it identifies nobody."
     )
@@ -160,7 +182,9 @@ def personal_data(t: Translator, found: PersonalDataFound) -> Screen:
         f"{body}\n<blockquote>{esc(found.text)}</blockquote>\n{hint}",
         (
             (
+                # Participant: answering, personal data
                 key(t.pgettext("button", "Keep as written"), keep, found.seminar.id),
+                # Participant: answering, personal data
                 key(t.pgettext("button", "Delete it"), drop, found.seminar.id),
             ),
         ),
@@ -170,19 +194,23 @@ def personal_data(t: Translator, found: PersonalDataFound) -> Screen:
 def held_dropped(t: Translator, held: HeldText) -> Screen:
     match held:
         case HeldText.NOTE:
+            # Participant: answering, held dropped
             return Screen(t.gettext("Deleted. Nothing was saved. You can write a new note."))
         case HeldText.PAPER_NOTE:
             return Screen(
                 t.gettext("Deleted. Nothing was saved. You can type in the next paper note.")
             )
         case HeldText.THEME:
+            # Participant: answering, held dropped
             return Screen(t.gettext("Deleted. Nothing was saved. You can send another theme name."))
         case HeldText.READ_BACK:
             return Screen(
+                # Participant: answering, held dropped
                 t.gettext("Deleted. Nothing was saved. You can write again what is missing.")
             )
         case HeldText.QUESTION:
             return Screen(
+                # Participant: answering, held dropped
                 t.gettext("Deleted. Nothing was sent. You can write your question again.")
             )
 
@@ -190,15 +218,19 @@ def held_dropped(t: Translator, held: HeldText) -> Screen:
 def small_talk(t: Translator, held: answering.SmallTalkHeld) -> Screen:
     """The question before a greeting, thanks or question to the bot becomes a note."""
     return Screen(
+        # Participant: answering, small talk
         t.gettext("This looks like a greeting, not an answer. Save it as a note?")
         + f"\n<blockquote>{esc(held.text)}</blockquote>",
         (
             (
+                # Participant: answering, small talk
                 key(t.pgettext("button", "Save as a note"), Action.KEEP_DRAFT, held.seminar.id),
+                # Participant: answering, small talk
                 key(t.pgettext("button", "Don't save"), Action.DROP_DRAFT, held.seminar.id),
             ),
             (
                 key(
+                    # Participant: answering, small talk
                     t.pgettext("button", "Ask the moderators"),
                     Action.ASK_MODERATORS,
                     held.seminar.id,
@@ -213,18 +245,21 @@ def draft_dropped(t: Translator) -> Screen:
 
 
 def nothing_pending(t: Translator) -> Screen:
+    # Participant: answering, nothing pending
     return Screen(t.gettext("There is nothing waiting for this button any more."))
 
 
 def round_not_open(t: Translator, seminar: Seminar) -> Screen:
     if not seminar.notes_released:  # the round has not run yet
         return Screen(
+            # Participant: answering, round not open
             t.gettext(
                 "The answer round of <b>{title}</b> has not started yet. You will get the "
                 "first question here when it opens."
             ).format(title=esc(seminar.title))
         )
     return Screen(
+        # Participant: answering, round not open
         t.gettext(
             "The answer round of <b>{title}</b> is closed, so notes can no longer be added or "
             "changed. Your notes are safe as they were."
@@ -233,27 +268,33 @@ def round_not_open(t: Translator, seminar: Seminar) -> Screen:
 
 
 def note_gone(t: Translator) -> Screen:
+    # Participant: answering, note gone
     return Screen(t.gettext("That note no longer exists, so there is nothing to change."))
 
 
 def ask_edit(t: Translator, seminar: Seminar, note: Note) -> Screen:
     return Screen(
+        # Participant: answering, ask edit
         t.gettext("Send the new text for this note:")
         + f"\n<blockquote>{note_text(t, note)}</blockquote>",
+        # Participant: answering, ask edit
         ((key(t.pgettext("button", "Cancel"), Action.CANCEL_EDIT, seminar.id),),),
     )
 
 
 def edit_cancelled(t: Translator) -> Screen:
+    # Participant: answering, edit cancelled
     return Screen(t.gettext("Fine, the note stays as it was."))
 
 
 def note_deleted(t: Translator) -> Screen:
+    # Participant: answering, note deleted
     return Screen(t.gettext("Deleted 🗑"))
 
 
 def finished(t: Translator, count: int) -> Screen:
     return Screen(
+        # Participant: answering, finished
         t.ngettext(
             "Thank you! You wrote {count} note. You can add more or change them with /notes "
             "until the round closes.",
@@ -271,20 +312,25 @@ def my_notes(
     if not notes:
         return [
             Screen(
+                # Participant: answering, my notes
                 t.gettext("You have not written any notes in <b>{title}</b> yet.").format(
                     title=esc(seminar.title)
                 )
             )
         ]
+    # Participant: answering, my notes
     head = t.gettext("<b>Your notes in {title}</b>").format(title=esc(seminar.title))
     if not editable:
+        # Participant: answering, my notes
         head += "\n" + t.gettext("The answer round is closed, so they can no longer be changed.")
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     for number, note in enumerate(notes, start=1):
+        # Participant: answering, my notes
         line = t.gettext("{number}. (question {question}) {text}").format(
             number=number, question=note.question + 1, text=note_text(t, note)
         )
         if note.hidden:
+            # Participant: answering, my notes
             line += " " + t.gettext("(hidden by a moderator)")
         keys: tuple[Key, ...] = ()
         if editable and not note.hidden:
@@ -328,6 +374,7 @@ def note_shown_again(t: Translator, already: bool) -> Screen:
 
 def note_shown_again_for_writer(t: Translator, seminar: Seminar, note: Note) -> Screen:
     return Screen(
+        # Participant: answering, note shown again for writer
         t.gettext(
             "A moderator of <b>{title}</b> shows your note again, which was hidden a moment ago:"
         ).format(title=esc(seminar.title))
@@ -341,6 +388,7 @@ def hide_cancelled(t: Translator) -> Screen:
 
 def note_hidden_for_writer(t: Translator, seminar: Seminar, note: Note) -> Screen:
     return Screen(
+        # Participant: answering, note hidden for writer
         t.gettext(
             "A moderator of <b>{title}</b> hid one of your notes because it could identify "
             "somebody. It will not be shown to anyone:"

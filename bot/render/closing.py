@@ -14,8 +14,10 @@ from bot.render.screens import Screen, esc, key
 
 
 def read_back(t: Translator, seminar: Seminar, themes: Sequence[str]) -> Screen:
+    # Participant: closing, read back
     names = "\n".join(f"• {esc(name)}" for name in themes) or t.gettext("(no themes)")
     return Screen(
+        # Participant: closing, read back
         t.gettext(
             "<b>{title}</b>: this is what we found together. Do you recognise yourself in it?"
         ).format(title=esc(seminar.title))
@@ -23,9 +25,13 @@ def read_back(t: Translator, seminar: Seminar, themes: Sequence[str]) -> Screen:
         (
             (
                 key(
-                    t.pgettext("button", "I recognise this"), Action.READBACK_RECOGNISED, seminar.id
+                    # Participant: closing, read back
+                    t.pgettext("button", "I recognise this"),
+                    Action.READBACK_RECOGNISED,
+                    seminar.id,
                 ),
                 key(
+                    # Participant: closing, read back
                     t.pgettext("button", "Something is missing"),
                     Action.READBACK_MISSING,
                     seminar.id,
@@ -47,8 +53,10 @@ def read_back_sent(t: Translator, count: int) -> Screen:
 
 def read_back_thanks(t: Translator, recognised: bool) -> Screen:
     if recognised:
+        # Participant: closing, read back thanks
         return Screen(t.gettext("Thank you! That is good to know."))
     return Screen(
+        # Participant: closing, read back thanks
         t.gettext(
             "Thank you for saying so. What is missing? Write it in a message, in your own words."
         )
@@ -56,11 +64,13 @@ def read_back_thanks(t: Translator, recognised: bool) -> Screen:
 
 
 def read_back_noted(t: Translator) -> Screen:
+    # Participant: closing, read back noted
     return Screen(t.gettext("Thank you, it is noted for the report, without your name."))
 
 
 def read_back_too_long(t: Translator, length: int, limit: int) -> Screen:
     return Screen(
+        # Participant: closing, read back too long
         t.gettext(
             "Thank you! That is a bit long: {length} characters, and this answer holds at most "
             "{limit}. Nothing was saved yet. Could you say it more briefly and send it again? "
@@ -70,6 +80,7 @@ def read_back_too_long(t: Translator, length: int, limit: int) -> Screen:
 
 
 def read_back_empty(t: Translator) -> Screen:
+    # Participant: closing, read back empty
     return Screen(t.gettext("That message was empty. Please write in a few words what is missing."))
 
 
@@ -102,20 +113,24 @@ def seminar_closed(
 ) -> Screen:
     """The participants' goodbye, with the short summary the moderator was told they get."""
     lines = [
+        # Participant: closing, seminar closed
         t.gettext("<b>{title}</b> is closed. Thank you for taking part!").format(
             title=esc(seminar.title)
         )
     ]
     if data is not None:
         lines.append(
+            # Participant: closing, seminar closed
             t.ngettext(
                 "Together you wrote {count} note.", "Together you wrote {count} notes.", data.notes
             ).format(count=t.number(data.notes))
         )
         if data.themes:
             names = ", ".join(esc(theme.name) for theme in data.themes[:10])
+            # Participant: closing, seminar closed
             lines.append(t.gettext("The themes you found: {names}.").format(names=names))
     lines.append(
+        # Participant: closing, seminar closed
         t.gettext("Everything stored about it is deleted after {days} days.").format(
             days=t.number(retention_days)
         )

@@ -82,6 +82,7 @@ def paper_stays(t: Translator) -> Screen:
 
 def seated(t: Translator, seminar: Seminar, group: Group) -> Screen:
     return Screen(
+        # Participant: groups, seated
         t.gettext(
             "Group work in <b>{title}</b>: you are in <b>{group}</b>. In the room, sit with the "
             "others of {group}. You will get your group's notes here soon."
@@ -147,12 +148,15 @@ def note_shortened_for_writer(t: Translator, outcome: NoteShortened) -> Screen:
     return Screen(
         "\n".join(
             (
+                # Participant: groups, note shortened for writer
                 t.gettext(
                     "A moderator of <b>{title}</b> shortened one of your notes before the "
                     "groups see it. It will be shown marked as shortened by the moderator."
                 ).format(title=esc(outcome.seminar.title)),
+                # Participant: groups, note shortened for writer
                 t.gettext("You wrote:"),
                 f"<blockquote>{esc(outcome.before)}</blockquote>",
+                # Participant: groups, note shortened for writer
                 t.gettext("Now it says:"),
                 f"<blockquote>{esc(outcome.note.text)}</blockquote>",
             )
@@ -174,6 +178,7 @@ def group_notes(
 ) -> list[Screen]:
     """A group's notes, numbered as on the vote cards and without authors, and the button
     that proposes a theme."""
+    # Participant: groups, group notes
     head = t.ngettext(
         "<b>{group}</b> sorts these {count} note into themes:",
         "<b>{group}</b> sorts these {count} notes into themes:",
@@ -182,6 +187,7 @@ def group_notes(
     blocks: list[tuple[str, tuple[Key, ...]]] = [
         (f"{number}. {note_text(t, note)}", ()) for number, note in enumerate(notes, start=1)
     ]
+    # Participant: groups, group notes
     tail = "\n" + t.gettext(
         "What do the notes have in common? Press «New theme» to propose a theme with a short "
         "name, for example «Being believed» or «Time»."
@@ -192,6 +198,7 @@ def group_notes(
 
 
 def not_in_group(t: Translator) -> Screen:
+    # Participant: groups, not in group
     return Screen(t.gettext("You are not in a group of this seminar, so this is not for you."))
 
 

@@ -16,15 +16,18 @@ from bot.render.screens import Key, Screen, esc, group_label, key, note_text, pa
 
 def plenary(t: Translator, seminar: Seminar, results: Sequence[GroupResult]) -> list[Screen]:
     """Every group's themes with their notes and vote counts; counts only, never voters."""
+    # Participant: plenary, plenary
     head = t.gettext("<b>Plenary: {title}</b>").format(title=esc(seminar.title))
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     for result in results:
         blocks.append((f"\n<b>{esc(group_label(t, result.group))}</b>", ()))
         if not result.themes and not result.unsorted:
+            # Participant: plenary, plenary
             blocks.append((t.gettext("(no notes)"), ()))
         for theme, notes in result.themes:
             blocks.append(
                 (
+                    # Participant: plenary, plenary
                     t.ngettext(
                         "<b>«{name}»</b> ({count} note)",
                         "<b>«{name}»</b> ({count} notes)",
@@ -34,11 +37,13 @@ def plenary(t: Translator, seminar: Seminar, results: Sequence[GroupResult]) -> 
                 )
             )
             for note, votes in notes:
+                # Participant: plenary, plenary
                 counted = t.ngettext("{count} vote", "{count} votes", votes).format(
                     count=t.number(votes)
                 )
                 blocks.append((f"• {note_text(t, note)} <i>({counted})</i>", ()))
         if result.unsorted:
+            # Participant: plenary, plenary
             blocks.append((t.gettext("<b>Unsorted</b>"), ()))
             blocks += [(f"• {note_text(t, note)}", ()) for note in result.unsorted]
     return paginate(head, blocks)
@@ -58,11 +63,14 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
     """Dots left, and a page of themes with a ➕ and ➖ each; ◀ ▶ turn the pages."""
     seminar = card.seminar
     lines = [
+        # Participant: plenary, dot card
         t.gettext("<b>Dot vote: {title}</b>").format(title=esc(seminar.title)),
+        # Participant: plenary, dot card
         t.gettext(
             "Give your dots to the themes that matter most to you: {budget} in all, at most "
             "{most} on one theme. The results are shown when the vote closes."
         ).format(budget=seminar.dot_budget, most=seminar.dot_max_per_theme),
+        # Participant: plenary, dot card
         t.ngettext("You have {count} dot left.", "You have {count} dots left.", card.left).format(
             count=t.number(card.left)
         ),
@@ -79,6 +87,7 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
         shown = list(enumerate(card.themes, start=first + 1))
     if pages > 1:
         lines.append(
+            # Participant: plenary, dot card
             t.gettext("Themes {first}–{last} of {total}:").format(
                 first=first + 1, last=first + len(shown), total=total
             )
@@ -107,12 +116,16 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
 def dot_refused(t: Translator, reason: DotRefused) -> str:
     match reason:
         case DotRefused.BUDGET:
+            # Participant: plenary, dot refused
             return t.gettext("You have used all your dots. Take one back to move it.")
         case DotRefused.PER_THEME:
+            # Participant: plenary, dot refused
             return t.gettext("That theme already has as many of your dots as it can take.")
         case DotRefused.NONE_TO_REMOVE:
+            # Participant: plenary, dot refused
             return t.gettext("That theme has none of your dots to take back.")
         case DotRefused.GONE:
+            # Participant: plenary, dot refused
             return t.gettext("That theme is no longer in the vote.")
 
 
@@ -127,14 +140,17 @@ def ranking(
     t: Translator, seminar: Seminar, ranked: Sequence[tuple[Theme, Group | None, int]]
 ) -> list[Screen]:
     """Every theme in order of dots, over as many messages as a long list needs."""
+    # Participant: plenary, ranking
     head = t.gettext("<b>The themes of {title}, ranked by dots</b>").format(
         title=esc(seminar.title)
     )
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     for place, (theme, group, dots) in enumerate(ranked, start=1):
         where = f" ({group.name})" if group else ""
+        # Participant: plenary, ranking
         counted = t.ngettext("{count} dot", "{count} dots", dots).format(count=t.number(dots))
         blocks.append((f"{place}. {esc(theme.name)}{where}: {counted}", ()))
     if not ranked:
+        # Participant: plenary, ranking
         blocks.append((t.gettext("(no themes)"), ()))
     return paginate(head, blocks)

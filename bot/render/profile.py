@@ -13,6 +13,7 @@ SHORT_DESCRIPTION_LIMIT = 120
 
 def description(t: Translator) -> str:
     """Plain text: Telegram shows it as it is."""
+    # Participant: profile, description
     return t.gettext(
         "I run dialogue seminars in a chat. You answer a few questions with short notes. It is "
         "anonymous: nobody is shown who wrote what, not even the moderators. Then the notes are "
@@ -22,4 +23,5 @@ def description(t: Translator) -> str:
 
 
 def short_description(t: Translator) -> str:
+    # Participant: profile, short description
     return t.gettext("Dialogue seminars in a chat: short anonymous notes, sorted into themes.")

@@ -31,20 +31,24 @@ __all__ = [
 
 def ask_prompt(t: Translator, outcome: questions.AskAsked) -> Screen:
     return Screen(
+        # Participant: questions, ask prompt
         t.gettext(
             "Write your question to the moderators of <b>{title}</b> in one message (at most "
             "{limit} characters). They will not see your name. The answer comes here."
         ).format(title=esc(outcome.seminar.title), limit=t.number(outcome.limit)),
+        # Participant: questions, ask prompt
         ((key(t.pgettext("button", "Cancel"), Action.CANCEL_QUESTION, outcome.seminar.id),),),
     )
 
 
 def ask_cancelled(t: Translator) -> Screen:
+    # Participant: questions, ask cancelled
     return Screen(t.gettext("Fine, no question was sent."))
 
 
 def question_sent(t: Translator) -> Screen:
     return Screen(
+        # Participant: questions, question sent
         t.gettext(
             "Sent ✓ The moderators got your question without your name. Their answer comes here."
         )
@@ -107,6 +111,7 @@ def answer_sent(t: Translator, asker_reached: bool) -> Screen:
 def answer_for_asker(t: Translator, seminar: Seminar, question: PrivateQuestion) -> Screen:
     assert question.answer is not None
     return Screen(
+        # Participant: questions, answer for asker
         t.gettext("The moderators of <b>{title}</b> answered your question:").format(
             title=esc(seminar.title)
         )
@@ -126,6 +131,7 @@ def answer_too_long(t: Translator, length: int, limit: int) -> Screen:
 
 def question_too_long(t: Translator, length: int, limit: int) -> Screen:
     return Screen(
+        # Participant: questions, question too long
         t.gettext(
             "That question is too long: {length} characters, and a question holds at most "
             "{limit}. Nothing was sent. Please write it shorter."
@@ -134,6 +140,7 @@ def question_too_long(t: Translator, length: int, limit: int) -> Screen:
 
 
 def empty(t: Translator) -> Screen:
+    # Participant: questions, empty
     return Screen(t.gettext("That message was empty. Please write it as text."))
 
 

@@ -50,6 +50,7 @@ def refusal(t: Translator, outcome: refusals.Refusal) -> Screen:
             return answering_view.note_gone(t)
         case refusals.Gone(thing=refusals.GoneThing.THEME):
             return Screen(
+                # Participant: refusals, refusal
                 t.gettext("That theme no longer exists: it was merged or removed meanwhile.")
             )
         case refusals.Gone(thing=refusals.GoneThing.SEMINAR):
@@ -65,11 +66,13 @@ def no_seminar(t: Translator) -> Screen:
 
 
 def not_moderator(t: Translator) -> Screen:
+    # Participant: refusals, not moderator
     return Screen(t.gettext("Only the seminar's moderators can do that."))
 
 
 def wrong_phase(t: Translator, seminar: Seminar) -> Screen:
     return Screen(
+        # Participant: refusals, wrong phase
         t.gettext("That is not possible now: <b>{title}</b> is at the step «{phase}».").format(
             title=esc(seminar.title), phase=phase_name(t, seminar.phase)
         )

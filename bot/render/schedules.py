@@ -90,6 +90,7 @@ def _before(t: Translator, minutes: int) -> str:
 
 def closes_at(t: Translator, deadline: Deadline) -> str:
     """«14:30 (in 30 minutes)», in the reader's language and the bot's time zone."""
+    # Participant: schedules, closes at
     return t.gettext("{time} ({left})").format(
         time=esc(t.clock(deadline.at, deadline.zone, deadline.now)),
         left=esc(t.until(deadline.at, deadline.now)),
@@ -98,10 +99,12 @@ def closes_at(t: Translator, deadline: Deadline) -> str:
 
 def round_deadline(t: Translator, deadline: Deadline) -> str:
     """The line under the round's opening and each question, when a close is scheduled."""
+    # Participant: schedules, round deadline
     return t.gettext("The answer round closes at {when}.").format(when=closes_at(t, deadline))
 
 
 def step_deadline(t: Translator, deadline: Deadline) -> str:
+    # Participant: schedules, step deadline
     return t.gettext("It closes at {when}.").format(when=closes_at(t, deadline))
 
 
@@ -175,16 +178,19 @@ def no_longer_scheduled(t: Translator) -> Screen:
 
 def reminder(t: Translator, seminar: Seminar, deadline: Deadline | None = None) -> Screen:
     if seminar.writing:
+        # Participant: schedules, reminder
         text = t.gettext(
             "A gentle reminder: the answer round of <b>{title}</b> closes soon. We would love "
             "to hear what has helped you; one short note is enough."
         )
     elif seminar.voting:
+        # Participant: schedules, reminder
         text = t.gettext(
             "A gentle reminder: the voting in <b>{title}</b> ends soon, and some of your "
             "group's notes still wait for a theme."
         )
     else:
+        # Participant: schedules, reminder
         text = t.gettext(
             "A gentle reminder: the dot vote in <b>{title}</b> closes soon, and your dots "
             "are still unused."
@@ -264,14 +270,17 @@ def summary_full(t: Translator, data: SummaryData) -> Screen:
 def summary_short(t: Translator, data: SummaryData) -> Screen:
     """For participants: one short message."""
     seminar = data.seminar
+    # Participant: schedules, summary short
     text = t.gettext("<b>{title}</b> is at «{phase}».").format(
         title=esc(seminar.title), phase=phase_name(t, seminar.phase)
     )
+    # Participant: schedules, summary short
     text += " " + t.ngettext("So far {count} note", "So far {count} notes", data.notes).format(
         count=t.number(data.notes)
     )
     if data.themes:
         names = ", ".join(esc(theme.name) for theme in data.themes[:6])
+        # Participant: schedules, summary short
         text += " " + t.gettext("and these themes: {names}.").format(names=names)
     else:
         text += "."
@@ -280,15 +289,19 @@ def summary_short(t: Translator, data: SummaryData) -> Screen:
 
 def summaries_toggled(t: Translator, wanted: bool) -> Screen:
     if wanted:
+        # Participant: schedules, summaries toggled
         return Screen(t.gettext("You will get the summaries of this seminar."))
+    # Participant: schedules, summaries toggled
     return Screen(t.gettext("You will no longer get the summaries."))
 
 
 def summary_participant(t: Translator, data: SummaryData, wanted: bool) -> Screen:
     short = summary_short(t, data)
     label = (
+        # Participant: schedules, summary participant
         t.pgettext("button", "Stop sending me summaries")
         if wanted
+        # Participant: schedules, summary participant
         else t.pgettext("button", "Send me the summaries")
     )
     return Screen(short.text, ((key(label, Action.SUMMARIES_TOGGLE),),))

@@ -21,7 +21,9 @@ def note_text(t: Translator, note: Note) -> str:
     """A note's text, escaped, marked wherever it is shown if a moderator shortened it."""
     if not note.shortened:
         return esc(note.text)
-    return f"{esc(note.text)} <i>{esc(t.gettext('(shortened by the moderator)'))}</i>"
+    # Participant: screens, note text
+    mark = t.gettext("(shortened by the moderator)")
+    return f"{esc(note.text)} <i>{esc(mark)}</i>"
 
 
 def esc(text: str) -> str:
@@ -56,11 +58,17 @@ def plain_text(html_text: str) -> str:
 
 def phase_name(t: Translator, phase: Phase) -> str:
     names = {
+        # Participant: screens, phase name
         Phase.DRAFT: t.pgettext("phase", "not started"),
+        # Participant: screens, phase name
         Phase.ANSWERING: t.pgettext("phase", "answer round"),
+        # Participant: screens, phase name
         Phase.GROUPING: t.pgettext("phase", "answer round closed"),
+        # Participant: screens, phase name
         Phase.VOTING: t.pgettext("phase", "voting into themes"),
+        # Participant: screens, phase name
         Phase.PLENARY: t.pgettext("phase", "plenary"),
+        # Participant: screens, phase name
         Phase.CLOSED: t.pgettext("phase", "closed"),
     }
     return names[phase]
@@ -72,26 +80,32 @@ def phase_help(t: Translator, phase: Phase, role: Role = Role.PARTICIPANT) -> st
     if role is Role.MODERATOR:
         return _moderator_help(t, phase)
     helps = {
+        # Participant: screens, phase help
         Phase.DRAFT: t.gettext(
             "The seminar has not started yet. You will get the first question here when the "
             "answer round opens."
         ),
+        # Participant: screens, phase help
         Phase.ANSWERING: t.gettext(
             "The answer round is open. Answer the questions here: write one short note per "
             "message. A greeting or a question to me is not saved unless you say so."
         ),
+        # Participant: screens, phase help
         Phase.GROUPING: t.gettext(
             "The answer round is closed, so you can no longer write notes. Wait a little: the "
             "moderators are forming groups, and then your group gets its notes to sort."
         ),
+        # Participant: screens, phase help
         Phase.VOTING: t.gettext(
             "Your group sorts its notes into themes now. Under each note, press the theme it "
             "belongs to."
         ),
+        # Participant: screens, phase help
         Phase.PLENARY: t.gettext(
             "Every group's themes are shown. When the dot vote opens, give your dots to the "
             "themes that matter most to you."
         ),
+        # Participant: screens, phase help
         Phase.CLOSED: t.gettext("The seminar has ended. Thank you for taking part."),
     }
     return helps[phase]
@@ -170,10 +184,12 @@ def _screen(text: str, keys: list[Key], per_row: int) -> Screen:
 
 
 def group_label(t: Translator, group: Group) -> str:
+    # Participant: screens, group label
     return t.gettext("Group {name}").format(name=group.name)
 
 
 def phase_over(t: Translator, seminar: Seminar) -> str:
+    # Participant: screens, phase over
     return t.gettext("That step is over: the seminar is now at «{phase}».").format(
         phase=phase_name(t, seminar.phase)
     )

@@ -174,11 +174,13 @@ def round_opened_participant(
     t: Translator, seminar: Seminar, reopened: bool, deadline: Deadline | None = None
 ) -> Screen:
     if reopened:
+        # Participant: setup, round opened participant
         text = t.gettext(
             "The answer round of <b>{title}</b> is open again. You can add notes and "
             "change your own with /notes."
         ).format(title=esc(seminar.title))
     else:
+        # Participant: setup, round opened participant
         text = t.gettext("The answer round of <b>{title}</b> has started!").format(
             title=esc(seminar.title)
         )
@@ -189,9 +191,11 @@ def round_opened_participant(
 
 def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts) -> Screen:
     lines = [
+        # Participant: setup, round closed participant
         t.gettext("The answer round of <b>{title}</b> is closed. Thank you!").format(
             title=esc(seminar.title)
         ),
+        # Participant: setup, round closed participant
         t.ngettext(
             "Together you wrote {count} note:",
             "Together you wrote {count} notes:",
@@ -200,6 +204,7 @@ def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts
     ]
     for index, count in enumerate(counts.per_question):
         lines.append(
+            # Participant: setup, round closed participant
             t.ngettext(
                 "question {number}: {count} note",
                 "question {number}: {count} notes",
@@ -207,6 +212,7 @@ def round_closed_participant(t: Translator, seminar: Seminar, counts: NoteCounts
             ).format(number=index + 1, count=t.number(count))
         )
     lines.append(
+        # Participant: setup, round closed participant
         t.gettext("Next, the notes go to the group work, without names. I will let you know.")
     )
     return Screen("\n".join(lines))

@@ -156,6 +156,7 @@ def ownership_refusal(t: Translator, outcome: team.NotOwner | team.NoLongerModer
 
 def announcement(t: Translator, seminar: Seminar, text: str) -> Screen:
     return Screen(
+        # Participant: team, announcement
         t.gettext("📣 From the moderators of <b>{title}</b>:").format(title=esc(seminar.title))
         + f"\n{esc(text)}"
     )
@@ -244,10 +245,13 @@ def progress(t: Translator, seminar: Seminar, counts: NoteCounts, participants: 
     return Screen(
         "\n".join(
             (
+                # Participant: team, progress
                 t.gettext("<b>{title}</b>: live progress").format(title=esc(seminar.title)),
+                # Participant: team, progress
                 t.ngettext("{count} note so far", "{count} notes so far", counts.total).format(
                     count=t.number(counts.total)
                 ),
+                # Participant: team, progress
                 t.gettext("{done} of {total} participants done").format(
                     done=t.number(counts.writers_done), total=t.number(participants)
                 ),
@@ -259,6 +263,7 @@ def progress(t: Translator, seminar: Seminar, counts: NoteCounts, participants: 
 def phase_announcement(t: Translator, seminar: Seminar) -> Screen:
     """What the plenary chat sees when the seminar moves on."""
     return Screen(
+        # Participant: team, phase announcement
         t.gettext("<b>{title}</b> is now at «{phase}».").format(
             title=esc(seminar.title), phase=phase_name(t, seminar.phase)
         )

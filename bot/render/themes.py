@@ -26,18 +26,22 @@ def voting_ready(t: Translator, seminar: Seminar) -> Screen:
 
 def theme_list(t: Translator, themes: Sequence[Theme]) -> str:
     names = ", ".join(f"«{esc(theme.name)}»" for theme in themes)
+    # Participant: themes, theme list
     return t.gettext("Themes so far: {names}").format(names=names)
 
 
 def theme_added(t: Translator, added: ThemeAdded) -> Screen:
     theme = added.theme
     if added.new:
+        # Participant: themes, theme added
         head = t.gettext("Theme «{name}» added.").format(name=esc(theme.name))
     else:
+        # Participant: themes, theme added
         head = t.gettext("«{name}» is already a theme.").format(name=esc(theme.name))
     lines = [head]
     if added.voted:
         lines.append(
+            # Participant: themes, theme added
             t.gettext("The note on your card is now sorted into «{name}».").format(
                 name=esc(theme.name)
             )
@@ -49,45 +53,58 @@ def theme_added(t: Translator, added: ThemeAdded) -> Screen:
 def new_theme_key(t: Translator, seminar: Seminar, note: Note | None = None) -> Key:
     """«New theme»: on the note card (whose note goes into it), the group's list, and /vote."""
     return key(
-        t.pgettext("button", "New theme"), Action.THEME_NEW, seminar.id, note.id if note else 0
+        # Participant: themes, new theme key
+        t.pgettext("button", "New theme"),
+        Action.THEME_NEW,
+        seminar.id,
+        note.id if note else 0,
     )
 
 
 def ask_new_theme(t: Translator, seminar: Seminar, note: Note | None) -> Screen:
     lines = [
+        # Participant: themes, ask new theme
         t.gettext(
             "Send the name of the new theme as a message: a few words, for example «Being "
             "believed» or «Time»."
         )
     ]
     if note is not None:
+        # Participant: themes, ask new theme
         lines.append(t.gettext("This note will go into the new theme:"))
         lines.append(f"<blockquote>{note_text(t, note)}</blockquote>")
+    # Participant: themes, ask new theme
     cancel = key(t.pgettext("button", "Cancel"), Action.THEME_NEW_CANCEL, seminar.id)
     return Screen("\n".join(lines), ((cancel,),))
 
 
 def new_theme_cancelled(t: Translator) -> Screen:
+    # Participant: themes, new theme cancelled
     return Screen(t.gettext("No new theme. You can go on sorting."))
 
 
 def invalid_theme_name(t: Translator, reason: ThemeNameProblem) -> Screen:
     match reason:
         case ThemeNameProblem.EMPTY:
+            # Participant: themes, invalid theme name
             text = t.gettext("A theme needs a name. Please write a few words.")
         case ThemeNameProblem.TOO_LONG:
+            # Participant: themes, invalid theme name
             text = t.gettext("Please keep a theme name short: at most {limit} characters.").format(
                 limit=40
             )
         case ThemeNameProblem.MARKUP:
+            # Participant: themes, invalid theme name
             text = esc(t.gettext("Please write the theme name without < or > characters."))
         case ThemeNameProblem.TAKEN:
+            # Participant: themes, invalid theme name
             text = t.gettext("There is already a theme with that name. Merge the two instead.")
     return Screen(text)
 
 
 def theme_limit_reached(t: Translator, limit: int) -> Screen:
     return Screen(
+        # Participant: themes, theme limit reached
         t.ngettext(
             "Thank you! You have proposed {count} new theme, and that is as many as one person "
             "can. This one was not added. You can still sort the notes into the themes your "
@@ -119,26 +136,32 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
     """One note at a time, a button per theme (the person's choice marked), and where they are."""
     seminar = card.seminar
     if card.note is None:
+        # Participant: themes, vote card
         return Screen(t.gettext("Your group has no notes to sort."))
     lines = [
+        # Participant: themes, vote card
         t.gettext("<b>{group}</b> · note {number} of {total}").format(
             group=esc(group_label(t, card.group)), number=card.index + 1, total=card.total
         ),
         f"<blockquote>{note_text(t, card.note)}</blockquote>",
+        # Participant: themes, vote card
         t.gettext("{sorted} of {total} notes sorted").format(
             sorted=t.number(card.sorted_count), total=t.number(card.total)
         ),
     ]
     if not card.themes:
         lines.append(
+            # Participant: themes, vote card
             t.gettext("Your group has no themes yet. Press «New theme» to propose the first one.")
         )
     else:
+        # Participant: themes, vote card
         lines.append(t.gettext("Which theme does this note belong to?"))
     rows: list[tuple[Key, ...]] = [
         (
             key(
                 ("✅ " if theme.id == card.choice else "")
+                # Participant: themes, vote card
                 + t.pgettext("button", "Into: {theme}").format(theme=theme.name),
                 Action.VOTE,
                 card.note.id,
@@ -152,6 +175,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
     if card.index > 0:
         nav.append(
             key(
+                # Participant: themes, vote card
                 t.pgettext("button", "◀ Previous note"),
                 Action.VOTE_CARD,
                 seminar.id,
@@ -160,6 +184,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
         )
     if card.index + 1 < card.total:
         nav.append(
+            # Participant: themes, vote card
             key(t.pgettext("button", "Next note ▶"), Action.VOTE_CARD, seminar.id, card.index + 1)
         )
     if nav:
@@ -168,6 +193,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
         (
             new_theme_key(t, seminar, card.note),
             key(
+                # Participant: themes, vote card
                 t.pgettext("button", "Show the latest themes"),
                 Action.VOTE_CARD,
                 seminar.id,
@@ -180,6 +206,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
 
 def voting_started_participant(t: Translator, seminar: Seminar) -> Screen:
     return Screen(
+        # Participant: themes, voting started participant
         t.gettext(
             "Voting into themes has started in <b>{title}</b>. For each note, press the theme "
             "it belongs to. You can change your choice until the voting ends. To propose a new "
