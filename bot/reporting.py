@@ -1,7 +1,7 @@
 """A seminar's report as HTML, CSV, JSON and a PNG chart: ReportData in, bytes or text out.
 
 Everything here is pure except ``render_chart``, which runs ``python -m bot.chart`` in a
-subprocess so that the bot process never loads the imaging library. The report holds no
+subprocess so that the bot process never loads the plotting library. The report holds no
 identities: ReportData has none, and nothing here adds any.
 """
 
@@ -16,12 +16,15 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from babel import Locale, UnknownLocaleError
 
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.i18n import Translator, translator
@@ -61,9 +64,12 @@ CSV_COLUMNS = (
 )
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What the chart's process sees of the bot's environment: enough for Python to start, find its
-# packages and read text, and nothing else, so neither BOT_TOKEN nor SEMINAR_SECRET (nor what
-# else an operator keeps there) reaches it.
-CHART_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONHOME")
+# packages and read text, and where matplotlib keeps its font list (MPLCONFIGDIR), and nothing
+# else, so neither BOT_TOKEN nor SEMINAR_SECRET (nor what else an operator keeps there)
+# reaches it.
+CHART_ENVIRONMENT = (
+    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONHOME", "MPLCONFIGDIR",
+)  # fmt: skip
 
 
 class ChartError(RuntimeError):
@@ -477,7 +483,7 @@ def report_json(data: ReportData) -> bytes:
 
 def plain_group(t: Translator, group: str) -> str:
     """A group's name without its emoji mark, e.g. "🟦 1" → "Group 1" (the chart's font
-    has no emoji)."""
+    has no colour emoji; ``bot.chart`` would leave them out all the same)."""
     kept = "".join(
         char
         for char in unicodedata.normalize("NFC", group)
@@ -485,6 +491,15 @@ def plain_group(t: Translator, group: str) -> str:
     )
     name = " ".join(kept.split())
     return _group_label(t, name) if name else ""
+
+
+def _direction(language: str) -> str:
+    """ "rtl" for a language written right to left (the chart is mirrored), else "ltr"."""
+    try:
+        order = Locale.parse(language.replace("-", "_")).character_order
+    except (ValueError, TypeError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
 
 
 def chart_spec(data: ReportData) -> dict[str, Any]:
@@ -529,6 +544,7 @@ def chart_spec(data: ReportData) -> dict[str, Any]:
         "rows": rows,
         "footnote": footnote,
         "empty": t.gettext("No notes."),
+        "direction": _direction(data.language),
     }
 
 
@@ -568,19 +584,25 @@ async def report_files(data: ReportData, t: Translator) -> list[ReportFile]:
 
 
 def chart_environment() -> dict[str, str]:
-    """The environment ``python -m bot.chart`` runs in: the few variables it needs, and the
-    project on its PYTHONPATH in case the bot runs from a checkout rather than installed."""
+    """The environment ``python -m bot.chart`` runs in: the few variables it needs, the
+    project on its PYTHONPATH in case the bot runs from a checkout rather than installed, and
+    a matplotlib config directory that is the bot's own (unless the operator names one), so
+    its font list is built at the first chart rather than at every one, also where HOME is
+    missing or not writable. ``bot.chart`` takes a fresh one if it is not the bot user's."""
     env = {name: os.environ[name] for name in CHART_ENVIRONMENT if name in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(
         [str(_PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
+    if "MPLCONFIGDIR" not in env:
+        owner = os.getuid() if hasattr(os, "getuid") else "user"
+        env["MPLCONFIGDIR"] = str(Path(tempfile.gettempdir()) / f"seminarbot-matplotlib-{owner}")
     return env
 
 
 async def render_chart(data: ReportData) -> bytes:
     """The PNG chart of the themes (or of the notes per question, if there are no themes).
 
-    Drawn by ``python -m bot.chart`` in a subprocess, so Pillow is never loaded here, with
+    Drawn by ``python -m bot.chart`` in a subprocess, so matplotlib is never loaded here, with
     only the environment it needs (``chart_environment``): no token, no secret.
     Raises ChartError if the subprocess fails or takes longer than CHART_TIMEOUT seconds.
     """

@@ -15,6 +15,7 @@ from pathlib import Path
 from checks import said, said_n
 from groupwork_helpers import card_themes, edit_of, propose_theme, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
+from PIL import Image
 
 from bot.i18n import translator
 from localapi import LocalBotApi
@@ -101,6 +102,9 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     assert data["read_back"]["recognised"] == 1
     assert data["read_back"]["missing"] == 1
     assert (files["chart.png"] or b"").startswith(b"\x89PNG")
+    with Image.open(io.BytesIO(files["chart.png"] or b"")) as chart_png:
+        assert chart_png.size[0] == 1200
+        assert chart_png.convert("L").getextrema()[0] < 100  # something is drawn on white
     everything = b"".join(v or b"" for v in files.values())
     for person in members:
         assert person.name.encode() not in everything
