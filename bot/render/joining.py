@@ -287,9 +287,16 @@ def help_text(t: Translator, facts: joining.HelpFacts) -> Screen:
         ]
         return Screen("\n".join(lines))
     if not facts.moderator:
+        after_plenary = facts.phase in (Phase.PLENARY, Phase.CLOSED)
         lines += [
             t.gettext("/notes – see, edit or delete your notes"),
             t.gettext("/ask – ask the moderators a question, without your name"),
+            # Participant: /help after the plenary: the summary, and the report once it exists
+            *(
+                [t.gettext("/summary – what came out, and the short report")]
+                if after_plenary
+                else []
+            ),
             t.gettext("/language – choose a language"),
             t.gettext("/privacy – what is stored, and for how long"),
             t.gettext("/forget – leave the seminar and delete your notes"),
