@@ -311,32 +311,27 @@ def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
     rows = data.read_back_themes or (
         ReportReadBack("", data.recognised, data.missing, data.missing_notes),
     )
-    yield "<table><thead><tr>"
-    for heading in (
+    headings = (
         t.gettext("Theme"),
         t.gettext("“I recognise this”"),
         t.gettext("“Something is missing”"),
-    ):
-        yield f'<th scope="col">{_e(heading)}</th>'
+    )
+    yield "<table><thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings)
     yield "</tr></thead><tbody>"
     for row in rows:
-        name = row.theme or t.gettext("All the themes together")
-        yield (
-            f'<tr><th scope="row">{_e(name)}</th>'
-            f'<td class="num">{_e(t.number(row.recognised))}</td>'
-            f'<td class="num">{_e(t.number(row.missing))}</td></tr>'
+        counts = "".join(
+            f'<td class="num">{_e(t.number(n))}</td>' for n in (row.recognised, row.missing)
         )
+        name = row.theme or t.gettext("All the themes together")
+        yield f'<tr><th scope="row">{_e(name)}</th>{counts}</tr>'
     yield "</tbody></table>"
     if any(row.missing_notes for row in rows):
         yield _el("h3", t.gettext("What people said was missing"))
-        for row in rows:
-            if row.missing_notes:
-                yield _el("h4", row.theme or t.gettext("All the themes together"))
-                yield '<ul class="notes">'
-                yield from (
-                    f'<li><span class="text">{_e(text)}</span></li>' for text in row.missing_notes
-                )
-                yield "</ul>"
+    for row in (row for row in rows if row.missing_notes):
+        yield _el("h4", row.theme or t.gettext("All the themes together"))
+        yield '<ul class="notes">'
+        yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in row.missing_notes)
+        yield "</ul>"
 
 
 def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None) -> str:
