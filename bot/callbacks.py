@@ -79,8 +79,8 @@ class Action(StrEnum):
     SCHEDULE_REMIND = "B"  # args: minutes before the close
     SCHEDULE_CANCEL = "J"  # args: schedule id
     SUMMARIES_TOGGLE = "E"
-    READBACK_RECOGNISED = "I"  # args: seminar id
-    READBACK_MISSING = "U"  # args: seminar id
+    READBACK_RECOGNISED = "I"  # args: seminar id (all the themes together: older messages)
+    READBACK_MISSING = "U"  # args: seminar id (all the themes together: older messages)
     CLOSE_SEMINAR = "zz"  # args: seminar id
     OPEN_WITH_PREVIOUS = "pv"  # args: seminar id, the earlier seminar's id
     KEEP_PAPER_NOTE = "kp"  # args: seminar id
@@ -108,6 +108,10 @@ class Action(StrEnum):
     DROP_QUESTION = "q4"  # args: seminar id
     CANCEL_QUESTION = "q5"  # args: seminar id
     WELCOME_DETAILS = "w0"  # args: seminar id, language index, join link generation
+    READBACK_YES = "r0"  # args: seminar id, theme id, the theme's number in the read-back
+    READBACK_NO = "r1"  # args: seminar id, theme id, the theme's number in the read-back
+    READBACK_MORE = "r2"  # args: seminar id, theme id, part of its notes, themes read back
+    READBACK_TALLY = "r3"  # args: seminar id
 
 
 class StaleButton(Exception):

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from babel import Locale, UnknownLocaleError
 
-from bot.flows.report_data import ReportData, ReportNote, ReportTheme
+from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, ReportTheme
 from bot.i18n import Translator, translator
 
 log = logging.getLogger(__name__)
@@ -310,20 +310,33 @@ def _all_notes(t: Translator, data: ReportData) -> Iterator[str]:
 
 
 def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
-    if not (data.recognised or data.missing or data.missing_notes):
+    """The read-back's answers per theme, counts only, and what people said was missing."""
+    if not (data.recognised or data.missing or data.missing_notes or data.read_back_themes):
         return
     yield _el("h2", t.gettext("Read-back"))
-    yield "<table><tbody>"
-    for label, value in (
-        (t.gettext("“I recognise this”"), data.recognised),
-        (t.gettext("“Something is missing”"), data.missing),
-    ):
-        yield f'<tr><th scope="row">{_e(label)}</th><td class="num">{_e(t.number(value))}</td></tr>'
+    rows = data.read_back_themes or (
+        ReportReadBack("", data.recognised, data.missing, data.missing_notes),
+    )
+    headings = (
+        t.gettext("Theme"),
+        t.gettext("“I recognise this”"),
+        t.gettext("“Something is missing”"),
+    )
+    yield "<table><thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings)
+    yield "</tr></thead><tbody>"
+    for row in rows:
+        counts = "".join(
+            f'<td class="num">{_e(t.number(n))}</td>' for n in (row.recognised, row.missing)
+        )
+        name = row.theme or t.gettext("All the themes together")
+        yield f'<tr><th scope="row">{_e(name)}</th>{counts}</tr>'
     yield "</tbody></table>"
-    if data.missing_notes:
+    if any(row.missing_notes for row in rows):
         yield _el("h3", t.gettext("What people said was missing"))
+    for row in (row for row in rows if row.missing_notes):
+        yield _el("h4", row.theme or t.gettext("All the themes together"))
         yield '<ul class="notes">'
-        yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in data.missing_notes)
+        yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in row.missing_notes)
         yield "</ul>"
 
 
@@ -472,6 +485,15 @@ def report_json(data: ReportData) -> bytes:
             "recognised": data.recognised,
             "missing": data.missing,
             "missing_notes": list(data.missing_notes),
+            "themes": [
+                {
+                    "theme": row.theme or None,
+                    "recognised": row.recognised,
+                    "missing": row.missing,
+                    "missing_notes": list(row.missing_notes),
+                }
+                for row in data.read_back_themes
+            ],
         },
     }
     # Compact: the C encoder is many times faster than the indenting one at 10,000 notes.

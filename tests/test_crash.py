@@ -607,29 +607,37 @@ class CrashRun:
         await mona.send("/check")
         for n, person in enumerate(self.people):
             language = ui(person)
-            asked = await self.wait(
-                person, has_button(button(language, "I recognise this")), "the read-back"
-            )
+            recognised = button(language, "Theme {number}: yes, I recognise this").format(number=1)
+            missing = button(language, "Theme {number}: something is missing").format(number=1)
+            asked = await self.wait(person, has_button(recognised), "the read-back")
             if n % 4:
-                await person.press(asked, button(language, "I recognise this"))
+                await person.press(asked, recognised)
                 await self.wait(
-                    person, saying(language, "Thank you! That is good to know."), "the thanks"
+                    person,
+                    saying(
+                        language,
+                        "Thank you! You recognise theme {number}. You can change your answer.",
+                    ),
+                    "the thanks",
                 )
                 continue
-            await person.press(asked, button(language, "Something is missing"))
+            await person.press(asked, missing)
             await self.wait(
                 person,
                 saying(
                     language,
-                    "Thank you for saying so. What is missing? Write it in a message, in your "
-                    "own words.",
+                    "Thank you. What is missing in theme {number}? Write it in a message, in "
+                    "your own words.",
                 ),
                 "the question what is missing",
             )
             await person.send(f"Det mangler noe om ventetid, sier nummer {n:02d}")
             await self.wait(
                 person,
-                saying(language, "Thank you, it is noted for the report, without your name."),
+                saying(
+                    language,
+                    "Thank you. It is saved for the report, for theme {number}, without your name.",
+                ),
                 "the thanks for what is missing",
             )
         self.chaos.at_call("sendMessage", self.rng.randint(2, PEOPLE - 1), "the announcement")

@@ -152,12 +152,14 @@ async def test_look_alike_theme_names_are_one_theme_and_read_back_answers_have_a
     await mona.send("/plenary")
     await mona.wait_for(has_button(button("nb", "Start the dot vote")))
     await mona.send("/check")
-    asked = await second.wait_for(has_button(button(ui(second), "Something is missing")))
-    await second.press(asked, button(ui(second), "Something is missing"))
+    missing = button(ui(second), "Theme {number}: something is missing").format(number=1)
+    asked = await second.wait_for(has_button(missing))
+    await second.press(asked, missing)
     await second.wait_for(
         saying(
             ui(second),
-            "Thank you for saying so. What is missing? Write it in a message, in your own words.",
+            "Thank you. What is missing in theme {number}? Write it in a message, in your own "
+            "words.",
         )
     )
     too_long = "Hvordan det er å vente lenge på svar fra kontoret"
@@ -171,7 +173,10 @@ async def test_look_alike_theme_names_are_one_theme_and_read_back_answers_have_a
     )
     await second.send("Å vente lenge på svar")
     await second.wait_for(
-        saying(ui(second), "Thank you, it is noted for the report, without your name.")
+        saying(
+            ui(second),
+            "Thank you. It is saved for the report, for theme {number}, without your name.",
+        )
     )
     assert bot.query("SELECT note FROM readbacks") == [("Å vente lenge på svar",)]
 

@@ -146,13 +146,16 @@ async def test_theme_names_and_read_back_answers_with_a_personal_detail_wait(
     await mona.wait_for(has_button(button("nb", "Start the dot vote")))
     await mona.send("/check")
     lang = ui(second)
-    asked = await second.wait_for(has_button(button(lang, "Something is missing")))
-    await second.press(asked, button(lang, "Something is missing"))
+    missing = button(lang, "Theme {number}: something is missing").format(number=1)
+    asked = await second.wait_for(has_button(missing))
+    await second.press(asked, missing)
     await second.wait_for(
         contains(
             said(
                 lang,
-                "Thank you for saying so. What is missing? Write it in a message, in your own words.",
+                "Thank you. What is missing in theme {number}? Write it in a message, in your "
+                "own words.",
+                number=1,
             )
         )
     )
@@ -174,6 +177,12 @@ async def test_theme_names_and_read_back_answers_with_a_personal_detail_wait(
     question = await held(second, lang, ANSWER_FOUND, "a phone number")
     await second.press(question, button(lang, "Keep as written"))
     await second.wait_for(
-        contains(said(lang, "Thank you, it is noted for the report, without your name."))
+        contains(
+            said(
+                lang,
+                "Thank you. It is saved for the report, for theme {number}, without your name.",
+                number=1,
+            )
+        )
     )
     assert missing_notes() == ["Hun heter Kari, ring 41 23 45 67"]

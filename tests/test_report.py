@@ -62,22 +62,37 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
 
     # The read-back: one recognises it, one says something is missing and says what.
     await mona.send("/check")
+
+    def recognised(language: str) -> str:
+        return button(language, "Theme {number}: yes, I recognise this").format(number=1)
+
+    def missing(language: str) -> str:
+        return button(language, "Theme {number}: something is missing").format(number=1)
+
     for person in members[:2]:
-        await person.wait_for(has_button(button(ui(person), "I recognise this")))
+        await person.wait_for(has_button(recognised(ui(person))))
     first = next(m for m in reversed(members[0].inbox) if m.buttons)
-    await members[0].press(first, button(ui(members[0]), "I recognise this"))
-    await members[0].wait_for(saying(ui(members[0]), "Thank you! That is good to know."))
+    await members[0].press(first, recognised(ui(members[0])))
+    await members[0].wait_for(
+        saying(
+            ui(members[0]), "Thank you! You recognise theme {number}. You can change your answer."
+        )
+    )
     second = next(m for m in reversed(members[1].inbox) if m.buttons)
-    await members[1].press(second, button(ui(members[1]), "Something is missing"))
+    await members[1].press(second, missing(ui(members[1])))
     await members[1].wait_for(
         saying(
             ui(members[1]),
-            "Thank you for saying so. What is missing? Write it in a message, in your own words.",
+            "Thank you. What is missing in theme {number}? Write it in a message, in your own "
+            "words.",
         )
     )
     await members[1].send("Hvordan det er å vente lenge på svar")
     await members[1].wait_for(
-        saying(ui(members[1]), "Thank you, it is noted for the report, without your name.")
+        saying(
+            ui(members[1]),
+            "Thank you. It is saved for the report, for theme {number}, without your name.",
+        )
     )
 
     # /report: documents to the moderators and the office.

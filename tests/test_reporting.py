@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from bot import reporting
-from bot.flows.report_data import ReportData, ReportNote, ReportTheme
+from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, ReportTheme
 from bot.i18n import translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +191,21 @@ def test_html_shows_counts_dates_paper_notes_and_the_footer() -> None:
     assert t.ngettext("{count} vote", "{count} votes", 3).format(count=3) in text
     footer = t.gettext("This report holds no names. The notes are shown in mixed order.")
     assert footer in text
-    assert t.gettext("“I recognise this”") + " 6" in text
+    # The read-back's counts, per theme where they were given per theme.
+    assert t.gettext("“I recognise this”") in text
+    assert t.gettext("All the themes together") + " 6 2" in text
+    per_theme = dataclasses.replace(
+        data,
+        read_back_themes=(
+            ReportReadBack("Tillit", 4, 1, ("Ventetiden",)),
+            ReportReadBack("Tid", 2, 0),
+        ),
+    )
+    document = reporting.report_html(per_theme, t)
+    text = " ".join(" ".join(_check_html(document).text).split())
+    assert "Tillit 4 1 Tid 2 0" in text
+    assert t.gettext("All the themes together") not in text
+    assert "Tillit Ventetiden" in text
 
 
 def test_participation_counts_the_chat_and_the_paper_notes_apart() -> None:

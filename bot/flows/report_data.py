@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["ReportData", "ReportNote", "ReportTheme"]
+__all__ = ["ReportData", "ReportNote", "ReportReadBack", "ReportTheme"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,16 @@ class ReportTheme:
     notes: tuple[ReportNote, ...]
     dots: int  # dots from the plenary's dot vote (0 if there was none)
     rank: int  # 1 = most dots (ties broken by size, then name)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReadBack:
+    """The read-back's answers about one theme: counts, and what people said was missing."""
+
+    theme: str  # "" for answers given to all the themes together
+    recognised: int
+    missing: int
+    missing_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,7 @@ class ReportData:
     recognised: int = 0  # read-back: "I recognise this"
     missing: int = 0  # read-back: "something is missing"
     missing_notes: tuple[str, ...] = field(default_factory=tuple)  # what people said was missing
+    read_back_themes: tuple[ReportReadBack, ...] = ()  # the read-back's answers per theme
     too_few_writers: bool = False  # fewer than three wrote: no note's text is in the report
     paper_notes: int = 0  # visible notes typed in from paper (their writers are not counted)
 

@@ -21,6 +21,7 @@ from bot.handlers.common import (
     answer_dropped,
     broadcast,
     drop_buttons,
+    edit,
     person_of,
     pressed_message,
     reader,
@@ -35,13 +36,13 @@ from bot.handlers.routes import (
     Routes,
     Text,
 )
+from bot.handlers.setup import take_back_moderator_commands
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
-from bot.render import joining as joining_view
-from bot.render.screens import phase_name, phase_over
+from bot.render.screens import phase_name, phase_over, plain_text
 
-__all__ = ["ROUTES", "offer_to_close", "read_back_text", "send_report"]
+__all__ = ["ROUTES", "offer_to_close", "own_report_short", "read_back_text", "send_report"]
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +52,41 @@ def _chat(update: Update) -> int:
 
 
 async def check_command(update: Update, context: BotContext) -> None:
+    """Reads each theme back to every participant with its notes, asking about each one."""
     t = await reader(update, context)
     read_back = await closing.start_read_back(context.deps, person_of(update))
     seminar, themes = read_back.seminar, read_back.themes
     people = await participants_of(context.deps, seminar)
-    count = await broadcast(
-        context, people, lambda tm: [closing_view.read_back(tm, seminar, themes)]
-    )
-    await send(context, _chat(update), closing_view.read_back_sent(t, count))
+    count = await broadcast(context, people, lambda tm: closing_view.read_back(tm, seminar, themes))
+    await send(context, _chat(update), closing_view.read_back_sent(t, seminar, count, len(themes)))
+
+
+async def _stale(
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    outcome: closing.ReadBackOver | closing.ReadBackExpired,
+) -> str:
+    """A read-back button that no longer applies: its buttons go, and a message says why."""
+    await drop_buttons(context, pressed_message(update))
+    if isinstance(outcome, closing.ReadBackOver):
+        screen = closing_view.read_back_stale(t, phase_over(t, outcome.seminar))
+    else:
+        screen = closing_view.read_back_stale(t)
+    await send(context, _chat(update), screen)
+    return plain_text(screen.text)
 
 
 async def _read_back(
     update: Update, context: BotContext, button: Button, t: Translator, recognised: bool
 ) -> str | None:
+    theme = button.arg(1) if button.action in (Action.READBACK_YES, Action.READBACK_NO) else 0
     outcome = await closing.answer_read_back(
-        context.deps, person_of(update), button.arg(0), recognised
+        context.deps, person_of(update), button.arg(0), recognised, theme
     )
-    match outcome:
-        case closing.ReadBackExpired():
-            return joining_view.expired_button(t)
-        case closing.ReadBackOver(seminar=seminar):
-            await drop_buttons(context, pressed_message(update))
-            return phase_over(t, seminar)
-    await send(context, _chat(update), closing_view.read_back_thanks(t, recognised))
+    if not isinstance(outcome, closing.ReadBackAnswered):
+        return await _stale(update, context, t, outcome)
+    await send(context, _chat(update), closing_view.read_back_thanks(t, recognised, outcome.number))
     return None
 
 
@@ -85,6 +98,30 @@ async def recognised(
 
 async def missing(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     return await _read_back(update, context, button, t, False)
+
+
+async def more_notes(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """«Theme n: show more notes»: the pressed part loses that button, the next part comes."""
+    outcome = await closing.read_back_theme(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    if not isinstance(outcome, closing.ShownTheme):
+        return await _stale(update, context, t, outcome)
+    seminar, theme = outcome.seminar, outcome.theme
+    part, total = button.arg(2), button.arg(3)
+    shown = closing_view.read_back_theme_shown(t, seminar, theme, total, part - 1)
+    await edit(context, pressed_message(update), shown)
+    await send(context, _chat(update), closing_view.read_back_theme(t, seminar, theme, total, part))
+    return None
+
+
+async def tally(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
+    """The moderators' view of the read-back: the answers per theme, counts only."""
+    outcome = await closing.read_back_tally(context.deps, person_of(update), button.arg(0))
+    await edit(context, pressed_message(update), closing_view.read_back_tally(t, outcome))
+    return None
 
 
 async def read_back_text(
@@ -99,8 +136,8 @@ async def read_back_text(
             screen = closing_view.read_back_too_long(t, length, limit)
         case closing.EmptyReadBack():
             screen = closing_view.read_back_empty(t)
-        case closing.ReadBackNoted():
-            screen = closing_view.read_back_noted(t)
+        case closing.ReadBackNoted(number=number):
+            screen = closing_view.read_back_noted(t, number)
     await send(context, _chat(update), screen)
 
 
@@ -112,11 +149,9 @@ async def keep_read_back(
     match outcome:
         case NothingPending():
             return answering_view.nothing_pending(t).text
-        case closing.ReadBackExpired():
-            return joining_view.expired_button(t)
-        case closing.ReadBackOver(seminar=seminar):
-            return phase_over(t, seminar)
-    await send(context, _chat(update), closing_view.read_back_noted(t))
+        case closing.ReadBackExpired() | closing.ReadBackOver():
+            return await _stale(update, context, t, outcome)
+    await send(context, _chat(update), closing_view.read_back_noted(t, outcome.number))
     return None
 
 
@@ -131,6 +166,7 @@ async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -
     """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
     t = translator(seminar.language)
     data = await closing.report_data(context.deps, seminar, phase_name(t, seminar.phase))
+    await closing.report_made(context.deps, seminar)
 
     async def build_and_send() -> None:
         # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
@@ -165,8 +201,22 @@ async def _report_chats(context: BotContext, seminar: Seminar) -> list[int]:
 async def report_command(update: Update, context: BotContext) -> None:
     seminar = await closing.reportable(context.deps, person_of(update))
     await send_report(context, seminar, await _report_chats(context, seminar))
-    # Participants get the short summary, moderators and the plenary chat the full one.
-    await send_summary(context, seminar.id, everyone=True)
+    # Moderators and the plenary chat get the full summary; participants the report's short
+    # version, each in their own language, and again from their menu (/summary).
+    await send_summary(context, seminar.id, participants=False)
+    moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
+    people = [p for p in await participants_of(context.deps, seminar) if p.tg_id not in moderators]
+    short = await closing.report_short(context.deps, seminar)
+    await broadcast(context, people, lambda tm: [closing_view.report_short(tm, short)])
+
+
+async def own_report_short(context: BotContext, person: Person, t: Translator) -> bool:
+    """A participant's /summary once the report exists: its short version. False before."""
+    short = await closing.own_report_short(context.deps, person)
+    if short is None:
+        return False
+    await send(context, person.tg_id, closing_view.report_short(t, short))
+    return True
 
 
 async def offer_to_close(
@@ -199,6 +249,9 @@ async def close_seminar(
     # The participants have theirs in the goodbye; moderators and the plenary chat get the full one.
     await send_summary(context, seminar.id, participants=False)
     await send_report(context, seminar, await _report_chats(context, seminar))
+    # Who moderates no seminar that goes on no longer sees the moderators' menu.
+    for former in await closing.moderating_nothing(context.deps, moderators):
+        await take_back_moderator_commands(context, former)
     return None
 
 
@@ -221,6 +274,10 @@ ROUTES = Routes(
     buttons=(
         Press(Action.READBACK_RECOGNISED, recognised, personal=True),
         Press(Action.READBACK_MISSING, missing, personal=True),
+        Press(Action.READBACK_YES, recognised, personal=True),
+        Press(Action.READBACK_NO, missing, personal=True),
+        Press(Action.READBACK_MORE, more_notes, personal=True),
+        Press(Action.READBACK_TALLY, tally, personal=True),
         Press(Action.KEEP_READBACK, keep_read_back, personal=True),
         Press(Action.DROP_READBACK, drop_read_back, personal=True),
         Press(Action.CLOSE_SEMINAR, close_seminar),

@@ -9,6 +9,7 @@ from bot.domain import Expectation, Expecting, ScheduleDraft
 from bot.flows import schedules
 from bot.flows.timing import BadTime
 from bot.handlers.announcements import send_summary
+from bot.handlers.closing import own_report_short
 from bot.handlers.common import (
     BotContext,
     edit,
@@ -18,6 +19,7 @@ from bot.handlers.common import (
     send,
 )
 from bot.handlers.routes import (
+    EVERYONE,
     MODERATORS,
     N_,
     Command,
@@ -129,7 +131,10 @@ async def summary_command(update: Update, context: BotContext) -> None:
         case schedules.SummaryForAll(seminar=seminar):
             await send_summary(context, seminar.id)
         case schedules.OwnSummary(data=data, wanted=wanted):
-            await send(context, _chat(update), schedules_view.summary_participant(t, data, wanted))
+            # Once the report exists, a participant's summary is its short version.
+            if not await own_report_short(context, person_of(update), t):
+                screen = schedules_view.summary_participant(t, data, wanted)
+                await send(context, _chat(update), screen)
 
 
 async def toggle(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -153,7 +158,7 @@ ROUTES = Routes(
             "summary",
             summary_command,
             shared=True,
-            menus=MODERATORS,
+            menus=EVERYONE,
             description=N_("The summary now"),
         ),
     ),

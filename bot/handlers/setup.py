@@ -44,7 +44,12 @@ from bot.render import joining as joining_view
 from bot.render import setup as setup_view
 from bot.render.screens import Screen, join_link
 
-__all__ = ["ROUTES", "setup_text"]
+__all__ = [
+    "ROUTES",
+    "register_moderator_commands",
+    "setup_text",
+    "take_back_moderator_commands",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +84,7 @@ async def _after_setup(
         return joining_view.expired_button(t)
     await send(context, chat_id, _setup_screen(t, outcome, context))
     if isinstance(outcome, setup.SeminarCreated):
-        await _register_moderator_commands(context, chat_id, t.language)
+        await register_moderator_commands(context, chat_id, t.language)
         await post_cockpit(context, outcome.seminar.id, chat_id)
     return None
 
@@ -126,8 +131,9 @@ async def setup_step(
     return await _after_setup(update, context, t, outcome)
 
 
-async def _register_moderator_commands(context: BotContext, chat_id: int, language: str) -> None:
-    """Moderators see their commands in the menu of their own chat."""
+async def register_moderator_commands(context: BotContext, chat_id: int, language: str) -> None:
+    """Moderators see their commands in the menu of their own chat, set once when they become
+    one (creating a seminar, or joining its team), in their language."""
     t = translator(language)
     commands = context.services.menu(Menu.MODERATOR, t)
 
@@ -138,6 +144,18 @@ async def _register_moderator_commands(context: BotContext, chat_id: int, langua
             log.warning("could not set a moderator's commands: %s", exc.message)
 
     await after_commit(context, set_commands)
+
+
+async def take_back_moderator_commands(context: BotContext, chat_id: int) -> None:
+    """Someone who moderates no seminar that goes on sees the participants' menu again."""
+
+    async def delete_commands() -> None:
+        try:
+            await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+        except TelegramError as exc:
+            log.warning("could not take a former moderator's commands back: %s", exc.message)
+
+    await after_commit(context, delete_commands)
 
 
 # -- invite -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
 from bot.domain import Expectation, Expecting, Person
-from bot.flows import team
+from bot.flows import closing, team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.refusals import Refusal
@@ -37,6 +37,7 @@ from bot.handlers.routes import (
     Routes,
     Text,
 )
+from bot.handlers.setup import register_moderator_commands, take_back_moderator_commands
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import setup as setup_view
@@ -74,6 +75,7 @@ async def join_as_moderator(update: Update, context: BotContext, code: str) -> N
             await send(context, _chat(update), team_view.moderator_invite_refused(t, reason))
         case team.ModeratorJoined(seminar=seminar):
             await send(context, _chat(update), team_view.moderator_joined(t, seminar))
+            await register_moderator_commands(context, _chat(update), outcome.language)
 
 
 async def moderators_command(update: Update, context: BotContext) -> None:
@@ -91,6 +93,10 @@ async def remove_moderator(
     if isinstance(outcome, team.OwnerStays):
         return team_view.owner_stays(t, outcome.seminar)
     await edit(context, pressed_message(update), team_view.co_moderator_removed(t, outcome))
+    if outcome:
+        # Who moderates no seminar that goes on no longer sees the moderators' menu.
+        for former in await closing.moderating_nothing(context.deps, [button.arg(1)]):
+            await take_back_moderator_commands(context, former)
     return None
 
 

@@ -383,11 +383,18 @@ def help_text(t: Translator, facts: joining.HelpFacts) -> Screen:
         ]
         return Screen("\n".join(lines))
     if not facts.moderator:
+        after_plenary = facts.phase in (Phase.PLENARY, Phase.CLOSED)
         lines += [
             # Participant: joining, help text
             t.gettext("/notes – see, edit or delete your notes"),
             # Participant: joining, help text
             t.gettext("/ask – ask the moderators a question, without your name"),
+            *(
+                # Participant: /help after the plenary: the summary, and the short report
+                [t.gettext("/summary – what came out, and the short report")]
+                if after_plenary
+                else []
+            ),
             # Participant: joining, help text
             t.gettext("/language – choose a language"),
             # Participant: joining, help text

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from bot.domain import Phase
 from bot.store.core import StoreBase, _first
 
-__all__ = ["ClosingStore", "ReadBackAnswer", "ReadBackCounts"]
+__all__ = ["ALL_THEMES", "ClosingStore", "ReadBackAnswer", "ReadBackCounts"]
 
 
 class ReadBackAnswer(StrEnum):
@@ -31,26 +31,68 @@ class ReadBackCounts(NamedTuple):
     missing_notes: list[str]
 
 
+# The theme of an answer given before themes were read back one by one: all of them together.
+ALL_THEMES = 0
+
+
 class ClosingStore(StoreBase):
     """The `readbacks` table, and seminars' end."""
 
     async def save_read_back(
-        self, seminar_id: int, voter: str, answer: ReadBackAnswer, note: str | None = None
+        self,
+        seminar_id: int,
+        voter: str,
+        answer: ReadBackAnswer,
+        note: str | None = None,
+        theme_id: int = ALL_THEMES,
     ) -> None:
+        """One answer per person and theme: a new one replaces it, so nobody counts twice."""
         async with self.transaction():
             await self._db.execute(
-                "INSERT INTO readbacks (seminar_id, voter, answer, note) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (seminar_id, voter) DO UPDATE SET answer = excluded.answer,"
+                "INSERT INTO readbacks (seminar_id, voter, theme_id, answer, note)"
+                " VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (seminar_id, voter, theme_id) DO UPDATE SET answer = excluded.answer,"
                 " note = ifnull(excluded.note, readbacks.note)",
-                (seminar_id, voter, answer, note),
+                (seminar_id, voter, theme_id, answer, note),
             )
 
     async def read_back_counts(self, seminar_id: int) -> ReadBackCounts:
-        sql = "SELECT answer, note FROM readbacks WHERE seminar_id = ? ORDER BY voter"
-        rows = list(await self._db.execute_fetchall(sql, (seminar_id,)))
-        recognised = sum(1 for r in rows if r[0] == ReadBackAnswer.RECOGNISED)
-        notes = [str(r[1]) for r in rows if r[0] == ReadBackAnswer.MISSING and r[1]]
-        return ReadBackCounts(recognised, len(rows) - recognised, notes)
+        """Every answer, whichever theme it was about."""
+        counts = await self.read_back_by_theme(seminar_id)
+        return ReadBackCounts(
+            sum(c.recognised for c in counts.values()),
+            sum(c.missing for c in counts.values()),
+            [note for c in counts.values() for note in c.missing_notes],
+        )
+
+    async def read_back_by_theme(self, seminar_id: int) -> dict[int, ReadBackCounts]:
+        """The answers counted per theme (`ALL_THEMES` for answers about all of them)."""
+        sql = (
+            "SELECT theme_id, answer, note FROM readbacks WHERE seminar_id = ?"
+            " ORDER BY theme_id, voter"
+        )
+        found: dict[int, ReadBackCounts] = {}
+        for theme_id, answer, note in await self._db.execute_fetchall(sql, (seminar_id,)):
+            counts = found.setdefault(int(theme_id), ReadBackCounts(0, 0, []))
+            if answer == ReadBackAnswer.RECOGNISED:
+                found[int(theme_id)] = counts._replace(recognised=counts.recognised + 1)
+            else:
+                found[int(theme_id)] = counts._replace(missing=counts.missing + 1)
+                if note:
+                    counts.missing_notes.append(str(note))
+        return found
+
+    async def mark_reported(self, seminar_id: int, now: datetime) -> None:
+        """The report was made: participants may ask for its short version from now on."""
+        async with self.transaction():
+            await self._db.execute(
+                "UPDATE seminars SET reported_at = ? WHERE id = ?", (now.isoformat(), seminar_id)
+            )
+
+    async def reported_at(self, seminar_id: int) -> datetime | None:
+        sql = "SELECT reported_at FROM seminars WHERE id = ?"
+        row = await _first(self._db, sql, (seminar_id,))
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def close_seminar(
         self, seminar_id: int, expected: Iterable[Phase], now: datetime

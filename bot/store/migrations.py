@@ -353,6 +353,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER question_asked AFTER INSERT ON questions BEGIN
         UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
     """,
+    # 15: the read-back asks about each theme, so an answer is keyed by the theme too (0: an
+    # answer about all the themes together, given before); still a count per pseudonym, which
+    # can be changed but never counted twice. And when the report was made, so participants
+    # can ask for its short version.
+    """
+    CREATE TABLE readbacks_by_theme (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        theme_id INTEGER NOT NULL DEFAULT 0,
+        answer TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (seminar_id, voter, theme_id)
+    ) WITHOUT ROWID;
+    INSERT INTO readbacks_by_theme (seminar_id, voter, theme_id, answer, note)
+        SELECT seminar_id, voter, 0, answer, note FROM readbacks;
+    DROP TABLE readbacks;
+    ALTER TABLE readbacks_by_theme RENAME TO readbacks;
+    CREATE TRIGGER read_back AFTER INSERT ON readbacks BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    CREATE TRIGGER read_back_changed AFTER UPDATE OF answer ON readbacks BEGIN
+        UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
+    ALTER TABLE seminars ADD COLUMN reported_at TEXT;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
