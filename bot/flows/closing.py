@@ -247,7 +247,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
     unranked = [
         ReportTheme(
             theme.name,
-            result.group.name,
+            result.group.number,
             tuple(_report_note(n, votes) for n, votes in notes),
             dots.get(theme.id, 0),
             rank=0,
