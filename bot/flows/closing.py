@@ -62,16 +62,16 @@ class ReadBackNoted:
 
 @dataclass(frozen=True, slots=True)
 class ReadBackOver:
-    """The seminar has moved on from the read-back: its buttons no longer apply. (A notice on
-    the button, not a refusal's message.)"""
+    """The seminar has moved on from the read-back: its buttons no longer apply. (A short
+    notice for the press, not a refusal's screen.)"""
 
     seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
 class ReadBackExpired:
-    """The read-back button's seminar is gone, or the person is no longer in it. (A notice on
-    the button, not a refusal's message.)"""
+    """The read-back button's seminar is gone, or the person is no longer in it. (A short
+    notice for the press, not a refusal's screen.)"""
 
 
 @dataclass(frozen=True, slots=True)
