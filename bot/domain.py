@@ -487,15 +487,17 @@ class Group:
 class Colour(StrEnum):
     BLUE = "blue"
     GREEN = "green"
-    ORANGE = "orange"
-    PURPLE = "purple"
     RED = "red"
     YELLOW = "yellow"
-    BROWN = "brown"
+    PURPLE = "purple"
     WHITE = "white"
+    BROWN = "brown"
+    BLACK = "black"
 
 
-GROUP_MARKS = ("🟦", "🟩", "🟧", "🟪", "🟥", "🟨", "🟫", "⬜")
+# In the order of Colour. The first groups get the colours easiest to tell apart; every
+# colour has a short name in Norwegian (no orange: «oransje» is a long word for easy reading).
+GROUP_MARKS = ("🟦", "🟩", "🟥", "🟨", "🟪", "⬜", "🟫", "⬛")
 
 
 def group_colour(number: int) -> Colour:

@@ -371,7 +371,7 @@ def test_chart_labels_drop_emoji_and_the_font_draws_norwegian_letters() -> None:
         "Blå gruppe",
         "Grønn gruppe",
     ]
-    assert group_name(t, 8) == "Hvit gruppe"
+    assert group_name(t, 8) == "Svart gruppe"
     assert group_name(t, 9) == "Blå gruppe 2"
     face = Typeface(20)
     assert face.clean("🟦 Æ ø å – é") == "Æ ø å - e"

@@ -178,18 +178,18 @@ def group_name(t: Translator, number: int) -> str:
         Colour.BLUE: t.gettext("Blue group"),
         # Participant: a group's name, after the colour of its mark 🟩
         Colour.GREEN: t.gettext("Green group"),
-        # Participant: a group's name, after the colour of its mark 🟧
-        Colour.ORANGE: t.gettext("Orange group"),
-        # Participant: a group's name, after the colour of its mark 🟪
-        Colour.PURPLE: t.gettext("Purple group"),
         # Participant: a group's name, after the colour of its mark 🟥
         Colour.RED: t.gettext("Red group"),
         # Participant: a group's name, after the colour of its mark 🟨
         Colour.YELLOW: t.gettext("Yellow group"),
-        # Participant: a group's name, after the colour of its mark 🟫
-        Colour.BROWN: t.gettext("Brown group"),
+        # Participant: a group's name, after the colour of its mark 🟪
+        Colour.PURPLE: t.gettext("Purple group"),
         # Participant: a group's name, after the colour of its mark ⬜
         Colour.WHITE: t.gettext("White group"),
+        # Participant: a group's name, after the colour of its mark 🟫
+        Colour.BROWN: t.gettext("Brown group"),
+        # Participant: a group's name, after the colour of its mark ⬛
+        Colour.BLACK: t.gettext("Black group"),
     }
     name = names[group_colour(number)]
     lap = (number - 1) // len(GROUP_MARKS) + 1
