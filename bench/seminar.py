@@ -195,6 +195,11 @@ def label(language: str, msgid: str) -> str:
     return translator(language).pgettext("button", msgid)
 
 
+def give_dot(language: str, number: int) -> str:
+    """The dot card's button that gives theme `number` a dot."""
+    return label(language, "Theme {number}: + dot").format(number=number)
+
+
 def showing(text: str) -> Matcher:
     return lambda m: text in m.button_labels()
 
@@ -304,7 +309,7 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
         await timed_stage(clock, seconds, "answer", people, answer)
 
         await moderator.send("/close")
-        await moderator.wait_for(showing(label("nb", "Hide {number}").format(number=1)), WAIT)
+        await moderator.wait_for(showing(label("nb", "Hide note {number}").format(number=1)), WAIT)
         moderator.drain()
         await moderator.send("/groups")
         formed = await moderator.wait_for(
@@ -368,17 +373,21 @@ async def run_seminar(count: int, folder: Path) -> tuple[LoadResult, list[Partic
         dot_cards = dict(
             zip(
                 (p.index for p in people),
-                await asyncio.gather(*(p.user.wait_for(showing("➕ 1"), WAIT) for p in people)),
+                await asyncio.gather(
+                    *(p.user.wait_for(showing(give_dot(p.language, 1)), WAIT) for p in people)
+                ),
                 strict=True,
             )
         )
 
         async def dots(p: Participant) -> None:
             card = dot_cards[p.index]
-            on_card = sum(1 for text in card.button_labels() if text.startswith("➕"))
+            shown = card.button_labels()
+            on_card = sum(1 for n in range(1, len(shown) + 1) if give_dot(p.language, n) in shown)
             for pick in DOT_PICKS:
                 edited = edit_of(card)
-                await clock.press(p, "dots", card, f"➕ {(pick - 1) % on_card + 1}")
+                give = give_dot(p.language, (pick - 1) % on_card + 1)
+                await clock.press(p, "dots", card, give)
                 card = await clock.answer(p, edited)
 
         await timed_stage(clock, seconds, "dots", people, dots)

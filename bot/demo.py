@@ -222,7 +222,7 @@ async def _script(
 
     mona.drain()
     await _from_cockpit(mona, "Close the answer round")
-    await mona.wait_for(_showing(_label("nb", "Hide {number}").format(number=1)))
+    await mona.wait_for(_showing(_label("nb", "Hide note {number}").format(number=1)))
     await api.wait_idle(quiet=0.5, timeout=30)
     return mona, room, [(person, language) for person, language, _, _ in people]
 
@@ -291,11 +291,11 @@ async def _group_work(
         await mona.press(asked, going_on)
     await room.wait_for(lambda m: "•" in m.text)
     await _from_cockpit(mona, "Start the dot vote")
-    for position, (person, _) in enumerate(people):
-        card = await person.wait_for(_showing("➕ 1"))
-        on_card = _theme_count(card)
+    for position, (person, language) in enumerate(people):
+        card = await person.wait_for(_showing(_give_dot(language, 1)))
+        on_card = _theme_count(card, language)
         for pick in DOT_CHOICES[position % len(DOT_CHOICES)]:
-            await person.press(card, f"➕ {(pick - 1) % on_card + 1}")
+            await person.press(card, _give_dot(language, (pick - 1) % on_card + 1))
             card = await person.wait_for(_edit_of(card))
     await _from_cockpit(mona, "Close the dot vote")
     ranking = await room.wait_for(
@@ -320,8 +320,14 @@ def _theme_buttons(card: BotMessage, language: str) -> list[str]:
     return [label for label in card.button_labels() if label.removeprefix("✅ ").startswith(into)]
 
 
-def _theme_count(card: BotMessage) -> int:
-    return sum(1 for label in card.button_labels() if label.startswith("➕"))
+def _give_dot(language: str, number: int) -> str:
+    """The dot card's button that gives theme `number` a dot."""
+    return _label(language, "Theme {number}: + dot").format(number=number)
+
+
+def _theme_count(card: BotMessage, language: str) -> int:
+    shown = card.button_labels()
+    return sum(1 for n in range(1, len(shown) + 1) if _give_dot(language, n) in shown)
 
 
 def _banner(title: str) -> None:

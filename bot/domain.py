@@ -15,6 +15,7 @@ __all__ = [
     "AnnouncementDraft",
     "Awaiting",
     "Back",
+    "Colour",
     "Deadline",
     "Delivery",
     "DeliveryStatus",
@@ -52,6 +53,7 @@ __all__ = [
     "Writer",
     "decode_draft",
     "encode_draft",
+    "group_colour",
     "may_move",
     "next_step",
     "sources_of",
@@ -472,12 +474,36 @@ class Group:
     number: int
 
     @property
-    def name(self) -> str:
-        """A name that reads the same in every language, for the tables in the room."""
-        return f"{GROUP_MARKS[(self.number - 1) % len(GROUP_MARKS)]} {self.number}"
+    def mark(self) -> str:
+        """The coloured square beside the group's name, for the tables in the room."""
+        return GROUP_MARKS[(self.number - 1) % len(GROUP_MARKS)]
+
+    @property
+    def colour(self) -> Colour:
+        """The mark's colour, which names the group in words in each reader's language."""
+        return group_colour(self.number)
 
 
-GROUP_MARKS = ("🟦", "🟩", "🟧", "🟪", "🟥", "🟨", "🟫", "⬜")
+class Colour(StrEnum):
+    BLUE = "blue"
+    GREEN = "green"
+    RED = "red"
+    YELLOW = "yellow"
+    PURPLE = "purple"
+    WHITE = "white"
+    BROWN = "brown"
+    BLACK = "black"
+
+
+# In the order of Colour. The first groups get the colours easiest to tell apart; every
+# colour has a short name in Norwegian (no orange: «oransje» is a long word for easy reading).
+GROUP_MARKS = ("🟦", "🟩", "🟥", "🟨", "🟪", "⬜", "🟫", "⬛")
+
+
+def group_colour(number: int) -> Colour:
+    """Group 1 is blue, 2 green, ...; from the ninth group on the colours come round again
+    (the ninth is the second blue group)."""
+    return tuple(Colour)[(number - 1) % len(GROUP_MARKS)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,10 +44,11 @@ class Reply:
     screen: Screen | None = None
     message_id: int | None = None
     query_id: str | None = None
+    # Read from replies stored before presses were answered without words; never shown.
     notice: str | None = None
     show_alert: bool = False
-    # A press Telegram no longer lets the bot answer (redelivered after a crash, or older than
-    # Telegram allows) gets its notice as this message instead.
+    # What a press has to say: a message after the (wordless) answer, also when Telegram no
+    # longer lets the bot answer the press (redelivered after a crash, or too old).
     late: Screen | None = None
 
 
@@ -152,6 +153,10 @@ class Outbox:
         while True:
             try:
                 await through(functools.partial(self._call, reply), attempts=None, what="a reply")
+                if reply.kind is ReplyKind.ANSWER and reply.late is not None:
+                    # What the press has to say comes next, as a message.
+                    reply = Reply(ReplyKind.MESSAGE, reply.chat_id, reply.late)
+                    continue
                 return
             except Forbidden:
                 log.info("a recipient has blocked the bot; marked as unreachable")
@@ -162,7 +167,7 @@ class Outbox:
                     log.info("a button press could not be answered: %s", exc.message)
                     if reply.late is None:
                         return
-                    # Its notice comes as a message instead.
+                    # What it has to say still comes as a message.
                     reply = Reply(ReplyKind.MESSAGE, reply.chat_id, reply.late)
                     continue
                 if "not modified" not in exc.message:
@@ -175,9 +180,8 @@ class Outbox:
         kind, screen = reply.kind, reply.screen
         if kind is ReplyKind.ANSWER:
             assert reply.query_id is not None
-            await self._bot.answer_callback_query(
-                reply.query_id, reply.notice, show_alert=reply.show_alert
-            )
+            # Without words: a toast is gone in seconds and screen readers do not read it.
+            await self._bot.answer_callback_query(reply.query_id)
             return
         call: dict[str, object] = {"chat_id": reply.chat_id}
         if kind is ReplyKind.MESSAGE:

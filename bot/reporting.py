@@ -17,7 +17,6 @@ import logging
 import os
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -28,6 +27,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, ReportTheme
 from bot.i18n import Translator, translator
+from bot.render.screens import group_name
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ __all__ = [
     "ReportFile",
     "chart_environment",
     "chart_spec",
-    "plain_group",
     "render_chart",
     "report_csv",
     "report_files",
@@ -78,10 +77,6 @@ class ChartError(RuntimeError):
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _group_label(t: Translator, group: str) -> str:
-    return t.gettext("Group {name}").format(name=group)
 
 
 def _question_text(data: ReportData, question: int) -> str:
@@ -255,7 +250,7 @@ def _ranking_table(t: Translator, themes: Iterable[ReportTheme]) -> Iterator[str
     for theme in themes:
         yield (
             f'<tr><td class="num">{_e(t.number(theme.rank))}</td><td>{_e(theme.name)}</td>'
-            f"<td>{_e(theme.group)}</td>"
+            f"<td>{_e(group_name(t, theme.group))}</td>"
             f'<td class="num">{_e(t.number(len(theme.notes)))}</td>'
             f'<td class="num">{_e(t.number(theme.dots))}</td></tr>'
         )
@@ -267,7 +262,7 @@ def _theme(t: Translator, theme: ReportTheme) -> Iterator[str]:
     dots = t.ngettext("{count} dot", "{count} dots", theme.dots)
     about = " · ".join(
         (
-            _group_label(t, theme.group),
+            group_name(t, theme.group),
             notes.format(count=t.number(len(theme.notes))),
             dots.format(count=t.number(theme.dots)),
         )
@@ -407,6 +402,7 @@ def report_csv(data: ReportData) -> bytes:
     Sorted notes come first by theme rank, then the unsorted ones, then the notes that were
     never in a group. Text cells that start like a formula get a leading apostrophe.
     """
+    t = translator(data.language)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -426,7 +422,8 @@ def report_csv(data: ReportData) -> bytes:
         ]
 
     for theme in sorted(data.themes, key=lambda theme: theme.rank):
-        writer.writerows(row(note, theme.group, theme) for note in theme.notes)
+        name = group_name(t, theme.group)
+        writer.writerows(row(note, name, theme) for note in theme.notes)
     writer.writerows(row(note, "", None) for note in data.unsorted)
     writer.writerows(row(note, "", None) for note in _never_grouped(data))
     return buffer.getvalue().encode("utf-8-sig")
@@ -447,6 +444,7 @@ def _note_json(note: ReportNote) -> dict[str, Any]:
 
 def report_json(data: ReportData) -> bytes:
     """The whole report as UTF-8 JSON; times in ISO 8601, question numbers from 1."""
+    t = translator(data.language)
     document: dict[str, Any] = {
         "title": data.title,
         "language": data.language,
@@ -472,7 +470,8 @@ def report_json(data: ReportData) -> bytes:
             {
                 "rank": theme.rank,
                 "name": theme.name,
-                "group": theme.group,
+                "group": group_name(t, theme.group),
+                "group_number": theme.group,
                 "dots": theme.dots,
                 "notes_count": len(theme.notes),
                 "notes": [_note_json(note) for note in theme.notes],
@@ -503,18 +502,6 @@ def report_json(data: ReportData) -> bytes:
 # --- Chart ----------------------------------------------------------------------------------
 
 
-def plain_group(t: Translator, group: str) -> str:
-    """A group's name without its emoji mark, e.g. "🟦 1" → "Group 1" (the chart's font
-    has no colour emoji; ``bot.chart`` would leave them out all the same)."""
-    kept = "".join(
-        char
-        for char in unicodedata.normalize("NFC", group)
-        if unicodedata.category(char) not in ("So", "Sk", "Cf", "Cn", "Co", "Cs", "Mn", "Me")
-    )
-    name = " ".join(kept.split())
-    return _group_label(t, name) if name else ""
-
-
 def _direction(language: str) -> str:
     """ "rtl" for a language written right to left (the chart is mirrored), else "ltr"."""
     try:
@@ -532,7 +519,7 @@ def chart_spec(data: ReportData) -> dict[str, Any]:
         rows = [
             {
                 "name": f"{theme.rank}. {theme.name}",
-                "group": plain_group(t, theme.group),
+                "group": group_name(t, theme.group),
                 "values": [len(theme.notes), theme.dots],
             }
             for theme in themes

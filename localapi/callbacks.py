@@ -41,6 +41,7 @@ class Callbacks(World):
         self.callback_answers[qid] = dict(p)
         q.user.toasts.append(text)
         if text:
+            self.answer_texts.append(text)
             kind = "alert" if p.get("show_alert") else "toast"
             self.emit("toast", q.user.name, self.bot_username, f"({kind}) {text}")
         return True

@@ -199,6 +199,7 @@ class Messages(Failures):
                     )
                 if not str(b.get("text", "")):
                     raise bad("BUTTON_TEXT_INVALID")
+                self.keyboard_labels.append(str(b["text"]))
                 actions = [k for k in _BUTTON_ACTIONS if k in b]
                 if not actions:
                     raise bad("text buttons are unallowed in the inline keyboard")

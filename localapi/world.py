@@ -102,6 +102,10 @@ class World:
         self.webhook_last_error: str | None = None
         self._proxies: list[tuple[str, str]] = []
         self.callback_answers: dict[str, JSON] = {}
+        # Every inline button label the bot sent (messages, edits, photos, documents) and every
+        # text it answered a button press with: what a screen reader would have to read.
+        self.keyboard_labels: list[str] = []
+        self.answer_texts: list[str] = []
         self._next_user_id = 700_000_001
         self._next_group_id = -1_001_000_000_001
         self._next_update_id = random.randint(100_000, 900_000)

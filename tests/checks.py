@@ -13,7 +13,11 @@ import re
 from bot.i18n import translator
 from localapi.sim import BotMessage
 
-__all__ = ["line_with", "lines_of", "pattern", "plain", "said", "said_n"]
+__all__ = ["WORD", "line_with", "lines_of", "pattern", "plain", "said", "said_n"]
+
+# A word, as a button's label must hold one: two letters or more in any script (digits, emoji
+# and arrows are not letters), so that a screen reader can say what the button does.
+WORD = re.compile(r"[^\W\d_]{2,}")
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote|a)( [^>]*)?>")
 

@@ -6,9 +6,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from checks import WORD
 from harness import TOKEN, BotProcess
 
 from localapi import FloodLimits, LocalBotApi
+
+
+def assert_readable(api: LocalBotApi) -> None:
+    """Every button the bot sent says in words what it does, and no press was answered with a
+    toast only: TalkBack and VoiceOver read neither a lone emoji or number nor a toast."""
+    wordless = sorted({label for label in api.keyboard_labels if not WORD.search(label)})
+    assert not wordless, f"buttons whose label holds no word: {wordless}"
+    assert not api.answer_texts, f"presses answered only with a toast: {api.answer_texts}"
 
 
 @pytest.fixture
@@ -25,6 +34,7 @@ async def api(flood: FloodLimits) -> AsyncIterator[LocalBotApi]:
         yield server
     finally:
         await server.stop()
+    assert_readable(server)
 
 
 @pytest.fixture

@@ -8,11 +8,21 @@ from collections.abc import Callable
 from harness import answer, button, contains, create_seminar, has_button, join, saying
 
 from bot.domain import GROUP_MARKS
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, translator
+from bot.render.screens import group_name
 from localapi import LocalBotApi, SimUser
 from localapi.sim import BotMessage
 
-GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r") \d+")
+# A group's name as the bot shows it: its coloured mark beside words («🟦 Blå gruppe»,
+# "🟦 Blue group"). The match is the mark alone, which tells the groups apart whatever language
+# each member reads (the tests have at most eight groups, one of each colour).
+GROUP_NAME = re.compile("(" + "|".join(GROUP_MARKS) + r")(?= [^\W\d_]{2,})")
+
+
+def group_called(language: str, mark: str) -> str:
+    """The name of the group with this mark, as the bot writes it in `language`."""
+    name = group_name(translator(language), GROUP_MARKS.index(mark) + 1)
+    return f"{mark} {name}"
 
 
 def edit_of(message: BotMessage) -> Callable[[BotMessage], bool]:

@@ -198,6 +198,12 @@ def button(language: str, msgid: str) -> str:
     return translator(language).pgettext("button", msgid)
 
 
+def dot_button(language: str, number: int, sign: str = "+") -> str:
+    """The dot card's button that gives (+) or takes back (−) a dot on theme `number`."""
+    msgid = "Theme {number}: + dot" if sign in ("+", "➕") else "Theme {number}: − dot"
+    return button(language, msgid).format(number=number)
+
+
 def text(language: str, msgid: str) -> str:
     return translator(language).gettext(msgid)
 

@@ -32,6 +32,7 @@ from harness import (
     button,
     contains,
     create_seminar,
+    dot_button,
     has_button,
     join,
     saying,
@@ -307,8 +308,8 @@ async def test_no_telegram_id_is_in_the_database_its_wal_or_a_backup(
     dots_button = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
     await mona.press(dots_button, button("nb", "Start the dot vote"))
     for person in people:
-        card = await person.wait_for(lambda m: "➕ 1" in m.button_labels())
-        await person.press(card, "➕ 1")
+        card = await person.wait_for(has_button(dot_button(ui(person), 1)))
+        await person.press(card, dot_button(ui(person), 1))
         await person.wait_for(edit_of(card))
     await mona.send("/close_dots")
     await room.wait_for(

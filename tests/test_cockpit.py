@@ -21,6 +21,7 @@ from harness import (
     button,
     contains,
     create_seminar,
+    dot_button,
     has_button,
     join,
     saying,
@@ -273,8 +274,8 @@ async def test_a_moderator_runs_a_twelve_person_seminar_with_buttons_only_after_
         await mona.press(start, button("nb", "End sorting, show the plenary"))
     await _press_next(mona, "Start the dot vote")
     for person in people:
-        dots = await person.wait_for(has_button("➕ 1"), WAIT)
-        await person.press(dots, "➕ 1")
+        dots = await person.wait_for(has_button(dot_button(ui(person), 1)), WAIT)
+        await person.press(dots, dot_button(ui(person), 1))
         await person.wait_for(edit_of(dots))
     counted = await mona.wait_for(
         cockpit(

@@ -23,6 +23,7 @@ from checks import pattern, said, said_n
 from groupwork_helpers import (
     GROUP_NAME,
     edit_of,
+    group_called,
     is_card,
     newest_with,
     propose_theme,
@@ -34,6 +35,7 @@ from harness import (
     BotProcess,
     button,
     contains,
+    dot_button,
     has_button,
     saying,
     seminar_with,
@@ -94,7 +96,7 @@ def dots_on_card(card: BotMessage) -> dict[str, int]:
 
 
 def number_of(card: BotMessage, theme: str) -> str:
-    """The number the dot card gives a theme, for its ➕ and ➖ buttons."""
+    """The number the dot card gives a theme, for its buttons that give and take dots."""
     for line in card.text.splitlines():
         found = DOT_LINE.fullmatch(line.rstrip())
         if found and found.group(2) == theme:
@@ -133,13 +135,13 @@ async def at_the_dot_vote(api: LocalBotApi) -> tuple[SimUser, list[SimUser], dic
     await mona.send("/plenary")
     start = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
     await mona.press(start, button("nb", "Start the dot vote"))
-    cards = {p.id: await p.wait_for(has_button("➕ 1")) for p in people}
+    cards = {p.id: await p.wait_for(has_button(dot_button(ui(p), 1))) for p in people}
     return mona, people, cards
 
 
 async def press_dot(person: SimUser, card: BotMessage, theme: str, sign: str = "➕") -> BotMessage:
     edits = card.edited
-    await person.press(card, f"{sign} {number_of(card, theme)}")
+    await person.press(card, dot_button(ui(person), int(number_of(card, theme)), sign))
     return await person.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
 
 
@@ -152,7 +154,7 @@ async def test_a_press_delivered_twice_counts_once(api: LocalBotApi, bot: BotPro
     # Anna's dot press comes twice before the bot confirms it: in one batch, or in the next.
     update_id = api.next_update_id
     heard = answered(cards[anna.id])
-    await anna.press(cards[anna.id], f"➕ {number_of(cards[anna.id], 'Tid')}")
+    await anna.press(cards[anna.id], dot_button(ui(anna), int(number_of(cards[anna.id], "Tid"))))
     api.redeliver(update_id)
     await anna.wait_for(heard, timeout=AFTER_A_CRASH)
     await api.wait_idle()
@@ -184,7 +186,7 @@ async def test_a_dot_press_whose_answer_was_lost_in_a_crash_counts_once(
     card = cards[anna.id]
     heard = answered(card)
     crash = api.crash_at_caused_call(api.next_update_id, bot.kill)
-    await anna.press(card, f"➕ {number_of(card, 'Tid')}")
+    await anna.press(card, dot_button(ui(anna), int(number_of(card, "Tid"))))
     method, _ = await crash.wait()
     await bot.restart()
 
@@ -483,10 +485,11 @@ class CrashRun:
             "{count} paper note goes to {group}.",
             "{count} paper notes go to {group}.",
             1,
-            group=said("nb", "Group {name}", name=first),
+            group=group_called("nb", first),
         )
         await mona.press(
-            formed, button("nb", "Give the paper notes to group {name}").format(name=first)
+            formed,
+            button("nb", "Give the paper notes to {group}").format(group=group_called("nb", first)),
         )
         await self.wait(mona, contains(placed), "the paper note placed")
         await self.press(mona, formed, button("nb", "Show the notes to the groups"), "Show")
@@ -549,7 +552,9 @@ class CrashRun:
         await self.press(mona, start, button("nb", "Start the dot vote"), "Start the dot vote")
         themes = [theme for names in self.themes.values() for theme in names]
         for person in self.people:
-            self.cards[person.id] = await self.wait(person, has_button("➕ 1"), "the dot card")
+            self.cards[person.id] = await self.wait(
+                person, has_button(dot_button(ui(person), 1)), "the dot card"
+            )
             self.dots[person.id] = {}
         # Each person gives one to three dots, two at most on a theme, and some take one back:
         # the budget (5) and the most on a theme (3) refuse none of it, even a press counted
@@ -569,7 +574,7 @@ class CrashRun:
         self.presses += 1
         if self.presses in self.dot_kills:
             self.chaos.at_next_update(f"dot press {self.presses}")
-        await person.press(card, f"{sign} {number_of(card, theme)}")
+        await person.press(card, dot_button(ui(person), int(number_of(card, theme)), sign))
         self.cards[person.id] = card = await self.wait(
             person, edited, f"the dot card after {sign} {theme}"
         )

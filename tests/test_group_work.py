@@ -6,13 +6,23 @@ import re
 
 import pytest
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, card_themes, edit_of, propose_theme, theme_on, ui
+from groupwork_helpers import (
+    GROUP_NAME,
+    card_themes,
+    edit_of,
+    group_called,
+    into,
+    propose_theme,
+    theme_on,
+    ui,
+)
 from harness import (
     BotProcess,
     answer,
     button,
     contains,
     create_seminar,
+    dot_button,
     has_button,
     join,
     saying,
@@ -47,7 +57,7 @@ async def press_dot(user: SimUser, card: BotMessage, theme: str, sign: str) -> B
         line.split(".")[0] for line in card.text.splitlines() if re.match(rf"\d+\. {theme} ", line)
     )
     edits = card.edited
-    await user.press(card, f"{sign} {number}")
+    await user.press(card, dot_button(ui(user), int(number), sign))
     return await user.wait_for(lambda m: m.message_id == card.message_id and m.edited > edits)
 
 
@@ -121,7 +131,7 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
         in formed_lines
     )
     for name in (first, second):
-        group = said("nb", "Group {name}", name=name)
+        group = group_called("nb", name)
         line = said_n("nb", "{group}: {count} person", "{group}: {count} people", 6, group=group)
         assert line in formed_lines, formed.text
 
@@ -182,8 +192,8 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
         )
         assert settle.text.splitlines()[0] == waiting, settle.text
         why.append(settle.text.splitlines()[-1])
-        if "Relasjon" in settle.button_labels():
-            await mona.press(settle, "Relasjon")
+        if into("nb", "Relasjon") in settle.button_labels():
+            await mona.press(settle, into("nb", "Relasjon"))
         else:
             await mona.press(settle, button("nb", "Leave it unsorted"))
         settle = await mona.wait_for(edit_of(settle))
@@ -206,8 +216,8 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
             if x == button("nb", "Merge {name}").format(name="Tillit")
         ),
     )
-    choices = await mona.wait_for(has_button("Relasjon"))
-    await mona.press(choices, "Relasjon")
+    choices = await mona.wait_for(has_button(into("nb", "Relasjon")))
+    await mona.press(choices, into("nb", "Relasjon"))
     await mona.wait_for(lambda m: m.message_id == choices.message_id and m.edited > 0)
 
     # The plenary reaches the room's chat and every participant; «Tid» had no notes and is gone.
@@ -226,7 +236,7 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     # Every card shows its reader's own dots and nobody else's: while the vote is open, the
     # others' dots never show, not on a card, not in the room, not to the moderator.
     await mona.press(dots_button, button("nb", "Start the dot vote"))
-    dot_cards = {p.id: await p.wait_for(lambda m: "➕ 1" in m.button_labels()) for p in people}
+    dot_cards = {p.id: await p.wait_for(has_button(dot_button(ui(p), 1))) for p in people}
     for card in dot_cards.values():
         dots_shown(card, ui(next(p for p in people if p.id == card.chat_id)), {})
     for person in group_a[:3]:
@@ -243,9 +253,9 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
         card = await press_dot(person, card, "Respekt", "➕")
         mine["Respekt"] = 1
         assert dots_shown(card, ui(person), mine) == {
-            "Relasjon": first,
-            "Kunnskap": second,
-            "Respekt": second,
+            "Relasjon": group_called(ui(person), first),
+            "Kunnskap": group_called(ui(person), second),
+            "Respekt": group_called(ui(person), second),
         }
     for person in group_b[:2]:
         # Nine dots are on «Relasjon» by now; this card must not show one of them.
@@ -267,9 +277,12 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
     ranked = await room.wait_for(contains(ranked_head))
     lines = [line for line in ranked.text.splitlines() if re.match(r"\d+\. ", line)]
     assert lines == [
-        f"1. Relasjon ({first}): " + said_n("nb", "{count} dot", "{count} dots", 9),
-        f"2. Kunnskap ({second}): " + said_n("nb", "{count} dot", "{count} dots", 4),
-        f"3. Respekt ({second}): " + said_n("nb", "{count} dot", "{count} dots", 3),
+        f"1. Relasjon ({group_called('nb', first)}): "
+        + said_n("nb", "{count} dot", "{count} dots", 9),
+        f"2. Kunnskap ({group_called('nb', second)}): "
+        + said_n("nb", "{count} dot", "{count} dots", 4),
+        f"3. Respekt ({group_called('nb', second)}): "
+        + said_n("nb", "{count} dot", "{count} dots", 3),
     ], ranked.text
     seen = await group_b[5].wait_for(
         contains(
@@ -281,7 +294,8 @@ async def test_a_whole_seminar_with_two_groups(api: LocalBotApi, bot: BotProcess
         )
     )
     assert [line for line in seen.text.splitlines() if re.match(r"\d+\. ", line)][:1] == [
-        f"1. Relasjon ({first}): " + said_n(ui(group_b[5]), "{count} dot", "{count} dots", 9)
+        f"1. Relasjon ({group_called(ui(group_b[5]), first)}): "
+        + said_n(ui(group_b[5]), "{count} dot", "{count} dots", 9)
     ]
 
     # No message to anybody, moderators and the room included, names a participant.

@@ -122,7 +122,7 @@ async def test_the_round_reopens_until_the_notes_reach_the_groups(
     # nothing written since.
     await anna.edit(sent["message_id"], "Saksbehandleren Kari i Storgata hørte på meg")
     await anna.wait_for(contains("Storgata"))
-    await mona.press(summary, button("nb", "Hide {number}").format(number=number))
+    await mona.press(summary, button("nb", "Hide note {number}").format(number=number))
     await mona.wait_for(contains(said("nb", STILL_OPEN, title=TITLE)))
     await mona.send("/report")
     await mona.wait_for(contains(said("nb", STILL_OPEN, title=TITLE)))

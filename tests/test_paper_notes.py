@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks import said, said_n
-from groupwork_helpers import GROUP_NAME, card_themes, edit_of, propose_theme
+from groupwork_helpers import GROUP_NAME, card_themes, edit_of, group_called, propose_theme
 from harness import (
     BotProcess,
     answer,
@@ -71,8 +71,9 @@ async def test_paper_notes_reach_a_group_its_cards_and_a_theme(
         assert found is not None
         seats.setdefault(found.group(0), []).append(person)
     assert len(seats) == 2
-    give = button("nb", "Give the paper notes to group {name}")
-    assert sorted(formed.button_labels())[:2] == sorted(give.format(name=n) for n in seats)
+    give = button("nb", "Give the paper notes to {group}")
+    labels = sorted(formed.button_labels())[:2]
+    assert labels == sorted(give.format(group=group_called("nb", n)) for n in seats)
 
     # No button for the paper notes is pressed: the groups get them with their own.
     await mona.press(formed, button("nb", "Show the notes to the groups"))

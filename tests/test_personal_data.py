@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from checks import said, said_n
 from groupwork_helpers import card_themes, edit_of, propose_theme, seminar_in_groups, ui
-from harness import BotProcess, button, contains, has_button, seminar_with, text
+from harness import BotProcess, button, contains, has_button, saying, seminar_with, text
 
 from localapi import LocalBotApi, SimUser
 from localapi.sim import BotMessage
@@ -99,8 +99,7 @@ async def test_paper_notes_with_a_personal_detail_wait_for_the_moderator(
     assert note_texts(bot) == ["Veilederen skrev til meg på per@nav.no, det var fint"]
     # Its keyboard is gone, and the same press again has nothing more to keep.
     await mona.press_data(question, keep)
-    await api.wait_idle()
-    assert mona.toasts[-1] == text("nb", "There is nothing waiting for this button any more.")
+    await mona.wait_for(saying("nb", "There is nothing waiting for this button any more."))
     assert len(note_texts(bot)) == 1
 
 

@@ -56,8 +56,10 @@ def test_own_notes_list_splits_and_numbers_buttons() -> None:
     screens = answering_view.my_notes(t, SEMINAR, notes, editable=True)
     assert len(screens) > 1
     labels = [key.label for screen in screens for row in screen.keys for key in row]
-    assert "✏️ 30" in labels
-    assert "🗑 1" in labels
+    assert "✏️ Edit note 30" in labels
+    assert "🗑 Delete note 1" in labels
+    # One note's two buttons to a row, so a phone shows each label whole.
+    assert all(len(row) == 2 for screen in screens for row in screen.keys)
     closed = answering_view.my_notes(t, SEMINAR, notes[:2], editable=False)
     assert closed[0].keys == ()
 
@@ -70,19 +72,24 @@ def test_a_dot_card_shows_a_page_of_themes_and_keeps_the_page_in_range() -> None
 
     second = plenary_view.dot_card(t, DotCard(seminar, themes, {109: 2}, page=1))
     labels = [key.label for row in second.keys for key in row]
-    assert labels == [f"{sign} {n}" for n in range(9, 17) for sign in "➕➖"] + ["◀", "▶"]
+    assert labels == [f"Theme {n}: {sign} dot" for n in range(9, 17) for sign in "+−"] + [
+        "◀ Previous themes",
+        "Next themes ▶",
+    ]
+    # A row per theme: the theme's two buttons side by side, and the pages' two below.
+    assert [len(row) for row in second.keys] == [2] * 9
     assert "Themes 9–16 of 20:" in second.text
-    assert "10. Tema &lt;9&gt; (🟦 1) ●●" in second.text
+    assert "10. Tema &lt;9&gt; (🟦 Blue group) ●●" in second.text
     assert "8. " not in second.text
 
     last = plenary_view.dot_card(t, DotCard(seminar, themes, {}, page=99))
     labels = [key.label for row in last.keys for key in row]
-    assert labels[-1] == "◀"
-    assert "➕ 20" in labels
-    assert "▶" not in labels
+    assert labels[-1] == "◀ Previous themes"
+    assert "Theme 20: + dot" in labels
+    assert "Next themes ▶" not in labels
 
     few = plenary_view.dot_card(t, DotCard(seminar, themes[:3], {}))
-    assert [key.label for row in few.keys for key in row][-1] == "➖ 3"
+    assert [key.label for row in few.keys for key in row][-1] == "Theme 3: − dot"
     assert "Themes" not in few.text
 
 

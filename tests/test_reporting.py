@@ -20,8 +20,10 @@ import pytest
 from PIL import Image
 
 from bot import reporting
+from bot.domain import GROUP_MARKS
 from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, ReportTheme
 from bot.i18n import translator
+from bot.render.screens import group_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +37,7 @@ QUESTIONS = (
 THEMES = (
     ReportTheme(
         name="Å bli sett",
-        group="🟦 1",
+        group=1,
         notes=(
             ReportNote("Veilederen hørte på meg og husket hva jeg hadde sagt.", 0, votes=3),
             ReportNote(HOSTILE, 1, votes=2),
@@ -46,7 +48,7 @@ THEMES = (
     ),
     ReportTheme(
         name="Tid og ro <b>ikke fet</b>",
-        group="🟩 2",
+        group=2,
         notes=(
             ReportNote("Jeg fikk god tid på møtet, ingen stress.", 0, votes=2),
             ReportNote("Ærlige svar, også når svaret var nei.", 1, votes=2),
@@ -174,7 +176,10 @@ def test_html_nests_escapes_and_holds_every_theme_and_note() -> None:
     assert "https://" not in document
     assert not [tag for tag, attrs in checker.tags if tag in ("script", "link", "iframe")]
     assert "@media print" in document
-    assert "Gruppe 🟦 1" in text  # the group's name, through the catalog
+    # The group's name in words, through the catalog; no emoji font needed to tell groups apart.
+    assert "Blå gruppe" in text
+    assert "Grønn gruppe" in text
+    assert not any(mark in document for mark in GROUP_MARKS)
 
 
 def test_html_shows_counts_dates_paper_notes_and_the_footer() -> None:
@@ -261,7 +266,7 @@ def test_csv_has_one_row_per_note_in_rank_order() -> None:
     assert [row["theme_rank"] for row in rows] == ["1", "1", "1", "2", "2", "", "", ""]
     first = rows[0]
     assert first["theme"] == "Å bli sett"
-    assert first["group"] == "🟦 1"
+    assert first["group"] == "Blå gruppe"
     assert first["votes_for_theme"] == "3"
     assert first["theme_dots"] == "9"
     assert first["question_number"] == "1"
@@ -374,8 +379,12 @@ async def test_chart_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_chart_groups_are_words_and_the_direction_is_the_reports() -> None:
     t = translator("nb")
-    assert reporting.plain_group(t, "🟦 1") == "Gruppe 1"
-    assert reporting.plain_group(t, "⬜ 8") == "Gruppe 8"
+    assert [row["group"] for row in reporting.chart_spec(_data())["rows"]] == [
+        "Blå gruppe",
+        "Grønn gruppe",
+    ]
+    assert group_name(t, 8) == "Svart gruppe"
+    assert group_name(t, 9) == "Blå gruppe 2"
     assert reporting.chart_spec(_data())["direction"] == "ltr"
     assert [reporting._direction(code) for code in ("ar", "fa", "uk", "so", "xx")] == [
         "rtl", "rtl", "ltr", "ltr", "ltr",

@@ -275,7 +275,7 @@ async def test_a_hide_button_shows_nothing_once_a_leaver_leaves_two_writers(
     for person, text in zip(people, written, strict=True):
         await answer(person, text)
     await mona.send("/close")
-    hide_one = button("nb", "Hide {number}").format(number=1)
+    hide_one = button("nb", "Hide note {number}").format(number=1)
     summary = await mona.wait_for(has_button(hide_one))
     # The summary lists the notes shuffled: press «Hide» on a note of one who stays, since the
     # leaver's own note is simply gone.
@@ -284,7 +284,7 @@ async def test_a_hide_button_shows_nothing_once_a_leaver_leaves_two_writers(
         for line in summary.text.splitlines()
         if any(line.endswith(f". {text}") for text in written[:2])
     )
-    hide_one = button("nb", "Hide {number}").format(number=int(staying))
+    hide_one = button("nb", "Hide note {number}").format(number=int(staying))
     leaver = people[2]
     await leaver.send("/forget")
     ask = await leaver.wait_for(has_button(button("nn", "Yes, delete everything")))

@@ -465,8 +465,8 @@ async def my_notes(deps: Deps, person: Person) -> MyNotes:
 # -- moderators hiding a note -------------------------------------------------------------
 #
 # These still return their refusals: the hide buttons (handlers/setup) and shortening
-# (flows/groups) answer a gone note, or somebody who moderates nothing, with a notice on the
-# button, where a raised refusal is answered with a message.
+# (flows/groups) answer a gone note, or somebody who moderates nothing, with a short notice of
+# their own (a message, as everything a press says), where a raised refusal gets its screen.
 
 
 class ModeratedNote(NamedTuple):

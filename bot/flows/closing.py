@@ -115,16 +115,16 @@ class ReadBackNoted:
 
 @dataclass(frozen=True, slots=True)
 class ReadBackOver:
-    """The seminar has moved on from the read-back: its buttons no longer apply. (A notice on
-    the button, not a refusal's message.)"""
+    """The seminar has moved on from the read-back: its buttons no longer apply. (A short
+    notice for the press, not a refusal's screen.)"""
 
     seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
 class ReadBackExpired:
-    """The read-back button's seminar is gone, or the person is no longer in it. (A notice on
-    the button, not a refusal's message.)"""
+    """The read-back button's seminar is gone, or the person is no longer in it. (A short
+    notice for the press, not a refusal's screen.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +419,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
     unranked = [
         ReportTheme(
             theme.name,
-            result.group.name,
+            result.group.number,
             tuple(_report_note(n, votes) for n, votes in notes),
             dots.get(theme.id, 0),
             rank=0,

@@ -20,7 +20,7 @@ class ReportNote:
 @dataclass(frozen=True, slots=True)
 class ReportTheme:
     name: str
-    group: str  # the group's name, e.g. "🟦 1"
+    group: int  # the group's number; the report names it in words in its language
     notes: tuple[ReportNote, ...]
     dots: int  # dots from the plenary's dot vote (0 if there was none)
     rank: int  # 1 = most dots (ties broken by size, then name)

@@ -9,6 +9,7 @@ from bot.domain import (
     Deadline,
     Expectation,
     Expecting,
+    Group,
     Member,
     Person,
     Role,
@@ -250,7 +251,7 @@ def can_remind(seminar: Seminar) -> bool:
 @dataclass(frozen=True, slots=True)
 class ThemeCount:
     name: str
-    group: str  # the group's name
+    group: Group
     notes: int
 
 
@@ -271,7 +272,7 @@ async def summary(deps: Deps, seminar: Seminar) -> SummaryData:
     themes: list[ThemeCount] = []
     votes = 0
     for result in await plenary.results(deps, seminar):
-        themes += [ThemeCount(t.name, result.group.name, len(notes)) for t, notes in result.themes]
+        themes += [ThemeCount(t.name, result.group, len(notes)) for t, notes in result.themes]
         votes += sum(v for _, notes in result.themes for _, v in notes)
     themes.sort(key=lambda theme: (-theme.notes, theme.name.casefold()))
     dots = sum((await deps.store.dot_totals(seminar.id)).values())

@@ -21,6 +21,7 @@ from bot.handlers.routes import ButtonRun, answer_press_refusals
 from bot.i18n import Translator
 from bot.outbox import Reply, ReplyKind
 from bot.render import joining as joining_view
+from bot.render.screens import plain_text
 
 __all__ = ["command_and_button", "make_dispatcher"]
 
@@ -49,15 +50,14 @@ def command_and_button(
     return command, pressed
 
 
-async def _answer(
-    context: BotContext, query: CallbackQuery, notice: str | None, show_alert: bool = False
-) -> None:
-    """A press redelivered after a crash, or older than Telegram allows, cannot be answered:
-    its notice then comes as a message, so the person still learns what the press did."""
-    message = query.message
-    chat_id = message.chat.id if message is not None else query.from_user.id
-    late = joining_view.late_notice(notice) if notice and message is not None else None
-    reply = Reply(ReplyKind.ANSWER, chat_id, None, None, query.id, notice, show_alert, late)
+async def _answer(context: BotContext, query: CallbackQuery, notice: str | None) -> None:
+    """Every press is answered, without words, so the client stops spinning; what the press
+    has to say comes as a message, which stays and which a screen reader reads (TalkBack does
+    not read a toast). The message goes to the presser's private chat."""
+    chat_id = query.from_user.id
+    # Handlers give a screen's HTML or plain words; either way the message reads as words.
+    said = joining_view.late_notice(plain_text(notice)) if notice else None
+    reply = Reply(ReplyKind.ANSWER, chat_id, None, None, query.id, None, False, said)
     await context.services.outbox.give(reply)
 
 
@@ -76,7 +76,7 @@ def make_dispatcher(
             return
         except ForgedButton:
             log.warning("rejected button data the bot did not make")
-            await _answer(context, query, joining_view.invalid_button(t), show_alert=True)
+            await _answer(context, query, joining_view.invalid_button(t))
             return
         route = routes.get(button.action)
         if route is None:

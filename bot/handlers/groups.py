@@ -43,10 +43,10 @@ def _chat(update: Update) -> int:
 
 
 def noticing(run: ButtonRun, *kinds: type[Refusal], keep_buttons: bool = False) -> ButtonRun:
-    """A press whose refusals of these kinds are answered with a short notice on the button,
-    not a message: a card or list that stays in use (a vote card, the themes, the review
-    queue). The pressed message loses its buttons when the refusal ends them, unless its other
-    buttons still work (`keep_buttons`)."""
+    """A press whose refusals of these kinds are answered with the refusal's short words
+    only (a message, see buttons._answer): a card or list that stays in use (a vote card, the
+    themes, the review queue). The pressed message loses its buttons when the refusal ends
+    them, unless its other buttons still work (`keep_buttons`)."""
 
     async def pressed(
         update: Update, context: BotContext, button: Button, t: Translator

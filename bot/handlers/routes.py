@@ -17,7 +17,6 @@ from bot.flows.refusals import Refusal
 from bot.handlers.common import BotContext, Menu, drop_buttons, pressed_message, reader, send
 from bot.i18n import Translator
 from bot.render import refusals as refusal_view
-from bot.render.screens import plain_text
 
 __all__ = [
     "EVERYONE",
@@ -126,19 +125,18 @@ async def answer_press_refusals(
     update: Update, context: BotContext, work: Callable[[], Awaitable[str | None]]
 ) -> str | None:
     """The same for a button: the reason comes as a message, which stays and which a screen
-    reader reads, and as the press's notice, so the person sees it where they pressed."""
+    reader reads; the press itself is answered without words."""
     try:
         return await work()
     except Refusal as refusal:
-        return plain_text(await _refused(update, context, refusal))
+        await _refused(update, context, refusal)
+        return None
 
 
-async def _refused(update: Update, context: BotContext, refusal: Refusal) -> str:
+async def _refused(update: Update, context: BotContext, refusal: Refusal) -> None:
     t = await reader(update, context)
     if refusal.ends_buttons:
         await drop_buttons(context, pressed_message(update))
     chat = update.effective_chat
     assert chat is not None
-    screen = refusal_view.refusal(t, refusal)
-    await send(context, chat.id, screen)
-    return screen.text
+    await send(context, chat.id, refusal_view.refusal(t, refusal))

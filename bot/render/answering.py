@@ -334,12 +334,17 @@ def my_notes(
             line += " " + t.gettext("(hidden by a moderator)")
         keys: tuple[Key, ...] = ()
         if editable and not note.hidden:
+            # Participant: a button that edits note number {number} of the list
+            edit = t.pgettext("button", "✏️ Edit note {number}").format(number=number)
+            # Participant: a button that deletes note number {number} of the list
+            delete = t.pgettext("button", "🗑 Delete note {number}").format(number=number)
             keys = (
-                key(f"✏️ {number}", Action.EDIT_NOTE, note.id),
-                key(f"🗑 {number}", Action.DELETE_NOTE, note.id),
+                key(edit, Action.EDIT_NOTE, note.id),
+                key(delete, Action.DELETE_NOTE, note.id),
             )
         blocks.append((line, keys))
-    return paginate(head, blocks, keys_per_row=4)
+    # One note's two buttons to a row: each row reads «Endre lapp 3», «Slett lapp 3».
+    return paginate(head, blocks, keys_per_row=2)
 
 
 def hide_ask(t: Translator, note: Note) -> Screen:

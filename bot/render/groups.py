@@ -58,7 +58,7 @@ def groups_formed_moderator(
 
 def paper_key(t: Translator, group: Group) -> Key:
     return key(
-        t.pgettext("button", "Give the paper notes to group {name}").format(name=group.name),
+        t.pgettext("button", "Give the paper notes to {group}").format(group=group_label(t, group)),
         Action.PAPER_TO_GROUP,
         group.id,
     )

@@ -537,10 +537,6 @@ def invalid_button(t: Translator) -> str:
 
 
 def late_notice(notice: str) -> Screen:
-    """A button's short notice, as a message when Telegram no longer takes the answer."""
+    """What a button press has to say, as a message: a screen reader reads a message, never a
+    toast."""
     return Screen(esc(notice))
-
-
-def saved_toast(t: Translator) -> str:
-    # Participant: joining, saved toast
-    return t.gettext("Done")

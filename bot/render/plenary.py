@@ -60,7 +60,8 @@ def plenary_moderator(t: Translator, seminar: Seminar) -> Screen:
 
 
 def dot_card(t: Translator, card: DotCard) -> Screen:
-    """Dots left, and a page of themes with a ➕ and ➖ each; ◀ ▶ turn the pages."""
+    """Dots left, and a page of themes; each theme has a row of its own, whose two buttons say
+    in words which theme they give a dot to or take one from. Two buttons turn the pages."""
     seminar = card.seminar
     lines = [
         # Participant: plenary, dot card
@@ -95,19 +96,27 @@ def dot_card(t: Translator, card: DotCard) -> Screen:
     rows: list[tuple[Key, ...]] = []
     for number, (theme, group) in shown:
         mine = card.mine.get(theme.id, 0)
-        where = f" ({group.name})" if group else ""
+        where = f" ({esc(group_label(t, group))})" if group else ""
         lines.append(f"{number}. {esc(theme.name)}{where} {'●' * mine}")
+        # Participant: a button that gives one dot to theme number {number} of the list
+        give = t.pgettext("button", "Theme {number}: + dot").format(number=number)
+        # Participant: a button that takes one dot back from theme number {number}
+        take = t.pgettext("button", "Theme {number}: − dot").format(number=number)
         rows.append(
             (
-                key(f"➕ {number}", Action.DOT, seminar.id, theme.id, 1, page),
-                key(f"➖ {number}", Action.DOT, seminar.id, theme.id, 0, page),
+                key(give, Action.DOT, seminar.id, theme.id, 1, page),
+                key(take, Action.DOT, seminar.id, theme.id, 0, page),
             )
         )
     nav: list[Key] = []
     if page > 0:
-        nav.append(key("◀", Action.DOT_PAGE, seminar.id, page - 1))
+        # Participant: a button that shows the themes before these
+        back = t.pgettext("button", "◀ Previous themes")
+        nav.append(key(back, Action.DOT_PAGE, seminar.id, page - 1))
     if page + 1 < pages:
-        nav.append(key("▶", Action.DOT_PAGE, seminar.id, page + 1))
+        # Participant: a button that shows the next themes of the list
+        on = t.pgettext("button", "Next themes ▶")
+        nav.append(key(on, Action.DOT_PAGE, seminar.id, page + 1))
     if nav:
         rows.append(tuple(nav))
     return Screen("\n".join(lines), tuple(rows))
@@ -146,7 +155,7 @@ def ranking(
     )
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     for place, (theme, group, dots) in enumerate(ranked, start=1):
-        where = f" ({group.name})" if group else ""
+        where = f" ({esc(group_label(t, group))})" if group else ""
         # Participant: plenary, ranking
         counted = t.ngettext("{count} dot", "{count} dots", dots).format(count=t.number(dots))
         blocks.append((f"{place}. {esc(theme.name)}{where}: {counted}", ()))

@@ -162,7 +162,7 @@ def waiting(t: Translator, seminar: Seminar, found: Sequence[PrivateQuestion]) -
             f"{number}. {esc(item.text)}",
             (
                 key(
-                    t.gettext("Answer {number}").format(number=number),
+                    t.pgettext("button", "Answer question {number}").format(number=number),
                     Action.ANSWER_QUESTION,
                     item.id,
                 ),

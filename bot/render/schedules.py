@@ -17,7 +17,7 @@ from bot.flows.schedules import (
 )
 from bot.flows.timing import TimeProblem
 from bot.i18n import Translator
-from bot.render.screens import Key, Screen, esc, key, phase_name
+from bot.render.screens import Key, Screen, esc, group_label, key, phase_name
 
 # What the /schedule buttons add, by their number.
 SCHEDULE_KINDS = (Kind.OPEN, Kind.CLOSE, Kind.REMIND, Kind.SUMMARY)
@@ -48,7 +48,7 @@ def schedules(t: Translator, seminar: Seminar, listed: Sequence[Schedule], zone:
         rows.append(
             (
                 key(
-                    t.pgettext("button", "Cancel {number}").format(number=number),
+                    t.pgettext("button", "Cancel item {number}").format(number=number),
                     Action.SCHEDULE_CANCEL,
                     item.id,
                 ),
@@ -262,7 +262,11 @@ def summary_full(t: Translator, data: SummaryData) -> Screen:
                     "• {name} ({group}): {count} note",
                     "• {name} ({group}): {count} notes",
                     theme.notes,
-                ).format(name=esc(theme.name), group=theme.group, count=t.number(theme.notes))
+                ).format(
+                    name=esc(theme.name),
+                    group=esc(group_label(t, theme.group)),
+                    count=t.number(theme.notes),
+                )
             )
     return Screen("\n".join(lines))
 

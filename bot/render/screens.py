@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.callbacks import Action, Button
-from bot.domain import Group, Note, Phase, Role, Seminar
+from bot.domain import GROUP_MARKS, Colour, Group, Note, Phase, Role, Seminar, group_colour
 from bot.i18n import Translator
 
 # Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
@@ -183,9 +183,37 @@ def _screen(text: str, keys: list[Key], per_row: int) -> Screen:
     return Screen(text, rows)
 
 
+def group_name(t: Translator, number: int) -> str:
+    """A group's name in words, in the reader's language («Blå gruppe», "Blue group"): the
+    same group for everyone in the room, whatever language each reads. The colours come round
+    again from the ninth group on, which is «Blå gruppe 2»."""
+    names = {
+        # Participant: a group's name, after the colour of its mark 🟦
+        Colour.BLUE: t.gettext("Blue group"),
+        # Participant: a group's name, after the colour of its mark 🟩
+        Colour.GREEN: t.gettext("Green group"),
+        # Participant: a group's name, after the colour of its mark 🟥
+        Colour.RED: t.gettext("Red group"),
+        # Participant: a group's name, after the colour of its mark 🟨
+        Colour.YELLOW: t.gettext("Yellow group"),
+        # Participant: a group's name, after the colour of its mark 🟪
+        Colour.PURPLE: t.gettext("Purple group"),
+        # Participant: a group's name, after the colour of its mark ⬜
+        Colour.WHITE: t.gettext("White group"),
+        # Participant: a group's name, after the colour of its mark 🟫
+        Colour.BROWN: t.gettext("Brown group"),
+        # Participant: a group's name, after the colour of its mark ⬛
+        Colour.BLACK: t.gettext("Black group"),
+    }
+    name = names[group_colour(number)]
+    lap = (number - 1) // len(GROUP_MARKS) + 1
+    return name if lap == 1 else f"{name} {t.number(lap)}"
+
+
 def group_label(t: Translator, group: Group) -> str:
-    # Participant: screens, group label
-    return t.gettext("Group {name}").format(name=group.name)
+    """A group's name with its coloured mark beside it: «🟦 Blå gruppe». The words name it;
+    the mark only helps the eye, so a screen reader or a missing emoji font loses nothing."""
+    return f"{group.mark} {group_name(t, group.number)}"
 
 
 def phase_over(t: Translator, seminar: Seminar) -> str:

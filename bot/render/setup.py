@@ -259,7 +259,7 @@ def round_summary(
                     f"{number}. {note_text(t, note)}",
                     (
                         key(
-                            t.pgettext("button", "Hide {number}").format(number=number),
+                            t.pgettext("button", "Hide note {number}").format(number=number),
                             Action.HIDE_ASK,
                             note.id,
                         ),
@@ -272,7 +272,7 @@ def round_summary(
         )
     if too_few is not None:
         blocks.append(("\n" + too_few_writers(t, too_few).text, ()))
-    return paginate("\n".join(head_lines), blocks, keys_per_row=4)
+    return paginate("\n".join(head_lines), blocks, keys_per_row=2)
 
 
 def too_few_writers(t: Translator, outcome: setup.TooFewWriters) -> Screen:
@@ -310,15 +310,10 @@ def seminars_list(
             f"{number}. {esc(seminar.title)} ({who}, {phase_name(t, seminar.phase)}){marker}"
         )
         if seminar.id != active:
-            rows.append(
-                (
-                    key(
-                        t.pgettext("button", "Switch to {number}").format(number=number),
-                        Action.SWITCH_SEMINAR,
-                        seminar.id,
-                    ),
-                )
-            )
+            # Participant: a button that makes seminar number {number} of the list the one
+            # the person works in
+            label = t.pgettext("button", "Switch to seminar {number}").format(number=number)
+            rows.append((key(label, Action.SWITCH_SEMINAR, seminar.id),))
     return Screen("\n".join(lines), tuple(rows[:20]))
 
 

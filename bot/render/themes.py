@@ -160,9 +160,7 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
     rows: list[tuple[Key, ...]] = [
         (
             key(
-                ("✅ " if theme.id == card.choice else "")
-                # Participant: themes, vote card
-                + t.pgettext("button", "Into: {theme}").format(theme=theme.name),
+                ("✅ " if theme.id == card.choice else "") + _into(t, theme),
                 Action.VOTE,
                 card.note.id,
                 theme.id,
@@ -204,6 +202,13 @@ def vote_card(t: Translator, card: VoteCard) -> Screen:
     return Screen("\n".join(lines), tuple(rows))
 
 
+def _into(t: Translator, theme: Theme) -> str:
+    """A button that puts a note into a theme: «Til: Tid», words even where a theme's name is
+    a number or an emoji."""
+    # Participant: a button that puts the note into the theme {theme}
+    return t.pgettext("button", "Into: {theme}").format(theme=theme.name)
+
+
 def voting_started_participant(t: Translator, seminar: Seminar) -> Screen:
     return Screen(
         # Participant: themes, voting started participant
@@ -240,7 +245,7 @@ def settle_card(t: Translator, card: SettleCard) -> Screen:
         )
     )
     rows: list[tuple[Key, ...]] = [
-        (key(theme.name, Action.SETTLE, card.note.id, theme.id),) for theme in card.themes[:30]
+        (key(_into(t, theme), Action.SETTLE, card.note.id, theme.id),) for theme in card.themes[:30]
     ]
     rows.append((key(t.pgettext("button", "Leave it unsorted"), Action.SETTLE, card.note.id, 0),))
     return Screen(text, tuple(rows))
@@ -313,7 +318,9 @@ def merge_choices(t: Translator, theme: Theme, others: Sequence[Theme]) -> Scree
         t.gettext("Merge «{name}» into which theme? Its votes will count for that one.").format(
             name=esc(theme.name)
         ),
-        tuple((key(other.name, Action.THEME_MERGE, theme.id, other.id),) for other in others[:30]),
+        tuple(
+            (key(_into(t, other), Action.THEME_MERGE, theme.id, other.id),) for other in others[:30]
+        ),
     )
 
 
