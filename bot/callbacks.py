@@ -107,6 +107,9 @@ class Action(StrEnum):
     KEEP_QUESTION = "q3"  # args: seminar id
     DROP_QUESTION = "q4"  # args: seminar id
     CANCEL_QUESTION = "q5"  # args: seminar id
+    TRANSLATE = "l0"  # args: seminar id
+    TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
+    TRANSLATE_CANCEL = "l2"  # args: seminar id
 
 
 class StaleButton(Exception):
