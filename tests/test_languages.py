@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from babel.messages.pofile import read_po
 from checks import said
 from harness import BotProcess, answer, button, contains, create_seminar, has_button, join
+from test_profile import ask
 
 from bot.i18n import (
     FSI,
@@ -23,6 +24,7 @@ from bot.i18n import (
     standard_questions,
     translator,
 )
+from bot.render import profile
 from bot.store.migrations import MIGRATIONS
 from localapi import LocalBotApi, SimUser
 from localapi.sim import BotMessage
@@ -282,3 +284,23 @@ def test_seminars_made_before_with_the_standard_questions_get_every_readers_word
     db.executescript(MIGRATIONS[-1])
     found = db.execute("SELECT standard_questions, question_translations FROM seminars").fetchall()
     assert found == [(1, "{}"), (1, "{}"), (1, "{}"), (0, "{}"), (0, "{}")]
+
+
+async def test_the_profile_and_the_menus_exist_in_all_seven(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    default = json.dumps({"type": "default"}, sort_keys=True)
+    for language in LANGUAGES:
+        t = translator(language)
+        long = (await ask(api, "getMyDescription", language_code=language))["description"]
+        short = (await ask(api, "getMyShortDescription", language_code=language))[
+            "short_description"
+        ]
+        assert long == profile.description(t), language
+        assert short == profile.short_description(t), language
+        assert 0 < len(long) <= 512
+        assert 0 < len(short) <= 120
+        menu = api.commands[(default, language)]
+        assert {"language", "help"} <= {c["command"] for c in menu}, language
+        named = t.gettext("Choose a language")
+        assert any(c["description"] == named for c in menu), language
