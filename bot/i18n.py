@@ -10,6 +10,7 @@ import functools
 import gettext
 import io
 import logging
+import string
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -65,10 +66,16 @@ class _Isolating(str):
     __slots__ = ()
 
     def format(self, *args: object, **kwargs: object) -> str:
+        # A value right after "@" or "/" is a username or a command: it stays whole.
+        bare = {
+            field
+            for literal, field, _, _ in string.Formatter().parse(self)
+            if field is not None and literal.endswith(("@", "/"))
+        }
         return str.format(
             self,
             *(_isolated(value) for value in args),
-            **{name: _isolated(value) for name, value in kwargs.items()},
+            **{name: value if name in bare else _isolated(value) for name, value in kwargs.items()},
         )
 
 

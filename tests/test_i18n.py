@@ -166,3 +166,16 @@ def test_an_arabic_text_starts_every_line_right_to_left() -> None:
     text = ar.gettext("Which language would you like me to use?")
     assert text.startswith(RLM)
     assert translator("en").gettext("Which language would you like me to use?")[0] != RLM
+
+
+def test_an_arabic_sentence_isolates_what_it_fills_in_but_a_username() -> None:
+    ar = translator("ar")
+    welcome = ar.gettext("Welcome to the dialogue seminar <b>{title}</b>.")
+    assert "<b>\u2068Gode møter!\u2069</b>" in welcome.format(title="Gode møter!")
+    at = ar.gettext(
+        "I work in private chats, so that answers stay anonymous. Write to me at @{bot}."
+    )
+    assert "@seminarbot." in at.format(bot="seminarbot")
+    # Other languages are left as they are.
+    en = translator("en").gettext("Welcome to the dialogue seminar <b>{title}</b>.")
+    assert en.format(title="Gode møter!") == "Welcome to the dialogue seminar <b>Gode møter!</b>."
