@@ -139,6 +139,9 @@ async def test_own_questions_in_more_languages(api: LocalBotApi, bot: BotProcess
     assert button("nb", "Cancel") in first.button_labels()
     await moderator.send("What helped you most?")
     await moderator.wait_for(contains("Hvem gjorde en forskjell?"))
+    # The step survives a restart: the next text is still question 2 in English.
+    await bot.kill()
+    await bot.restart()
     await moderator.send("Who made a difference?")
     saved = await moderator.wait_for(
         contains(
