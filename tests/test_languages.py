@@ -164,6 +164,15 @@ async def test_own_questions_in_more_languages(api: LocalBotApi, bot: BotProcess
         contains(said("nb", "Stopped. The questions in that language were not kept."))
     )
 
+    # And from the cockpit's «More».
+    more = button("nb", "More")
+    cockpits = [m for m in moderator.bot_messages.values() if more in m.button_labels()]
+    await moderator.press(max(cockpits, key=lambda m: m.message_id), more)
+    offered = await moderator.wait_for(has_button(add))
+    await moderator.press(offered, add)
+    languages = await moderator.wait_for(has_button("Polski"))
+    await moderator.press(languages, button("nb", "Cancel"))
+
     readers = {
         language: api.user(f"Reader {language}", language_code=language)
         for language in ("nb", "nn", "en", "pl")
