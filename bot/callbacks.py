@@ -112,6 +112,9 @@ class Action(StrEnum):
     READBACK_NO = "r1"  # args: seminar id, theme id, the theme's number in the read-back
     READBACK_MORE = "r2"  # args: seminar id, theme id, part of its notes, themes read back
     READBACK_TALLY = "r3"  # args: seminar id
+    TRANSLATE = "l0"  # args: seminar id
+    TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
+    TRANSLATE_CANCEL = "l2"  # args: seminar id
 
 
 class StaleButton(Exception):

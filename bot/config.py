@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import LANGUAGES
+
 __all__ = [
     "MIN_SECRET_LENGTH",
     "ConfigError",
@@ -21,7 +23,6 @@ __all__ = [
     "new_secret",
 ]
 
-LANGUAGES = ("nb", "nn", "en")
 # SEMINAR_SECRET keys every pseudonym: a short one could be guessed, and with it every note
 # linked to its writer's Telegram id.
 MIN_SECRET_LENGTH = 32

@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.app import serve
 from bot.config import Secrets, Settings
 from bot.domain import GROUP_MARKS
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, translator
 from bot.logs import configure_logging
 from bot.tools import write_report
 from localapi import FloodLimits, LocalBotApi, SimGroup, SimUser
@@ -152,7 +152,7 @@ async def _join(person: SimUser, code: str, nynorsk: bool) -> str:
 
 
 def _welcome_language(welcome: BotMessage) -> str:
-    for language in ("nb", "nn", "en"):
+    for language in LANGUAGES:
         if _label(language, "✅ I agree, let me take part") in welcome.button_labels():
             return language
     return "en"
@@ -236,7 +236,9 @@ async def _group_work(
     seats: dict[str, list[tuple[SimUser, str]]] = {}
     for person, language in people:
         seated = await person.wait_for(lambda m: any(mark in m.text for mark in GROUP_MARKS))
-        name = next(word for word in seated.text.split() if word in GROUP_MARKS)
+        # An Arabic reader's group name is isolated within the sentence (U+2068 ... U+2069).
+        words = (word.strip("\u2068\u2069\u200f") for word in seated.text.split())
+        name = next(word for word in words if word in GROUP_MARKS)
         seats.setdefault(name, []).append((person, language))
     await _from_cockpit(mona, "Show the groups their notes")
     proposals = [["Relasjon", "Tid", "Å bli trodd"], ["Kunnskap", "Valgmuligheter", "Respekt"]]

@@ -49,6 +49,7 @@ __all__ = [
     "Theme",
     "ThemeToPropose",
     "ThemeToRename",
+    "TranslationDraft",
     "User",
     "Writer",
     "decode_draft",
@@ -227,6 +228,7 @@ class Expecting(StrEnum):
     ANNOUNCEMENT = "announcement"
     ASK_MODERATORS = "ask_moderators"  # a participant's question to the moderators
     ANSWER_QUESTION = "answer_question"  # a moderator's answer to one of those questions
+    TRANSLATION = "translation"  # a moderator's own questions, in one more language
     # Never stored: they follow from the person's seminar.
     NOTE = "note"
     THEME = "theme"  # stored: a member pressed «New theme» (ThemeToPropose)
@@ -240,6 +242,15 @@ class SeminarDraft:
 
     title: str = ""
     language: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationDraft:
+    """A moderator giving a seminar's own questions in one more language, one by one."""
+
+    seminar: int
+    language: str
     questions: tuple[str, ...] = ()
 
 
@@ -312,6 +323,7 @@ Draft = (
     | ThemeToPropose
     | QuestionDraft
     | QuestionAnswerDraft
+    | TranslationDraft
     | NoDraft
 )
 
@@ -331,6 +343,7 @@ DRAFTS: dict[Expecting, type[Draft]] = {
     Expecting.THEME: ThemeToPropose,
     Expecting.ASK_MODERATORS: QuestionDraft,
     Expecting.ANSWER_QUESTION: QuestionAnswerDraft,
+    Expecting.TRANSLATION: TranslationDraft,
 }
 
 
@@ -369,7 +382,9 @@ def decode_draft(kind: Expecting, raw: str) -> Draft:
         allowed = _FIELD_TYPES[str(fields[name].type)]
         if not isinstance(value, allowed) or isinstance(value, bool):
             raise ValueError(f"{shape.__name__}.{name} has the wrong type")
-    if isinstance(draft, SeminarDraft) and not all(isinstance(q, str) for q in draft.questions):
+    if isinstance(draft, SeminarDraft | TranslationDraft) and not all(
+        isinstance(q, str) for q in draft.questions
+    ):
         raise ValueError("questions are texts")
     return draft
 
@@ -408,6 +423,18 @@ class Seminar:
     # Counts the join links made: welcome and consent buttons carry it, so a button of a
     # replaced link can be told from one of the current link.
     invite_generation: int = 0
+    # The questions are the method's standard ones: each reader gets them from their catalog.
+    standard_questions: bool = False
+    # A moderator's own questions given in more languages: (language, the questions in it).
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def questions_in(self, language: str) -> tuple[str, ...]:
+        """The moderator's own questions in `language` where given, else as in the
+        seminar's language."""
+        for given, questions in self.translations:
+            if given == language and len(questions) == len(self.questions):
+                return questions
+        return self.questions
 
     @property
     def rule(self) -> PhaseRule:

@@ -75,6 +75,9 @@ class ChartError(RuntimeError):
     """The chart subprocess failed, timed out or wrote no PNG."""
 
 
+_RTL = ' dir="rtl"'
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -134,21 +137,21 @@ dl.facts dt { color: #555d66; }
 dl.facts dd { margin: 0; }
 ol.questions li { margin: .3rem 0; }
 table { border-collapse: collapse; margin: .4rem 0; }
-th, td { text-align: left; padding: .3rem .9rem .3rem 0; vertical-align: top; }
+th, td { text-align: start; padding-block: .3rem; padding-inline: 0 .9rem; vertical-align: top; }
 thead th { border-bottom: 1px solid #b9c0c8; font-weight: 600; }
 tbody tr + tr td, tbody tr + tr th { border-top: 1px solid #eceff2; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: end; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: normal; }
 figure.chart { margin: 1rem 0; }
 figure.chart img { display: block; max-width: 100%; height: auto; border: 1px solid #eceff2; }
 section.theme { margin: 1.6rem 0 0; }
 section.theme h3 { margin-bottom: .1rem; }
-.rank { color: #2563a5; margin-right: .3rem; }
+.rank { color: #2563a5; margin-inline-end: .3rem; }
 .about { margin: 0 0 .5rem; color: #555d66; }
 ul.notes { list-style: none; margin: 0; padding: 0; }
 ul.notes li {
   margin: .35rem 0; padding: .45rem .7rem; background: #fbf7e4;
-  border-left: 4px solid #e8c547; border-radius: 3px;
+  border-inline-start: 4px solid #e8c547; border-radius: 3px;
 }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .votes, .paper, .shortened { color: #555d66; font-size: .85em; white-space: nowrap; }
@@ -167,7 +170,7 @@ footer p { margin: 0; color: #555d66; font-size: .9em; }
   h2, h3 { break-inside: avoid; page-break-inside: avoid; }
   li, tr, figure { break-inside: avoid; page-break-inside: avoid; }
   section.theme, section.question { break-before: auto; }
-  ul.notes li { border-left: 2pt solid #999; padding: .15em .5em; margin: .25em 0; }
+  ul.notes li { border-inline-start: 2pt solid #999; padding: .15em .5em; margin: .25em 0; }
   .kind, .about, .votes, .paper, .shortened, dl.facts dt, .empty, footer p { color: #333; }
   figure.chart img { border: 0; max-height: 120mm; width: auto; }
   p, li { orphans: 3; widows: 3; }
@@ -181,7 +184,7 @@ def _el(tag: str, text: str, attributes: str = "") -> str:
 
 
 def _note_item(t: Translator, note: ReportNote, *, votes: bool) -> str:
-    parts = [f'<span class="text">{_e(note.text)}</span>']
+    parts = [f'<span class="text" dir="auto">{_e(note.text)}</span>']
     if note.paper:
         parts.append(_el("span", t.gettext("(paper)"), ' class="paper"'))
     if note.shortened:
@@ -249,7 +252,8 @@ def _ranking_table(t: Translator, themes: Iterable[ReportTheme]) -> Iterator[str
     yield "</tr></thead><tbody>"
     for theme in themes:
         yield (
-            f'<tr><td class="num">{_e(t.number(theme.rank))}</td><td>{_e(theme.name)}</td>'
+            f'<tr><td class="num">{_e(t.number(theme.rank))}</td>'
+            f"<td><bdi>{_e(theme.name)}</bdi></td>"
             f"<td>{_e(group_name(t, theme.group))}</td>"
             f'<td class="num">{_e(t.number(len(theme.notes)))}</td>'
             f'<td class="num">{_e(t.number(theme.dots))}</td></tr>'
@@ -268,7 +272,8 @@ def _theme(t: Translator, theme: ReportTheme) -> Iterator[str]:
         )
     )
     yield '<section class="theme">'
-    yield f'<h3><span class="rank">{_e(t.number(theme.rank))}.</span> {_e(theme.name)}</h3>'
+    rank = f'<span class="rank">{_e(t.number(theme.rank))}.</span>'
+    yield f"<h3>{rank} <bdi>{_e(theme.name)}</bdi></h3>"
     yield f'<p class="about">{_e(about)}</p>'
     yield from _note_list(t, theme.notes, votes=True)
     yield "</section>"
@@ -331,7 +336,10 @@ def _read_back(t: Translator, data: ReportData) -> Iterator[str]:
     for row in (row for row in rows if row.missing_notes):
         yield _el("h4", row.theme or t.gettext("All the themes together"))
         yield '<ul class="notes">'
-        yield from (f'<li><span class="text">{_e(text)}</span></li>' for text in row.missing_notes)
+        yield from (
+            f'<li><span class="text" dir="auto">{_e(text)}</span></li>'
+            for text in row.missing_notes
+        )
         yield "</ul>"
 
 
@@ -340,7 +348,8 @@ def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None)
     title = data.title or t.gettext("Dialogue seminar")
     parts: list[str] = [
         "<!DOCTYPE html>",
-        f'<html lang="{_e(data.language)}">',
+        # Arabic reads right to left; people's texts inside take their own direction.
+        f'<html lang="{_e(data.language)}"{_RTL if t.rtl else ""}>',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -350,13 +359,13 @@ def report_html(data: ReportData, t: Translator, chart_png: bytes | None = None)
         "<body>",
         "<main>",
         "<header>",
-        f"<h1>{_e(title)}</h1>",
+        f"<h1><bdi>{_e(title)}</bdi></h1>",
         _el("p", t.gettext("Report from a dialogue seminar"), ' class="kind"'),
         *_facts(t, data),
         "</header>",
         _el("h2", t.gettext("Questions")),
         '<ol class="questions">',
-        *(f"<li>{_e(question)}</li>" for question in data.questions),
+        *(f'<li dir="auto">{_e(question)}</li>' for question in data.questions),
         "</ol>",
         *_participation(t, data),
     ]

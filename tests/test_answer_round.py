@@ -28,6 +28,19 @@ NOTES_Q2 = [
 ]
 
 
+# The method's two questions as each reader gets them, whatever the seminar's language.
+FIRST = {
+    "nb": "Hva har du vært mest fornøyd med",
+    "nn": "Kva har du vore mest nøgd med",
+    "en": "What have you been most satisfied with",
+}
+SECOND = {
+    "nb": "Hva var det som gjorde",
+    "nn": "Kva var det som gjorde",
+    "en": "What was it that made this",
+}
+
+
 def all_bot_texts(users: list[SimUser]) -> str:
     return "\n".join(m.text + " " + " ".join(m.button_labels()) for u in users for m in u.inbox)
 
@@ -63,8 +76,8 @@ async def test_whole_answer_round(api: LocalBotApi, bot: BotProcess) -> None:
     )
     for person, language in zip(people, languages, strict=True):
         prompt = await person.wait_for(has_button(button(language, "Next question ▶")))
-        # The questions are the seminar's (nb); the bot's own words are the reader's.
-        assert "Hva har du vært mest fornøyd med" in prompt.text
+        # The method's questions and the bot's own words are the reader's language.
+        assert FIRST[language] in prompt.text
         assert (
             said(language, "<b>Question {number} of {total}</b>", number=1, total=2) in prompt.text
         )
@@ -97,7 +110,7 @@ async def test_whole_answer_round(api: LocalBotApi, bot: BotProcess) -> None:
         message = last or next(m for m in reversed(person.inbox) if m.button_labels())
         await person.press(message, button(language, "Next question ▶"))
         second = said(language, "<b>Question {number} of {total}</b>", number=2, total=2)
-        await person.wait_for(contains(second, "Hva var det som gjorde"), timeout=10)
+        await person.wait_for(contains(second, SECOND[language]), timeout=10)
         await answer(person, NOTES_Q2[i])
 
     # Frode leaves: his notes go with him.

@@ -1,4 +1,5 @@
-"""Every user-facing string exists in nb, nn and en, and no catalog is stale."""
+"""Every user-facing string exists in every catalog (nb, nn, en, pl, uk, ar, so), with as many
+plural forms as the language has, and no catalog is stale."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from harness import ROOT
 
-from bot.i18n import LANGUAGES, LOCALES_DIR, language_for, translator
+from bot.i18n import LANGUAGES, LOCALES_DIR, RLM, Translator, language_for, translator
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 TAG = re.compile(r"</?[a-z]+>")
@@ -83,7 +85,14 @@ def test_the_two_seminar_questions_are_verbatim() -> None:
         ("en", "en"),
         ("en-GB", "en"),
         ("de", "en"),
-        ("ar", "en"),
+        ("pl", "pl"),
+        ("pl-PL", "pl"),
+        ("uk", "uk"),
+        ("ar", "ar"),
+        ("ar-EG", "ar"),
+        ("so", "so"),
+        ("ru", "en"),
+        ("ti", "en"),
         (None, "en"),
         ("", "en"),
     ],
@@ -109,3 +118,64 @@ def test_plural_forms_and_dates_follow_the_language() -> None:
     assert "Mar" in translator("en").datetime(moment, "Europe/Oslo")
     assert "09:30" in translator("nn").datetime(moment, "Europe/Oslo")
     assert translator("nb").number(12345) == "12\xa0345"
+
+
+# How many plural forms each language's rule has (gettext's usual rules, as Babel knows them).
+PLURAL_FORMS = {"nb": 2, "nn": 2, "en": 2, "pl": 3, "uk": 3, "ar": 6, "so": 2}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_entries_have_every_form_of_the_language(language: str) -> None:
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=language)
+    assert catalog.num_plurals == PLURAL_FORMS[language] == get_plural(language).num_plurals
+    for message in catalog:
+        if message.id and isinstance(message.id, tuple):
+            assert isinstance(message.string, tuple)
+            assert len(message.string) == catalog.num_plurals, (
+                f"{language}: {message.id[0]!r} has {len(message.string)} forms"
+            )
+            assert all(message.string), f"{language}: a form of {message.id[0]!r} is empty"
+
+
+def test_every_language_formats_numbers_dates_and_plurals() -> None:
+    moment = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)
+    for language in LANGUAGES:
+        t = translator(language)
+        assert t.number(12345).replace(RLM, "")
+        assert "2027" in t.datetime(moment, "Europe/Oslo")
+        for n in (5, 100):
+            assert "{count}" in t.ngettext("{count} note", "{count} notes", n)
+    assert translator("pl").datetime(moment, "Europe/Oslo").startswith("1 mar 2027")
+    assert "бер" in translator("uk").datetime(moment, "Europe/Oslo")
+
+
+def test_each_language_is_named_in_its_own_script() -> None:
+    names = {code: Translator.language_name(code) for code in LANGUAGES}
+    assert names["pl"] == "Polski"
+    assert names["uk"] == "Українська"
+    assert names["ar"] == "العربية"
+    assert names["so"] == "Soomaali"
+    assert len(set(names.values())) == len(LANGUAGES)
+
+
+def test_an_arabic_text_starts_every_line_right_to_left() -> None:
+    ar = translator("ar")
+    assert ar.rtl
+    assert not translator("nb").rtl
+    text = ar.gettext("Which language would you like me to use?")
+    assert text.startswith(RLM)
+    assert translator("en").gettext("Which language would you like me to use?")[0] != RLM
+
+
+def test_an_arabic_sentence_isolates_what_it_fills_in_but_a_username() -> None:
+    ar = translator("ar")
+    welcome = ar.gettext("Welcome to the dialogue seminar <b>{title}</b>.")
+    assert "<b>\u2068Gode møter!\u2069</b>" in welcome.format(title="Gode møter!")
+    at = ar.gettext(
+        "I work in private chats, so that answers stay anonymous. Write to me at @{bot}."
+    )
+    assert "@seminarbot." in at.format(bot="seminarbot")
+    # Other languages are left as they are.
+    en = translator("en").gettext("Welcome to the dialogue seminar <b>{title}</b>.")
+    assert en.format(title="Gode møter!") == "Welcome to the dialogue seminar <b>Gode møter!</b>."

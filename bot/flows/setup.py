@@ -19,12 +19,13 @@ from bot.domain import (
     Role,
     Seminar,
     SeminarDraft,
+    TranslationDraft,
 )
 from bot.flows import refusals
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps
 from bot.flows.rules import MIN_WRITERS, writer_key
-from bot.i18n import LANGUAGES, translator
+from bot.i18n import LANGUAGES, standard_questions, translator
 
 __all__ = [
     "MAX_QUESTIONS",
@@ -32,6 +33,8 @@ __all__ = [
     "AskLanguage",
     "AskQuestions",
     "AskTitle",
+    "AskTranslatedQuestion",
+    "AskTranslationLanguage",
     "InvalidSetupText",
     "PreviousChosen",
     "RoundClosed",
@@ -39,8 +42,11 @@ __all__ = [
     "SeminarCreated",
     "SetupCancelled",
     "SetupProblem",
+    "StandardQuestions",
     "StepPassed",
     "TooFewWriters",
+    "TranslationCancelled",
+    "TranslationSaved",
     "default_questions",
     "note_writers",
     "too_few_writers",
@@ -53,16 +59,7 @@ MAX_QUESTION = 300
 
 def default_questions(language: str) -> tuple[str, ...]:
     """The dialogue seminar's two questions, in the seminar's language."""
-    t = translator(language)
-    return (
-        # Participant: the method's first question, quoted as it is (exempt from the LIX limit)
-        t.gettext(
-            "What have you been most satisfied with and found most useful in your encounters "
-            "with the public support services?"
-        ),
-        # Participant: the method's second question, quoted as it is (exempt from the LIX limit)
-        t.gettext("What was it that made this a good experience?"),
-    )
+    return standard_questions(translator(language))
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +278,8 @@ async def _create(deps: Deps, person: Person, draft: SeminarDraft) -> SeminarCre
         questions=questions,
         group_size=deps.settings.group_size,
         dots=(deps.settings.dot_budget, deps.settings.dot_max_per_theme),
+        # The method's questions are in every catalog: each reader gets their own wording.
+        standard=tuple(questions) == default_questions(language),
     )
     earlier = [
         s
@@ -298,6 +297,111 @@ async def open_with_previous(
     previous = await deps.moderating(person, previous_id)
     await deps.store.set_previous(seminar.id, previous.id)
     return PreviousChosen(seminar, previous)
+
+
+# -- the questions in more languages -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AskTranslationLanguage:
+    """Which language to give the seminar's own questions in (by index in `LANGUAGES`)."""
+
+    seminar: Seminar
+    languages: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AskTranslatedQuestion:
+    seminar: Seminar
+    language: str
+    number: int  # 1-based: the question to give next
+    written: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationSaved:
+    seminar: Seminar
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class StandardQuestions:
+    """The method's questions need no translation: every catalog holds them."""
+
+    seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationCancelled:
+    """The questions in one more language were given up; nothing was kept."""
+
+
+TranslationOutcome = (
+    AskTranslationLanguage
+    | AskTranslatedQuestion
+    | TranslationSaved
+    | StandardQuestions
+    | InvalidSetupText
+)
+
+
+async def _translatable(deps: Deps, person: Person, seminar_id: int | None) -> Seminar:
+    """A seminar whose questions a moderator may still give in more languages: until the
+    answer round opens, nobody has read them."""
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.phase is not Phase.DRAFT:
+        raise refusals.WrongPhase(seminar)
+    return seminar
+
+
+async def offer_translation(
+    deps: Deps, person: Person, seminar_id: int | None = None
+) -> TranslationOutcome:
+    seminar = await _translatable(deps, person, seminar_id)
+    if seminar.standard_questions:
+        return StandardQuestions(seminar)
+    others = tuple(i for i, code in enumerate(LANGUAGES) if code != seminar.language)
+    return AskTranslationLanguage(seminar, others)
+
+
+async def choose_translation(
+    deps: Deps, person: Person, seminar_id: int, language: int
+) -> TranslationOutcome:
+    seminar = await _translatable(deps, person, seminar_id)
+    if seminar.standard_questions:
+        return StandardQuestions(seminar)
+    code = LANGUAGES[language]
+    if code == seminar.language:
+        return await offer_translation(deps, person, seminar.id)
+    draft = TranslationDraft(seminar.id, code)
+    await deps.store.expect(person.tg_id, Expectation(Expecting.TRANSLATION, draft))
+    return AskTranslatedQuestion(seminar, code, 1, ())
+
+
+async def receive_translation(
+    deps: Deps, person: Person, draft: TranslationDraft, text: str
+) -> TranslationOutcome:
+    """One question in the new language; the last one keeps them all."""
+    seminar = await _translatable(deps, person, draft.seminar)
+    question = _clean(text, MAX_QUESTION)
+    if isinstance(question, InvalidSetupText):
+        return question
+    written = (*draft.questions, question)[: len(seminar.questions)]
+    if len(written) < len(seminar.questions):
+        step = Expectation(Expecting.TRANSLATION, replace(draft, questions=written))
+        await deps.store.expect(person.tg_id, step)
+        return AskTranslatedQuestion(seminar, draft.language, len(written) + 1, written)
+    if not await deps.store.translate_questions(seminar.id, draft.language, written):
+        raise refusals.WrongPhase(seminar)
+    await deps.store.expect(person.tg_id)
+    return TranslationSaved(seminar, draft.language)
+
+
+async def cancel_translation(deps: Deps, person: Person) -> TranslationCancelled:
+    user = await deps.store.user(person.tg_id)
+    if user is not None and user.expectation.kind is Expecting.TRANSLATION:
+        await deps.store.expect(person.tg_id)
+    return TranslationCancelled()
 
 
 # -- running the round --------------------------------------------------------------------

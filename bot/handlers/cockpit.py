@@ -68,6 +68,7 @@ MORE_ACTIONS: dict[str, CommandRun] = {
     "report": closing.report_command,
     "seminars": team.seminars_command,
     "questions": questions.questions_command,
+    "translate": setup.translate_command,
 }
 
 

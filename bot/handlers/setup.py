@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Person, Seminar
+from bot.domain import Expectation, Expecting, Person, Seminar, TranslationDraft
 from bot.flows import answering, setup
 from bot.flows.deps import Deps
 from bot.handlers.announcements import announce_closed, announce_opened, post_cockpit
@@ -120,6 +120,56 @@ SETUP_STEPS: dict[
     Action.SETUP_QUESTIONS_DONE: setup.questions_done,
     Action.SETUP_CANCEL: setup.cancel,
 }
+
+
+# -- the questions in more languages -------------------------------------------------------
+
+
+async def translate_command(update: Update, context: BotContext) -> None:
+    """/translate: the active seminar's own questions in one more language."""
+    t = await reader(update, context)
+    outcome = await setup.offer_translation(context.deps, person_of(update))
+    await send(context, person_of(update).tg_id, setup_view.translation_screen(t, outcome))
+
+
+async def translate_button(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    outcome = await setup.offer_translation(context.deps, person_of(update), button.arg(0))
+    await send(context, person_of(update).tg_id, setup_view.translation_screen(t, outcome))
+    return None
+
+
+async def translate_language(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    if button.arg(1) >= len(LANGUAGES):
+        raise ForgedButton("language out of range")
+    await drop_buttons(context, pressed_message(update))
+    outcome = await setup.choose_translation(
+        context.deps, person_of(update), button.arg(0), button.arg(1)
+    )
+    await send(context, person_of(update).tg_id, setup_view.translation_screen(t, outcome))
+    return None
+
+
+async def translation_text(
+    update: Update, context: BotContext, expectation: Expectation, text: str
+) -> None:
+    t = await reader(update, context)
+    draft = expectation.draft
+    assert isinstance(draft, TranslationDraft)
+    outcome = await setup.receive_translation(context.deps, person_of(update), draft, text)
+    await send(context, person_of(update).tg_id, setup_view.translation_screen(t, outcome))
+
+
+async def translate_cancel(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    await drop_buttons(context, pressed_message(update))
+    await setup.cancel_translation(context.deps, person_of(update))
+    await send(context, person_of(update).tg_id, setup_view.translation_cancelled(t))
+    return None
 
 
 async def setup_step(
@@ -302,6 +352,12 @@ ROUTES = Routes(
             menus=MODERATORS,
             description=N_("Close the answer round"),
         ),
+        Command(
+            "translate",
+            translate_command,
+            menus=MODERATORS,
+            description=N_("The questions in another language"),
+        ),
     ),
     buttons=(
         Press(Action.OPEN_WITH_PREVIOUS, open_with_previous),
@@ -314,6 +370,12 @@ ROUTES = Routes(
         Press(Action.HIDE_CONFIRM, hide_confirm),
         Press(Action.HIDE_CANCEL, hide_cancel),
         Press(Action.UNHIDE_NOTE, unhide),
+        Press(Action.TRANSLATE, translate_button),
+        Press(Action.TRANSLATE_LANGUAGE, translate_language),
+        Press(Action.TRANSLATE_CANCEL, translate_cancel),
     ),
-    texts=tuple(Text(step, setup_text) for step in setup.SETUP_STEPS),
+    texts=(
+        *(Text(step, setup_text) for step in setup.SETUP_STEPS),
+        Text(Expecting.TRANSLATION, translation_text),
+    ),
 )

@@ -12,7 +12,7 @@ from bot.flows import answering
 from bot.flows.personal_data import HeldText, PersonalDataFound, PersonalDetail
 from bot.i18n import Translator
 from bot.render.schedules import round_deadline
-from bot.render.screens import Key, Screen, esc, key, note_text, paginate
+from bot.render.screens import Key, Screen, esc, key, note_text, paginate, question_text
 
 
 def _answer_keys(t: Translator, seminar: Seminar, question: int) -> tuple[Key, ...]:
@@ -38,7 +38,7 @@ def question_prompt(
         t.gettext("<b>Question {number} of {total}</b>").format(
             number=question + 1, total=len(seminar.questions)
         ),
-        f"<i>{esc(seminar.questions[question])}</i>",
+        f"<i>{esc(question_text(t, seminar, question))}</i>",
         # Participant: answering, question prompt
         t.gettext(
             "Write one short note per message (at most {limit} characters). You can send "

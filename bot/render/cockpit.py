@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import Action
-from bot.domain import Back, Seminar, Step
+from bot.domain import Back, Phase, Seminar, Step
 from bot.flows.cockpit import Cockpit, Unfinished
 from bot.i18n import Translator
 from bot.render.schedules import step_deadline
@@ -97,6 +97,7 @@ MORE_COMMANDS: tuple[str, ...] = (
     "report",
     "seminars",
     "questions",
+    "translate",
 )
 
 
@@ -200,6 +201,7 @@ def more(t: Translator, seminar: Seminar) -> Screen:
         "report": t.pgettext("button", "Report"),
         "seminars": t.pgettext("button", "My seminars"),
         "questions": t.pgettext("button", "Questions from participants"),
+        "translate": t.pgettext("button", "Add the questions in another language"),
     }
     shown = [name for name in MORE_COMMANDS if _offered(name, seminar)]
     keys = [
@@ -227,6 +229,8 @@ def _offered(name: str, seminar: Seminar) -> bool:
             return seminar.notes_released
         case "schedule":
             return not seminar.ended
+        case "translate":
+            return seminar.phase is Phase.DRAFT and not seminar.standard_questions
         case _:
             return True
 

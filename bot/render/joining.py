@@ -8,7 +8,7 @@ from bot.callbacks import Action
 from bot.domain import Phase, Role, Seminar
 from bot.flows import joining
 from bot.i18n import LANGUAGES, Translator
-from bot.render.screens import Key, Screen, esc, key, phase_help, phase_name
+from bot.render.screens import Key, Screen, esc, key, language_rows, phase_help, phase_name
 
 
 def _lang_index(language: str) -> int:
@@ -214,15 +214,11 @@ def joined(t: Translator, seminar: Seminar) -> Screen:
 
 
 def language_menu(t: Translator) -> Screen:
+    """Every language, each named in its own language and script, in rows of at most four."""
     return Screen(
-        # Participant: joining, language menu
+        # Participant: above the language buttons (/language)
         t.gettext("Which language would you like me to use?"),
-        (
-            tuple(
-                key(Translator.language_name(code), Action.SET_LANGUAGE, i)
-                for i, code in enumerate(LANGUAGES)
-            ),
-        ),
+        language_rows(Action.SET_LANGUAGE, range(len(LANGUAGES))),
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.callbacks import Action, Button
 from bot.domain import GROUP_MARKS, Colour, Group, Note, Phase, Role, Seminar, group_colour
-from bot.i18n import Translator
+from bot.i18n import FSI, LANGUAGES, RLM, Translator, standard_questions
 
 # Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
 TEXT_LIMIT = 4096
@@ -39,12 +39,42 @@ class Key:
 
 @dataclass(frozen=True, slots=True)
 class Screen:
+    """A message: its HTML and its buttons. A message that holds a right-to-left translation
+    (the translator starts each of its lines with RLM, and people's texts never hold one:
+    `flows/clean_text.py` takes bidi marks out) reads right to left on every line, so a line
+    that starts with a number, an emoji, a title in Latin letters or a note in Norwegian
+    keeps the reader's direction; this is the one place every screen passes through."""
+
     text: str
     keys: tuple[tuple[Key, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        if RLM in self.text:
+            object.__setattr__(self, "text", right_to_left(self.text))
+
+
+def right_to_left(text: str) -> str:
+    """Every line that is not empty starts with a right-to-left mark; a line that is not a
+    translation's own (a note, a question, a link on its own line) is isolated after it, so
+    it keeps its own direction and its punctuation stays at its end. The line's end closes
+    the isolate (a client takes each line as a paragraph), so nothing follows a link."""
+    return "\n".join(
+        line if not line or line.startswith(RLM) else f"{RLM}{FSI}{line}"
+        for line in text.split("\n")
+    )
 
 
 def key(label: str, action: Action, *args: int) -> Key:
     return Key(label, Button(action, args))
+
+
+def language_rows(
+    action: Action, indices: Sequence[int] | range, *args: int
+) -> tuple[tuple[Key, ...], ...]:
+    """A button per language (by its index in `LANGUAGES`), each named in its own language
+    and script, in rows of at most four so they fit a phone."""
+    keys = [key(Translator.language_name(LANGUAGES[i]), action, *args, i) for i in indices]
+    return tuple(tuple(keys[i : i + 4]) for i in range(0, len(keys), 4))
 
 
 def join_link(bot_username: str, code: str) -> str:
@@ -160,8 +190,14 @@ def paginate(
     screens: list[Screen] = []
     text: str = head
     keys: list[Key] = []
+    # A right-to-left screen gets up to three marks on every line (`right_to_left`).
+    marks = 3 if RLM in head or any(RLM in line for line, _ in blocks) else 0
+
+    def units(part: str) -> int:
+        return _units(part) + marks * (part.count("\n") + 1)
+
     for line, block_keys in blocks:
-        if _units(text) + 1 + _units(line) > TEXT_LIMIT or len(keys) + len(block_keys) > 96:
+        if units(text) + 1 + units(line) > TEXT_LIMIT or len(keys) + len(block_keys) > 96:
             screens.append(_screen(text, keys, keys_per_row))
             text, keys = "", []
         text = f"{text}\n{line}" if text else line
@@ -169,7 +205,7 @@ def paginate(
     last = _screen(text, keys, keys_per_row)
     if tail is not None:
         tail_keys = sum(len(row) for row in tail.keys)
-        if _units(text) + 1 + _units(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
+        if units(text) + 1 + units(tail.text) > TEXT_LIMIT or len(keys) + tail_keys > 96:
             screens.append(last)
             last = tail
         else:
@@ -208,6 +244,19 @@ def group_name(t: Translator, number: int) -> str:
     name = names[group_colour(number)]
     lap = (number - 1) // len(GROUP_MARKS) + 1
     return name if lap == 1 else f"{name} {t.number(lap)}"
+
+
+def questions_for(t: Translator, seminar: Seminar) -> tuple[str, ...]:
+    """The seminar's questions as this reader reads them: the standard ones from the
+    reader's own catalog, a moderator's own in the reader's language where given, else in
+    the seminar's language."""
+    if seminar.standard_questions:
+        return standard_questions(t)
+    return seminar.questions_in(t.language)
+
+
+def question_text(t: Translator, seminar: Seminar, index: int) -> str:
+    return questions_for(t, seminar)[index]
 
 
 def group_label(t: Translator, group: Group) -> str:

@@ -14,7 +14,17 @@ from bot.flows.schedules import SummaryData
 from bot.i18n import LANGUAGES, Translator
 from bot.render.refusals import no_seminar
 from bot.render.schedules import round_deadline, summary_short
-from bot.render.screens import Key, Screen, esc, key, note_text, paginate, phase_name
+from bot.render.screens import (
+    Key,
+    Screen,
+    esc,
+    key,
+    language_rows,
+    note_text,
+    paginate,
+    phase_name,
+    questions_for,
+)
 
 
 def ask_title(t: Translator) -> Screen:
@@ -31,10 +41,7 @@ def ask_seminar_language(t: Translator, title: str) -> Screen:
             "messages use? Everyone still gets the bot's own messages in their own language."
         ).format(title=esc(title)),
         (
-            tuple(
-                key(Translator.language_name(code), Action.SETUP_LANGUAGE, i)
-                for i, code in enumerate(LANGUAGES)
-            ),
+            *language_rows(Action.SETUP_LANGUAGE, range(len(LANGUAGES))),
             (key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),),
         ),
     )
@@ -104,7 +111,72 @@ def seminar_created(
             title=previous.title[:30]
         )
         rows.append((key(label, Action.OPEN_WITH_PREVIOUS, seminar.id, previous.id),))
+    if not seminar.standard_questions:
+        rows.append((_translate_key(t, seminar),))
     return Screen(text, tuple(rows))
+
+
+def _translate_key(t: Translator, seminar: Seminar) -> Key:
+    return key(
+        t.pgettext("button", "Add the questions in another language"),
+        Action.TRANSLATE,
+        seminar.id,
+    )
+
+
+def translation_screen(t: Translator, outcome: setup.TranslationOutcome) -> Screen:
+    """The steps of giving a seminar's own questions in one more language."""
+    match outcome:
+        case setup.AskTranslationLanguage(seminar=seminar, languages=languages):
+            return Screen(
+                t.gettext(
+                    "Which language will you write the questions in? Participants who use "
+                    "that language get them so; the others get them in the seminar's language."
+                ),
+                (
+                    *language_rows(Action.TRANSLATE_LANGUAGE, languages, seminar.id),
+                    (key(t.pgettext("button", "Cancel"), Action.TRANSLATE_CANCEL, seminar.id),),
+                ),
+            )
+        case setup.AskTranslatedQuestion(
+            seminar=seminar, language=language, number=number, written=written
+        ):
+            lines = [
+                t.gettext("Question {number} in {language}:").format(
+                    number=number, language=Translator.language_name(language)
+                )
+                + f"\n<i>{esc(seminar.questions[number - 1])}</i>",
+                t.gettext("Send it in {language} as a message.").format(
+                    language=Translator.language_name(language)
+                ),
+            ]
+            if written:
+                listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(written, 1))
+                lines.insert(0, listed)
+            return Screen(
+                "\n\n".join(lines),
+                ((key(t.pgettext("button", "Cancel"), Action.TRANSLATE_CANCEL, seminar.id),),),
+            )
+        case setup.TranslationSaved(seminar=seminar, language=language):
+            return Screen(
+                t.gettext(
+                    "Saved. Participants who use {language} get the questions in {language}."
+                ).format(language=Translator.language_name(language)),
+                ((_translate_key(t, seminar),),),
+            )
+        case setup.StandardQuestions():
+            return Screen(
+                t.gettext(
+                    "This seminar has the method's two questions. Every participant already "
+                    "gets them in their own language."
+                )
+            )
+        case setup.InvalidSetupText(reason=reason, limit=limit):
+            return invalid_setup_text(t, reason, limit)
+
+
+def translation_cancelled(t: Translator) -> Screen:
+    return Screen(t.gettext("Stopped. The questions in that language were not kept."))
 
 
 def opens_with_previous(t: Translator, previous: Seminar) -> Screen:
@@ -240,7 +312,7 @@ def round_summary(
     ]
     blocks: list[tuple[str, tuple[Key, ...]]] = []
     number = 0
-    for index, question in enumerate(seminar.questions):
+    for index, question in enumerate(questions_for(t, seminar)):
         in_question = [n for n in notes if n.question == index]
         heading = t.ngettext(
             "<b>Question {number}</b> ({count} note): <i>{question}</i>",

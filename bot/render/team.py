@@ -8,7 +8,7 @@ from bot.callbacks import Action
 from bot.domain import InviteProblem, Moderator, NoteCounts, Seminar
 from bot.flows import team
 from bot.i18n import Translator
-from bot.render.screens import Key, Screen, esc, key, phase_name
+from bot.render.screens import Key, Screen, esc, key, phase_name, question_text
 
 
 def moderator_invite(t: Translator, seminar: Seminar, link: str, expires: str) -> Screen:
@@ -222,7 +222,7 @@ def paper_mode(t: Translator, seminar: Seminar, question: int) -> Screen:
             "Type the notes written on paper, one per message. They are anonymous like all "
             "others. Now: question {number}."
         ).format(number=question + 1)
-        + f"\n<i>{esc(seminar.questions[question])}</i>",
+        + f"\n<i>{esc(question_text(t, seminar, question))}</i>",
         tuple(rows),
     )
 

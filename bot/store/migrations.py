@@ -376,6 +376,23 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE seminars SET last_active = seminar_clock() WHERE id = NEW.seminar_id; END;
     ALTER TABLE seminars ADD COLUMN reported_at TEXT;
     """,
+    # 16: questions in the reader's language. A seminar with the method's standard questions
+    # shows each reader their catalog's wording (earlier seminars with them, in nb, nn or en,
+    # are found by their text); a moderator's own questions may be given in more languages,
+    # as a JSON object {language: [question, ...]}. Nothing says which language a note is in.
+    """
+    ALTER TABLE seminars ADD COLUMN standard_questions INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE seminars ADD COLUMN question_translations TEXT NOT NULL DEFAULT '{}';
+    UPDATE seminars SET standard_questions = 1 WHERE json_valid(questions) AND json(questions) IN (
+        json('["Hva har du vært mest fornøyd med og hatt mest nytte av i møte med det offentlige '
+        || 'hjelpeapparatet?", "Hva var det som gjorde dette til en bra opplevelse?"]'),
+        json('["Kva har du vore mest nøgd med og hatt mest nytte av i møte med det offentlege '
+        || 'hjelpeapparatet?", "Kva var det som gjorde dette til ei god oppleving?"]'),
+        json('["What have you been most satisfied with and found most useful in your '
+        || 'encounters with the public support services?", '
+        || '"What was it that made this a good experience?"]')
+    );
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

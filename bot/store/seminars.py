@@ -36,6 +36,11 @@ def _seminar(row: aiosqlite.Row, vault: Vault) -> Seminar:
         dot_vote=DotVote(row["dot_vote"]),
         previous_id=row["previous_id"],
         invite_generation=row["invite_generation"],
+        standard_questions=bool(row["standard_questions"]),
+        translations=tuple(
+            (language, tuple(texts))
+            for language, texts in sorted(json.loads(row["question_translations"]).items())
+        ),
     )
 
 
@@ -57,12 +62,15 @@ class SeminarsStore(StoreBase):
         questions: Iterable[str],
         group_size: int,
         dots: tuple[int, int] = (5, 3),
+        standard: bool = False,
     ) -> Seminar:
-        """Creates the seminar, makes the owner its moderator and their active seminar."""
+        """Creates the seminar, makes the owner its moderator and their active seminar;
+        `standard`: its questions are the method's two, which every catalog holds."""
         async with self.transaction():
             cur = await self._db.execute(
                 "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
-                " created_at, dot_budget, dot_max_per_theme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, dot_budget, dot_max_per_theme, standard_questions)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     title,
                     language,
@@ -72,6 +80,7 @@ class SeminarsStore(StoreBase):
                     group_size,
                     self.stamp(),
                     *dots,
+                    standard,
                 ),
             )
             seminar_id = cur.lastrowid
@@ -140,6 +149,24 @@ class SeminarsStore(StoreBase):
                 [(theme_id, note_id) for note_id, theme_id in winners.items()],
             )
             return True
+
+    async def translate_questions(
+        self, seminar_id: int, language: str, questions: Iterable[str]
+    ) -> bool:
+        """Keeps a moderator's own questions in one more language (again: the new wording),
+        only while the answer round has not opened, so nobody has read them yet."""
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE seminars SET question_translations = json_set(question_translations,"
+                " '$.' || ?, json(?)) WHERE id = ? AND phase = ? AND standard_questions = 0",
+                (
+                    language,
+                    json.dumps(list(questions), ensure_ascii=False),
+                    seminar_id,
+                    Phase.DRAFT.value,
+                ),
+            )
+            return cur.rowcount == 1
 
     async def renew_invite_code(self, seminar_id: int) -> str:
         """A new join link, one generation on: buttons of the old one no longer match."""
