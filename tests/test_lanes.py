@@ -33,7 +33,7 @@ SHARED_COMMANDS = frozenset(
     {
         "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
         "/moderators", "/seminars", "/announce", "/paper", "/done", "/bind", "/check",
-        "/report", "/schedule", "/summary", "/vote", "/close_dots", "/end",
+        "/report", "/schedule", "/summary", "/vote", "/close_dots", "/end", "/translate",
     }
 )  # fmt: skip
 

@@ -355,6 +355,7 @@ ROUTES = Routes(
         Command(
             "translate",
             translate_command,
+            shared=True,
             menus=MODERATORS,
             description=N_("The questions in another language"),
         ),
