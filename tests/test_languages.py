@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 from babel.messages.pofile import read_po
 from checks import said
+from groupwork_helpers import propose_theme
 from harness import BotProcess, answer, button, contains, create_seminar, has_button, join
 from test_profile import ask
 
@@ -316,3 +317,74 @@ async def test_the_profile_and_the_menus_exist_in_all_seven(
         assert {"language", "help"} <= {c["command"] for c in menu}, language
         named = t.gettext("Choose a language")
         assert any(c["description"] == named for c in menu), language
+
+
+THANKS = "Thank you! You recognise theme {number}. You can change your answer."
+
+
+def bare(text: str) -> str:
+    """A text without any direction mark, to compare what a reader sees with the catalog."""
+    return "".join(char for char in text if char not in (RLM, FSI, PDI))
+
+
+async def test_the_read_back_comes_to_every_reader_in_their_language(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    moderator = api.user("Mona Moderator", language_code="nb", username="mona_mod")
+    code = await create_seminar(moderator, "Gode møter", language="nb")
+    people: dict[str, SimUser] = {}
+    for language in LANGUAGES:
+        person = api.user(f"Reader {language}", language_code=language)
+        await join(person, code, language)
+        people[language] = person
+    await moderator.send("/open")
+    await moderator.wait_for(has_button(button("nb", "Close the answer round")))
+    notes = {language: f"Lapp fra {language}: hun ringte tilbake" for language in LANGUAGES}
+    for language, person in people.items():
+        await person.wait_for(has_button(button(language, "Next question ▶")))
+        await answer(person, notes[language])
+    await moderator.send("/close")
+    await moderator.wait_for(contains("Lapp fra nb"))
+    await moderator.send(f"/groups {len(LANGUAGES)}")
+    formed = await moderator.wait_for(has_button(button("nb", "Show the notes to the groups")))
+    await moderator.press(formed, button("nb", "Show the notes to the groups"))
+    for person in people.values():
+        await person.wait_for(contains("Lapp fra "))
+    await propose_theme(people["nb"], "Tillit", language="nb")
+    await moderator.send("/vote")
+    await moderator.wait_for(has_button(button("nb", "Start the plenary")))
+
+    def open_choice(message: BotMessage) -> str | None:
+        return next(
+            (x for x in message.button_labels() if "Tillit" in x and not x.startswith("✅")),
+            None,
+        )
+
+    for person in people.values():
+        card = await person.wait_for(lambda m: open_choice(m) is not None)
+        while (label := open_choice(card)) is not None:
+            before = card.edited
+            await person.press(card, label)
+            card = await person.wait_for(
+                lambda m, c=card.message_id, e=before: m.message_id == c and m.edited > e
+            )
+    await moderator.send("/plenary")
+    await moderator.wait_for(has_button(button("nb", "Start the dot vote")))
+
+    await moderator.send("/check")
+    for language, person in people.items():
+        asked = said(language, "Do you recognise yourself in this theme?")
+        theme = await person.wait_for(lambda m, a=asked: bare(a) in bare(m.text))
+        # Every note as it was written, whatever the reader's language; no note says its own.
+        assert all(note in bare(theme.text) for note in notes.values()), (language, theme.text)
+        yes = button(language, "Theme {number}: yes, I recognise this").format(number=1)
+        label = next(x for x in theme.button_labels() if bare(x) == bare(yes))
+        await person.press(theme, label)
+        thanks = bare(said(language, THANKS, number=1))
+        await person.wait_for(lambda m, t=thanks: t in bare(m.text))
+        if language == "ar":
+            assert reads_right_to_left(person.bot_messages[theme.message_id])
+    # Languages differ in their words, not in what they show of the notes.
+    assert len(
+        {bare(said(lang, "Do you recognise yourself in this theme?")) for lang in LANGUAGES}
+    ) == len(LANGUAGES)
