@@ -118,7 +118,8 @@ async def seminar_at_the_plenary(
         await person.wait_for(lambda m: bool(GROUP_NAME.search(m.text)))
     await mona.press(formed, button("nb", "Show the notes to the groups"))
     for person in people:
-        await person.wait_for(contains("Kort lapp "))
+        # The list is long: it comes in parts, and the last one holds «New theme».
+        await person.wait_for(has_button(button(ui(person), "New theme")))
     for person, name in zip(people, THEMES, strict=False):
         assert name in (await propose_theme(person, name)).text
     await mona.send("/vote")
