@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Secrets, load_settings
-from bot.domain import Expectation, Expecting, Person, SeminarDraft, ThemeToPropose
+from bot.domain import Person
+from bot.expectations import Expectation, Expecting, SeminarDraft, ThemeToPropose
 from bot.flows import answering, groups, joining, plenary, schedules, setup, themes
 from bot.flows.deps import Deps
 from bot.i18n import translator

@@ -50,18 +50,13 @@ from theme_steps import name_theme
 
 from bot.callbacks import Action, Button, CallbackCodec, ForgedButton, StaleButton
 from bot.config import Settings
-from bot.domain import (
+from bot.domain import DotVote, Member, Person, Phase, Schedule, Seminar
+from bot.expectations import (
     Awaiting,
-    DotVote,
     Expectation,
     Expecting,
-    Member,
     NoteToShorten,
-    Person,
-    Phase,
-    Schedule,
     ScheduleDraft,
-    Seminar,
     SeminarDraft,
     ThemeToPropose,
     ThemeToRename,

@@ -33,7 +33,8 @@ from harness import (
 from theme_steps import name_theme
 
 from bot.config import Settings, load_secrets
-from bot.domain import Expectation, Expecting, Person, Phase, SeminarDraft
+from bot.domain import Person, Phase
+from bot.expectations import Expectation, Expecting, SeminarDraft
 from bot.flows import answering, closing, groups, joining, plenary, setup, team, themes
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped

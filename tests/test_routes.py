@@ -7,7 +7,8 @@ import dataclasses
 from datetime import UTC, datetime
 
 from bot.callbacks import Action
-from bot.domain import Expecting, Phase, Seminar
+from bot.domain import Phase, Seminar
+from bot.expectations import Expecting
 from bot.flows import refusals
 from bot.handlers.common import Menu
 from bot.handlers.routes import Unmatched

@@ -15,7 +15,8 @@ from test_flow_properties import MODERATOR, PARTICIPANTS, SECRET, SETTINGS, _roo
 from theme_steps import name_theme
 
 from bot.callbacks import CallbackCodec
-from bot.domain import Expectation, Expecting, Person, Seminar, SeminarDraft
+from bot.domain import Person, Seminar
+from bot.expectations import Expectation, Expecting, SeminarDraft
 from bot.flows import answering, groups, joining, plenary, setup, themes
 from bot.flows.deps import Deps
 from bot.handlers.table import SHARING

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain import Person, ThemeToPropose
+from bot.domain import Person
+from bot.expectations import ThemeToPropose
 from bot.flows import themes
 from bot.flows.deps import Deps
 from bot.flows.personal_data import PersonalDataFound

@@ -6,7 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.domain import Awaiting, Deadline, Member, Note, Person, Role, Seminar, Writer
+from bot.domain import Deadline, Member, Note, Person, Role, Seminar, Writer
+from bot.expectations import Awaiting
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldText, PersonalDataFound, question

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Awaiting, Note, Person, Phase, Role, Seminar, Writer, sources_of
+from bot.domain import Note, Person, Phase, Role, Seminar, Writer, sources_of
+from bot.expectations import Awaiting
 from bot.flows import plenary
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import clean_text

@@ -9,19 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.domain import (
-    AnnouncementDraft,
-    Back,
-    Deadline,
-    Expectation,
-    Expecting,
-    Member,
-    Person,
-    Seminar,
-    Step,
-    next_step,
-    way_back,
-)
+from bot.domain import Back, Deadline, Member, Person, Seminar, Step, next_step, way_back
+from bot.expectations import AnnouncementDraft, Expectation, Expecting
 from bot.flows import schedules
 from bot.flows.deps import Deps
 from bot.flows.questions import waiting_questions

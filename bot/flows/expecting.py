@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain import Awaiting, Expectation, Expecting, Person, Seminar, Writer
+from bot.domain import Person, Seminar, Writer
+from bot.expectations import Awaiting, Expectation, Expecting
 from bot.flows.deps import Deps
 
 __all__ = ["TextState", "ask_for", "expected_text"]

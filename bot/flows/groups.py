@@ -11,20 +11,8 @@ import dataclasses
 import random
 from dataclasses import dataclass
 
-from bot.domain import (
-    Back,
-    Expectation,
-    Expecting,
-    Group,
-    Member,
-    Note,
-    NoteToShorten,
-    Person,
-    Seminar,
-    Theme,
-    Writer,
-    way_back,
-)
+from bot.domain import Back, Group, Member, Note, Person, Seminar, Theme, Writer, way_back
+from bot.expectations import Expectation, Expecting, NoteToShorten
 from bot.flows.answering import EmptyNote, NoteTooLong, writer_of
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps

@@ -13,17 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.domain import (
-    Expectation,
-    Expecting,
-    Member,
-    Person,
-    PrivateQuestion,
-    QuestionAnswerDraft,
-    QuestionDraft,
-    Role,
-    Seminar,
-)
+from bot.domain import Member, Person, PrivateQuestion, Role, Seminar
+from bot.expectations import Expectation, Expecting, QuestionAnswerDraft, QuestionDraft
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
 from bot.flows.deps import Deps
 from bot.flows.personal_data import HeldDropped, HeldText, PersonalDataFound, question

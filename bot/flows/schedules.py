@@ -5,18 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import (
-    Deadline,
-    Expectation,
-    Expecting,
-    Group,
-    Member,
-    Person,
-    Role,
-    Schedule,
-    ScheduleDraft,
-    Seminar,
-)
+from bot.domain import Deadline, Group, Member, Person, Role, Schedule, Seminar
+from bot.expectations import Expectation, Expecting, ScheduleDraft
 from bot.flows import plenary
 from bot.flows.deps import Deps
 from bot.flows.refusals import Gone, GoneThing, NotJoined, Refusal, WrongPhase

@@ -8,19 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain import (
-    Expectation,
-    Expecting,
-    Member,
-    Note,
-    NoteCounts,
-    Person,
-    Phase,
-    Role,
-    Seminar,
-    SeminarDraft,
-    TranslationDraft,
-)
+from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar
+from bot.expectations import Expectation, Expecting, SeminarDraft, TranslationDraft
 from bot.flows import refusals
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps

@@ -5,17 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.domain import (
-    Expectation,
-    Expecting,
-    InviteProblem,
-    Member,
-    Moderator,
-    NoteCounts,
-    PaperNotesDraft,
-    Person,
-    Seminar,
-)
+from bot.domain import InviteProblem, Member, Moderator, NoteCounts, Person, Seminar
+from bot.expectations import Expectation, Expecting, PaperNotesDraft
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending, check_note
 from bot.flows.clean_text import clean_text, one_line
 from bot.flows.deps import Deps

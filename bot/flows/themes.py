@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import (
-    Awaiting,
     DotVote,
-    Expectation,
-    Expecting,
     Group,
     Member,
     Note,
@@ -22,11 +19,10 @@ from bot.domain import (
     Phase,
     Seminar,
     Theme,
-    ThemeToPropose,
-    ThemeToRename,
     Writer,
     sources_of,
 )
+from bot.expectations import Awaiting, Expectation, Expecting, ThemeToPropose, ThemeToRename
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.callbacks import Action, Button, ForgedButton, StaleButton
-from bot.domain import Expectation, Expecting
+from bot.expectations import Expectation, Expecting
 from bot.flows import answering
 from bot.handlers.announcements import progress_changed
 from bot.handlers.common import (

@@ -9,7 +9,8 @@ from telegram.error import TelegramError
 
 from bot import reporting
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Person, Seminar
+from bot.domain import Person, Seminar
+from bot.expectations import Expectation, Expecting
 from bot.flows import closing, schedules
 from bot.flows.answering import NothingPending
 from bot.flows.personal_data import PersonalDataFound

@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import AnnouncementDraft, Back, Expectation, Expecting, Person, Step
+from bot.domain import Back, Person, Step
+from bot.expectations import AnnouncementDraft, Expectation, Expecting
 from bot.flows import cockpit
 from bot.flows.expecting import ask_for
 from bot.flows.timing import deadline

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, NoteToShorten, Person
+from bot.domain import Person
+from bot.expectations import Expectation, Expecting, NoteToShorten
 from bot.flows import answering, groups, setup
 from bot.flows.refusals import Gone, Refusal
 from bot.handlers.buttons import command_and_button

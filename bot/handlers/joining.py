@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Expecting
+from bot.expectations import Expectation, Expecting
 from bot.flows import answering, groups, joining
 from bot.flows.team import MODERATOR_INVITE_PREFIX
 from bot.handlers import team as team_handlers

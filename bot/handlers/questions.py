@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, QuestionAnswerDraft, QuestionDraft
+from bot.expectations import Expectation, Expecting, QuestionAnswerDraft, QuestionDraft
 from bot.flows import questions
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.personal_data import PersonalDataFound

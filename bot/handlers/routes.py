@@ -12,7 +12,7 @@ from enum import StrEnum
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting
+from bot.expectations import Expectation, Expecting
 from bot.flows.refusals import Refusal
 from bot.handlers.common import BotContext, Menu, drop_buttons, pressed_message, reader, send
 from bot.i18n import Translator

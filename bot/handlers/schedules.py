@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Expecting, ScheduleDraft
+from bot.expectations import Expectation, Expecting, ScheduleDraft
 from bot.flows import schedules
 from bot.flows.timing import BadTime
 from bot.handlers.announcements import send_summary

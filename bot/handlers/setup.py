@@ -13,7 +13,8 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Expectation, Expecting, Person, Seminar, TranslationDraft
+from bot.domain import Person, Seminar
+from bot.expectations import Expectation, Expecting, TranslationDraft
 from bot.flows import answering, setup
 from bot.flows.deps import Deps
 from bot.handlers.announcements import announce_closed, announce_opened, post_cockpit

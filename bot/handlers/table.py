@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Action
-from bot.domain import DRAFTS, Expectation, Expecting
+from bot.expectations import DRAFTS, Expectation, Expecting
 from bot.flows.expecting import ask_for, expected_text
 from bot.flows.refusals import Refusal
 from bot.handlers import (

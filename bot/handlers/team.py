@@ -9,7 +9,8 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Person
+from bot.domain import Person
+from bot.expectations import Expectation, Expecting
 from bot.flows import closing, team
 from bot.flows.answering import EmptyNote, NoteTooLong, NothingPending
 from bot.flows.personal_data import PersonalDataFound

@@ -9,7 +9,8 @@ from typing import cast
 from telegram import Update
 
 from bot.callbacks import Action, Button
-from bot.domain import Expectation, Expecting, Member, Person, ThemeToPropose, ThemeToRename
+from bot.domain import Member, Person
+from bot.expectations import Expectation, Expecting, ThemeToPropose, ThemeToRename
 from bot.flows import groups, plenary, setup
 from bot.flows import themes as themes_flow
 from bot.flows.answering import NothingPending

@@ -8,7 +8,8 @@ import logging
 
 import aiosqlite
 
-from bot.domain import DRAFTS, Expectation, Expecting, User, decode_draft, encode_draft
+from bot.domain import User
+from bot.expectations import DRAFTS, Expectation, Expecting, decode_draft, encode_draft
 from bot.store.core import StoreBase, _first
 
 log = logging.getLogger(__name__)

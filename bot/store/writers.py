@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.domain import Awaiting, Writer
+from bot.domain import Writer
+from bot.expectations import Awaiting
 from bot.store.core import StoreBase, _first
 
 
