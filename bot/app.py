@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import dataclasses
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -148,6 +149,10 @@ def build_application(settings: Settings, secrets: Secrets, store: Store, clock:
     codec = CallbackCodec(keys)
     broadcaster = Broadcaster(app.bot, store, codec, settings.send_rate)
     outbox = Outbox(app.bot, store, codec)
+    if settings.email is not None and secrets.smtp_password:
+        # The SMTP password rides with the [email] settings, never in a log (repr=False).
+        email = dataclasses.replace(settings.email, password=secrets.smtp_password)
+        settings = dataclasses.replace(settings, email=email)
     deps = Deps(store, keys, settings, clock)
     lanes = Lanes(update_handler(app, store), store.may_moderate, table.SHARING)
     app.bot_data["services"] = Services(deps, codec, broadcaster, outbox, lanes, table.menu)

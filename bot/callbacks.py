@@ -102,6 +102,7 @@ class Action(StrEnum):
     COCKPIT_COMMAND = "ca"  # args: seminar id, index of the command among the cockpit's
     THEME_NEW = "s1"  # args: seminar id, note id of the card (0 = none)
     THEME_NEW_CANCEL = "s2"  # args: seminar id
+    OFFICE_EMAIL_REMOVE = "m1"  # args: seminar id, office address id
     ASK_MODERATORS = "q1"  # args: seminar id
     ANSWER_QUESTION = "q2"  # args: question id
     KEEP_QUESTION = "q3"  # args: seminar id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +14,9 @@ from bot.i18n import LANGUAGES
 
 __all__ = [
     "MIN_SECRET_LENGTH",
+    "SMTP_PASSWORD",
     "ConfigError",
+    "EmailSettings",
     "Secrets",
     "Settings",
     "load_new_secret",
@@ -28,8 +30,27 @@ __all__ = [
 MIN_SECRET_LENGTH = 32
 
 
+# The SMTP server's password, from the environment only (or the file SEMINARBOT_SMTP_PASSWORD_FILE
+# names), never from config.toml.
+SMTP_PASSWORD = "SEMINARBOT_SMTP_PASSWORD"
+
+
 class ConfigError(Exception):
     """A setting or secret is missing or wrong; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """The [email] table: the SMTP server the report is sent to office addresses through."""
+
+    host: str
+    port: int
+    security: str  # "starttls", "tls" (implicit TLS, usually port 465) or "none"
+    sender: str  # the From address
+    username: str = ""
+    timeout: float = 30.0
+    # Set from the environment at start (`app.build_application`); never printed.
+    password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +75,14 @@ class Settings:
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
+    email: EmailSettings | None = None  # None: no [email] table, so no e-mail is sent
 
 
 @dataclass(frozen=True, slots=True)
 class Secrets:
     bot_token: str
     seminar_secret: bytes
+    smtp_password: str = ""
 
     def __repr__(self) -> str:
         return "Secrets(<hidden>)"
@@ -175,7 +198,34 @@ def load_settings(path: Path) -> Settings:
         webhook_url=webhook_url,
         webhook_listen=webhook_listen,
         webhook_port=webhook_port,
+        email=_email(raw),
     )
+
+
+_SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+def _email(raw: dict[str, Any]) -> EmailSettings | None:
+    """The [email] table, or None without one (or without a host): e-mail is then off."""
+    if "email" not in raw:
+        return None
+    host = _get(raw, "email", "host", str, "").strip()
+    if not host:
+        return None
+    security = _get(raw, "email", "security", str, "starttls").lower()
+    if security not in _SECURITY_PORTS:
+        raise ConfigError('email.security must be "starttls", "tls" or "none"')
+    port = _get(raw, "email", "port", int, _SECURITY_PORTS[security])
+    if not 1 <= port <= 65535:
+        raise ConfigError("email.port must be a port number")
+    sender = _get(raw, "email", "sender", str, "").strip()
+    if "@" not in sender or any(c.isspace() for c in sender):
+        raise ConfigError("email.sender must be the address the report is sent from")
+    timeout = _get(raw, "email", "timeout", (int, float), 30)
+    if not 1 <= timeout <= 600:
+        raise ConfigError("email.timeout must be between 1 and 600 seconds")
+    username = _get(raw, "email", "username", str, "")
+    return EmailSettings(host, port, security, sender, username, float(timeout))
 
 
 def _secret(name: str, env: dict[str, str]) -> str:
@@ -194,12 +244,22 @@ def _secret(name: str, env: dict[str, str]) -> str:
 
 
 def load_secrets(env: dict[str, str] | None = None, *, need_token: bool = True) -> Secrets:
-    """Reads BOT_TOKEN and SEMINAR_SECRET; neither is ever printed."""
+    """Reads BOT_TOKEN, SEMINAR_SECRET and, if set, SEMINARBOT_SMTP_PASSWORD; none is ever
+    printed."""
     env = dict(os.environ) if env is None else env
     token = _secret("BOT_TOKEN", env) if need_token else "0:unused"
     if ":" not in token:
         raise ConfigError("BOT_TOKEN does not look like a token from BotFather (123456:ABC...)")
-    return Secrets(bot_token=token, seminar_secret=_strong_secret("SEMINAR_SECRET", env))
+    password = _secret(SMTP_PASSWORD, env) if _given(SMTP_PASSWORD, env) else ""
+    return Secrets(
+        bot_token=token,
+        seminar_secret=_strong_secret("SEMINAR_SECRET", env),
+        smtp_password=password,
+    )
+
+
+def _given(name: str, env: dict[str, str]) -> bool:
+    return bool(env.get(name) or env.get(f"{name}_FILE"))
 
 
 def load_new_secret(env: dict[str, str] | None = None) -> bytes:

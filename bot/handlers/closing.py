@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -15,6 +16,7 @@ from bot.flows import closing, schedules
 from bot.flows.answering import NothingPending
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import participants_of
+from bot.handlers import offices
 from bot.handlers.announcements import send_summary
 from bot.handlers.common import (
     BotContext,
@@ -163,8 +165,11 @@ async def drop_read_back(
     return await answer_dropped(update, context, t, outcome)
 
 
-async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -> None:
-    """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture."""
+async def send_report(
+    context: BotContext, seminar: Seminar, chats: list[int], asked_by: Person | None = None
+) -> None:
+    """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture; and
+    by e-mail to the office addresses, telling `asked_by` where it went."""
     t = translator(seminar.language)
     data = await closing.report_data(context.deps, seminar, phase_name(t, seminar.phase))
     await closing.report_made(context.deps, seminar)
@@ -172,10 +177,18 @@ async def send_report(context: BotContext, seminar: Seminar, chats: list[int]) -
     async def build_and_send() -> None:
         # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
         files = await reporting.report_files(data, t)
+        mailing = None
+        if asked_by is not None:
+            # The e-mail goes beside the documents: a slow mail server holds up no chat.
+            mailing = asyncio.create_task(
+                offices.mail_report(context, seminar, data, files, asked_by)
+            )
         for chat_id in chats:
             for index, file in enumerate(files):
                 caption = closing_view.report_caption(t, seminar) if index == 0 else None
                 await _send_file(context, chat_id, file, caption)
+        if mailing is not None:
+            await mailing
 
     await after_commit(context, build_and_send)
 
@@ -201,7 +214,9 @@ async def _report_chats(context: BotContext, seminar: Seminar) -> list[int]:
 
 async def report_command(update: Update, context: BotContext) -> None:
     seminar = await closing.reportable(context.deps, person_of(update))
-    await send_report(context, seminar, await _report_chats(context, seminar))
+    await send_report(
+        context, seminar, await _report_chats(context, seminar), asked_by=person_of(update)
+    )
     # Moderators and the plenary chat get the full summary; participants the report's short
     # version, each in their own language, and again from their menu (/summary).
     await send_summary(context, seminar.id, participants=False)
@@ -249,7 +264,9 @@ async def close_seminar(
     )
     # The participants have theirs in the goodbye; moderators and the plenary chat get the full one.
     await send_summary(context, seminar.id, participants=False)
-    await send_report(context, seminar, await _report_chats(context, seminar))
+    await send_report(
+        context, seminar, await _report_chats(context, seminar), asked_by=person_of(update)
+    )
     # Who moderates no seminar that goes on no longer sees the moderators' menu.
     for former in await closing.moderating_nothing(context.deps, moderators):
         await take_back_moderator_commands(context, former)

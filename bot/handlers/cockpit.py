@@ -11,7 +11,17 @@ from bot.expectations import AnnouncementDraft, Expectation, Expecting
 from bot.flows import cockpit
 from bot.flows.expecting import ask_for
 from bot.flows.timing import deadline
-from bot.handlers import closing, groups, plenary, questions, schedules, setup, team, themes
+from bot.handlers import (
+    closing,
+    groups,
+    offices,
+    plenary,
+    questions,
+    schedules,
+    setup,
+    team,
+    themes,
+)
 from bot.handlers.announcements import post_cockpit
 from bot.handlers.buttons import ModeratorAction
 from bot.handlers.common import (
@@ -70,6 +80,7 @@ MORE_ACTIONS: dict[str, CommandRun] = {
     "seminars": team.seminars_command,
     "questions": questions.questions_command,
     "translate": setup.translate_command,
+    "office_email": offices.office_email_command,
 }
 
 

@@ -26,6 +26,7 @@ from bot.handlers import (
     cockpit,
     groups,
     joining,
+    offices,
     plenary,
     questions,
     schedules,
@@ -73,6 +74,7 @@ FEATURES: tuple[Routes, ...] = (
     closing.ROUTES,
     cockpit.ROUTES,
     questions.ROUTES,
+    offices.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

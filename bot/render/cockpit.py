@@ -98,6 +98,7 @@ MORE_COMMANDS: tuple[str, ...] = (
     "seminars",
     "questions",
     "translate",
+    "office_email",
 )
 
 
@@ -202,6 +203,7 @@ def more(t: Translator, seminar: Seminar) -> Screen:
         "seminars": t.pgettext("button", "My seminars"),
         "questions": t.pgettext("button", "Questions from participants"),
         "translate": t.pgettext("button", "Add the questions in another language"),
+        "office_email": t.pgettext("button", "Office e-mail"),
     }
     shown = [name for name in MORE_COMMANDS if _offered(name, seminar)]
     keys = [

@@ -17,6 +17,7 @@ from bot.store.core import AlreadyHandled, SecretMismatch
 from bot.store.groups import GroupsStore
 from bot.store.members import MembersStore
 from bot.store.notes import NotesStore
+from bot.store.offices import OfficesStore
 from bot.store.plenary import PlenaryStore
 from bot.store.progress import ProgressStore
 from bot.store.questions import QuestionsStore
@@ -52,6 +53,7 @@ class Store(
     ProgressStore,
     RekeyingStore,
     QuestionsStore,
+    OfficesStore,
 ):
     """The bot's only door to SQLite.
 

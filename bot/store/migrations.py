@@ -393,6 +393,16 @@ MIGRATIONS: tuple[str, ...] = (
         || '"What was it that made this a good experience?"]')
     );
     """,
+    # 17: the service office's e-mail addresses, which /report sends the report to. They are
+    # the office's, not a person's, so they are kept as typed; they go with the seminar.
+    """
+    CREATE TABLE office_emails (
+        id INTEGER PRIMARY KEY,
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        address TEXT NOT NULL COLLATE NOCASE,
+        UNIQUE (seminar_id, address)
+    );
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
