@@ -28,7 +28,12 @@ SECRET = "test-seminar-secret-0123456789-abcdefgh"
 
 
 def write_config(
-    directory: Path, base_url: str, telegram: dict[str, object] | None = None, **seminar: object
+    directory: Path,
+    base_url: str,
+    telegram: dict[str, object] | None = None,
+    *,
+    extra: str = "",
+    **seminar: object,
 ) -> Path:
     values = {"note_max_length": 280, "retention_days": 180, **seminar}
     lines = [
@@ -45,6 +50,8 @@ def write_config(
     lines += [f"{key} = {value}" for key, value in values.items()]
     lines += ["[logging]", 'level = "DEBUG"']
     lines += ["[testing]", 'clock_file = "clock.txt"']
+    if extra:
+        lines.append(extra.strip())  # more tables, as TOML (e.g. [email])
     path = directory / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -60,6 +67,9 @@ class BotProcess:
     telegram: dict[str, object] = field(default_factory=dict)
     # Settings of config.toml's [seminar] section, over the tests' defaults.
     seminar: dict[str, object] = field(default_factory=dict)
+    # More config.toml tables, as TOML text, and more environment variables for the process.
+    config: str = ""
+    env: dict[str, str] = field(default_factory=dict)
     process: asyncio.subprocess.Process | None = None
     logs: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
@@ -76,13 +86,18 @@ class BotProcess:
     async def start(self) -> None:
         self._started_at_line = len(self.logs)
         config = write_config(
-            self.directory, self.api.base_url.removesuffix("/bot"), self.telegram, **self.seminar
+            self.directory,
+            self.api.base_url.removesuffix("/bot"),
+            self.telegram,
+            extra=self.config,
+            **self.seminar,
         )
         env = {
             **os.environ,
             "BOT_TOKEN": self.api.token,
             "SEMINAR_SECRET": self.secret,
             "PYTHONUNBUFFERED": "1",
+            **self.env,
         }
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
