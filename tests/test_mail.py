@@ -16,7 +16,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from checks import said, said_n
-from harness import BotProcess, answer, button, contains, has_button, seminar_with
+from harness import (
+    BotProcess,
+    answer,
+    button,
+    contains,
+    has_button,
+    seminar_with,
+    wait_until,
+)
 
 from bot.flows.offices import parse_address
 from bot.flows.report_data import ReportData, ReportTheme
@@ -260,6 +268,17 @@ async def test_report_is_emailed_to_each_office_address(
         assert str(person.id).encode() not in raw
     assert b"Mona" not in raw
     assert PASSWORD.encode() not in raw
+
+    # Closing for good sends the report again; the purge takes the addresses with the seminar.
+    mona.drain()
+    await mona.send("/end")
+    ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
+    await mona.press(ask, button("nb", "Close the seminar"))
+    await mona.wait_for(contains("📧"), timeout=30)
+    assert len(box.received) == 4
+    bot.advance_clock(181 * 86400)
+    await wait_until(lambda: bot.query("SELECT COUNT(*) FROM seminars") == [(0,)])
+    assert bot.query("SELECT COUNT(*) FROM office_emails") == [(0,)]
 
 
 async def test_a_mail_server_that_is_down_is_retried_and_the_moderator_told(
