@@ -209,6 +209,11 @@ def _email(raw: dict[str, Any]) -> EmailSettings | None:
     """The [email] table, or None without one (or without a host): e-mail is then off."""
     if "email" not in raw:
         return None
+    if isinstance(raw["email"], dict) and "password" in raw["email"]:
+        raise ConfigError(
+            f"email.password does not belong in the config file: set {SMTP_PASSWORD} "
+            f"(or {SMTP_PASSWORD}_FILE) in the environment"
+        )
     host = _get(raw, "email", "host", str, "").strip()
     if not host:
         return None

@@ -26,6 +26,7 @@ from harness import (
     wait_until,
 )
 
+from bot.config import ConfigError, EmailSettings, Settings, load_secrets, load_settings
 from bot.flows.offices import parse_address
 from bot.flows.report_data import ReportData, ReportTheme
 from bot.i18n import translator
@@ -398,3 +399,45 @@ def test_the_letter_names_the_title_and_the_top_themes() -> None:
     hidden = offices_view.letter_text(t, _report(("Tillit",), too_few=True))
     assert "Tillit" not in hidden
     assert said("nb", "The seminar has no themes to show yet.") in hidden
+
+
+def _settings(tmp_path: Path, table: str) -> Settings:
+    path = tmp_path / "config.toml"
+    path.write_text(table, encoding="utf-8")
+    return load_settings(path)
+
+
+def test_email_settings(tmp_path: Path) -> None:
+    assert _settings(tmp_path, "").email is None  # no [email]: e-mail is off
+    assert _settings(tmp_path, "[email]\nhost = ''\n").email is None
+    email = _settings(tmp_path, "[email]\nhost = 'smtp.nav.no'\nsender = 'seminar@nav.no'\n").email
+    assert email == EmailSettings("smtp.nav.no", 587, "starttls", "seminar@nav.no", "", 30.0)
+    tls = _settings(tmp_path, "[email]\nhost = 'h'\nsecurity = 'tls'\nsender = 'a@b.no'\n")
+    assert tls.email is not None
+    assert tls.email.port == 465
+    for bad, key in (
+        ("security = 'ssl'\nsender = 'a@b.no'", "email.security"),
+        ("port = 70000\nsender = 'a@b.no'", "email.port"),
+        ("sender = 'nobody'", "email.sender"),
+        ("sender = 'a@b.no'\ntimeout = 0", "email.timeout"),
+        ("sender = 'a@b.no'\nport = 'x'", "email.port"),
+        ("sender = 'a@b.no'\npassword = 'secret'", "email.password"),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            _settings(tmp_path, f"[email]\nhost = 'h'\n{bad}\n")
+
+
+def test_the_smtp_password_comes_from_the_environment_and_is_never_printed(
+    tmp_path: Path,
+) -> None:
+    env = {"BOT_TOKEN": "1:abc", "SEMINAR_SECRET": "s" * 40}
+    assert load_secrets(env).smtp_password == ""
+    secrets = load_secrets({**env, "SEMINARBOT_SMTP_PASSWORD": PASSWORD})
+    assert secrets.smtp_password == PASSWORD
+    assert PASSWORD not in repr(secrets)
+    secret_file = tmp_path / "smtp"
+    secret_file.write_text(PASSWORD + "\n", encoding="utf-8")
+    from_file = load_secrets({**env, "SEMINARBOT_SMTP_PASSWORD_FILE": str(secret_file)})
+    assert from_file.smtp_password == PASSWORD
+    email = EmailSettings("h", 25, "none", "a@b.no", "user", 5.0, password=PASSWORD)
+    assert PASSWORD not in repr(email)
