@@ -33,7 +33,7 @@ SHARED_COMMANDS = frozenset(
     {
         "/new", "/invite", "/open", "/close", "/groups", "/moderate", "/themes", "/plenary",
         "/moderators", "/seminars", "/announce", "/paper", "/done", "/bind", "/check",
-        "/report", "/schedule", "/summary", "/vote", "/close_dots", "/end", "/translate",
+        "/report", "/schedule", "/summary", "/vote", "/close_dots", "/end", "/translate", "/office_email",
     }
 )  # fmt: skip
 
