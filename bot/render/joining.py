@@ -355,10 +355,12 @@ def _moderator_commands(t: Translator, phase: Phase) -> list[str]:
                 t.gettext("/close_dots – close the dot vote and show the ranking"),
                 t.gettext("/end – end the seminar (asks first)"),
                 t.gettext("/report – the report, for the moderators and the office"),
+                t.gettext("/office_email – where the report goes by e-mail"),
             ]
         case Phase.CLOSED:
             return [
                 t.gettext("/report – the report, for the moderators and the office"),
+                t.gettext("/office_email – where the report goes by e-mail"),
             ]
 
 
