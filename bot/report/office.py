@@ -68,7 +68,8 @@ class _Word:
                 language = parse_xml(f"<w:lang {nsdecls('w')}/>")
                 properties.append(language)
             language.set(qn("w:val"), t.language)
-            language.set(qn("w:bidi"), t.language if t.rtl else "ar")
+            if t.rtl:
+                language.set(qn("w:bidi"), t.language)
 
     def paragraphs(self, items: Iterable[tuple[str, Sequence[tuple[str, bool]]]]) -> None:
         """Paragraphs of (style id, [(text, small)]) added at the end in one parse."""
