@@ -37,7 +37,7 @@ TITLE = "Gode møter med Nav"
 USER = "seminarbot"
 PASSWORD = "smtp-pass-Vz9!kq-0123456789"
 REFUSED = "nobody@example.no"
-FILES = {"report.html", "notes.csv", "report.json", "chart.png"}
+FILES = {"report.html", "report.docx", "report.xlsx", "notes.csv", "report.json", "chart.png"}
 
 
 def free_port() -> int:

@@ -7,11 +7,15 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import docx
+import openpyxl
 from checks import said, said_n
 from groupwork_helpers import card_themes, edit_of, propose_theme, seminar_in_groups, ui
 from harness import ROOT, SECRET, BotProcess, button, contains, has_button, join, saying
@@ -102,7 +106,9 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     )
     await api.wait_idle()
     files = {m.file_name: m.file_bytes for m in office.inbox if m.kind == "document"}
-    assert set(files) == {"report.html", "notes.csv", "report.json", "chart.png"}
+    assert set(files) == {
+        "report.html", "report.docx", "report.xlsx", "notes.csv", "report.json", "chart.png",
+    }  # fmt: skip
     page = _Collect()
     page.feed((html_doc.file_bytes or b"").decode("utf-8"))
     shown = " ".join(page.text)
@@ -117,6 +123,29 @@ async def test_read_back_report_close_and_purge(api: LocalBotApi, bot: BotProces
     assert data["read_back"]["recognised"] == 1
     assert data["read_back"]["missing"] == 1
     assert (files["chart.png"] or b"").startswith(b"\x89PNG")
+    # The report for people: the summary first, in the HTML, the Word document and the
+    # spreadsheet, each opened by the library that reads it.
+    html_text = (files["report.html"] or b"").decode("utf-8")
+    summary = html_text.split(said("nb", "How the seminar worked"))[0]
+    assert said("nb", "Summary") in summary
+    assert "Tillit" in summary
+    assert not re.search(r"\d:\d\d:\d\d", " ".join(page.text))  # no seconds
+    assert "Europe/Oslo" not in " ".join(page.text)
+    for note in notes.values():  # each note once, but as a quote in the summary
+        assert html_text.split(said("nb", "How the seminar worked"))[1].count(note) == 1
+    word = docx.Document(io.BytesIO(files["report.docx"] or b""))
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name == "Heading 1"]
+    assert headings[:2] == [said("nb", "Summary"), said("nb", "How the seminar worked")]
+    assert "Tillit" in [p.text.split(". ", 1)[-1] for p in word.paragraphs]
+    book = openpyxl.load_workbook(io.BytesIO(files["report.xlsx"] or b""))
+    themes, sheet, people = book.worksheets
+    assert themes.freeze_panes == sheet.freeze_panes == "A2"
+    assert [row[1] for row in themes.iter_rows(min_row=2, values_only=True)] == ["Tillit"]
+    written = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert written == sorted(notes.values())
+    counts = {row[0]: row[1] for row in people.iter_rows(values_only=True)}
+    assert counts[said("nb", "Notes in total")] == len(notes)
+    assert isinstance(counts[said("nb", "Started")], datetime)
     with Image.open(io.BytesIO(files["chart.png"] or b"")) as chart_png:
         assert chart_png.size[0] == 1200
         assert chart_png.convert("L").getextrema()[0] < 100  # something is drawn on white
@@ -203,6 +232,9 @@ async def test_report_and_backup_from_the_command_line(
     for note in notes.values():
         assert note in html_text
     assert (out / "chart.png").read_bytes().startswith(b"\x89PNG")
+    written = [p.text for p in docx.Document(out / "report.docx").paragraphs]
+    assert all(any(text.startswith(note) for text in written) for note in notes.values())
+    assert openpyxl.load_workbook(out / "report.xlsx").worksheets[1].max_row == len(notes) + 1
 
     copy = tmp_path / "backup.sqlite3"
     proc = await asyncio.create_subprocess_exec(

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import dataclasses
+import html
 import io
 import json
 import os
+import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,15 @@ from PIL import Image
 
 from bot import reporting
 from bot.domain import GROUP_MARKS
-from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, ReportTheme
+from bot.flows.report_data import (
+    ReportData,
+    ReportNote,
+    ReportProposal,
+    ReportReadBack,
+    ReportTheme,
+    from_plain,
+    to_plain,
+)
 from bot.i18n import translator
 from bot.render.screens import group_name
 
@@ -187,12 +197,14 @@ def test_html_shows_counts_dates_paper_notes_and_the_footer() -> None:
     t = translator("nb")
     document = reporting.report_html(data, t)
     text = " ".join(" ".join(_check_html(document).text).split())
-    for moment in (data.created_at, data.closed_at, data.generated_at):
-        assert moment is not None
-        assert t.datetime(moment, "Europe/Oslo") in text
-    assert "Avsluttet" in text
-    # Two paper notes in All notes, one of them in a theme too.
-    assert document.count('<span class="paper">') == 3
+    # Dates in words, without seconds, and no technical field: no time zone, no phase.
+    assert "4. mars 2027" in text
+    assert t.gettext("Report made") + ": 4. mars 2027, 12:46" in text
+    assert not re.search(r"\d:\d\d:\d\d", text)
+    assert "Europe/Oslo" not in text
+    assert "Avsluttet" not in text
+    # Two paper notes, each shown once: one in its theme, one with the notes no theme got.
+    assert document.count('<span class="paper">') == 2
     assert t.ngettext("{count} vote", "{count} votes", 3).format(count=3) in text
     footer = t.gettext("This report holds no names. The notes are shown in mixed order.")
     assert footer in text
@@ -391,10 +403,11 @@ def test_chart_groups_are_words_and_the_direction_is_the_reports() -> None:
     ]  # fmt: skip
 
 
-def test_the_bot_process_does_not_load_the_plotting_library() -> None:
+def test_the_bot_process_loads_neither_the_plotting_nor_the_office_libraries() -> None:
     code = (
         "import sys, bot.reporting; "
-        "sys.exit(any(name in sys.modules for name in ('PIL', 'matplotlib', 'arabic_reshaper')))"
+        "sys.exit(any(name in sys.modules for name in "
+        "('PIL', 'matplotlib', 'arabic_reshaper', 'numpy', 'docx', 'openpyxl', 'lxml')))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
@@ -463,3 +476,110 @@ def test_a_shortened_note_is_marked_in_html_csv_and_json() -> None:
     document = json.loads(reporting.report_json(data))
     marked = [n["text"] for n in document["all_notes"] if n["shortened_by_moderator"]]
     assert marked == [shortened.text]
+
+
+def _summary_and_rest(document: str, t: Any) -> tuple[str, str]:
+    """The HTML up to the method's heading (title and summary), and the rest."""
+    heading = f"<h2>{t.gettext('How the seminar worked')}</h2>"
+    assert document.count(heading) == 1
+    first, rest = document.split(heading)
+    return first, rest
+
+
+def test_the_report_opens_with_a_summary_of_the_top_themes_and_their_quotes() -> None:
+    t = translator("nb")
+    document = reporting.report_html(_data(), t)
+    summary, rest = _summary_and_rest(document, t)
+    body = summary.split("<body>")[1]
+    # The summary comes right after the title: no table of metadata before it.
+    assert body.index("<h2>Sammendrag</h2>") < body.index("</header>") + 40
+    assert "<dl" not in body
+    assert "<table" not in body
+    assert '<section class="summary">' in summary
+    assert "break-after: page" in document  # the summary is the first printed page
+    # The top themes by dots, each with its notes voted most into it, as quotes.
+    assert summary.index("Å bli sett") < summary.index("Tid og ro")
+    quotes = re.findall(r'<blockquote dir="auto"><span class="text">(.*?)</span>', summary)
+    assert quotes[:3] == [
+        "Veilederen hørte på meg og husket hva jeg hadde sagt.",
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; «sitat»",
+        "Hun ringte tilbake samme dag, som lovet.",
+    ]
+    assert len(quotes) == 5
+    # Then the method in plain sentences, participation, the themes, the read-back.
+    order = [
+        t.gettext("Participation"),
+        t.gettext("Themes, ranked"),
+        t.gettext("Notes no theme got"),
+        t.gettext("Read-back"),
+    ]
+    assert [rest.index(f"<h2>{h}</h2>") for h in order] == sorted(
+        rest.index(f"<h2>{h}</h2>") for h in order
+    )
+    assert (
+        t.gettext("In groups, people sorted the notes into themes by voting on each note.") in rest
+    )
+
+
+def test_no_note_is_shown_twice_but_as_a_quote_in_the_summary() -> None:
+    t = translator("nb")
+    twin = ReportNote(NEVER_GROUPED[0].text, 0)
+    data = _data(all_notes=(*_all_notes(), twin))
+    _, rest = _summary_and_rest(reporting.report_html(data, t), t)
+    checker = _check_html("<!DOCTYPE html><div>" + rest.split("</main>")[0] + "</div>")
+    shown = [" ".join(part.split()) for part in checker.text]
+    for note in NOTE_TEXTS:
+        expected = 2 if note == twin.text else 1  # two people wrote the same words
+        assert shown.count(note) == expected, note
+    # Without group work every note is listed once, by question.
+    plain = dataclasses.replace(data, themes=(), unsorted=(), groups=0)
+    _, rest = _summary_and_rest(reporting.report_html(plain, t), t)
+    for note in NOTE_TEXTS:
+        assert rest.count(html.escape(note, quote=True)) == (2 if note == twin.text else 1)
+    assert t.gettext("All notes") in rest
+
+
+def test_with_fewer_than_three_writers_the_summary_quotes_nobody() -> None:
+    t = translator("nb")
+    data = _data(too_few_writers=True, themes=(), unsorted=(), all_notes=(), writers=2)
+    document = reporting.report_html(data, t)
+    summary, _ = _summary_and_rest(document, t)
+    assert "<blockquote" not in document
+    assert (
+        t.gettext(
+            "Fewer than three people wrote notes, so no note is shown: with so few, the "
+            "readers could tell who wrote what."
+        )
+        in summary
+    )
+    # Even were themes handed in with notes, none is quoted.
+    themed = dataclasses.replace(data, themes=THEMES)
+    assert "<blockquote" not in reporting.report_html(themed, t)
+
+
+def test_proposals_and_their_follow_up_show_only_where_there_are_any() -> None:
+    t = translator("nb")
+    without = reporting.report_html(_data(), t)
+    assert t.gettext("Proposals and follow-up") not in without
+    proposal = ReportProposal(
+        "Fast kontaktperson for alle", "Under arbeid", "Avdelingsleder", date(2027, 6, 1)
+    )
+    themes = (dataclasses.replace(THEMES[0], proposals=(proposal,)), THEMES[1])
+    document = reporting.report_html(_data(themes=themes), t)
+    summary, rest = _summary_and_rest(document, t)
+    assert "Fast kontaktperson for alle · Under arbeid" in summary
+    assert t.gettext("Proposals and follow-up") in rest
+    text = " ".join(" ".join(_check_html(document).text).split())
+    assert "Å bli sett Fast kontaktperson for alle Under arbeid Avdelingsleder 1. juni 2027" in text
+    raw = json.loads(reporting.report_json(_data(themes=themes)))
+    assert raw["themes"][0]["proposals"][0]["due"] == "2027-06-01"
+
+
+def test_the_report_data_goes_to_the_office_process_and_back_unchanged() -> None:
+    proposal = ReportProposal("Forslag", "Planlagt", due=date(2027, 6, 1))
+    data = _data(
+        themes=(dataclasses.replace(THEMES[0], proposals=(proposal,)),),
+        read_back_themes=(ReportReadBack("Tillit", 4, 1, ("Ventetiden",)),),
+    )
+    plain = to_plain(data)
+    assert from_plain(json.loads(json.dumps(plain))) == data

@@ -168,14 +168,16 @@ async def drop_read_back(
 async def send_report(
     context: BotContext, seminar: Seminar, chats: list[int], asked_by: Person | None = None
 ) -> None:
-    """The report as documents: HTML with its chart, CSV, JSON and the chart as a picture; and
-    by e-mail to the office addresses, telling `asked_by` where it went."""
+    """The report as documents: for people the HTML with its chart, a Word document and a
+    spreadsheet; for machines CSV and JSON; and the chart as a picture. The HTML comes first,
+    with the caption. And by e-mail to the office addresses, telling `asked_by` where it went."""
     t = translator(seminar.language)
     data = await closing.report_data(context.deps, seminar, phase_name(t, seminar.phase))
     await closing.report_made(context.deps, seminar)
 
     async def build_and_send() -> None:
-        # Drawn after the commit: the chart takes a while, and nobody's update waits for it.
+        # Made after the commit: the chart and the Word and spreadsheet files take a while
+        # (each in its own process), and nobody's update waits for them.
         files = await reporting.report_files(data, t)
         mailing = None
         if asked_by is not None:
