@@ -294,7 +294,8 @@ def test_seminars_made_before_with_the_standard_questions_get_every_readers_word
         "INSERT INTO seminars (questions) VALUES (?)",
         [(json.dumps(q, ensure_ascii=False),) for q in rows],
     )
-    db.executescript(MIGRATIONS[-1])
+    migration = next(m for m in MIGRATIONS if "ADD COLUMN standard_questions" in m)
+    db.executescript(migration)
     found = db.execute("SELECT standard_questions, question_translations FROM seminars").fetchall()
     assert found == [(1, "{}"), (1, "{}"), (1, "{}"), (0, "{}"), (0, "{}")]
 

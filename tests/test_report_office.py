@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import time
 from datetime import datetime
 
 import docx
@@ -124,7 +123,7 @@ async def test_without_the_office_files_the_rest_of_the_report_goes_out(
     assert set(files) == {"report.html", "notes.csv", "report.json", "chart.png"}
 
 
-def test_a_big_seminar_is_written_in_good_time() -> None:
+def test_a_big_seminar_is_written_whole() -> None:
     many = tuple(
         dataclasses.replace(
             THEMES[0],
@@ -135,8 +134,11 @@ def test_a_big_seminar_is_written_in_good_time() -> None:
         for i in range(1, 801)
     )
     data = _data(themes=many)
-    started = time.perf_counter()
-    report_docx(data, translator("nb"))
-    report_xlsx(data, translator("nb"))
-    # python-docx's own paragraphs took 10 s for these 9,600 notes.
-    assert time.perf_counter() - started < 5
+    # python-docx's own paragraphs took 10 s for these 9,600 notes; the note lists are written
+    # as Word's XML instead (the benchmark measures the time, tests only what is written).
+    document = docx.Document(io.BytesIO(report_docx(data, translator("nb"))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Lapp 800.11 med noen ord" in text
+    assert "Lapp 1.0 med noen ord" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(data, translator("nb"))))
+    assert sum(ws.max_row for ws in sheet.worksheets) > 9_600
