@@ -430,20 +430,22 @@ def _config_dir() -> None:
     """Points matplotlib at a cache of its own: the one ``MPLCONFIGDIR`` names if it is ours
     (the font list is built once there, not at every chart), else a fresh one."""
     named = os.environ.get("MPLCONFIGDIR")
-    if named:
-        path = Path(named)
-        try:
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
-            status = path.lstat()  # a link is not followed
-            if (
-                stat.S_ISDIR(status.st_mode)
-                and status.st_mode & 0o022 == 0
-                and status.st_uid == os.getuid()
-            ):
-                return
-        except OSError:
-            pass
-    os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="seminarbot-chart-")
+    if not (named and _private_dir(Path(named))):
+        os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="seminarbot-chart-")
+
+
+def _private_dir(path: Path) -> bool:
+    """Whether the folder exists (made if need be), is no link, and only we may write to it."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = path.lstat()  # a link is not followed
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(status.st_mode)
+        and status.st_mode & 0o022 == 0
+        and status.st_uid == os.getuid()
+    )
 
 
 def main() -> int:
