@@ -374,12 +374,16 @@ async def test_each_theme_is_read_back_with_its_notes_and_answered_once_per_pers
     closed = translator(lang3).pgettext("phase", "closed")
     over = said(lang3, "That step is over: the seminar is now at «{phase}».", phase=closed)
     await p3.wait_for(lambda m: m.text == over)
+    await api.wait_idle()
+    assert [m.text for m in p3.inbox].count(over) == 1  # said once, as a message
 
     # ... and after the seminar is deleted, too.
     bot.advance_clock(181 * 86400)
     await wait_until(lambda: bot.query("SELECT COUNT(*) FROM seminars") == [(0,)])
     await p0.press(shown[p0.id]["Tid"], yes(lang0, time_))
-    await p0.wait_for(saying(lang0, "This read-back is over. Thank you for taking part!"))
+    gone = await p0.wait_for(saying(lang0, "This read-back is over. Thank you for taking part!"))
+    await api.wait_idle()
+    assert [m.text for m in p0.inbox].count(gone.text) == 1
 
 
 async def test_a_co_moderator_gets_the_moderators_menu_once_and_loses_it_when_removed(

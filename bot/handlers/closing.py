@@ -43,7 +43,7 @@ from bot.handlers.setup import take_back_moderator_commands
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
-from bot.render.screens import phase_name, phase_over, plain_text
+from bot.render.screens import phase_name, phase_over
 
 __all__ = ["ROUTES", "offer_to_close", "own_report_short", "read_back_text", "send_report"]
 
@@ -69,15 +69,15 @@ async def _stale(
     context: BotContext,
     t: Translator,
     outcome: closing.ReadBackOver | closing.ReadBackExpired,
-) -> str:
-    """A read-back button that no longer applies: its buttons go, and a message says why."""
+) -> None:
+    """A read-back button that no longer applies: its buttons go, and a message says why
+    (once: the press itself is then answered without words)."""
     await drop_buttons(context, pressed_message(update))
     if isinstance(outcome, closing.ReadBackOver):
         screen = closing_view.read_back_stale(t, phase_over(t, outcome.seminar))
     else:
         screen = closing_view.read_back_stale(t)
     await send(context, _chat(update), screen)
-    return plain_text(screen.text)
 
 
 async def _read_back(
@@ -88,7 +88,8 @@ async def _read_back(
         context.deps, person_of(update), button.arg(0), recognised, theme
     )
     if not isinstance(outcome, closing.ReadBackAnswered):
-        return await _stale(update, context, t, outcome)
+        await _stale(update, context, t, outcome)
+        return None
     await send(context, _chat(update), closing_view.read_back_thanks(t, recognised, outcome.number))
     return None
 
@@ -111,7 +112,8 @@ async def more_notes(
         context.deps, person_of(update), button.arg(0), button.arg(1)
     )
     if not isinstance(outcome, closing.ShownTheme):
-        return await _stale(update, context, t, outcome)
+        await _stale(update, context, t, outcome)
+        return None
     seminar, theme = outcome.seminar, outcome.theme
     part, total = button.arg(2), button.arg(3)
     shown = closing_view.read_back_theme_shown(t, seminar, theme, total, part - 1)
@@ -153,7 +155,8 @@ async def keep_read_back(
         case NothingPending():
             return answering_view.nothing_pending(t).text
         case closing.ReadBackExpired() | closing.ReadBackOver():
-            return await _stale(update, context, t, outcome)
+            await _stale(update, context, t, outcome)
+            return None
     await send(context, _chat(update), closing_view.read_back_noted(t, outcome.number))
     return None
 
