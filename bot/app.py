@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.config import Secrets, Settings
 from bot.flows.deps import Deps
 from bot.handlers import table
+from bot.handlers import themes as themes_handlers
 from bot.handlers.common import BotContext, Menu, Services, reader, send
 from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
@@ -215,6 +216,8 @@ async def _serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | Non
             services: Services = app.bot_data["services"]
             await services.outbox.resume()
             await services.broadcaster.resume()
+            # Before any new update: the first vote cards a stop cut off after they were due.
+            await themes_handlers.send_owed_cards(BotContext(app))
             scheduler.arm(app)
             if settings.mode == "webhook":
                 await _serve_webhook(app, settings, secrets, store, stop)

@@ -469,6 +469,31 @@ async def open_voting(
     return VotingOpened(voting, cards, sizes, delivered if first_shown else [])
 
 
+async def cards_owed(deps: Deps) -> list[tuple[int, list[tuple[Member, VoteCard]]]]:
+    """The first vote cards that never reached their member: the voting opened, but the bot
+    stopped before it sent them. Per seminar, each such member's card at its first note."""
+    owed = []
+    for seminar_id in await deps.store.seminar_ids_in(Phase.VOTING):
+        seminar = await deps.store.seminar(seminar_id)
+        if seminar is None:
+            continue
+        with_card = {
+            card.pseudonym
+            for group in await deps.store.groups(seminar.id)
+            for card in await deps.store.open_cards(group.id)
+        }
+        cards = []
+        for delivery in await deliveries(deps, seminar):
+            voter = deps.keys.pseudonym(seminar.id, delivery.member.tg_id)
+            if voter not in with_card:
+                cards.append(
+                    (delivery.member, await voter_card(deps, seminar, delivery.group, voter, 0))
+                )
+        if cards:
+            owed.append((seminar.id, cards))
+    return owed
+
+
 async def vote_card(
     deps: Deps, person: Person, seminar_id: int, index: int, message_id: int | None = None
 ) -> VoteCard:

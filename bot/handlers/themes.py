@@ -264,6 +264,13 @@ async def _send_cards(
     await groups.cards_sent(context.deps, seminar_id, sent)
 
 
+async def send_owed_cards(context: BotContext) -> None:
+    """At start-up: the first vote cards a stop cut off after the voting opened (they are sent
+    after the commit, not through the outbox)."""
+    for seminar_id, cards in await themes_flow.cards_owed(context.deps):
+        await _send_cards(context, seminar_id, cards)
+
+
 async def cards_changed(context: BotContext, seminar_id: int, group_id: int | None) -> None:
     """Schedules one refresh of a group's open vote cards (None: every group's), so a burst
     of new themes makes one edit per card."""

@@ -101,6 +101,13 @@ class SeminarsStore(StoreBase):
             assert seminar is not None
             return seminar
 
+    async def seminar_ids_in(self, phase: Phase) -> list[int]:
+        """The seminars in this phase (for what a restart must finish in them)."""
+        rows = await self._db.execute_fetchall(
+            "SELECT id FROM seminars WHERE phase = ?", (phase.value,)
+        )
+        return [int(r[0]) for r in rows]
+
     async def seminar(self, seminar_id: int) -> Seminar | None:
         """An update reads a seminar's row once until it writes: its handler and its flows
         ask several times, and only a moderator's update or a scheduled job changes the row,
