@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.expectations import Awaiting, Expectation
@@ -18,6 +18,7 @@ __all__ = [
     "DeliveryStatus",
     "DotPage",
     "DotVote",
+    "FollowUp",
     "Group",
     "InviteProblem",
     "Member",
@@ -32,6 +33,10 @@ __all__ = [
     "Schedule",
     "ScheduleStatus",
     "Seminar",
+    "SeminarKind",
+    "Series",
+    "SeriesTheme",
+    "Status",
     "Step",
     "Theme",
     "User",
@@ -178,6 +183,15 @@ class Role(StrEnum):
     PARTICIPANT = "participant"
 
 
+class SeminarKind(StrEnum):
+    """Who a seminar of a series is for: the service's users, its staff, or both together,
+    who propose changes for the earlier seminars' themes."""
+
+    USERS = "users"
+    STAFF = "staff"
+    JOINT = "joint"
+
+
 class DotVote(StrEnum):
     NOT_STARTED = "not_started"
     OPEN = "open"
@@ -208,6 +222,8 @@ class Seminar:
     standard_questions: bool = False
     # A moderator's own questions given in more languages: (language, the questions in it).
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    series_id: int = 0
+    kind: SeminarKind = SeminarKind.USERS
 
     def questions_in(self, language: str) -> tuple[str, ...]:
         """The moderator's own questions in `language` where given, else as in the
@@ -487,3 +503,56 @@ class Deadline:
     at: datetime
     now: datetime
     zone: str
+
+
+# A series: the seminars under one title, and what it keeps of them when they are gone.
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    id: int
+    title: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesTheme:
+    """A theme a seminar of the series ended with, as the series keeps it: its name, rank,
+    dots and a few quotes, and no person. A joint seminar's themes are its proposals."""
+
+    id: int
+    series_id: int
+    seminar_id: int | None  # None once the seminar is purged
+    kind: SeminarKind
+    rank: int
+    name: str
+    dots: int
+    quotes: tuple[str, ...] = ()
+
+
+class Status(StrEnum):
+    """Where the follow-up of a proposal stands."""
+
+    PLANNED = "planned"
+    UNDER_WAY = "under_way"
+    DONE = "done"
+    NOT_POSSIBLE = "not_possible"
+
+    @property
+    def final(self) -> bool:
+        """Nothing more will come of it: the follow-up of this proposal has ended."""
+        return self in (Status.DONE, Status.NOT_POSSIBLE)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A proposal a joint seminar chose, the earlier themes it answers, and what the office
+    says of it: an owner role (not a person's name unless the office wants one), a status
+    with its reason, and a due date."""
+
+    proposal: SeriesTheme
+    answers: tuple[SeriesTheme, ...]
+    owner: str = ""
+    status: Status = Status.PLANNED
+    reason: str = ""
+    due: date | None = None

@@ -30,6 +30,7 @@ __all__ = [
     "RLM",
     "RTL_LANGUAGES",
     "Translator",
+    "joint_question",
     "language_for",
     "standard_questions",
     "translator",
@@ -150,9 +151,17 @@ class Translator:
         return _LANGUAGE_NAMES[language]
 
 
-def standard_questions(t: Translator) -> tuple[str, str]:
+def standard_questions(t: Translator, staff: bool = False) -> tuple[str, str]:
     """The dialogue seminar's two questions, in the reader's language: every catalog holds
-    them, so every participant reads them in their own language whatever the seminar's is."""
+    them, so every participant reads them in their own language whatever the seminar's is.
+    A staff seminar asks its own two: what staff do that users find helpful, and why."""
+    if staff:
+        return (
+            # Participant: the staff seminar's first standard question (staff read it).
+            t.gettext("What do you do that users experience as helpful?"),
+            # Participant: the staff seminar's second standard question (staff read it).
+            t.gettext("What makes it possible for you to do this?"),
+        )
     return (
         # Participant: the method's first standard question, quoted as it is (exempt).
         t.gettext(
@@ -162,6 +171,17 @@ def standard_questions(t: Translator) -> tuple[str, str]:
         # Participant: the method's second standard question, quoted as it is (exempt).
         t.gettext("What was it that made this a good experience?"),
     )
+
+
+def joint_question(t: Translator, theme: str, from_staff: bool) -> str:
+    """A joint seminar's question about one earlier theme: what concrete change to propose."""
+    if from_staff:
+        # Participant: a joint seminar's question about a theme from the staff's seminar.
+        text = t.gettext("The staff's theme «{theme}». What concrete change do you propose?")
+    else:
+        # Participant: a joint seminar's question about a theme from the users' seminar.
+        text = t.gettext("The users' theme «{theme}». What concrete change do you propose?")
+    return text.format(theme=theme)
 
 
 @cache

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import Note, Person, Phase, Role, Seminar, Writer, sources_of
 from bot.expectations import Awaiting
-from bot.flows import plenary
+from bot.flows import plenary, series
 from bot.flows.answering import NothingPending
 from bot.flows.clean_text import clean_text
 from bot.flows.deps import Deps
@@ -394,6 +394,8 @@ async def close_seminar(deps: Deps, person: Person, seminar_id: int | None = Non
         raise WrongPhase(seminar)
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
+    # What holds no person outlives the seminar in its series: themes, quotes, proposals.
+    await series.keep(deps, closed, await report_data(deps, closed, ""))
     return SeminarClosed(closed)
 
 

@@ -91,6 +91,13 @@ class NotesInGroups(Refusal):
 
 
 @dataclass(eq=False)
+class NoThemesYet(Refusal):
+    """A joint seminar starts from the themes of the series' ended seminars: none has any."""
+
+    seminar: Seminar
+
+
+@dataclass(eq=False)
 class NoGroupsYet(Refusal):
     seminar: Seminar
 

@@ -23,6 +23,14 @@ def refusal(t: Translator, outcome: refusals.Refusal) -> Screen:
             return not_moderator(t)
         case refusals.WrongPhase(seminar=seminar):
             return wrong_phase(t, seminar)
+        case refusals.NoThemesYet(seminar=seminar):
+            return Screen(
+                t.gettext(
+                    "A joint seminar starts from the themes of the users' and the staff's "
+                    "seminars in <b>{title}</b>, once they have ended. None has ended with "
+                    "themes yet."
+                ).format(title=esc(seminar.title))
+            )
         case refusals.RoundStillOpen(seminar=seminar):
             return round_still_open(t, seminar)
         case refusals.NotesInGroups(seminar=seminar, reopening=False):

@@ -10,7 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.callbacks import Action, Button
-from bot.domain import GROUP_MARKS, Colour, Group, Note, Phase, Role, Seminar, group_colour
+from bot.domain import (
+    GROUP_MARKS,
+    Colour,
+    Group,
+    Note,
+    Phase,
+    Role,
+    Seminar,
+    SeminarKind,
+    group_colour,
+)
 from bot.i18n import FSI, LANGUAGES, RLM, Translator, standard_questions
 
 # Telegram's limit is 4096 characters after entity parsing; raw HTML is never shorter.
@@ -251,7 +261,7 @@ def questions_for(t: Translator, seminar: Seminar) -> tuple[str, ...]:
     reader's own catalog, a moderator's own in the reader's language where given, else in
     the seminar's language."""
     if seminar.standard_questions:
-        return standard_questions(t)
+        return standard_questions(t, staff=seminar.kind is SeminarKind.STAFF)
     return seminar.questions_in(t.language)
 
 

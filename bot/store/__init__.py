@@ -24,6 +24,7 @@ from bot.store.questions import QuestionsStore
 from bot.store.rekeying import Rekeyed, RekeyingStore
 from bot.store.schedules import ScheduleStore
 from bot.store.seminars import SeminarsStore
+from bot.store.series import SeriesStore
 from bot.store.team import TeamStore
 from bot.store.themes import ThemesStore
 from bot.store.users import UsersStore
@@ -54,6 +55,7 @@ class Store(
     RekeyingStore,
     QuestionsStore,
     OfficesStore,
+    SeriesStore,
 ):
     """The bot's only door to SQLite.
 

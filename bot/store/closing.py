@@ -115,7 +115,8 @@ class ClosingStore(StoreBase):
         """Deletes the seminars that closed before `before`, and those never closed whose last
         activity was before it, with everything in them (the foreign keys cascade: notes,
         votes, dots, read-back answers, members, writers, groups, themes, broadcasts,
-        schedules), and the people who were in no other seminar."""
+        schedules), the people who were in no other seminar, and the series left with neither
+        a seminar nor a follow-up."""
         async with self.transaction():
             ids = [
                 int(r[0])
@@ -147,4 +148,12 @@ class ClosingStore(StoreBase):
                     " (SELECT 1 FROM members m WHERE m.person = users.person)",
                     [(person,) for person in people],
                 )
+            # A series outlives its seminars only while it has proposals to follow up; one
+            # with none left (a seminar on its own) goes with its last seminar.
+            await self._db.execute(
+                "DELETE FROM series WHERE NOT EXISTS"
+                " (SELECT 1 FROM seminars s WHERE s.series_id = series.id) AND NOT EXISTS"
+                " (SELECT 1 FROM followups f JOIN series_themes t ON t.id = f.proposal_id"
+                " WHERE t.series_id = series.id)"
+            )
             return len(ids)

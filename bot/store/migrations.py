@@ -403,6 +403,62 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (seminar_id, address)
     );
     """,
+    # 18: seminar series and their follow-up. Every seminar belongs to a series (one of its
+    # own until a moderator starts the next seminar from it) and has a kind: users, staff or
+    # joint. What a series keeps holds no person: the themes its seminars ended with, with a
+    # few quotes; which earlier theme each question of a joint seminar, and each proposal,
+    # answers; and the follow-up of the proposals. It outlives the retention purge of its
+    # seminars (their ids become NULL), and nothing in it leads to a member, writer or note.
+    """
+    CREATE TABLE series (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        language TEXT NOT NULL
+    );
+    INSERT INTO series (id, title, language) SELECT id, title, language FROM seminars;
+    ALTER TABLE seminars ADD COLUMN series_id INTEGER REFERENCES series(id);
+    ALTER TABLE seminars ADD COLUMN kind TEXT NOT NULL DEFAULT 'users';
+    UPDATE seminars SET series_id = id;
+    CREATE INDEX seminars_by_series ON seminars(series_id);
+    CREATE TABLE series_themes (
+        id INTEGER PRIMARY KEY,
+        series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+        seminar_id INTEGER REFERENCES seminars(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        dots INTEGER NOT NULL,
+        quotes TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX series_themes_by_series ON series_themes(series_id);
+    CREATE TABLE joint_questions (
+        seminar_id INTEGER NOT NULL REFERENCES seminars(id) ON DELETE CASCADE,
+        question INTEGER NOT NULL,
+        theme_id INTEGER NOT NULL REFERENCES series_themes(id) ON DELETE CASCADE,
+        PRIMARY KEY (seminar_id, question)
+    ) WITHOUT ROWID;
+    CREATE TABLE lineage (
+        proposal_id INTEGER NOT NULL REFERENCES series_themes(id) ON DELETE CASCADE,
+        answers_id INTEGER NOT NULL REFERENCES series_themes(id) ON DELETE CASCADE,
+        PRIMARY KEY (proposal_id, answers_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE followups (
+        proposal_id INTEGER PRIMARY KEY REFERENCES series_themes(id) ON DELETE CASCADE,
+        owner TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'planned',
+        reason TEXT NOT NULL DEFAULT '',
+        due TEXT,
+        reminded_due TEXT,
+        changed_at TEXT
+    );
+    CREATE TABLE status_changes (
+        id INTEGER PRIMARY KEY,
+        proposal_id INTEGER NOT NULL REFERENCES series_themes(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        told INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import aiosqlite
 
-from bot.domain import DotVote, Phase, Role, Seminar, sources_of
+from bot.domain import DotVote, Phase, Role, Seminar, SeminarKind, sources_of
 from bot.keys import new_code
 from bot.store.core import StoreBase, _first, _seal_chat
 from bot.vault import Vault
@@ -41,6 +41,8 @@ def _seminar(row: aiosqlite.Row, vault: Vault) -> Seminar:
             (language, tuple(texts))
             for language, texts in sorted(json.loads(row["question_translations"]).items())
         ),
+        series_id=row["series_id"],
+        kind=SeminarKind(row["kind"]),
     )
 
 
@@ -63,14 +65,24 @@ class SeminarsStore(StoreBase):
         group_size: int,
         dots: tuple[int, int] = (5, 3),
         standard: bool = False,
+        series_id: int | None = None,
+        kind: SeminarKind = SeminarKind.USERS,
+        translations: dict[str, list[str]] | None = None,
     ) -> Seminar:
         """Creates the seminar, makes the owner its moderator and their active seminar;
-        `standard`: its questions are the method's two, which every catalog holds."""
+        `standard`: its questions are the kind's standard ones, which every catalog holds.
+        Without `series_id` the seminar begins a series of its own, under its title."""
         async with self.transaction():
+            if series_id is None:
+                made = await self._db.execute(
+                    "INSERT INTO series (title, language) VALUES (?, ?)", (title, language)
+                )
+                series_id = made.lastrowid
             cur = await self._db.execute(
                 "INSERT INTO seminars (title, language, phase, questions, invite_code, group_size,"
-                " created_at, dot_budget, dot_max_per_theme, standard_questions)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, dot_budget, dot_max_per_theme, standard_questions, series_id,"
+                " kind, question_translations)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     title,
                     language,
@@ -81,6 +93,9 @@ class SeminarsStore(StoreBase):
                     self.stamp(),
                     *dots,
                     standard,
+                    series_id,
+                    kind.value,
+                    json.dumps(translations or {}, ensure_ascii=False),
                 ),
             )
             seminar_id = cur.lastrowid
