@@ -19,6 +19,7 @@ from bot.domain import (
     Role,
     Seminar,
     SeminarKind,
+    Status,
     group_colour,
 )
 from bot.i18n import FSI, LANGUAGES, RLM, Translator, standard_questions
@@ -112,6 +113,34 @@ def phase_name(t: Translator, phase: Phase) -> str:
         Phase.CLOSED: t.pgettext("phase", "closed"),
     }
     return names[phase]
+
+
+def status_name(t: Translator, status: Status) -> str:
+    """A proposal's follow-up status in words, for participants, the office and the report."""
+    names = {
+        # Participant: a proposal's follow-up status
+        Status.PLANNED: t.pgettext("status", "planned"),
+        # Participant: a proposal's follow-up status
+        Status.UNDER_WAY: t.pgettext("status", "under way"),
+        # Participant: a proposal's follow-up status
+        Status.DONE: t.pgettext("status", "done"),
+        # Participant: a proposal's follow-up status
+        Status.NOT_POSSIBLE: t.pgettext("status", "not possible"),
+    }
+    return names[status]
+
+
+def kind_name(t: Translator, kind: SeminarKind) -> str:
+    """Who a seminar of a series is for, as a short label: «users' seminar»."""
+    names = {
+        # Participant: the kind of a seminar in a series
+        SeminarKind.USERS: t.pgettext("kind", "users' seminar"),
+        # Participant: the kind of a seminar in a series
+        SeminarKind.STAFF: t.pgettext("kind", "staff seminar"),
+        # Participant: the kind of a seminar in a series
+        SeminarKind.JOINT: t.pgettext("kind", "joint seminar"),
+    }
+    return names[kind]
 
 
 def phase_help(t: Translator, phase: Phase, role: Role = Role.PARTICIPANT) -> str:
