@@ -116,6 +116,7 @@ class Action(StrEnum):
     TRANSLATE = "l0"  # args: seminar id
     TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
     TRANSLATE_CANCEL = "l2"  # args: seminar id
+    SERIES_NEXT = "n0"  # args: the earlier seminar's id, the new seminar's kind index
 
 
 class StaleButton(Exception):

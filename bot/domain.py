@@ -234,6 +234,12 @@ class Seminar:
         return self.questions
 
     @property
+    def own_questions(self) -> bool:
+        """The moderator wrote the questions, so only they can give them in more languages
+        (standard and joint questions come in every language)."""
+        return not self.standard_questions and self.kind is not SeminarKind.JOINT
+
+    @property
     def rule(self) -> PhaseRule:
         return PHASES[self.phase]
 

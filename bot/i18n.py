@@ -11,13 +11,13 @@ import gettext
 import io
 import logging
 import string
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_time, format_timedelta
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -145,6 +145,10 @@ class Translator:
 
     def datetime(self, moment: datetime, zone: str) -> str:
         return format_datetime(moment, "medium", tzinfo=ZoneInfo(zone), locale=self._locale)
+
+    def day(self, day: date) -> str:
+        """A date in words, as a due date is read: «1. mars 2027»."""
+        return format_date(day, "long", locale=self._locale)
 
     @staticmethod
     def language_name(language: str) -> str:

@@ -15,7 +15,7 @@ from bot.config import Secrets, Settings
 from bot.flows import closing
 from bot.flows.deps import Deps
 from bot.i18n import translator
-from bot.render.screens import phase_name
+from bot.render.screens import phase_name, status_name
 from bot.running import hold_database
 from bot.store import Store
 
@@ -113,7 +113,9 @@ async def write_report(
             raise LookupError(f"no seminar number {seminar_id} in {settings.database}")
         deps = Deps(store, keys, settings, Clock(settings.clock_file))
         t = translator(seminar.language)
-        data = await closing.report_data(deps, seminar, phase_name(t, seminar.phase))
+        data = await closing.report_data(
+            deps, seminar, phase_name(t, seminar.phase), lambda s: status_name(t, s)
+        )
     finally:
         await store.close()
     files = dict(await reporting.report_files(data, t))

@@ -27,6 +27,7 @@ PERSONAL_COMMANDS = frozenset(
         "/cockpit",
         "/ask",
         "/questions",
+        "/series",
     }
 )
 SHARED_COMMANDS = frozenset(

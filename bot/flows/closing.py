@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain import Note, Person, Phase, Role, Seminar, Writer, sources_of
+from bot.domain import Note, Person, Phase, Role, Seminar, Status, Writer, sources_of
 from bot.expectations import Awaiting
 from bot.flows import plenary, series
 from bot.flows.answering import NothingPending
@@ -414,11 +414,18 @@ def _report_note(note: Note, votes: int = 0) -> ReportNote:
     return ReportNote(note.text, note.question, votes, note.paper, note.shortened)
 
 
-async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportData:
-    """Counts, ranked themes and notes: everything the report shows, and no identity."""
+async def report_data(
+    deps: Deps,
+    seminar: Seminar,
+    phase_label: str,
+    status_label: Callable[[Status], str] = str,
+) -> ReportData:
+    """Counts, ranked themes and notes: everything the report shows, and no identity; with
+    the follow-up of the proposals for its themes when it belongs to a series."""
     every_note = await deps.store.seminar_notes(seminar.id)
     results = await plenary.results(deps, seminar, every_note)
     dots = await deps.store.dot_totals(seminar.id)
+    proposed = await series.report_proposals(deps, seminar, status_label)
     unranked = [
         ReportTheme(
             theme.name,
@@ -426,6 +433,7 @@ async def report_data(deps: Deps, seminar: Seminar, phase_label: str) -> ReportD
             tuple(_report_note(n, votes) for n, votes in notes),
             dots.get(theme.id, 0),
             rank=0,
+            proposals=proposed.get(theme.name, ()),
         )
         for result in results
         for theme, notes in result.themes

@@ -8,12 +8,13 @@ proposals and every proposal knows the theme it answers (its lineage).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain import FollowUp, Person, Seminar, SeminarKind, Series, SeriesTheme
+from bot.domain import FollowUp, Person, Seminar, SeminarKind, Series, SeriesTheme, Status
 from bot.flows import refusals
 from bot.flows.deps import Deps
-from bot.flows.report_data import ReportData
+from bot.flows.report_data import ReportData, ReportProposal
 from bot.i18n import LANGUAGES, joint_question, standard_questions, translator
 from bot.store.series import KeptTheme
 
@@ -21,10 +22,12 @@ __all__ = [
     "JOINT_THEMES",
     "QUOTES",
     "NextSeminar",
+    "SeriesOpening",
     "SeriesView",
-    "followups",
     "keep",
     "next_seminar",
+    "opening",
+    "report_proposals",
     "series_view",
 ]
 
@@ -45,9 +48,12 @@ class NextSeminar:
 
 @dataclass(frozen=True, slots=True)
 class SeriesView:
-    """A series as a moderator or the office sees it: its kept themes and follow-up."""
+    """A series as its moderator sees it from one of its seminars: the seminars still kept,
+    the themes the series keeps, and the follow-up of its proposals."""
 
+    seminar: Seminar
     series: Series
+    seminars: tuple[Seminar, ...]
     themes: tuple[SeriesTheme, ...]
     followups: tuple[FollowUp, ...]
 
@@ -145,16 +151,59 @@ async def keep(deps: Deps, seminar: Seminar, data: ReportData) -> None:
     )
 
 
-async def followups(deps: Deps, series_id: int) -> list[FollowUp]:
-    return await deps.store.followups(series_id)
-
-
-async def series_view(deps: Deps, series_id: int) -> SeriesView:
-    series = await deps.store.series(series_id)
+async def series_view(deps: Deps, person: Person, seminar_id: int | None = None) -> SeriesView:
+    """The series of the moderator's seminar (the given one, or their active one)."""
+    seminar = await deps.moderating(person, seminar_id)
+    series = await deps.store.series(seminar.series_id)
     if series is None:
         raise refusals.NoSeminar()
     return SeriesView(
+        seminar,
         series,
-        tuple(await deps.store.series_themes(series_id)),
-        tuple(await deps.store.followups(series_id)),
+        tuple(await deps.store.seminars_in_series(series.id)),
+        tuple(await deps.store.series_themes(series.id)),
+        tuple(await deps.store.followups(series.id)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesOpening:
+    """What a seminar's answer round opens with besides its questions: a joint seminar's
+    earlier themes (users' and staff's), and the follow-up of every proposal of the series
+    so far, so a follow-up seminar starts from what came of the last one."""
+
+    sources: tuple[SeriesTheme, ...]
+    followups: tuple[FollowUp, ...]
+
+
+async def opening(deps: Deps, seminar: Seminar) -> SeriesOpening:
+    sources: tuple[SeriesTheme, ...] = ()
+    if seminar.kind is SeminarKind.JOINT:
+        asked = await deps.store.joint_questions(seminar.id)
+        sources = tuple(asked[q] for q in sorted(asked))
+    return SeriesOpening(sources, tuple(await deps.store.followups(seminar.series_id)))
+
+
+async def report_proposals(
+    deps: Deps, seminar: Seminar, status_label: Callable[[Status], str]
+) -> dict[str, tuple[ReportProposal, ...]]:
+    """The proposals under follow-up for each theme of an ended seminar, by the theme's name:
+    for a users' or staff seminar those that answer it, for a joint one its own follow-up."""
+    found: dict[str, list[ReportProposal]] = {}
+    for followup in await deps.store.followups(seminar.series_id):
+        proposal = ReportProposal(
+            followup.proposal.name,
+            status_label(followup.status),
+            followup.owner,
+            followup.due,
+            followup.reason,
+        )
+        about = (
+            [followup.proposal]
+            if seminar.kind is SeminarKind.JOINT
+            else [t for t in followup.answers if t.seminar_id == seminar.id]
+        )
+        for theme in about:
+            if theme.seminar_id == seminar.id:
+                found.setdefault(theme.name, []).append(proposal)
+    return {name: tuple(proposals) for name, proposals in found.items()}

@@ -347,7 +347,7 @@ async def offer_translation(
     deps: Deps, person: Person, seminar_id: int | None = None
 ) -> TranslationOutcome:
     seminar = await _translatable(deps, person, seminar_id)
-    if seminar.standard_questions:
+    if not seminar.own_questions:
         return StandardQuestions(seminar)
     others = tuple(i for i, code in enumerate(LANGUAGES) if code != seminar.language)
     return AskTranslationLanguage(seminar, others)
@@ -357,7 +357,7 @@ async def choose_translation(
     deps: Deps, person: Person, seminar_id: int, language: int
 ) -> TranslationOutcome:
     seminar = await _translatable(deps, person, seminar_id)
-    if seminar.standard_questions:
+    if not seminar.own_questions:
         return StandardQuestions(seminar)
     code = LANGUAGES[language]
     if code == seminar.language:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from telegram.error import TelegramError
 
 from bot.domain import Member, Person, Seminar
-from bot.flows import cockpit, plenary, schedules, setup, team
+from bot.flows import cockpit, plenary, schedules, series, setup, team
 from bot.flows.timing import deadline
 from bot.handlers.common import (
     BotContext,
@@ -32,6 +32,7 @@ from bot.render import answering as answering_view
 from bot.render import cockpit as cockpit_view
 from bot.render import plenary as plenary_view
 from bot.render import schedules as schedules_view
+from bot.render import series as series_view
 from bot.render import setup as setup_view
 from bot.render import team as team_view
 from bot.render.screens import Screen
@@ -86,6 +87,9 @@ async def announce_opened(
         earlier = await schedules.summary(context.deps, previous) if previous else None
 
     close = await deadline(context.deps, seminar)
+    # A seminar of a series opens with what came of its proposals so far, and a joint one
+    # with the earlier themes it asks about.
+    start = await series.opening(context.deps, seminar)
 
     def screens(tm: Translator) -> list[Screen]:
         opened = [setup_view.round_opened_participant(tm, seminar, outcome.reopened, close)]
@@ -93,6 +97,10 @@ async def announce_opened(
             opened.insert(0, setup_view.previous_summary(tm, earlier))
         if outcome.reopened:
             return opened
+        if start.followups:
+            opened.insert(0, series_view.status_table(tm, start.followups))
+        if start.sources:
+            opened.append(series_view.joint_sources(tm, start.sources))
         return [*opened, answering_view.question_prompt(tm, seminar, 0, limit, close)]
 
     await broadcast(context, outcome.participants, screens, _part(origin, "participants"))

@@ -43,7 +43,7 @@ from bot.handlers.setup import take_back_moderator_commands
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
-from bot.render.screens import phase_name, phase_over
+from bot.render.screens import phase_name, phase_over, status_name
 
 __all__ = ["ROUTES", "offer_to_close", "own_report_short", "read_back_text", "send_report"]
 
@@ -175,7 +175,9 @@ async def send_report(
     spreadsheet; for machines CSV and JSON; and the chart as a picture. The HTML comes first,
     with the caption. And by e-mail to the office addresses, telling `asked_by` where it went."""
     t = translator(seminar.language)
-    data = await closing.report_data(context.deps, seminar, phase_name(t, seminar.phase))
+    data = await closing.report_data(
+        context.deps, seminar, phase_name(t, seminar.phase), lambda s: status_name(t, s)
+    )
     await closing.report_made(context.deps, seminar)
 
     async def build_and_send() -> None:

@@ -18,6 +18,7 @@ from bot.handlers import (
     plenary,
     questions,
     schedules,
+    series,
     setup,
     team,
     themes,
@@ -81,6 +82,7 @@ MORE_ACTIONS: dict[str, CommandRun] = {
     "questions": questions.questions_command,
     "translate": setup.translate_command,
     "office_email": offices.office_email_command,
+    "series": series.series_command,
 }
 
 

@@ -30,6 +30,7 @@ from bot.handlers import (
     plenary,
     questions,
     schedules,
+    series,
     setup,
     team,
     themes,
@@ -75,6 +76,7 @@ FEATURES: tuple[Routes, ...] = (
     cockpit.ROUTES,
     questions.ROUTES,
     offices.ROUTES,
+    series.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

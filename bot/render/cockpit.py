@@ -99,6 +99,7 @@ MORE_COMMANDS: tuple[str, ...] = (
     "questions",
     "translate",
     "office_email",
+    "series",
 )
 
 
@@ -163,6 +164,10 @@ def _keys(t: Translator, view: Cockpit) -> tuple[tuple[Key, ...], ...]:
     rows: list[tuple[Key, ...]] = []
     if step is not Step.ENDED:
         rows.append((key(step_label(t, step), Action.COCKPIT_NEXT, seminar.id, STEPS.index(step)),))
+    else:  # the next seminar of the series is two taps away: this one and its kind
+        index = MORE_COMMANDS.index("series")
+        label = t.pgettext("button", "Start the next seminar of the series")
+        rows.append((key(label, Action.COCKPIT_COMMAND, seminar.id, index),))
     if view.back is not None:
         back = view.back
         rows.append(
@@ -204,6 +209,7 @@ def more(t: Translator, seminar: Seminar) -> Screen:
         "questions": t.pgettext("button", "Questions from participants"),
         "translate": t.pgettext("button", "Add the questions in another language"),
         "office_email": t.pgettext("button", "Office e-mail"),
+        "series": t.pgettext("button", "Series and next seminar"),
     }
     shown = [name for name in MORE_COMMANDS if _offered(name, seminar)]
     keys = [
@@ -232,7 +238,7 @@ def _offered(name: str, seminar: Seminar) -> bool:
         case "schedule":
             return not seminar.ended
         case "translate":
-            return seminar.phase is Phase.DRAFT and not seminar.standard_questions
+            return seminar.phase is Phase.DRAFT and seminar.own_questions
         case _:
             return True
 

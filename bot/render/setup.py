@@ -111,7 +111,7 @@ def seminar_created(
             title=previous.title[:30]
         )
         rows.append((key(label, Action.OPEN_WITH_PREVIOUS, seminar.id, previous.id),))
-    if not seminar.standard_questions:
+    if seminar.own_questions:
         rows.append((_translate_key(t, seminar),))
     return Screen(text, tuple(rows))
 
