@@ -4,6 +4,8 @@ follow-up seminar that opens with what came of them."""
 
 from __future__ import annotations
 
+import json
+
 from checks import said
 from groupwork_helpers import card_themes, edit_of, propose_theme
 from harness import (
@@ -16,6 +18,7 @@ from harness import (
     has_button,
     join,
     saying,
+    wait_until,
 )
 
 from bot.i18n import joint_question, standard_questions, translator
@@ -212,3 +215,31 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
     assert "Kortere ventetid" in table.text
     assert translator("en").pgettext("status", "planned") in table.text
     bot.assert_clean_logs()
+
+    # The retention purge: the seminars go with everything about people, and the series keeps
+    # only what holds no person (themes, proposals, chosen quotes, statuses).
+    written = [
+        note for notes in (USER_NOTES, STAFF_NOTES, JOINT_NOTES) for n in notes for note in n
+    ]
+    quotes = {
+        quote
+        for (kept,) in bot.query("SELECT quotes FROM series_themes")
+        for quote in json.loads(str(kept))
+    }
+    assert quotes
+    assert quotes < set(written)
+    bot.advance_clock(181 * 86400)
+    await wait_until(lambda: bot.query("SELECT COUNT(*) FROM seminars") == [(0,)])
+    for table in ("users", "members", "writers", "notes", "votes", "dots", "joint_questions"):
+        assert bot.query(f"SELECT COUNT(*) FROM {table}") == [(0,)], table
+    assert bot.query("SELECT COUNT(*) FROM series") == [(1,)]
+    assert bot.query("SELECT DISTINCT seminar_id FROM series_themes") == [(None,)]
+    assert bot.query("SELECT COUNT(*) FROM followups") == [(1,)]
+    assert len(bot.query("SELECT answers_id FROM lineage")) == 2
+    await wait_until(
+        lambda: not any(n.encode() in bot.stored_bytes() for n in set(written) - quotes)
+    )
+    stored = bot.stored_bytes()
+    for person in (anna, bo, cato, dina, eva, *(p for p, _ in staff)):
+        assert person.name.encode() not in stored
+        assert str(person.id).encode() not in stored
