@@ -181,6 +181,11 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
         assert joint_question(t, "Rask respons", from_staff=False) in texts
         assert joint_question(t, "Tid til samtale", from_staff=True) in texts
 
+    # The seminars of a series share a title: a cockpit names the kind beside it.
+    cockpits = [m for m in mona.bot_messages.values() if m.text.startswith("🧭") and not m.deleted]
+    joint_kind = translator("nb").pgettext("kind", "joint seminar")
+    assert f"Bedre hjelp i Nav ({joint_kind})" in cockpits[-1].text
+
     # The chosen proposal, under follow-up, answers both earlier themes (its lineage).
     assert bot.query("SELECT kind FROM seminars ORDER BY id") == [
         ("users",),

@@ -9,7 +9,7 @@ from bot.domain import Back, Phase, Seminar, Step
 from bot.flows.cockpit import Cockpit, Unfinished
 from bot.i18n import Translator
 from bot.render.schedules import step_deadline
-from bot.render.screens import Key, Screen, esc, key, phase_name
+from bot.render.screens import Key, Screen, esc, key, phase_name, seminar_name
 
 __all__ = [
     "BACKS",
@@ -148,7 +148,7 @@ def cockpit(t: Translator, view: Cockpit) -> Screen:
     seminar = view.seminar
     lines = [
         t.gettext("🧭 <b>{title}</b>: {phase}").format(
-            title=esc(seminar.title), phase=phase_name(t, seminar.phase)
+            title=seminar_name(t, seminar), phase=phase_name(t, seminar.phase)
         ),
         *_count_lines(t, view),
     ]

@@ -130,6 +130,14 @@ def status_name(t: Translator, status: Status) -> str:
     return names[status]
 
 
+def seminar_name(t: Translator, seminar: Seminar) -> str:
+    """The seminar's title as HTML, with its kind where it is not the users': the seminars of a
+    series share a title."""
+    if seminar.kind is SeminarKind.USERS:
+        return esc(seminar.title)
+    return f"{esc(seminar.title)} ({kind_name(t, seminar.kind)})"
+
+
 def kind_name(t: Translator, kind: SeminarKind) -> str:
     """Who a seminar of a series is for, as a short label: «users' seminar»."""
     names = {

@@ -24,6 +24,7 @@ from bot.render.screens import (
     paginate,
     phase_name,
     questions_for,
+    seminar_name,
 )
 
 
@@ -379,7 +380,7 @@ def seminars_list(
         marker = " ✅" if seminar.id == active else ""
         who = t.gettext("moderator") if role is Role.MODERATOR else t.gettext("participant")
         lines.append(
-            f"{number}. {esc(seminar.title)} ({who}, {phase_name(t, seminar.phase)}){marker}"
+            f"{number}. {seminar_name(t, seminar)} ({who}, {phase_name(t, seminar.phase)})" + marker
         )
         if seminar.id != active:
             # Participant: a button that makes seminar number {number} of the list the one
