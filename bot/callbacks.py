@@ -116,6 +116,11 @@ class Action(StrEnum):
     TRANSLATE = "l0"  # args: seminar id
     TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
     TRANSLATE_CANCEL = "l2"  # args: seminar id
+    FOLLOWUP_LINK = "f1"  # args: seminar id
+    FOLLOWUP_STOP = "f2"  # args: seminar id
+    FOLLOWUP_PICK = "f3"  # args: proposal id, its number (office chat)
+    FOLLOWUP_SET = "f4"  # args: proposal id, status index, its number (office chat)
+    FOLLOWUP_REASON = "f5"  # args: proposal id, reason index, its number (office chat)
 
 
 class StaleButton(Exception):
