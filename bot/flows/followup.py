@@ -54,7 +54,7 @@ MAX_REASON = 300
 # A due date the office can mean: not in the past century, not beyond this one.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
-_TOKEN = re.compile(r"^([0-9a-z]{1,13})\.([A-Za-z0-9_-]{22})$")
+_TOKEN = re.compile(r"([0-9a-z]{1,13})\.([A-Za-z0-9_-]{22})")
 
 
 class Reason(StrEnum):
@@ -216,7 +216,7 @@ async def stop_links(deps: Deps, person: Person, seminar_id: int) -> LinksStoppe
 
 def parse_token(token: str) -> tuple[int, str] | None:
     """The link's id and secret, or None for anything the bot never made."""
-    found = _TOKEN.match(token)
+    found = _TOKEN.fullmatch(token)
     if found is None:
         return None
     link_id = int(found.group(1), 36)

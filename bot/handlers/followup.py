@@ -27,10 +27,10 @@ __all__ = ["ROUTES", "followup_command"]
 async def followup_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
-    if chat.type != "private":
-        await _office_command(context, chat.id)
-        return
     t = await reader(update, context)
+    if chat.type != "private":
+        await _office_command(context, chat.id, t)
+        return
     person = person_of(update)
     outcome = await followup.table(context.deps, person)
     match outcome:
@@ -77,15 +77,16 @@ def _chat_id(update: Update) -> int:
     return chat.id
 
 
-async def _office_command(context: BotContext, chat_id: int) -> None:
+async def _office_command(context: BotContext, chat_id: int, t: Translator) -> None:
+    """The office's table, in its series' language; a chat that is no office's is told so in
+    the asker's."""
     outcome = await followup.office_table(context.deps, chat_id)
     match outcome:
         case followup.NotOffice():
-            t = translator(context.deps.settings.default_language)
             await send(context, chat_id, followup_view.not_office(t, outcome))
         case followup.OfficeTable():
-            t = translator(outcome.series.language)
-            await send(context, chat_id, followup_view.office_table(t, outcome))
+            ts = translator(outcome.series.language)
+            await send(context, chat_id, followup_view.office_table(ts, outcome))
 
 
 async def _language(context: BotContext, chat_id: int, t: Translator) -> str:
