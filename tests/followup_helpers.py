@@ -14,7 +14,7 @@ from localapi import SimUser
 PUBLIC = "https://office.example.org"
 USERS_THEME = "Å bli sett og trodd på"
 STAFF_THEME = "Tid til samtalen"
-PROPOSAL = "Fast kontaktperson <med> «tid»"
+PROPOSAL = "Fast kontaktperson som ringer tilbake"
 QUOTE = "Ring meg tilbake samme dag & si hvem du er"
 LINK = re.compile(r"https://office\.example\.org/followup/([0-9a-z]+\.[A-Za-z0-9_-]{22})")
 

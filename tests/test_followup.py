@@ -96,7 +96,7 @@ async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
     text = html.unescape(page)
     for shown in (PROPOSAL, USERS_THEME, STAFF_THEME, QUOTE):
         assert shown in text
-    assert "<med>" not in page  # people's text is escaped
+    assert html.escape(QUOTE) in page  # people's text is escaped
     for person in ("Mona", "mona_mod", str(mona.id)):
         assert person not in page
 
@@ -349,3 +349,21 @@ def test_the_pages_rules() -> None:
     assert saved == FollowUp(
         proposal, (), "Leder for mottaket", Status.UNDER_WAY, "", date(2027, 2, 3)
     )
+
+
+def test_the_page_escapes_peoples_text_and_reads_right_to_left_in_arabic() -> None:
+    from bot.domain import FollowUp, SeminarKind, Series, SeriesTheme
+    from bot.render import followup_page
+
+    evil = '<script>alert("x")</script>'
+    proposal = SeriesTheme(5, 1, None, SeminarKind.JOINT, 1, evil, 3, (evil,))
+    users = SeriesTheme(6, 1, None, SeminarKind.USERS, 1, evil, 3)
+    view = flow.PageView(
+        Series(1, evil, "ar"), (FollowUp(proposal, (users,), owner=evil, reason=evil),), "f" * 32
+    )
+    page = followup_page.page(translator("ar"), view)
+    assert "<script" not in page
+    assert '<html lang="ar" dir="rtl">' in page
+    assert html.escape(evil) in page
+    gone = followup_page.gone_page(translator("ar"))
+    assert '<html lang="ar" dir="rtl">' in gone

@@ -21,7 +21,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:0}h3{font-size:1rem;margin:.6
 section.proposal{background:#fff;border:1px solid #ccc;border-radius:8px;padding:1rem;
 margin:1rem 0}
 .sides{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
-@media (max-width:32rem){.sides{grid-template-columns:1fr}}
+@media (max-width:22rem){.sides{grid-template-columns:1fr}}
 .sides>div{background:#f0f4f8;border-radius:6px;padding:.5rem .8rem}
 blockquote{margin:.3rem 0;padding-inline-start:.7rem;border-inline-start:3px solid #999}
 label{display:block;font-weight:600;margin-top:.8rem}
