@@ -27,6 +27,7 @@ PERSONAL_COMMANDS = frozenset(
         "/cockpit",
         "/ask",
         "/questions",
+        "/followup",
     }
 )
 SHARED_COMMANDS = frozenset(
