@@ -367,3 +367,24 @@ def test_the_page_escapes_peoples_text_and_reads_right_to_left_in_arabic() -> No
     assert html.escape(evil) in page
     gone = followup_page.gone_page(translator("ar"))
     assert '<html lang="ar" dir="rtl">' in gone
+
+
+def test_the_follow_up_settings(tmp_path: Path) -> None:
+    from bot.config import ConfigError, FollowUpSettings, load_settings
+
+    shipped = load_settings(Path(__file__).resolve().parent.parent / "config.toml")
+    assert shipped.followup == FollowUpSettings()
+    assert not shipped.followup.on  # the demo starts without a page
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[followup]\npublic_url = "https://seminar.example.no/"\npage_port = 9000\n'
+        "link_days = 14\n",
+        "utf-8",
+    )
+    loaded = load_settings(config).followup
+    assert loaded == FollowUpSettings("https://seminar.example.no", "127.0.0.1", 9000, 14)
+    assert loaded.on
+    for bad in ('public_url = "seminar.example.no"', "link_days = 0", "page_port = 70000"):
+        config.write_text(f"[followup]\n{bad}\n", "utf-8")
+        with pytest.raises(ConfigError, match="followup"):
+            load_settings(config)

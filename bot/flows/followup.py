@@ -208,7 +208,8 @@ async def make_link(
 async def stop_links(deps: Deps, person: Person, seminar_id: int) -> LinksStopped:
     """Stops every link of the series: the office then needs a new one."""
     seminar = await deps.moderating(person, seminar_id)
-    return LinksStopped(seminar, await deps.store.revoke_links(seminar.series_id))
+    stopped = await deps.store.revoke_links(seminar.series_id, deps.clock.now())
+    return LinksStopped(seminar, stopped)
 
 
 # -- the page -----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ class FollowUpStore(StoreBase):
         async with self.transaction():
             await self._db.execute(
                 "INSERT INTO followup_links (id, series_id, mac, expires_at) VALUES (?, ?, ?, ?)",
-                (link_id, series_id, mac, expires.isoformat()),
+                (link_id, series_id, mac, expires.isoformat(timespec="microseconds")),
             )
 
     async def link(self, link_id: int) -> LinkRow | None:
@@ -43,12 +43,13 @@ class FollowUpStore(StoreBase):
             bool(row["revoked"]),
         )
 
-    async def revoke_links(self, series_id: int) -> int:
-        """Stops every link of the series that still works; returns how many."""
+    async def revoke_links(self, series_id: int, now: datetime) -> int:
+        """Stops every link of the series; returns how many still worked until now."""
         async with self.transaction():
             cur = await self._db.execute(
-                "UPDATE followup_links SET revoked = 1 WHERE series_id = ? AND revoked = 0",
-                (series_id,),
+                "UPDATE followup_links SET revoked = 1"
+                " WHERE series_id = ? AND revoked = 0 AND expires_at > ?",
+                (series_id, now.isoformat(timespec="microseconds")),
             )
             return cur.rowcount
 
