@@ -34,6 +34,7 @@ from bot.http import AiohttpRequest
 from bot.i18n import LANGUAGES, translator
 from bot.lanes import Lanes
 from bot.outbox import Outbox
+from bot.page import PageServer
 from bot.polling import poll_until
 from bot.ratelimit import ChatOrderedLimiter
 from bot.render import profile
@@ -219,11 +220,19 @@ async def _serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | Non
             # Before any new update: the first vote cards a stop cut off after they were due.
             await themes_handlers.send_owed_cards(BotContext(app))
             scheduler.arm(app)
-            if settings.mode == "webhook":
-                await _serve_webhook(app, settings, secrets, store, stop)
-            else:
-                log.info("bot started (polling)")
-                await poll_until(app, services.lanes, stop, ALLOWED_UPDATES)
+            # The office's follow-up page, in either mode; off without a public address.
+            page = PageServer(services.deps) if settings.followup.on else None
+            if page is not None:
+                await page.start()
+            try:
+                if settings.mode == "webhook":
+                    await _serve_webhook(app, settings, secrets, store, stop)
+                else:
+                    log.info("bot started (polling)")
+                    await poll_until(app, services.lanes, stop, ALLOWED_UPDATES)
+            finally:
+                if page is not None:
+                    await page.stop()
             await services.broadcaster.stop()
             await app.stop()
         finally:

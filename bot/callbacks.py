@@ -117,6 +117,11 @@ class Action(StrEnum):
     TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
     TRANSLATE_CANCEL = "l2"  # args: seminar id
     SERIES_NEXT = "n0"  # args: the earlier seminar's id, the new seminar's kind index
+    FOLLOWUP_LINK = "f1"  # args: seminar id
+    FOLLOWUP_STOP = "f2"  # args: seminar id
+    FOLLOWUP_PICK = "f3"  # args: proposal id, its number (office chat)
+    FOLLOWUP_SET = "f4"  # args: proposal id, status index, its number (office chat)
+    FOLLOWUP_REASON = "f5"  # args: proposal id, reason index, its number (office chat)
 
 
 class StaleButton(Exception):

@@ -17,6 +17,7 @@ __all__ = [
     "SMTP_PASSWORD",
     "ConfigError",
     "EmailSettings",
+    "FollowUpSettings",
     "Secrets",
     "Settings",
     "load_new_secret",
@@ -54,6 +55,21 @@ class EmailSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpSettings:
+    """The [followup] table: the office's follow-up page. Off while `public_url` is empty:
+    the bot then serves no page and makes no links (the office's chat still works)."""
+
+    public_url: str = ""  # the https:// base address the office opens, behind a proxy
+    page_listen: str = "127.0.0.1"
+    page_port: int = 8090
+    link_days: int = 30
+
+    @property
+    def on(self) -> bool:
+        return bool(self.public_url)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     api_base_url: str
     mode: str
@@ -76,6 +92,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     email: EmailSettings | None = None  # None: no [email] table, so no e-mail is sent
+    followup: FollowUpSettings = field(default_factory=FollowUpSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +216,23 @@ def load_settings(path: Path) -> Settings:
         webhook_listen=webhook_listen,
         webhook_port=webhook_port,
         email=_email(raw),
+        followup=_followup(raw),
     )
+
+
+def _followup(raw: dict[str, Any]) -> FollowUpSettings:
+    """The [followup] table; without it (or without `public_url`) the page is off."""
+    public_url = _get(raw, "followup", "public_url", str, "").strip().rstrip("/")
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise ConfigError("followup.public_url must be the page's public https:// address")
+    listen = _get(raw, "followup", "page_listen", str, "127.0.0.1")
+    port = _get(raw, "followup", "page_port", int, 8090)
+    if not 0 <= port <= 65535:
+        raise ConfigError("followup.page_port must be a port number")
+    link_days = _get(raw, "followup", "link_days", int, 30)
+    if not 1 <= link_days <= 365:
+        raise ConfigError("followup.link_days must be between 1 and 365")
+    return FollowUpSettings(public_url, listen, port, link_days)
 
 
 _SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}

@@ -50,6 +50,7 @@ class Keyring:
         self._pseudonym_key = self._derive(secret, b"pseudonym")
         self._message_key = self._derive(secret, b"message")
         self._button_key = self._derive(secret, b"button")
+        self._link_key = self._derive(secret, b"followup-link")
         self._check = self._derive(secret, b"check-value-v1").hex()
         self._retired = retired
 
@@ -85,6 +86,11 @@ class Keyring:
         button sent before a rekey)."""
         keys = (self._button_key, *(old.button for old in self._retired))
         return tuple(_button_mac(key, body) for key in keys)
+
+    def link_mac(self, body: str) -> bytes:
+        """The keyed hash of an office's follow-up link (and of its form's token): the
+        database keeps only this, so the file alone opens no link. A rekey ends every link."""
+        return hmac.new(self._link_key, body.encode(), hashlib.sha256).digest()
 
     def retired_with_current(self) -> tuple[RetiredKeys, ...]:
         """What a rekey keeps of this keyring: its message and button keys join the retired."""

@@ -28,6 +28,7 @@ PERSONAL_COMMANDS = frozenset(
         "/ask",
         "/questions",
         "/series",
+        "/followup",
     }
 )
 SHARED_COMMANDS = frozenset(

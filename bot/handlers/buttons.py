@@ -63,6 +63,7 @@ async def _answer(context: BotContext, query: CallbackQuery, notice: str | None)
 
 def make_dispatcher(
     routes: Mapping[Action, ButtonRun],
+    in_groups: frozenset[Action] = frozenset(),
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     async def on_button(update: Update, context: BotContext) -> None:
         """Decodes the button; stale and forged data get a polite notice and change nothing."""
@@ -82,7 +83,8 @@ def make_dispatcher(
         if route is None:
             await _answer(context, query, joining_view.expired_button(t))
             return
-        if query.message is not None and query.message.chat.type != "private":
+        in_group = query.message is not None and query.message.chat.type != "private"
+        if in_group and button.action not in in_groups:
             await _answer(context, query, joining_view.invalid_button(t))
             return
         try:

@@ -10,9 +10,11 @@ from bot.domain import Back, Person, Step
 from bot.expectations import AnnouncementDraft, Expectation, Expecting
 from bot.flows import cockpit
 from bot.flows.expecting import ask_for
+from bot.flows.followup import has_followup
 from bot.flows.timing import deadline
 from bot.handlers import (
     closing,
+    followup,
     groups,
     offices,
     plenary,
@@ -83,6 +85,7 @@ MORE_ACTIONS: dict[str, CommandRun] = {
     "translate": setup.translate_command,
     "office_email": offices.office_email_command,
     "series": series.series_command,
+    "followup": followup.followup_command,
 }
 
 
@@ -217,7 +220,8 @@ async def announcement_text(
 
 async def more(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
     view = await cockpit.take_helm(context.deps, person_of(update), button.arg(0))
-    await send(context, person_of(update).tg_id, cockpit_view.more(t, view.seminar))
+    followed = await has_followup(context.deps, view.seminar)
+    await send(context, person_of(update).tg_id, cockpit_view.more(t, view.seminar, followed))
     return None
 
 

@@ -48,6 +48,7 @@ TextRun = Callable[[Update, BotContext, Expectation, str], Awaitable[None]]
 class Chat(StrEnum):
     PRIVATE = "private"
     GROUP = "group"
+    ANY = "any"  # private and group chats alike
 
 
 class Unmatched(StrEnum):
@@ -86,6 +87,8 @@ class Press:
     # Changes only the presser's own things (language, consent, notes, votes, dots, a card's
     # page); any other button is a moderator's and runs alone.
     personal: bool = False
+    # Where the button may be pressed: a group chat's button (the office's) says so.
+    chat: Chat = Chat.PRIVATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from bot.handlers import (
     answering,
     closing,
     cockpit,
+    followup,
     groups,
     joining,
     offices,
@@ -77,6 +78,7 @@ FEATURES: tuple[Routes, ...] = (
     questions.ROUTES,
     offices.ROUTES,
     series.ROUTES,
+    followup.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.
@@ -153,7 +155,11 @@ def _command(run: CommandRun) -> Callable[[Update, BotContext], Coroutine[Any, A
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """Every command first, then the expected texts and buttons, then what nothing else took."""
     private = filters.ChatType.PRIVATE
-    chats = {Chat.PRIVATE: private, Chat.GROUP: filters.ChatType.GROUPS}
+    chats = {
+        Chat.PRIVATE: private,
+        Chat.GROUP: filters.ChatType.GROUPS,
+        Chat.ANY: private | filters.ChatType.GROUPS,
+    }
     message = filters.UpdateType.MESSAGE
     unmatched = {
         Unmatched.PRIVATE_COMMAND: private & message & filters.COMMAND,
@@ -167,6 +173,8 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     found.append(
         MessageHandler(private & message & filters.TEXT & ~filters.COMMAND, _command(on_text))
     )
-    found.append(CallbackQueryHandler(make_dispatcher({a: p.run for a, p in BUTTONS.items()})))
+    in_groups = frozenset(a for a, p in BUTTONS.items() if p.chat is not Chat.PRIVATE)
+    dispatcher = make_dispatcher({a: p.run for a, p in BUTTONS.items()}, in_groups)
+    found.append(CallbackQueryHandler(dispatcher))
     found.extend(MessageHandler(unmatched[k], _command(u.run)) for k, u in UNMATCHED.items())
     return found

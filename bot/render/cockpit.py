@@ -100,6 +100,7 @@ MORE_COMMANDS: tuple[str, ...] = (
     "translate",
     "office_email",
     "series",
+    "followup",
 )
 
 
@@ -193,8 +194,9 @@ def _keys(t: Translator, view: Cockpit) -> tuple[tuple[Key, ...], ...]:
     return tuple(rows)
 
 
-def more(t: Translator, seminar: Seminar) -> Screen:
-    """Everything else a moderator may do, each a button that does what its command does."""
+def more(t: Translator, seminar: Seminar, followup: bool = False) -> Screen:
+    """Everything else a moderator may do, each a button that does what its command does;
+    `followup`: the seminar's series has proposals under follow-up."""
     labels = {
         "invite": t.pgettext("button", "Join link and QR code"),
         "paper": t.pgettext("button", "Type in paper notes"),
@@ -210,8 +212,13 @@ def more(t: Translator, seminar: Seminar) -> Screen:
         "translate": t.pgettext("button", "Add the questions in another language"),
         "office_email": t.pgettext("button", "Office e-mail"),
         "series": t.pgettext("button", "Series and next seminar"),
+        "followup": t.pgettext("button", "Follow-up of the proposals"),
     }
-    shown = [name for name in MORE_COMMANDS if _offered(name, seminar)]
+    shown = [
+        name
+        for name in MORE_COMMANDS
+        if _offered(name, seminar) and (name != "followup" or followup)
+    ]
     keys = [
         key(labels[name], Action.COCKPIT_COMMAND, seminar.id, MORE_COMMANDS.index(name))
         for name in shown

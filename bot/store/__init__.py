@@ -14,6 +14,7 @@ from __future__ import annotations
 from bot.store.broadcasts import BroadcastStore
 from bot.store.closing import ClosingStore
 from bot.store.core import AlreadyHandled, SecretMismatch
+from bot.store.followup import FollowUpStore
 from bot.store.groups import GroupsStore
 from bot.store.members import MembersStore
 from bot.store.notes import NotesStore
@@ -56,6 +57,7 @@ class Store(
     QuestionsStore,
     OfficesStore,
     SeriesStore,
+    FollowUpStore,
 ):
     """The bot's only door to SQLite.
 

@@ -459,6 +459,19 @@ MIGRATIONS: tuple[str, ...] = (
         told INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 19: the office's links to the follow-up page of a series. A link is its random id and a
+    # random secret; only the keyed hash of both is kept (`Keyring.link_mac`), so the file
+    # alone opens no page. A link ends at `expires_at` or when a moderator stops it.
+    """
+    CREATE TABLE followup_links (
+        id INTEGER PRIMARY KEY,
+        series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+        mac BLOB NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX followup_links_by_series ON followup_links(series_id);
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.
