@@ -10,11 +10,11 @@ The picture docs/followup-page.png is taken when it is missing, or again with
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium_at, needs_chromium, waiting_for
 from checks import said
 from followup_helpers import (
     LINK,
@@ -28,65 +28,27 @@ from followup_helpers import (
 )
 from harness import BotProcess, button, contains, has_button
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from bot.i18n import translator
 from localapi import LocalBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = ROOT / "docs" / "followup-page.png"
 # A phone's screen: the office may well open the link there.
 WIDTH, HEIGHT = 412, 915
 DAY = 24 * 3600
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: apt-get install chromium chromium-driver (.ci/run does)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--window-size={WIDTH},{HEIGHT}",
-        # The office's public address leads to the bot's page, as the reverse proxy would.
-        "--host-resolver-rules=MAP office.example.org 127.0.0.1",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {
-        "width": WIDTH, "height": HEIGHT, "pixelRatio": 1.0}})  # fmt: skip
-    # The system's chromedriver, never one Selenium would fetch.
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium_at(
+        tmp_path / "profile", WIDTH, HEIGHT, phone=True, host="office.example.org"
+    ) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
-
-
-def _waiting_for(driver: webdriver.Chrome, selector: str) -> WebElement:
-    """The element once the page the form led to has loaded."""
-    found: WebElement = WebDriverWait(driver, 10).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))
-    )
-    return found
 
 
 def _status(name: str) -> str:
@@ -143,7 +105,7 @@ async def test_the_office_sets_a_status_on_its_page_in_a_browser(
             _status("not possible")
         )
         section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        problems = _waiting_for(chromium, ".problems")
+        problems = waiting_for(chromium, ".problems")
         assert said("nb", _REASON_NEEDED) in problems.text
         assert bot.query("SELECT count(*) FROM status_changes") == [(0,)]
 
@@ -160,7 +122,7 @@ async def test_the_office_sets_a_status_on_its_page_in_a_browser(
             "arguments[0].value = '2027-05-01'", section.find_element(By.NAME, "due")
         )
         section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        notice = _waiting_for(chromium, ".saved")
+        notice = waiting_for(chromium, ".saved")
         assert notice.text == said("nb", "Saved.")
         assert "saved=" in chromium.current_url  # post/redirect/get: a reload posts nothing
         section = chromium.find_element(By.ID, f"p{proposal}")

@@ -10,15 +10,14 @@ from __future__ import annotations
 import base64
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from browser import chromium_at, needs_chromium
 from pypdf import PdfReader
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
@@ -27,16 +26,11 @@ from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, Report
 from bot.i18n import translator
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = ROOT / "docs" / "report-first-page.png"
 # An A4 page's width at 96 dots an inch, and the height of one page.
 WIDTH, HEIGHT = 794, 1123
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: apt-get install chromium chromium-driver (.ci/run does)",
-)
+pytestmark = needs_chromium
 
 
 def _theme(
@@ -97,28 +91,8 @@ def _data() -> ReportData:
 
 @pytest.fixture
 def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--window-size={WIDTH},{HEIGHT}",
-    ):
-        options.add_argument(flag)
-    # The system's chromedriver, never one Selenium would fetch.
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium_at(tmp_path / "profile", WIDTH, HEIGHT) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
 
 
 async def test_the_reports_first_page_is_its_summary_on_screen_and_on_paper(
