@@ -116,6 +116,9 @@ class Action(StrEnum):
     TRANSLATE = "l0"  # args: seminar id
     TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
     TRANSLATE_CANCEL = "l2"  # args: seminar id
+    HEAR_BACK_YES = "h1"  # args: series id
+    HEAR_BACK_NO = "h2"  # args: series id
+    HEAR_BACK_STOP = "h3"  # args: series id
 
 
 class StaleButton(Exception):

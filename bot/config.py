@@ -76,6 +76,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     email: EmailSettings | None = None  # None: no [email] table, so no e-mail is sent
+    remind_days: int = 7  # [followup]: the office is reminded this many days before a due date
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,9 @@ def load_settings(path: Path) -> Settings:
     send_rate = _get(raw, "telegram", "messages_per_second", (int, float), 30)
     if not 1 <= send_rate <= 1000:
         raise ConfigError("telegram.messages_per_second must be between 1 and 1000")
+    remind_days = _get(raw, "followup", "remind_days", int, 7)
+    if not 0 <= remind_days <= 365:
+        raise ConfigError("followup.remind_days must be between 0 and 365")
     log_level = _get(raw, "logging", "level", str, "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("logging.level must be DEBUG, INFO, WARNING or ERROR")
@@ -199,6 +203,7 @@ def load_settings(path: Path) -> Settings:
         webhook_listen=webhook_listen,
         webhook_port=webhook_port,
         email=_email(raw),
+        remind_days=remind_days,
     )
 
 

@@ -25,6 +25,7 @@ from bot.handlers import (
     closing,
     cockpit,
     groups,
+    hearing,
     joining,
     offices,
     plenary,
@@ -75,6 +76,7 @@ FEATURES: tuple[Routes, ...] = (
     cockpit.ROUTES,
     questions.ROUTES,
     offices.ROUTES,
+    hearing.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

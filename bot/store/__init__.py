@@ -15,6 +15,7 @@ from bot.store.broadcasts import BroadcastStore
 from bot.store.closing import ClosingStore
 from bot.store.core import AlreadyHandled, SecretMismatch
 from bot.store.groups import GroupsStore
+from bot.store.hearing import HearingStore
 from bot.store.members import MembersStore
 from bot.store.notes import NotesStore
 from bot.store.offices import OfficesStore
@@ -56,6 +57,7 @@ class Store(
     QuestionsStore,
     OfficesStore,
     SeriesStore,
+    HearingStore,
 ):
     """The bot's only door to SQLite.
 
