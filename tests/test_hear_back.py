@@ -11,12 +11,14 @@ The follow-up rows are seeded in the database, as the office's page would write 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from checks import said
 from harness import (
     BotProcess,
@@ -30,6 +32,7 @@ from harness import (
 )
 from test_attacker import database_bytes, leaks
 from test_mail import PASSWORD, MailBox, email_config, mailbox  # noqa: F401 (a fixture)
+from test_rekey import NEW_SECRET, rekey
 
 from bot.domain import Status
 from bot.i18n import translator
@@ -148,7 +151,7 @@ def seed_proposal(bot: BotProcess, series_id: int, name: str, rank: int = 1) -> 
 
 def change_status(bot: BotProcess, proposal_id: int, status: Status, reason: str = "") -> None:
     """What `store.update_followup` writes when the office gives a proposal a new status."""
-    with __import__("sqlite3").connect(bot.database) as conn:
+    with sqlite3.connect(bot.database) as conn:
         conn.execute(
             "UPDATE followups SET status = ?, reason = ? WHERE proposal_id = ?",
             (status.value, reason, proposal_id),
@@ -350,8 +353,6 @@ async def test_the_office_is_reminded_before_a_due_date_once_and_again_when_it_m
 
     bot.advance_clock(3 * 86400 + 60)  # seven days ahead now
     await wait_until(lambda: len(reminders()) == 1 and len(box.received) == 1)
-    from babel.dates import format_date
-
     when = format_date(due, "long", locale="nb")
     text = reminders()[0].text
     assert said("nb", "<b>Reminder: a proposal is due on {date}</b>", date=when) in text
@@ -383,3 +384,29 @@ async def test_the_office_is_reminded_before_a_due_date_once_and_again_when_it_m
     await asyncio.sleep(2)
     assert len(reminders()) == 2
     assert len(box.received) == 2
+
+
+async def test_a_wish_is_sealed_again_with_a_new_secret_and_still_reaches_its_person(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    mona, people = await with_people(api, [("Anna", "nb"), ("Bob", "en"), ("Cato", "nb")])
+    await end_seminar(mona)
+    for person in people[:2]:
+        await say_yes(person, await asked(person))
+    old = [chat for (chat,) in bot.query("SELECT chat FROM hear_back") if isinstance(chat, bytes)]
+    assert len(old) == 2
+    await bot.stop()
+    code, _, err = await rekey(bot, NEW_SEMINAR_SECRET=NEW_SECRET)
+    assert code == 0, err
+    stored = bot.stored_bytes()
+    assert not [chat for chat in old if chat in stored]
+    bot.secret = NEW_SECRET
+    await bot.start()
+    (series_id,) = bot.query("SELECT series_id FROM seminars")[0]
+    assert isinstance(series_id, int)
+    change_status(bot, seed_proposal(bot, series_id, PROPOSAL), Status.DONE)
+    for person in people[:2]:
+        expected = bare(news_text(ui(person), Status.DONE))
+        await person.wait_for(lambda m, e=expected: e in bare(m.text))
+    await wait_until(lambda: wishes(bot) == 0)
+    assert not news_in(people[2])
