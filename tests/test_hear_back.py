@@ -410,3 +410,29 @@ async def test_a_wish_is_sealed_again_with_a_new_secret_and_still_reaches_its_pe
         await person.wait_for(lambda m, e=expected: e in bare(m.text))
     await wait_until(lambda: wishes(bot) == 0)
     assert not news_in(people[2])
+
+
+async def test_a_wish_outlives_the_seminar_until_the_person_forgets_it(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    """The retention purge deletes the seminar, not the wish: it is in the series, which its
+    follow-up keeps. After that, /forget still finds it and deletes it."""
+    mona, people = await with_people(api, [("Anna", "nb"), ("Bob", "nb"), ("Cato", "nb")])
+    anna = people[0]
+    await end_seminar(mona)
+    await say_yes(anna, await asked(anna))
+    (series_id,) = bot.query("SELECT series_id FROM seminars")[0]
+    assert isinstance(series_id, int)
+    proposal = seed_proposal(bot, series_id, PROPOSAL)
+    bot.advance_clock(181 * 86400)
+    await wait_until(lambda: bot.query("SELECT count(*) FROM seminars") == [(0,)])
+    assert wishes(bot) == 1
+    change_status(bot, proposal, Status.UNDER_WAY)
+    await anna.wait_for(contains(news_text("nb", Status.UNDER_WAY)))
+    anna.drain()
+    await anna.send("/forget")
+    await anna.wait_for(saying("nb", STOPPED))
+    assert wishes(bot) == 0
+    change_status(bot, proposal, Status.DONE)
+    await wait_until(lambda: bot.query("SELECT told FROM status_changes") == [(1,), (1,)])
+    assert len(news_in(anna)) == 1
