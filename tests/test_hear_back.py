@@ -424,15 +424,22 @@ async def test_a_wish_outlives_the_seminar_until_the_person_forgets_it(
     (series_id,) = bot.query("SELECT series_id FROM seminars")[0]
     assert isinstance(series_id, int)
     proposal = seed_proposal(bot, series_id, PROPOSAL)
+    # She now reads English: the news follows her choice.
+    await anna.send("/language")
+    choice = await anna.wait_for(has_button("English"))
+    await anna.press(choice, "English")
+    await anna.wait_for(saying("en", "I will write to you in English from now on."))
     bot.advance_clock(181 * 86400)
     await wait_until(lambda: bot.query("SELECT count(*) FROM seminars") == [(0,)])
     assert wishes(bot) == 1
     change_status(bot, proposal, Status.UNDER_WAY)
-    await anna.wait_for(contains(news_text("nb", Status.UNDER_WAY)))
+    await anna.wait_for(contains(news_text("en", Status.UNDER_WAY)))
     anna.drain()
     await anna.send("/forget")
+    # The purge took her profile (and her choice of language) with the seminar; the wish kept
+    # only its own language. The bot answers in her Telegram's language again.
     await anna.wait_for(saying("nb", STOPPED))
     assert wishes(bot) == 0
     change_status(bot, proposal, Status.DONE)
     await wait_until(lambda: bot.query("SELECT told FROM status_changes") == [(1,), (1,)])
-    assert len(news_in(anna)) == 1
+    assert len([m for m in anna.inbox if "Svar på meldinger" in m.text]) == 1

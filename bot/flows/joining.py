@@ -198,6 +198,8 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
     """Stores the chosen language; a person may ask for this without joining anything."""
     lang = LANGUAGES[language]
     await deps.store.save_user_language(person.tg_id, lang)
+    # News of a series' proposals they asked for comes in the language they read now.
+    await deps.store.relanguage_wishes(person.tg_id, lang)
     return lang
 
 

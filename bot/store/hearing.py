@@ -65,6 +65,15 @@ class HearingStore(StoreBase):
             )
             return True
 
+    async def relanguage_wishes(self, chat_id: int, language: str) -> None:
+        """The person's wishes, in every series, are told in the language they chose now."""
+        async with self.transaction():
+            mine = await self._wish_ids(None, chat_id)
+            await self._db.executemany(
+                "UPDATE hear_back SET language = ? WHERE id = ?",
+                [(language, row[0]) for row in mine],
+            )
+
     async def has_wish(self, series_id: int, chat_id: int) -> bool:
         return bool(await self._wish_ids(series_id, chat_id))
 
