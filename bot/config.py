@@ -63,6 +63,7 @@ class FollowUpSettings:
     page_listen: str = "127.0.0.1"
     page_port: int = 8090
     link_days: int = 30
+    remind_days: int = 7  # the office is reminded this many days before a due date
 
     @property
     def on(self) -> bool:
@@ -232,7 +233,10 @@ def _followup(raw: dict[str, Any]) -> FollowUpSettings:
     link_days = _get(raw, "followup", "link_days", int, 30)
     if not 1 <= link_days <= 365:
         raise ConfigError("followup.link_days must be between 1 and 365")
-    return FollowUpSettings(public_url, listen, port, link_days)
+    remind_days = _get(raw, "followup", "remind_days", int, 7)
+    if not 0 <= remind_days <= 365:
+        raise ConfigError("followup.remind_days must be between 0 and 365")
+    return FollowUpSettings(public_url, listen, port, link_days, remind_days)
 
 
 _SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}

@@ -157,6 +157,7 @@ async def send_letter(
     letter: Letter,
     *,
     attempts: int = BRIEF_ATTEMPTS,
+    what: str = "the report",
 ) -> Delivery:
     """Sends the letter to every address; passing failures are tried again (module docstring)."""
     sent: list[str] = []
@@ -172,15 +173,16 @@ async def send_letter(
             break
         if tried < attempts:
             log.warning(
-                "the report's e-mail did not get through (%s); retrying in %.1f s",
+                "%s's e-mail did not get through (%s); retrying in %.1f s",
+                what,
                 pending[0][1],
                 pause,
             )
             await asyncio.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE)
     for _, reason in refused:
-        log.warning("the mail server refused the report for an office address: %s", reason)
+        log.warning("the mail server refused %s for an office address: %s", what, reason)
     if pending:
-        log.warning("the report's e-mail did not get through after %d tries", attempts)
-    log.info("the report was e-mailed to %d office addresses", len(sent))
+        log.warning("%s's e-mail did not get through after %d tries", what, attempts)
+    log.info("%s was e-mailed to %d office addresses", what, len(sent))
     return Delivery(tuple(sent), tuple(refused), tuple(pending))

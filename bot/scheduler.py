@@ -30,6 +30,7 @@ from bot.handlers.announcements import (
     send_summary,
 )
 from bot.handlers.common import BotContext
+from bot.handlers.tidings import follow_up_due, remind_offices, tell_news
 from bot.i18n import translator
 from bot.render import schedules as schedules_view
 from bot.store import ScheduleStore
@@ -69,6 +70,10 @@ async def _tick(context: BotContext) -> None:
     due = sorted(await store.due(now), key=lambda job: job.kind == schedules.Kind.REMIND)
     for item in due:
         await context.services.lanes.run_alone(functools.partial(_run_job, context, item, now))
+    # A proposal's new status reaches the people who asked to hear back, and a due date near
+    # reaches the office, whoever changed it (the office's page, its chat) and when.
+    if await follow_up_due(context):
+        await context.services.lanes.run_alone(functools.partial(_follow_up, context))
 
 
 async def _cockpits(context: BotContext) -> None:
@@ -76,6 +81,14 @@ async def _cockpits(context: BotContext) -> None:
         await refresh_cockpits(context)
     except Exception:
         log.exception("the cockpits were not refreshed")
+
+
+async def _follow_up(context: BotContext) -> None:
+    try:
+        await tell_news(context)
+        await remind_offices(context)
+    except Exception:
+        log.exception("the follow-up's news and reminders were not sent")
 
 
 async def _purge(context: BotContext, now: datetime) -> None:

@@ -14,6 +14,7 @@ __all__ = [
     "Declined",
     "ForgetAsked",
     "Forgotten",
+    "HearingForgotten",
     "HelpFacts",
     "InvalidInvite",
     "Joined",
@@ -81,6 +82,14 @@ class ForgetAsked:
     """The seminar /forget would take the person out of, once they confirm."""
 
     seminar: Seminar
+
+
+@dataclass(frozen=True, slots=True)
+class HearingForgotten:
+    """/forget from somebody in no seminar any more, whose wishes to hear back from a series
+    it deleted."""
+
+    withdrawn: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +198,8 @@ async def set_language(deps: Deps, person: Person, language: int) -> str:
     """Stores the chosen language; a person may ask for this without joining anything."""
     lang = LANGUAGES[language]
     await deps.store.save_user_language(person.tg_id, lang)
+    # News of a series' proposals they asked for comes in the language they read now.
+    await deps.store.relanguage_wishes(person.tg_id, lang)
     return lang
 
 
@@ -211,11 +222,18 @@ async def help_facts(deps: Deps, person: Person) -> HelpFacts:
     return HelpFacts(member.role is Role.MODERATOR, seminar.phase, seminar)
 
 
-async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCannotForget:
-    """What /forget would take the person out of: their active seminar, if they joined it."""
+async def forget_target(
+    deps: Deps, person: Person
+) -> ForgetAsked | ModeratorCannotForget | HearingForgotten:
+    """What /forget would take the person out of: their active seminar, if they joined it.
+    Somebody whose seminars are gone may still have asked to hear back from their series:
+    those wishes go at once."""
     seminar = await deps.active_seminar(person)
     member = await deps.store.membership(seminar.id, person.tg_id) if seminar else None
     if seminar is None or member is None:
+        withdrawn = await deps.store.withdraw_wishes(person.tg_id)
+        if withdrawn:
+            return HearingForgotten(withdrawn)
         raise NotJoined()
     if member.role is Role.MODERATOR:
         return ModeratorCannotForget(seminar)
@@ -225,8 +243,8 @@ async def forget_target(deps: Deps, person: Person) -> ForgetAsked | ModeratorCa
 async def confirm_forget(
     deps: Deps, person: Person, seminar_id: int
 ) -> Forgotten | ModeratorCannotForget:
-    """Deletes the person's notes, their questions to the moderators and everything about
-    them in the seminar."""
+    """Deletes the person's notes, their questions to the moderators, their wish to hear back
+    from the seminar's series and everything about them in the seminar."""
     seminar = await _seminar(deps, seminar_id)
     member = await deps.store.membership(seminar_id, person.tg_id)
     if member is None:  # forgotten already, by an earlier press
@@ -235,6 +253,7 @@ async def confirm_forget(
         return ModeratorCannotForget(seminar)
     language = member.language
     await deps.store.forget_questions(seminar.id, person.tg_id)
+    await deps.store.withdraw_wishes(person.tg_id, [seminar.series_id])
     await deps.store.forget(seminar.id, person.tg_id, deps.keys.pseudonym(seminar.id, person.tg_id))
     # Out of the write-ahead log too, once the deletion has committed.
     await deps.store.checkpoint()

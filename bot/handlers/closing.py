@@ -12,7 +12,7 @@ from bot import reporting
 from bot.callbacks import Action, Button
 from bot.domain import Person, Seminar
 from bot.expectations import Expectation, Expecting
-from bot.flows import closing, schedules
+from bot.flows import closing, hearing, schedules
 from bot.flows.answering import NothingPending
 from bot.flows.personal_data import PersonalDataFound
 from bot.flows.setup import participants_of
@@ -43,6 +43,7 @@ from bot.handlers.setup import take_back_moderator_commands
 from bot.i18n import Translator, translator
 from bot.render import answering as answering_view
 from bot.render import closing as closing_view
+from bot.render import hearing as hearing_view
 from bot.render.screens import phase_name, phase_over, status_name
 
 __all__ = ["ROUTES", "offer_to_close", "own_report_short", "read_back_text", "send_report"]
@@ -266,8 +267,15 @@ async def close_seminar(
     moderators = {m.tg_id for m in await context.deps.moderators(seminar.id)}
     people = [p for p in await participants_of(context.deps, seminar) if p.tg_id not in moderators]
     data = await schedules.summary(context.deps, seminar)
+    # After the goodbye, the question whether they want to hear what comes of the proposals.
+    asked = await hearing.ask(context.deps, seminar)
     await broadcast(
-        context, people, lambda tm: [closing_view.seminar_closed(tm, seminar, days, data)]
+        context,
+        people,
+        lambda tm: [
+            closing_view.seminar_closed(tm, seminar, days, data),
+            *([hearing_view.ask(tm, asked.series.id, asked.series.title)] if asked else []),
+        ],
     )
     # The participants have theirs in the goodbye; moderators and the plenary chat get the full one.
     await send_summary(context, seminar.id, participants=False)

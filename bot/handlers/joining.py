@@ -33,6 +33,7 @@ from bot.handlers.routes import (
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.render import answering as answering_view
 from bot.render import groups as groups_view
+from bot.render import hearing as hearing_view
 from bot.render import joining as joining_view
 from bot.render import themes as themes_view
 from bot.render.screens import Screen
@@ -249,6 +250,8 @@ async def forget(update: Update, context: BotContext) -> None:
             screen = joining_view.moderator_cannot_forget(t, seminar)
         case joining.ForgetAsked(seminar=seminar):
             screen = joining_view.forget_ask(t, seminar)
+        case joining.HearingForgotten():
+            screen = hearing_view.stopped(t)
     await send(context, update.effective_chat.id, screen)
 
 

@@ -26,6 +26,7 @@ from bot.handlers import (
     cockpit,
     followup,
     groups,
+    hearing,
     joining,
     offices,
     plenary,
@@ -79,6 +80,7 @@ FEATURES: tuple[Routes, ...] = (
     offices.ROUTES,
     series.ROUTES,
     followup.ROUTES,
+    hearing.ROUTES,
 )
 
 # Texts a forwarded message cannot be: they must be the person's own words.

@@ -271,6 +271,13 @@ def privacy(t: Translator, retention_days: int) -> Screen:
                 "You can ask the moderators a question with /ask. They do not see who asked: "
                 "only the bot knows, to send you the answer. /forget deletes your questions too."
             ),
+            # Participant: joining, privacy: the wish to hear what comes of the proposals
+            t.gettext(
+                "If you ask for news about the proposals, the bot keeps your user number in "
+                "locked form, and nothing else. It is kept after the seminar is deleted, until "
+                "the work on the proposals is over. You can end it before: press «Stop telling "
+                "me» or use /forget."
+            ),
             # Participant: joining, privacy
             t.gettext(
                 "You can withdraw at any time: /forget deletes your notes and everything about "

@@ -16,6 +16,7 @@ from bot.store.closing import ClosingStore
 from bot.store.core import AlreadyHandled, SecretMismatch
 from bot.store.followup import FollowUpStore
 from bot.store.groups import GroupsStore
+from bot.store.hearing import HearingStore
 from bot.store.members import MembersStore
 from bot.store.notes import NotesStore
 from bot.store.offices import OfficesStore
@@ -58,6 +59,7 @@ class Store(
     OfficesStore,
     SeriesStore,
     FollowUpStore,
+    HearingStore,
 ):
     """The bot's only door to SQLite.
 

@@ -472,6 +472,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX followup_links_by_series ON followup_links(series_id);
     """,
+    # 20: who asked to hear what comes of a series' proposals. A wish is a random id, its
+    # series, the person's chat sealed (a fresh nonce each time, so two wishes of one person
+    # look unrelated) and the language to tell them in: no lookup hash, no pseudonym, no time.
+    # It lives until every proposal of its series is final or the person withdraws it, and
+    # goes with its series.
+    """
+    CREATE TABLE hear_back (
+        id INTEGER PRIMARY KEY,
+        series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+        chat BLOB NOT NULL,
+        language TEXT NOT NULL
+    );
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

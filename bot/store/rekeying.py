@@ -261,8 +261,8 @@ class _Rekeying:
 
     async def _chats(self) -> None:
         """The other sealed ids and their lookup hashes: deliveries, live progress messages,
-        schedules, the plenary and office chats, the askers of questions to the moderators, and
-        the replies waiting in the outbox."""
+        schedules, the plenary and office chats, the askers of questions to the moderators, the
+        people who asked to hear back from a series, and the replies waiting in the outbox."""
         db, old, new = self._db, self._old, self._new
         rows = await db.execute_fetchall("SELECT broadcast_id, recipient, chat FROM deliveries")
         await db.executemany(
@@ -299,6 +299,11 @@ class _Rekeying:
         rows = await db.execute_fetchall("SELECT id, asker FROM questions")
         await db.executemany(
             "UPDATE questions SET asker = ? WHERE id = ?",
+            [(self._seal(old.unseal(r[1])), r[0]) for r in rows],
+        )
+        rows = await db.execute_fetchall("SELECT id, chat FROM hear_back")
+        await db.executemany(
+            "UPDATE hear_back SET chat = ? WHERE id = ?",
             [(self._seal(old.unseal(r[1])), r[0]) for r in rows],
         )
         rows = await db.execute_fetchall("SELECT id, reply FROM outbox")
