@@ -5,10 +5,17 @@ follow-up seminar that opens with what came of them."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
+import pytest
+from browser import chromium_at, needs_chromium, waiting_for
 from checks import said
+from followup_helpers import LINK, free_port, page_config
 from groupwork_helpers import card_themes, edit_of, propose_theme
 from harness import (
+    SECRET,
     BotProcess,
     answer,
     button,
@@ -17,16 +24,21 @@ from harness import (
     dot_button,
     has_button,
     join,
+    run_cli,
     saying,
     wait_until,
 )
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from bot.i18n import joint_question, standard_questions, translator
 from localapi import LocalBotApi
 from localapi.sim import BotMessage, SimUser
 
 WAIT = 20.0
-USERS = (("Anna", "nb"), ("Bo", "en"), ("Cato", "nb"))
+PAGE_PORT = free_port()
+USERS = (("Anna Nordmann", "nb"), ("Bo Berntsen", "en"), ("Cato Carlsen", "nb"))
 USER_NOTES = [
     ["Veilederen ringte tilbake", "Hun tok seg tid"],
     ["I got an answer the same day", "Someone cared about me"],
@@ -56,9 +68,11 @@ async def run_seminar(
     people: list[tuple[SimUser, str]],
     notes: list[list[str]],
     theme: str,
+    hear_back: tuple[SimUser, ...] = (),
 ) -> None:
     """People join with `code`, each writes their notes (one list per question), the notes are
-    sorted into one theme, which everyone gives a dot, and the seminar ends."""
+    sorted into one theme, which everyone gives a dot, and the seminar ends; at its end, those
+    in `hear_back` ask to hear what comes of the proposals, the others say no."""
     for person, language in people:
         await join(person, code, language)
     await mona.send("/open")
@@ -118,6 +132,10 @@ async def run_seminar(
             title="Bedre hjelp i Nav",
         )
         await person.wait_for(contains(closed))
+        label = "Yes, tell me what happens" if person in hear_back else "No, thanks"
+        asked = await person.wait_for(has_button(button(language, label)))
+        await person.press(asked, button(language, label))
+        await person.wait_for(edit_of(asked))
 
 
 async def next_seminar(mona: SimUser, kind_button: str, kind: str) -> tuple[str, BotMessage]:
@@ -147,19 +165,72 @@ async def next_seminar(mona: SimUser, kind_button: str, kind: str) -> tuple[str,
     return created.text.split("?start=")[1].split()[0], named
 
 
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    with chromium_at(
+        tmp_path / "profile", 412, 915, phone=True, host="office.example.org"
+    ) as driver:
+        yield driver
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """The bot with the office's page on."""
+    process = BotProcess(api, tmp_path, config=page_config(PAGE_PORT))
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+        process.assert_clean_logs()
+
+
+def _set_on_page(
+    chromium: webdriver.Chrome, proposal: int, status: str, owner: str = "", due: str = ""
+) -> None:
+    """The office sets a proposal's status (and owner role and due date) on its page."""
+    section = chromium.find_element(By.ID, f"p{proposal}")
+    if owner:
+        field = section.find_element(By.NAME, "owner")
+        field.clear()
+        field.send_keys(owner)
+    if due:
+        chromium.execute_script(
+            "arguments[0].value = arguments[1]", section.find_element(By.NAME, "due"), due
+        )
+    Select(section.find_element(By.NAME, "status")).select_by_visible_text(
+        translator("nb").pgettext("status", status)
+    )
+    section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    waiting_for(chromium, ".saved")
+
+
+def _news(language: str, status: str) -> str:
+    t = translator(language)
+    return said(
+        language,
+        "News about a proposal from the seminar «{title}»: «{proposal}» is now {status}.",
+        title="Bedre hjelp i Nav",
+        proposal="Kortere ventetid",
+        status=t.pgettext("status", status),
+    )
+
+
+@needs_chromium
 async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
-    api: LocalBotApi, bot: BotProcess
+    api: LocalBotApi, bot: BotProcess, chromium: webdriver.Chrome, tmp_path: Path
 ) -> None:
     mona = api.user("Mona Moderator", language_code="nb")
     code = await create_seminar(mona, "Bedre hjelp i Nav")
     anna, bo, cato = (api.user(name, language_code=lang) for name, lang in USERS)
     users = [(anna, "nb"), (bo, "en"), (cato, "nb")]
-    await run_seminar(mona, code, users, USER_NOTES, "Rask respons")
+    # Anna and Bo ask to hear what comes of it; Cato does not.
+    await run_seminar(mona, code, users, USER_NOTES, "Rask respons", hear_back=(anna, bo))
 
     # Staff: two taps from the ended seminar, and the staff's own standard questions.
     code, named = await next_seminar(mona, "New seminar with staff", "staff seminar")
     assert "Bedre hjelp i Nav" in named.text
-    staff = [(api.user(f"Ansatt {i}", language_code="nb"), "nb") for i in range(3)]
+    staff = [(api.user(f"Ansatt Nummer {i}", language_code="nb"), "nb") for i in range(3)]
     await run_seminar(mona, code, staff, STAFF_NOTES, "Tid til samtale")
     asked = standard_questions(translator("nb"), staff=True)[0]
     assert any(asked in m.text for m in staff[0][0].inbox)
@@ -170,9 +241,9 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
     starts = saying("nb", "Today we start from these themes. For each theme, we ask what to do.")
     shown = next(m for m in mona.inbox if starts(m))
     assert shown.text.index("Rask respons") < shown.text.index("Tid til samtale")
-    dina = api.user("Dina", language_code="en")
+    dina = api.user("Dina Dahlberg", language_code="en")
     joint = [(anna, "nb"), (staff[0][0], "nb"), (dina, "en")]
-    await run_seminar(mona, code, joint, JOINT_NOTES, "Kortere ventetid")
+    await run_seminar(mona, code, joint, JOINT_NOTES, "Kortere ventetid", hear_back=(anna,))
     for person, language in joint:
         t = translator(language)
         texts = " ".join(m.text for m in person.inbox)
@@ -211,14 +282,57 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
     assert "Kortere ventetid" in follow_up
     assert translator("nb").pgettext("status", "planned") in follow_up
 
+    # The office sets the status on its page, in a browser, through the link a moderator made.
+    await mona.send("/followup")
+    table = await mona.wait_for(has_button(button("nb", "Make a link for the office")))
+    await mona.press(table, button("nb", "Make a link for the office"))
+    made = await mona.wait_for(contains("https://office.example.org/followup/"))
+    found = LINK.search(made.text)
+    assert found is not None
+    chromium.get(f"http://office.example.org:{PAGE_PORT}/followup/{found.group(1)}")
+    ((proposal,),) = bot.query("SELECT proposal_id FROM followups")
+    _set_on_page(chromium, int(str(proposal)), "under way", "Leder for mottaket", "2027-03-01")
+    # Those who asked hear it once each (Anna asked twice: one wish), in their own language.
+    await anna.wait_for(contains(_news("nb", "under way")), WAIT)
+    await bo.wait_for(contains(_news("en", "under way")), WAIT)
+    await api.wait_idle(timeout=30)
+    for person, language in ((anna, "nb"), (bo, "en")):
+        told = [m for m in person.inbox if _news(language, "under way") in m.text]
+        assert len(told) == 1, person.transcript()
+    for person, language in ((cato, "nb"), (dina, "en"), *staff):
+        assert not any(_news(language, "under way") in m.text for m in person.inbox)
+
     # A follow-up seminar of the users opens with what came of every proposal.
     code, _ = await next_seminar(mona, "New seminar with users", "users' seminar")
-    eva = api.user("Eva", language_code="en")
+    eva = api.user("Eva Engebretsen", language_code="en")
     await join(eva, code, "en")
     await mona.send("/open")
     table = await eva.wait_for(saying("en", "What came of the proposals from last time:"))
     assert "Kortere ventetid" in table.text
-    assert translator("en").pgettext("status", "planned") in table.text
+    assert translator("en").pgettext("status", "under way") in table.text
+    assert "Leder for mottaket" in table.text
+
+    # Done: the last news, after which the wishes to hear back are gone.
+    chromium.refresh()
+    _set_on_page(chromium, int(str(proposal)), "done")
+    await anna.wait_for(contains(_news("nb", "done")), WAIT)
+    await bo.wait_for(contains(_news("en", "done")), WAIT)
+    await wait_until(lambda: bot.query("SELECT COUNT(*) FROM hear_back") == [(0,)])
+
+    # The users' seminar's report, made now, lists for its theme the proposal that answers it,
+    # with what came of it.
+    env = {**os.environ, "SEMINAR_SECRET": SECRET}
+    env.pop("BOT_TOKEN", None)
+    config = str(bot.directory / "config.toml")
+    out = tmp_path / "users-report"
+    done, _, err = await run_cli("--config", config, "report", "1", "--out", str(out), env=env)
+    assert done == 0, err
+    follow_up = (
+        (out / "report.html").read_text("utf-8").split(said("nb", "Proposals and follow-up"))[1]
+    )
+    assert "Rask respons" in follow_up
+    assert "Kortere ventetid" in follow_up
+    assert translator("nb").pgettext("status", "done") in follow_up
     bot.assert_clean_logs()
 
     # The retention purge: the seminars go with everything about people, and the series keeps
