@@ -188,7 +188,16 @@ async def test_people_who_said_yes_hear_each_change_in_their_language_once(
 
     # /privacy says how long the wish is kept.
     await anna.send("/privacy")
-    await anna.wait_for(contains(said("nb", PRIVACY)))
+    privacy = await anna.wait_for(contains(said("nb", PRIVACY)))
+    # ... and what a series keeps after its seminars are gone.
+    assert (
+        said(
+            "nb",
+            "Some things live longer: in a series with proposals, the series keeps the themes, "
+            "a few notes and the proposals. None of them has a name.",
+        )
+        in privacy.text
+    )
 
     # Eva leaves with /forget: her wish goes with everything else.
     await eva.send("/forget")

@@ -266,6 +266,11 @@ def privacy(t: Translator, retention_days: int) -> Screen:
                 "A seminar and everything in it is deleted {days} days after it closes, or {days} "
                 "days after anything last happened in it if it is never closed."
             ).format(days=t.number(retention_days)),
+            # Participant: joining, privacy: what a series keeps after its seminars are deleted
+            t.gettext(
+                "Some things live longer: in a series with proposals, the series keeps the "
+                "themes, a few notes and the proposals. None of them has a name."
+            ),
             # Participant: joining, privacy
             t.gettext(
                 "You can ask the moderators a question with /ask. They do not see who asked: "
