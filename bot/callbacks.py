@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.keys import Keyring
+from bot.keys import Keyring, base36
 
 __all__ = ["Action", "Button", "CallbackCodec", "ForgedButton", "StaleButton", "peek_action"]
 
@@ -146,18 +146,6 @@ class Button:
         return self.args[index]
 
 
-def _b36(value: int) -> str:
-    if value < 0:
-        raise ValueError("button arguments are non-negative")
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        value, rest = divmod(value, 36)
-        out = digits[rest] + out
-        if value == 0:
-            return out
-
-
 def peek_action(data: str) -> Action | None:
     """The action a button claims to be, unverified: enough to decide how to schedule its
     update. The handler still unpacks and checks it."""
@@ -186,7 +174,7 @@ class CallbackCodec:
         return found
 
     def pack(self, button: Button) -> str:
-        body = VERSION + button.action.value + "".join(":" + _b36(a) for a in button.args)
+        body = VERSION + button.action.value + "".join(":" + base36(a) for a in button.args)
         data = f"{body}.{self._mac(body)}"
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"callback data for {button.action.name} exceeds {MAX_BYTES} bytes")

@@ -23,6 +23,20 @@ def new_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+def base36(value: int) -> str:
+    """A non-negative number in digits and lower-case letters: short in a button's data and in
+    a link, and unchanged by a URL or a chat."""
+    if value < 0:
+        raise ValueError("only non-negative numbers have a base-36 form here")
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+        if value == 0:
+            return out
+
+
 def new_id() -> int:
     """A random positive 63-bit id, so ids reveal nothing about order."""
     return secrets.randbits(63) or 1

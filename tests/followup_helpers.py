@@ -7,9 +7,10 @@ import json
 import re
 import socket
 
-from harness import BotProcess, create_seminar
+from harness import BotProcess, button, contains, create_seminar, has_button
 
 from localapi import SimUser
+from localapi.sim import BotMessage
 
 PUBLIC = "https://office.example.org"
 USERS_THEME = "Å bli sett og trodd på"
@@ -70,3 +71,16 @@ def seed_followup(bot: BotProcess) -> tuple[int, int]:
 async def seminar_with_followup(bot: BotProcess, moderator: SimUser) -> tuple[int, int]:
     await create_seminar(moderator)
     return seed_followup(bot)
+
+
+async def office_link(moderator: SimUser, port: int) -> tuple[str, BotMessage]:
+    """A moderator's /followup and «Make a link for the office»: the link's token, reached on
+    the bot's own page port (the reverse proxy's job in production), and the follow-up table
+    whose buttons make and stop links."""
+    await moderator.send("/followup")
+    table = await moderator.wait_for(has_button(button("nb", "Make a link for the office")))
+    await moderator.press(table, button("nb", "Make a link for the office"))
+    made = await moderator.wait_for(contains("https://office.example.org/followup/"))
+    found = LINK.search(made.text)
+    assert found is not None
+    return f"http://office.example.org:{port}/followup/{found.group(1)}", table

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from browser import chromium_at, needs_chromium, waiting_for
 from checks import said
-from followup_helpers import LINK, free_port, page_config
+from followup_helpers import free_port, office_link, page_config
 from groupwork_helpers import card_themes, edit_of, propose_theme
 from harness import (
     SECRET,
@@ -283,13 +283,8 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
     assert translator("nb").pgettext("status", "planned") in follow_up
 
     # The office sets the status on its page, in a browser, through the link a moderator made.
-    await mona.send("/followup")
-    table = await mona.wait_for(has_button(button("nb", "Make a link for the office")))
-    await mona.press(table, button("nb", "Make a link for the office"))
-    made = await mona.wait_for(contains("https://office.example.org/followup/"))
-    found = LINK.search(made.text)
-    assert found is not None
-    chromium.get(f"http://office.example.org:{PAGE_PORT}/followup/{found.group(1)}")
+    url, _ = await office_link(mona, PAGE_PORT)
+    chromium.get(url)
     ((proposal,),) = bot.query("SELECT proposal_id FROM followups")
     _set_on_page(chromium, int(str(proposal)), "under way", "Leder for mottaket", "2027-03-01")
     # Those who asked hear it once each (Anna asked twice: one wish), in their own language.

@@ -105,7 +105,7 @@ def test_button_data_may_take_all_64_bytes_but_no_more() -> None:
     assert codec.unpack(data) == full
     with pytest.raises(ValueError, match=r"^callback data for DOT_PAGE exceeds 64 bytes$"):
         codec.pack(Button(Action.DOT_PAGE, (BIG, BIG, BIG, 36**9)))
-    with pytest.raises(ValueError, match=r"^button arguments are non-negative$"):
+    with pytest.raises(ValueError, match=r"^only non-negative numbers have a base-36 form here$"):
         codec.pack(Button(Action.DONE, (-1,)))
 
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from bot.domain import FollowUp, Person, Seminar, Series, Status
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps
-from bot.keys import new_id
+from bot.keys import base36, new_id
 
 __all__ = [
     "MAX_OWNER",
@@ -178,16 +178,6 @@ def _mac(deps: Deps, link_id: int, secret: str) -> bytes:
     return deps.keys.link_mac(f"link:{link_id}:{secret}")
 
 
-def _b36(value: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        value, rest = divmod(value, 36)
-        out = digits[rest] + out
-        if value == 0:
-            return out
-
-
 async def make_link(
     deps: Deps, person: Person, seminar_id: int
 ) -> LinkMade | LinksOff | NoFollowUp:
@@ -202,7 +192,7 @@ async def make_link(
     link_id, secret = new_id(), secrets.token_urlsafe(16)
     expires = deps.clock.now() + timedelta(days=settings.link_days)
     await deps.store.add_link(link_id, followed[0].id, _mac(deps, link_id, secret), expires)
-    return LinkMade(seminar, f"{settings.public_url}/followup/{_b36(link_id)}.{secret}", expires)
+    return LinkMade(seminar, f"{settings.public_url}/followup/{base36(link_id)}.{secret}", expires)
 
 
 async def stop_links(deps: Deps, person: Person, seminar_id: int) -> LinksStopped:
