@@ -90,7 +90,9 @@ class PageServer:
                 raise web.HTTPSeeOther(f"?saved={proposal}#p{proposal}", headers=_HEADERS)
             case followup.Rejected(page=view, proposal_id=proposal, problems=problems):
                 t = translator(view.series.language)
-                entered = {k: fields.get(k, "") for k in _FIELDS}
+                # A stale form is shown as it is saved now, not as it was filled in.
+                stale = followup.Problem.STALE in problems
+                entered = None if stale else {k: fields.get(k, "") for k in _FIELDS}
                 body = followup_page.page(
                     t, view, problems=problems, failed=proposal, entered=entered
                 )

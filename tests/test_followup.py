@@ -65,6 +65,11 @@ def _form_token(page: str) -> str:
     return page.split('name="form" value="', 1)[1].split('"', 1)[0]
 
 
+def _seen(page: str) -> str:
+    """What the page showed of its (first) proposal, which its form sends back."""
+    return page.split('name="seen" value="', 1)[1].split('"', 1)[0]
+
+
 async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
     api: LocalBotApi, paged: tuple[BotProcess, int]
 ) -> None:
@@ -102,6 +107,7 @@ async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
 
     # A form that did not come from the page is refused, and nothing changes.
     fields = {
+        "seen": _seen(page),
         "proposal": str(proposal),
         "owner": "Leder for mottaket",
         "status": "not_possible",
@@ -135,6 +141,16 @@ async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
         ("not_possible", "Vi har ikke folk nok i år")
     ]
 
+    # A second form from the page as it was before that save (another tab, a colleague) would
+    # undo it: refused, and the page shows what is saved now.
+    stale = {**fields, "form": form, "status": "planned", "reason": ""}
+    status, _, refused = await _post(port, token, stale)
+    assert status == 400
+    assert html.escape(said("nb", _STALE), quote=True) in refused
+    assert '<option value="not_possible" selected>' in refused  # what is saved now
+    assert bot.query("SELECT status FROM followups") == [("not_possible",)]
+    assert len(bot.query("SELECT id FROM status_changes")) == 1
+
     # A forged link: 404 and the polite page.
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
     status, gone = await _get(port, forged)
@@ -155,7 +171,9 @@ async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
         )
     )
     assert (await _get(port, token))[0] == 404
-    status, _, _ = await _post(port, token, {**fields, "form": form, "owner": "Noen andre"})
+    status, _, _ = await _post(
+        port, token, {**fields, "form": form, "owner": "Noen andre", "seen": _seen(page)}
+    )
     assert status == 403
     assert bot.query("SELECT owner FROM followups") == [("Leder for mottaket",)]
 
@@ -177,6 +195,10 @@ async def test_a_moderator_makes_a_link_the_office_uses_and_stops(
     assert second.group(1) not in bot.log_text
 
 
+_STALE = (
+    "Someone changed this proposal after you opened the page. Below is what is saved now: "
+    "please check it and save again."
+)
 _REASON_NEEDED = "Please write why the proposal is not possible. People who took part will read it."
 _ASK_MODERATOR = (
     "The link may be too old, or it was stopped. Please ask the seminar's moderator for a new link."

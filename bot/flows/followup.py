@@ -10,6 +10,7 @@ carries a token bound to its link, so a form that did not come from the page is 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import secrets
@@ -77,6 +78,7 @@ class Problem(StrEnum):
     BAD_DATE = "bad_date"
     BAD_STATUS = "bad_status"
     UNKNOWN = "unknown"  # a proposal that is not under follow-up in this series
+    STALE = "stale"  # it was changed since the page was opened: the form would undo that
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +287,21 @@ def check(
     return FollowUp(followup.proposal, followup.answers, owner, new_status, reason, parsed)
 
 
+def seen(followup: FollowUp) -> str:
+    """What the page showed of a proposal, sent back with its form: a form from an older page
+    (another tab, a colleague, a change in the office's chat since) is refused instead of
+    undoing what was saved meanwhile and telling participants a status that is no longer so."""
+    shown = "\x1f".join(
+        (
+            followup.owner,
+            followup.status.value,
+            followup.reason,
+            followup.due.isoformat() if followup.due else "",
+        )
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
 async def save(
     deps: Deps, token: str, form: str, fields: dict[str, str]
 ) -> Saved | Rejected | None:
@@ -301,6 +318,8 @@ async def save(
     followup = next((f for f in page.followups if f.proposal.id == proposal_id), None)
     if followup is None:
         return Rejected(page, proposal_id, (Problem.UNKNOWN,))
+    if not hmac.compare_digest(fields.get("seen", "").encode(), seen(followup).encode()):
+        return Rejected(page, proposal_id, (Problem.STALE,))
     checked = check(
         followup,
         fields.get("owner", ""),

@@ -8,7 +8,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from bot.domain import FollowUp, SeminarKind, Status
-from bot.flows.followup import MAX_OWNER, MAX_REASON, PageView, Problem
+from bot.flows.followup import MAX_OWNER, MAX_REASON, PageView, Problem, seen
 from bot.i18n import RLM, Translator
 from bot.render.screens import status_name
 
@@ -76,6 +76,10 @@ def _problem(t: Translator, problem: Problem) -> str:
         Problem.BAD_STATUS: t.gettext("Please choose a status from the list."),
         Problem.UNKNOWN: t.gettext(
             "This proposal is not on the page any more. Please load the page again."
+        ),
+        Problem.STALE: t.gettext(
+            "Someone changed this proposal after you opened the page. Below is what is saved "
+            "now: please check it and save again."
         ),
     }
     return texts[problem]
@@ -150,6 +154,7 @@ def _section(
         '<form method="post">',
         f'<input type="hidden" name="form" value="{_e(form)}">',
         f'<input type="hidden" name="proposal" value="{pid}">',
+        f'<input type="hidden" name="seen" value="{seen(followup)}">',
         f'<label for="owner-{pid}">{labels["owner"]}</label>',
         f'<p class="hint" id="owner-hint-{pid}">{_t(t, owner_hint)}</p>',
         f'<input id="owner-{pid}" name="owner" maxlength="{MAX_OWNER}" dir="auto"'
