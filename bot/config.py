@@ -224,7 +224,9 @@ def load_settings(path: Path) -> Settings:
 def _followup(raw: dict[str, Any]) -> FollowUpSettings:
     """The [followup] table; without it (or without `public_url`) the page is off."""
     public_url = _get(raw, "followup", "public_url", str, "").strip().rstrip("/")
-    if public_url and not public_url.startswith(("https://", "http://")):
+    # The link carries its secret: over plain http only to this machine (trying it out).
+    local = public_url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+    if public_url and not (public_url.startswith("https://") or local):
         raise ConfigError("followup.public_url must be the page's public https:// address")
     listen = _get(raw, "followup", "page_listen", str, "127.0.0.1")
     port = _get(raw, "followup", "page_port", int, 8090)

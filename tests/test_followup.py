@@ -406,7 +406,17 @@ def test_the_follow_up_settings(tmp_path: Path) -> None:
     loaded = load_settings(config).followup
     assert loaded == FollowUpSettings("https://seminar.example.no", "127.0.0.1", 9000, 14)
     assert loaded.on
-    for bad in ('public_url = "seminar.example.no"', "link_days = 0", "page_port = 70000"):
+    # The link carries its secret: plain http only to this machine.
+    config.write_text('[followup]\npublic_url = "http://127.0.0.1:8090"\n', "utf-8")
+    assert load_settings(config).followup.on
+    bad_values = (
+        'public_url = "seminar.example.no"',
+        'public_url = "http://seminar.example.no"',
+        "link_days = 0",
+        "page_port = 70000",
+        "remind_days = -1",
+    )
+    for bad in bad_values:
         config.write_text(f"[followup]\n{bad}\n", "utf-8")
         with pytest.raises(ConfigError, match="followup"):
             load_settings(config)
