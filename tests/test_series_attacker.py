@@ -13,15 +13,17 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 from followup_helpers import free_port, office_link, page_config
-from harness import BotProcess, answer, button, has_button, wait_until
+from harness import BotProcess, answer, button, contains, has_button, wait_until
 from test_attacker import database_bytes, leaks, make_backup
 from test_hear_back import (
     PROPOSAL,
+    TITLE,
     asked,
     bare,
     change_status,
@@ -29,10 +31,14 @@ from test_hear_back import (
     news_text,
     say_yes,
     seed_proposal,
+    today,
     ui,
     wishes,
     with_people,
 )
+from test_hear_back import mailed_bot as mailed_bot
+from test_mail import MailBox
+from test_mail import mailbox as mailbox
 
 from bot.domain import Status
 from localapi import LocalBotApi, SimUser
@@ -231,3 +237,65 @@ async def test_after_the_purge_the_file_and_a_backup_keep_only_what_names_nobody
         assert not leaks(data, [p.id for p in (*people, mona)]), where
     for person in people:
         assert person.name.encode() not in backup
+
+
+async def test_the_offices_reminder_names_nobody_in_its_chat_or_its_e_mail(
+    api: LocalBotApi, mailed_bot: tuple[BotProcess, MailBox]
+) -> None:
+    """Whoever reads the office's reminder, in its bound chat or as the e-mail on its way,
+    finds the series, the proposal and what the office wrote: no Telegram id in any form, no
+    name, username or pseudonym, no note."""
+    bot, box = mailed_bot
+    mona, people = await with_people(
+        api, [("Anna Aasen", "nb"), ("Bobby Berg", "en"), ("Cato Carlsen", "nb")]
+    )
+    notes = ("Lang kø i skranken", "Nobody called back", "Fint møte med veileder")
+    for person, note in zip(people, notes, strict=True):
+        await person.wait_for(has_button(button(ui(person), "Next question ▶")))
+        await answer(person, note)
+    office = api.group("NAV-kontoret", members=[mona], admins=[mona])
+    await office.send(mona, "/bind office")
+    await office.wait_for(contains(TITLE))
+    bot.execute("INSERT INTO office_emails (seminar_id, address) VALUES (1, 'kontor@nav.no')")
+    await end_seminar(mona)
+    for person in people[:2]:
+        await say_yes(person, await asked(person))
+    (series_id,) = bot.query("SELECT series_id FROM seminars")[0]
+    assert isinstance(series_id, int)
+    proposal = seed_proposal(bot, series_id, PROPOSAL)
+    due = (today() + timedelta(days=10)).date()
+    bot.execute(
+        "UPDATE followups SET owner = 'Leder for mottaket', due = ? WHERE proposal_id = ?",
+        due.isoformat(),
+        proposal,
+    )
+    pseudonyms = [str(p) for (p,) in bot.query("SELECT pseudonym FROM writers")]
+    assert pseudonyms
+    bot.advance_clock(3 * 86400 + 60)
+    # The report went to the office when the seminar ended; the reminder comes now.
+    await wait_until(lambda: len(box.received) == 2)
+    reminder = await office.wait_for(contains(PROPOSAL))
+    everybody = (*people, mona)
+    seen = [("chat", reminder.text)]
+    for (to, message), (_, raw) in zip(box.messages(), box.received, strict=True):
+        assert to == ["kontor@nav.no"]
+        assert not leaks(raw, [p.id for p in everybody])
+        read = "\n".join(
+            [
+                *(f"{key}: {value}" for key, value in message.items()),
+                *(str(part.get_content()) for part in message.walk() if not part.is_multipart()),
+            ]
+        )
+        assert not leaks(read.encode(), [p.id for p in everybody])
+        seen.append((str(message["Subject"]), read))
+    assert any(PROPOSAL in subject for subject, _ in seen[1:])
+    for where, text in seen:
+        for person in everybody:
+            for part in person.name.split():
+                assert part not in text, (where, part)
+        assert "mona_mod" not in text, where
+        for pseudonym in pseudonyms:
+            assert pseudonym not in text, (where, pseudonym)
+        if PROPOSAL in where or where == "chat":  # the report has the notes; a reminder not
+            for note in notes:
+                assert note not in text, (where, note)
