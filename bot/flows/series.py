@@ -69,21 +69,13 @@ def _joint_questions(sources: list[SeriesTheme], language: str) -> list[str]:
 
 async def joint_sources(deps: Deps, series_id: int) -> list[SeriesTheme]:
     """The earlier themes a joint seminar starts from: the top ones of the newest seminar of the
-    users and of the staff (a series may hold several of each), users' first."""
-    newest_first = sorted(
-        (
-            theme
-            for theme in await deps.store.series_themes(series_id)
-            if theme.kind is not SeminarKind.JOINT and theme.rank <= JOINT_THEMES
-        ),
-        key=lambda t: -t.id,
-    )
-    chosen = [
+    users and of the staff (a series may hold several of each), users' first. Themes of one
+    seminar only for each: an older seminar does not fill the gaps of a newer one."""
+    return [
         theme
         for kind in (SeminarKind.USERS, SeminarKind.STAFF)
-        for theme in [t for t in newest_first if t.kind is kind][:JOINT_THEMES]
+        for theme in await deps.store.newest_themes(series_id, kind, JOINT_THEMES)
     ]
-    return sorted(chosen, key=lambda t: (t.kind is SeminarKind.STAFF, t.id))
 
 
 async def next_seminar(
