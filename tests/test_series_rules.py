@@ -105,6 +105,10 @@ async def test_a_joint_seminar_takes_the_themes_of_one_seminar_of_each_kind_even
         expected = ["Ny 1", "Ny 2", "Ansatt 1"]
         joint = await series.next_seminar(deps, MONA, again.seminar.id, SeminarKind.JOINT)
         assert [s.name for s in joint.sources] == expected
+        # A second press makes no second joint seminar.
+        pressed_again = await series.next_seminar(deps, MONA, again.seminar.id, SeminarKind.JOINT)
+        assert pressed_again.already
+        assert pressed_again.seminar.id == joint.seminar.id
         # The purge leaves the kept themes without their seminar: still one seminar's each.
         async with store.transaction():
             await store._db.execute("UPDATE series_themes SET seminar_id = NULL")
