@@ -117,6 +117,8 @@ class Action(StrEnum):
     TRANSLATE_LANGUAGE = "l1"  # args: seminar id, language index
     TRANSLATE_CANCEL = "l2"  # args: seminar id
     SERIES_NEXT = "n0"  # args: the earlier seminar's id, the new seminar's kind index
+    SERIES_KEEP_QUESTIONS = "j0"  # args: seminar id
+    SERIES_OWN_QUESTIONS = "j1"  # args: seminar id
     FOLLOWUP_LINK = "f1"  # args: seminar id
     FOLLOWUP_STOP = "f2"  # args: seminar id
     FOLLOWUP_PICK = "f3"  # args: proposal id, its number (office chat)

@@ -78,6 +78,9 @@ class SeminarDraft:
     title: str = ""
     language: str = ""
     questions: tuple[str, ...] = ()
+    # The seminar of a series whose standard questions the moderator's own replace; 0: the
+    # draft makes a new seminar (/new).
+    replaces: int = 0
 
 
 @dataclass(frozen=True, slots=True)

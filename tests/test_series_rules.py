@@ -87,3 +87,50 @@ async def test_only_a_moderator_starts_the_next_seminar_and_a_joint_one_needs_th
         assert len(await store.seminars_in_series(first.series_id)) == 1
     finally:
         await store.close()
+
+
+async def test_a_joint_seminar_takes_the_themes_of_one_seminar_of_each_kind_even_after_a_purge(
+    tmp_path: Path,
+) -> None:
+    store = await Store.open(tmp_path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
+    try:
+        deps = Deps(store, Keyring(SECRET), SETTINGS)
+        await store.save_user_language(MONA.tg_id, "nb")
+        first = await store.create_seminar(MONA.tg_id, "Serie", "nb", ["q"], 3)
+        await store.keep_themes(first, _kept("Gammel 1", "Gammel 2", "Gammel 3", "Gammel 4"))
+        made = await series.next_seminar(deps, MONA, first.id, SeminarKind.STAFF)
+        await store.keep_themes(made.seminar, _kept("Ansatt 1"))
+        again = await series.next_seminar(deps, MONA, made.seminar.id, SeminarKind.USERS)
+        await store.keep_themes(again.seminar, _kept("Ny 1", "Ny 2"))
+        expected = ["Ny 1", "Ny 2", "Ansatt 1"]
+        joint = await series.next_seminar(deps, MONA, again.seminar.id, SeminarKind.JOINT)
+        assert [s.name for s in joint.sources] == expected
+        # A second press makes no second joint seminar.
+        pressed_again = await series.next_seminar(deps, MONA, again.seminar.id, SeminarKind.JOINT)
+        assert pressed_again.already
+        assert pressed_again.seminar.id == joint.seminar.id
+        # The purge leaves the kept themes without their seminar: still one seminar's each.
+        async with store.transaction():
+            await store._db.execute("UPDATE series_themes SET seminar_id = NULL")
+        sources = await series.joint_sources(deps, first.series_id)
+        assert [s.name for s in sources] == expected
+    finally:
+        await store.close()
+
+
+async def test_a_seminars_themes_are_kept_once_and_their_follow_up_stays(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "seminar.sqlite3", SECRET, kdf=QUICK_KDF)
+    try:
+        await store.save_user_language(MONA.tg_id, "nb")
+        first = await store.create_seminar(MONA.tg_id, "Serie", "nb", ["q"], 3)
+        kept = await store.keep_themes(first, _kept("Forslag 1", "Forslag 2"))
+        await store.add_followups({kept[1]: []})
+        again = await store.keep_themes(first, _kept("Annet"))
+        assert again == kept
+        assert [t.name for t in await store.series_themes(first.series_id)] == [
+            "Forslag 1",
+            "Forslag 2",
+        ]
+        assert [f.proposal.id for f in await store.followups(first.series_id)] == [kept[1]]
+    finally:
+        await store.close()

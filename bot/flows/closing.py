@@ -395,7 +395,7 @@ async def close_seminar(deps: Deps, person: Person, seminar_id: int | None = Non
     closed = await deps.store.seminar(seminar.id)
     assert closed is not None
     # What holds no person outlives the seminar in its series: themes, quotes, proposals.
-    await series.keep(deps, closed, await report_data(deps, closed, ""))
+    await series.keep(deps, closed, await report_data(deps, closed, "", for_series=True))
     return SeminarClosed(closed)
 
 
@@ -419,9 +419,12 @@ async def report_data(
     seminar: Seminar,
     phase_label: str,
     status_label: Callable[[Status], str] = str,
+    *,
+    for_series: bool = False,
 ) -> ReportData:
     """Counts, ranked themes and notes: everything the report shows, and no identity; with
-    the follow-up of the proposals for its themes when it belongs to a series."""
+    the follow-up of the proposals for its themes when it belongs to a series. For the series
+    (`for_series`), the ranked themes stay even when fewer than three wrote."""
     every_note = await deps.store.seminar_notes(seminar.id)
     results = await plenary.results(deps, seminar, every_note)
     dots = await deps.store.dot_totals(seminar.id)
@@ -452,7 +455,9 @@ async def report_data(
     read_back_themes = await _report_read_back(deps, seminar)
     too_few = await too_few_writers(deps, seminar) is not None
     if too_few:  # counts only: with fewer than three writers, readers could tell whose is whose
-        themes, unsorted, visible, missing_notes = (), (), [], []
+        unsorted, visible, missing_notes = (), [], []
+        if not for_series:  # the series keeps the themes' names, ranks and dots, no quotes
+            themes = ()
         read_back_themes = tuple(dataclasses.replace(r, missing_notes=()) for r in read_back_themes)
     return ReportData(
         title=seminar.title,

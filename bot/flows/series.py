@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain import FollowUp, Person, Seminar, SeminarKind, Series, SeriesTheme, Status
+from bot.domain import (
+    FollowUp,
+    Person,
+    Phase,
+    Seminar,
+    SeminarKind,
+    Series,
+    SeriesTheme,
+    Status,
+)
 from bot.flows import refusals
 from bot.flows.deps import Deps
 from bot.flows.report_data import ReportData, ReportProposal
@@ -40,10 +49,13 @@ QUOTES = 3  # the notes a series keeps of each theme: the ones the groups voted 
 @dataclass(frozen=True, slots=True)
 class NextSeminar:
     """A seminar started from an earlier one of its series; `sources`: for a joint seminar,
-    the earlier themes its questions ask proposals for, users' first."""
+    the earlier themes its questions ask proposals for, users' first. `already`: the series
+    had a seminar of this kind that has not opened yet (a second press), and no new one was
+    made."""
 
     seminar: Seminar
     sources: tuple[SeriesTheme, ...] = ()
+    already: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,32 +81,30 @@ def _joint_questions(sources: list[SeriesTheme], language: str) -> list[str]:
 
 async def joint_sources(deps: Deps, series_id: int) -> list[SeriesTheme]:
     """The earlier themes a joint seminar starts from: the top ones of the newest seminar of the
-    users and of the staff (a series may hold several of each), users' first."""
-    newest_first = sorted(
-        (
-            theme
-            for theme in await deps.store.series_themes(series_id)
-            if theme.kind is not SeminarKind.JOINT and theme.rank <= JOINT_THEMES
-        ),
-        key=lambda t: -t.id,
-    )
-    chosen = [
+    users and of the staff (a series may hold several of each), users' first. Themes of one
+    seminar only for each: an older seminar does not fill the gaps of a newer one."""
+    return [
         theme
         for kind in (SeminarKind.USERS, SeminarKind.STAFF)
-        for theme in [t for t in newest_first if t.kind is kind][:JOINT_THEMES]
+        for theme in await deps.store.newest_themes(series_id, kind, JOINT_THEMES)
     ]
-    return sorted(chosen, key=lambda t: (t.kind is SeminarKind.STAFF, t.id))
 
 
 async def next_seminar(
     deps: Deps, person: Person, earlier_id: int, kind: SeminarKind
 ) -> NextSeminar:
     """A new seminar of `kind` in the series of an earlier one, under the series' title, with
-    the kind's questions: the method's, the staff's, or one per earlier theme (joint)."""
+    the kind's questions: the method's, the staff's, or one per earlier theme (joint). A
+    second press (a double tap, or another moderator) makes no second seminar: while the series
+    has a seminar of this kind, started after the earlier one, that has not opened, that one
+    is the next."""
     earlier = await deps.moderating(person, earlier_id)
     series = await deps.store.series(earlier.series_id)
     if series is None:
         raise refusals.NoSeminar()
+    for waiting in await deps.store.seminars_in_series(series.id):
+        if waiting.id > earlier.id and waiting.kind is kind and waiting.phase is Phase.DRAFT:
+            return NextSeminar(waiting, already=True)
     language = earlier.language
     settings = deps.settings
     sources: list[SeriesTheme] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar
+from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar, SeminarKind
 from bot.expectations import Expectation, Expecting, SeminarDraft, TranslationDraft
 from bot.flows import refusals
 from bot.flows.clean_text import one_line
@@ -26,6 +26,7 @@ __all__ = [
     "AskTranslationLanguage",
     "InvalidSetupText",
     "PreviousChosen",
+    "QuestionsReplaced",
     "RoundClosed",
     "RoundOpened",
     "SeminarCreated",
@@ -89,13 +90,23 @@ class InvalidSetupText:
 
 @dataclass(frozen=True, slots=True)
 class SetupCancelled:
-    """/new was given up; nothing was made."""
+    """/new was given up; nothing was made. `kept`: the moderator gave up writing their own
+    questions for a seminar of a series, which keeps its standard ones."""
+
+    kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class SeminarCreated:
     seminar: Seminar
     previous: Seminar | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionsReplaced:
+    """A seminar of a series asks the moderator's own questions instead of the standard ones."""
+
+    seminar: Seminar
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +157,7 @@ SetupOutcome = (
     | InvalidSetupText
     | SetupCancelled
     | SeminarCreated
+    | QuestionsReplaced
 )
 
 
@@ -165,9 +177,12 @@ async def start(deps: Deps, person: Person) -> AskTitle:
 
 
 async def cancel(deps: Deps, person: Person) -> SetupCancelled:
-    if await deps.store.user(person.tg_id) is not None:
-        await deps.store.expect(person.tg_id)
-    return SetupCancelled()
+    user = await deps.store.user(person.tg_id)
+    if user is None:
+        return SetupCancelled()
+    await deps.store.expect(person.tg_id)
+    draft = user.expectation.draft
+    return SetupCancelled(kept=isinstance(draft, SeminarDraft) and draft.replaces != 0)
 
 
 async def _on_step(deps: Deps, person: Person, step: Expecting) -> SeminarDraft | StepPassed:
@@ -257,7 +272,11 @@ async def questions_done(deps: Deps, person: Person) -> SetupOutcome | StepPasse
     return await _create(deps, person, draft)
 
 
-async def _create(deps: Deps, person: Person, draft: SeminarDraft) -> SeminarCreated:
+async def _create(
+    deps: Deps, person: Person, draft: SeminarDraft
+) -> SeminarCreated | QuestionsReplaced:
+    if draft.replaces:
+        return await _replace(deps, person, draft)
     language = draft.language or deps.settings.default_language
     questions = list(draft.questions) or list(default_questions(language))
     seminar = await deps.store.create_seminar(
@@ -276,6 +295,28 @@ async def _create(deps: Deps, person: Person, draft: SeminarDraft) -> SeminarCre
         if role is Role.MODERATOR and s.id != seminar.id
     ]
     return SeminarCreated(seminar, earlier[0] if earlier else None)
+
+
+async def _replace(deps: Deps, person: Person, draft: SeminarDraft) -> QuestionsReplaced:
+    """The moderator's own questions for a seminar started from its series, before it opens."""
+    await deps.store.expect(person.tg_id)
+    seminar = await deps.moderating(person, draft.replaces)
+    if not await deps.store.replace_questions(seminar.id, draft.questions):
+        raise refusals.WrongPhase(seminar)
+    replaced = await deps.store.seminar(seminar.id)
+    assert replaced is not None
+    return QuestionsReplaced(replaced)
+
+
+async def write_own_for(deps: Deps, person: Person, seminar_id: int) -> AskCustomQuestion:
+    """A seminar started from its series asks the kind's standard questions; until its answer
+    round opens, the moderator may write their own instead, with the steps of /new."""
+    seminar = await deps.moderating(person, seminar_id)
+    if seminar.phase is not Phase.DRAFT or seminar.kind is SeminarKind.JOINT:
+        raise refusals.WrongPhase(seminar)
+    draft = SeminarDraft(seminar.title, seminar.language, (), replaces=seminar.id)
+    await deps.store.expect(person.tg_id, Expectation(Expecting.CUSTOM_QUESTIONS, draft))
+    return AskCustomQuestion(1, ())
 
 
 async def open_with_previous(

@@ -5,9 +5,17 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.flows import series
+from bot.domain import SeminarKind
+from bot.flows import series, setup
 from bot.handlers.announcements import post_cockpit
-from bot.handlers.common import BotContext, person_of, reader, send
+from bot.handlers.common import (
+    BotContext,
+    drop_buttons,
+    person_of,
+    pressed_message,
+    reader,
+    send,
+)
 from bot.handlers.routes import MODERATORS, N_, Command, Press, Routes
 from bot.handlers.setup import register_moderator_commands
 from bot.i18n import Translator
@@ -35,14 +43,38 @@ async def next_pressed(
     made = await series.next_seminar(
         context.deps, person, button.arg(0), series_view.KINDS[button.arg(1)]
     )
+    if made.already:
+        await send(context, person.tg_id, series_view.next_seminar_waiting(t, made))
+        return None
     seminar = made.seminar
     link = join_link(context.services.bot_username, seminar.invite_code)
     await send(context, person.tg_id, series_view.next_seminar(t, made))
     if made.sources:
         await send(context, person.tg_id, series_view.joint_sources(t, made.sources))
     await send(context, person.tg_id, setup_view.seminar_created(t, seminar, link))
+    if seminar.kind is not SeminarKind.JOINT:
+        await send(context, person.tg_id, series_view.questions_choice(t, seminar))
     await register_moderator_commands(context, person.tg_id, t.language)
     await post_cockpit(context, seminar.id, person.tg_id)
+    return None
+
+
+async def keep_questions(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """«Use these questions»: the seminar keeps the kind's standard questions."""
+    await drop_buttons(context, pressed_message(update))
+    return None
+
+
+async def own_questions(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """«Write my own questions»: the steps of /new for the moderator's own questions."""
+    await drop_buttons(context, pressed_message(update))
+    asked = await setup.write_own_for(context.deps, person_of(update), button.arg(0))
+    screen = setup_view.ask_custom_question(t, asked.number, asked.written)
+    await send(context, person_of(update).tg_id, screen)
     return None
 
 
@@ -55,5 +87,9 @@ ROUTES = Routes(
             description=N_("The seminar's series, and the next seminar"),
         ),
     ),
-    buttons=(Press(Action.SERIES_NEXT, next_pressed),),
+    buttons=(
+        Press(Action.SERIES_NEXT, next_pressed),
+        Press(Action.SERIES_KEEP_QUESTIONS, keep_questions),
+        Press(Action.SERIES_OWN_QUESTIONS, own_questions),
+    ),
 )

@@ -67,8 +67,10 @@ def _setup_screen(t: Translator, outcome: setup.SetupOutcome, context: BotContex
             return setup_view.ask_custom_question(t, number, written)
         case setup.InvalidSetupText(reason=reason, limit=limit):
             return setup_view.invalid_setup_text(t, reason, limit)
-        case setup.SetupCancelled():
-            return setup_view.setup_cancelled(t)
+        case setup.SetupCancelled(kept=kept):
+            return setup_view.setup_cancelled(t, kept=kept)
+        case setup.QuestionsReplaced(seminar=seminar):
+            return setup_view.questions_replaced(t, seminar)
         case setup.SeminarCreated(seminar=seminar, previous=previous):
             link = join_link(context.services.bot_username, seminar.invite_code)
             return setup_view.seminar_created(t, seminar, link, previous)

@@ -4,16 +4,27 @@ a joint seminar's earlier themes (users' beside staff's), and what came of the p
 from __future__ import annotations
 
 from bot.callbacks import Action
-from bot.domain import FollowUp, SeminarKind, SeriesTheme
+from bot.domain import FollowUp, Seminar, SeminarKind, SeriesTheme
 from bot.flows.series import NextSeminar, SeriesView
 from bot.i18n import Translator
-from bot.render.screens import Key, Screen, esc, key, kind_name, phase_name, status_name
+from bot.render.screens import (
+    Key,
+    Screen,
+    esc,
+    key,
+    kind_name,
+    phase_name,
+    questions_for,
+    status_name,
+)
 
 __all__ = [
     "KINDS",
     "followup_lines",
     "joint_sources",
     "next_seminar",
+    "next_seminar_waiting",
+    "questions_choice",
     "series_screen",
     "status_table",
 ]
@@ -65,6 +76,46 @@ def next_seminar(t: Translator, made: NextSeminar) -> Screen:
         kind=kind_name(t, made.seminar.kind), title=esc(made.seminar.title)
     )
     return Screen(text)
+
+
+def next_seminar_waiting(t: Translator, made: NextSeminar) -> Screen:
+    """A second press of a kind's button: the series' seminar of that kind is there already."""
+    text = t.gettext(
+        "The series already has a new {kind} that has not opened yet. No other one was made."
+    ).format(kind=kind_name(t, made.seminar.kind))
+    return Screen(text)
+
+
+def questions_choice(t: Translator, seminar: Seminar) -> Screen:
+    """The kind's standard questions of a seminar started from its series, which the moderator
+    may keep or replace with their own before the answer round opens."""
+    listed = "\n".join(
+        f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(questions_for(t, seminar), start=1)
+    )
+    text = (
+        t.gettext("The seminar asks these questions:")
+        + f"\n{listed}\n\n"
+        + t.gettext("Use these, or write your own (one to five)?")
+    )
+    return Screen(
+        text,
+        (
+            (
+                key(
+                    t.pgettext("button", "Use these questions"),
+                    Action.SERIES_KEEP_QUESTIONS,
+                    seminar.id,
+                ),
+            ),
+            (
+                key(
+                    t.pgettext("button", "Write my own"),
+                    Action.SERIES_OWN_QUESTIONS,
+                    seminar.id,
+                ),
+            ),
+        ),
+    )
 
 
 def _theme_list(t: Translator, themes: list[SeriesTheme]) -> list[str]:

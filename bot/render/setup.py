@@ -87,7 +87,18 @@ def invalid_setup_text(t: Translator, reason: setup.SetupProblem, limit: int) ->
             return Screen(t.gettext("That was empty. Please write some text."))
 
 
-def setup_cancelled(t: Translator) -> Screen:
+def questions_replaced(t: Translator, seminar: Seminar) -> Screen:
+    """A seminar of a series asks the moderator's own questions now."""
+    listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(seminar.questions, start=1))
+    text = t.gettext("The seminar <b>{title}</b> asks your questions now:").format(
+        title=esc(seminar.title)
+    )
+    return Screen(f"{text}\n{listed}")
+
+
+def setup_cancelled(t: Translator, *, kept: bool = False) -> Screen:
+    if kept:
+        return Screen(t.gettext("Cancelled. The seminar keeps its questions."))
     return Screen(t.gettext("Cancelled. Nothing was created."))
 
 

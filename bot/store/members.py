@@ -4,6 +4,8 @@ takes a person and everything they wrote out of a seminar.
 
 from __future__ import annotations
 
+import json
+
 from bot.domain import Member, Role
 from bot.store.core import StoreBase, _first
 
@@ -49,8 +51,9 @@ class MembersStore(StoreBase):
 
     async def forget(self, seminar_id: int, tg_id: int, pseudonym: str) -> None:
         """Deletes a person's notes, votes, dots, read-back answer, answering state and membership,
-        in one transaction."""
+        in one transaction; their notes' words go from the quotes the seminar's series keeps too."""
         async with self.transaction():
+            await self._unquote(seminar_id, pseudonym)
             await self._db.execute(
                 "DELETE FROM notes WHERE seminar_id = ? AND author = ?", (seminar_id, pseudonym)
             )
@@ -79,3 +82,25 @@ class MembersStore(StoreBase):
                 " (SELECT 1 FROM members WHERE person = ?)",
                 (person, person),
             )
+
+    async def _unquote(self, seminar_id: int, pseudonym: str) -> None:
+        """Takes the texts of a person's notes out of the quotes kept of their seminar."""
+        written = {
+            str(r[0])
+            for r in await self._db.execute_fetchall(
+                "SELECT text FROM notes WHERE seminar_id = ? AND author = ?",
+                (seminar_id, pseudonym),
+            )
+        }
+        if not written:
+            return
+        for theme_id, quotes in await self._db.execute_fetchall(
+            "SELECT id, quotes FROM series_themes WHERE seminar_id = ?", (seminar_id,)
+        ):
+            kept = json.loads(quotes)
+            left = [quote for quote in kept if quote not in written]
+            if left != kept:
+                await self._db.execute(
+                    "UPDATE series_themes SET quotes = ? WHERE id = ?",
+                    (json.dumps(left, ensure_ascii=False), theme_id),
+                )

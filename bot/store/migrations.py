@@ -485,6 +485,21 @@ MIGRATIONS: tuple[str, ...] = (
         language TEXT NOT NULL
     );
     """,
+    # 21: which seminar a kept theme came from, beyond the purge (`seminar_id` becomes NULL
+    # then): `batch` is the id of the first theme kept at that seminar's end, so a joint
+    # seminar takes the top themes of one seminar only. Themes kept before this: by seminar
+    # while it is kept, else by runs of ranks (each seminar's themes were kept from rank 1 on).
+    """
+    ALTER TABLE series_themes ADD COLUMN batch INTEGER;
+    UPDATE series_themes SET batch = (
+        SELECT MIN(s.id) FROM series_themes s WHERE s.seminar_id = series_themes.seminar_id
+    ) WHERE seminar_id IS NOT NULL;
+    UPDATE series_themes SET batch = (
+        SELECT MAX(s.id) FROM series_themes s WHERE s.series_id = series_themes.series_id
+        AND s.rank = 1 AND s.id <= series_themes.id
+    ) WHERE seminar_id IS NULL;
+    CREATE INDEX series_themes_by_batch ON series_themes(series_id, kind, batch);
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

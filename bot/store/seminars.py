@@ -190,6 +190,23 @@ class SeminarsStore(StoreBase):
             )
             return cur.rowcount == 1
 
+    async def replace_questions(self, seminar_id: int, questions: Iterable[str]) -> bool:
+        """The moderator's own questions instead of the kind's standard ones, only while the
+        answer round has not opened, so nobody has read them yet; forgets the earlier ones'
+        translations."""
+        async with self.transaction():
+            cur = await self._db.execute(
+                "UPDATE seminars SET questions = ?, standard_questions = 0,"
+                " question_translations = '{}' WHERE id = ? AND phase = ? AND kind != ?",
+                (
+                    json.dumps(list(questions), ensure_ascii=False),
+                    seminar_id,
+                    Phase.DRAFT.value,
+                    SeminarKind.JOINT.value,
+                ),
+            )
+            return cur.rowcount == 1
+
     async def renew_invite_code(self, seminar_id: int) -> str:
         """A new join link, one generation on: buttons of the old one no longer match."""
         async with self.transaction():

@@ -69,10 +69,15 @@ class SeriesStore(StoreBase):
         return [_seminar(row, self._vault) for row in rows]
 
     async def keep_themes(self, seminar: Seminar, themes: Iterable[KeptTheme]) -> dict[int, int]:
-        """Keeps the themes a seminar ended with in its series, once; returns the kept id of
+        """Keeps the themes a seminar ended with in its series, once: if the seminar's themes
+        are kept already, they stay as they are (with their follow-up). Returns the kept id of
         each theme by its rank."""
         async with self.transaction():
-            await self._db.execute("DELETE FROM series_themes WHERE seminar_id = ?", (seminar.id,))
+            rows = await self._db.execute_fetchall(
+                "SELECT id, rank FROM series_themes WHERE seminar_id = ?", (seminar.id,)
+            )
+            if rows:
+                return {int(r[1]): int(r[0]) for r in rows}
             kept: dict[int, int] = {}
             for theme in themes:
                 cur = await self._db.execute(
@@ -90,7 +95,25 @@ class SeriesStore(StoreBase):
                 )
                 assert cur.lastrowid is not None
                 kept[theme.rank] = cur.lastrowid
+            if kept:
+                await self._db.execute(
+                    "UPDATE series_themes SET batch = ? WHERE seminar_id = ?",
+                    (min(kept.values()), seminar.id),
+                )
             return kept
+
+    async def newest_themes(
+        self, series_id: int, kind: SeminarKind, ranks: int
+    ) -> list[SeriesTheme]:
+        """The top `ranks` themes of the newest seminar of `kind` that kept themes in the
+        series (also after the purge), by rank."""
+        rows = await self._db.execute_fetchall(
+            "SELECT * FROM series_themes WHERE series_id = ? AND kind = ? AND rank <= ?"
+            " AND batch = (SELECT MAX(batch) FROM series_themes WHERE series_id = ?"
+            " AND kind = ?) ORDER BY rank, id",
+            (series_id, kind.value, ranks, series_id, kind.value),
+        )
+        return [_theme(row) for row in rows]
 
     async def series_themes(self, series_id: int) -> list[SeriesTheme]:
         """Every theme the series keeps, by seminar (oldest first) and rank."""
