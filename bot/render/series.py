@@ -7,7 +7,16 @@ from bot.callbacks import Action
 from bot.domain import FollowUp, SeminarKind, SeriesTheme
 from bot.flows.series import NextSeminar, SeriesView
 from bot.i18n import Translator
-from bot.render.screens import Key, Screen, esc, key, kind_name, phase_name, status_name
+from bot.render.screens import (
+    Key,
+    Screen,
+    esc,
+    key,
+    kind_name,
+    phase_name,
+    reason_name,
+    status_name,
+)
 
 __all__ = [
     "KINDS",
@@ -95,7 +104,7 @@ def followup_lines(t: Translator, followups: tuple[FollowUp, ...]) -> list[str]:
     for followup in followups:
         parts = [status_name(t, followup.status)]
         if followup.reason:
-            parts[0] += f" ({esc(followup.reason)})"
+            parts[0] += f" ({esc(reason_name(t, followup.reason))})"
         if followup.owner:
             # Participant: who follows a proposal up (a role, such as «the office manager»)
             parts.append(t.gettext("by {owner}").format(owner=esc(followup.owner)))
