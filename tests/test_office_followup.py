@@ -6,6 +6,7 @@ without a link preview, so Telegram's crawler never opens the page."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 from checks import said
-from followup_helpers import LINK, PROPOSAL, free_port, page_config, seminar_with_followup
+from followup_helpers import (
+    LINK,
+    PROPOSAL,
+    free_port,
+    office_link,
+    page_config,
+    seminar_with_followup,
+)
 from harness import BotProcess, button, contains, create_seminar, has_button, wait_until
 from test_hear_back import (
     TITLE,
@@ -27,6 +35,7 @@ from test_hear_back import (
     with_people,
 )
 from test_mail import PASSWORD, MailBox, email_config, mailbox, office_email  # noqa: F401
+from test_rekey import NEW_SECRET, rekey
 
 from bot.domain import Reason, Status
 from bot.i18n import translator
@@ -214,3 +223,76 @@ async def test_the_office_keeps_its_follow_up_after_the_seminars_are_purged(
     ):
         assert response.status == 200
         assert PROPOSAL in await response.text()
+
+
+async def test_the_series_keeps_its_office_chat_sealed_and_sealed_again_by_a_rekey(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    mona = api.user("Mona Moderator", language_code="nb")
+    await seminar_with_followup(bot, mona)
+    office = api.group("NAV-kontoret", members=[mona], admins=[mona])
+    await office.send(mona, "/bind office")
+    await office.wait_for(contains("Gode møter med Nav"))
+    [(sealed,)] = bot.query("SELECT office_chat FROM series")
+    assert isinstance(sealed, bytes)
+    assert str(office.id).encode() not in bot.stored_bytes()
+    await bot.stop()
+    code, _, err = await rekey(bot, NEW_SEMINAR_SECRET=NEW_SECRET)
+    assert code == 0, err
+    assert sealed not in bot.stored_bytes()
+    bot.secret = NEW_SECRET
+    await bot.start()
+    bot.advance_clock(181 * DAY)
+    await wait_until(lambda: bot.query("SELECT count(*) FROM seminars") == [(0,)])
+    office.drain()
+    await office.send(mona, "/followup")
+    table = await office.wait_for(has_button(_change(1)))
+    assert PROPOSAL in table.text
+
+
+async def test_a_fixed_reason_sent_back_from_the_page_stays_fixed(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    port = free_port()
+    bot = BotProcess(api, tmp_path, config=page_config(port))
+    await bot.start()
+    try:
+        mona = api.user("Mona Moderator", language_code="nb")
+        _, proposal = await seminar_with_followup(bot, mona)
+        office = api.group("NAV-kontoret", members=[mona], admins=[mona])
+        await office.send(mona, "/bind office")
+        await office.wait_for(contains("Gode møter med Nav"))
+        await office.send(mona, "/followup")
+        await _set_not_possible(office, mona, await office.wait_for(has_button(_change(1))))
+        await wait_until(lambda: bot.query("SELECT count(*) FROM status_changes") == [(1,)])
+        url, _ = await office_link(mona, port)
+        token = url.rsplit("/", 1)[1]
+        async with aiohttp.ClientSession() as session:
+            base = f"http://127.0.0.1:{port}/followup/{token}"
+            async with session.get(base) as response:
+                page = await response.text()
+            assert html.escape(said("nb", MONEY), quote=False) in page
+            form = page.split('name="form" value="', 1)[1].split('"', 1)[0]
+            fields = {
+                "form": form,
+                "proposal": str(proposal),
+                "owner": "Leder for mottaket",
+                "status": "not_possible",
+                "reason": said("nb", MONEY),
+                "due": "",
+            }
+            async with session.post(base, data=fields, allow_redirects=False) as response:
+                assert response.status == 303
+            # The same reason as shown: still the fixed one, and no news of a change.
+            assert bot.query("SELECT owner, reason FROM followups") == [
+                ("Leder for mottaket", Reason.MONEY.kept)
+            ]
+            assert bot.query("SELECT count(*) FROM status_changes") == [(1,)]
+            # The office's own words stay as typed.
+            fields["reason"] = "Det krever flere ansatte"
+            async with session.post(base, data=fields, allow_redirects=False) as response:
+                assert response.status == 303
+            assert bot.query("SELECT reason FROM followups") == [("Det krever flere ansatte",)]
+    finally:
+        await bot.stop()
+        bot.assert_clean_logs()
