@@ -1,6 +1,7 @@
 """The office's follow-up of a series' proposals: the moderator's table and the office's links,
 the page the links open (its rules: lengths, a date, a reason for «not possible»), and the
-office's bound chat, where a status is set with buttons.
+office's bound chat, where a status is set with buttons and a link made (the chat is the
+office; its series keeps it, so this works after the series' seminars are purged).
 
 A link is `<public_url>/followup/<id>.<secret>`: a random 63-bit id and 128 random bits. The
 database keeps only the keyed hash of both (`Keyring.link_mac`), compared in constant time;

@@ -1,6 +1,6 @@
 """/followup: for a moderator, the series' follow-up table and the office's links (sent to the
-moderator's private chat only); in the office's bound chat, the proposals with buttons that
-set each one's status.
+moderator's private chat only); in the office's bound chat, the proposals of every series it
+follows up, with buttons that set each one's status and make a link to each series' page.
 
 «Not possible» in the office's chat offers fixed reasons as buttons rather than asking for a
 typed one: with privacy mode on, the bot sees a group's text only when it replies to the bot,
