@@ -124,6 +124,7 @@ class Action(StrEnum):
     FOLLOWUP_PICK = "f3"  # args: proposal id, its number (office chat)
     FOLLOWUP_SET = "f4"  # args: proposal id, status index, its number (office chat)
     FOLLOWUP_REASON = "f5"  # args: proposal id, reason index, its number (office chat)
+    FOLLOWUP_OFFICE_LINK = "g1"  # args: series id (office chat)
     HEAR_BACK_YES = "h1"  # args: series id
     HEAR_BACK_NO = "h2"  # args: series id
     HEAR_BACK_STOP = "h3"  # args: series id

@@ -29,6 +29,7 @@ __all__ = [
     "Phase",
     "PhaseRule",
     "PrivateQuestion",
+    "Reason",
     "Role",
     "Schedule",
     "ScheduleStatus",
@@ -548,6 +549,35 @@ class Status(StrEnum):
     def final(self) -> bool:
         """Nothing more will come of it: the follow-up of this proposal has ended."""
         return self in (Status.DONE, Status.NOT_POSSIBLE)
+
+
+# A fixed reason is kept as this mark and its code: a typed reason never holds a control
+# character (`flows/clean_text.py` takes them out), so the two cannot be mixed up.
+_FIXED_REASON = "\x1f"
+
+
+class Reason(StrEnum):
+    """The fixed reasons the office's chat offers for «not possible» (the page takes any).
+    Kept as a code, so each reader (news, page, tables, report) reads it in their language."""
+
+    MONEY = "money"
+    RULES = "rules"
+    ELSEWHERE = "elsewhere"
+
+    @property
+    def kept(self) -> str:
+        """The reason as `followups.reason` and `status_changes.reason` keep it."""
+        return _FIXED_REASON + self.value
+
+    @staticmethod
+    def of(kept: str) -> Reason | None:
+        """The fixed reason a kept reason is, or None for the office's own words."""
+        if not kept.startswith(_FIXED_REASON):
+            return None
+        try:
+            return Reason(kept[len(_FIXED_REASON) :])
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)

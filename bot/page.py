@@ -13,10 +13,12 @@ import logging
 
 from aiohttp import web
 
+from bot.domain import Series
 from bot.flows import followup
 from bot.flows.deps import Deps
 from bot.i18n import translator
 from bot.render import followup_page
+from bot.render.screens import reason_name
 
 __all__ = ["PageServer"]
 
@@ -33,6 +35,11 @@ _HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 _FIELDS = ("owner", "status", "reason", "due")
+
+
+def _shown_reason(series: Series, reason: str) -> str:
+    """A kept reason as the page shows it: a fixed one in the series' language."""
+    return reason_name(translator(series.language), reason)
 
 
 def _html(body: str, status: int = 200) -> web.Response:
@@ -80,7 +87,9 @@ class PageServer:
         token = request.match_info["token"]
         posted = await request.post()
         fields = {k: v for k, v in posted.items() if isinstance(v, str)}
-        outcome = await followup.save(self._deps, token, fields.get("form", ""), fields)
+        outcome = await followup.save(
+            self._deps, token, fields.get("form", ""), fields, _shown_reason
+        )
         match outcome:
             case None:
                 log.warning("refused a follow-up form without a working link and its token")

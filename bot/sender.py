@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.warnings import PTBUserWarning
@@ -86,17 +86,21 @@ def markup(screen: Screen, codec: CallbackCodec) -> InlineKeyboardMarkup | None:
 
 def screen_fields(screen: Screen, codec: CallbackCodec) -> dict[str, object]:
     """A screen as the fields of a sendMessage or editMessageText call."""
-    return {
+    fields: dict[str, object] = {
         "text": screen.text,
         "parse_mode": ParseMode.HTML,
         "reply_markup": markup(screen, codec),
     }
+    if not screen.preview:
+        fields["link_preview_options"] = LinkPreviewOptions(is_disabled=True)
+    return fields
 
 
 def encode_screens(screens: list[Screen]) -> list[dict[str, Any]]:
     return [
         {
             "text": s.text,
+            **({} if s.preview else {"preview": False}),
             "keys": [
                 [
                     {
@@ -129,6 +133,7 @@ def decode_screens(raw: list[dict[str, Any]]) -> list[Screen]:
                 )
                 for row in item["keys"]
             ),
+            item.get("preview", True),
         )
         for item in raw
     ]

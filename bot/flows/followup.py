@@ -1,6 +1,7 @@
 """The office's follow-up of a series' proposals: the moderator's table and the office's links,
 the page the links open (its rules: lengths, a date, a reason for «not possible»), and the
-office's bound chat, where a status is set with buttons.
+office's bound chat, where a status is set with buttons and a link made (the chat is the
+office; its series keeps it, so this works after the series' seminars are purged).
 
 A link is `<public_url>/followup/<id>.<secret>`: a random 63-bit id and 128 random bits. The
 database keeps only the keyed hash of both (`Keyring.link_mac`), compared in constant time;
@@ -14,11 +15,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from bot.domain import FollowUp, Person, Seminar, Series, Status
+from bot.domain import FollowUp, Person, Reason, Seminar, Series, Status
 from bot.flows.clean_text import one_line
 from bot.flows.deps import Deps
 from bot.keys import base36, new_id
@@ -31,8 +33,10 @@ __all__ = [
     "LinkMade",
     "LinksOff",
     "LinksStopped",
+    "NeedsReason",
     "NoFollowUp",
     "NotOffice",
+    "OfficeSeries",
     "OfficeTable",
     "PageView",
     "Problem",
@@ -41,6 +45,7 @@ __all__ = [
     "Saved",
     "form_token",
     "make_link",
+    "office_link",
     "office_set",
     "office_table",
     "open_page",
@@ -56,14 +61,6 @@ MAX_REASON = 300
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 _TOKEN = re.compile(r"([0-9a-z]{1,13})\.([A-Za-z0-9_-]{22})")
-
-
-class Reason(StrEnum):
-    """The fixed reasons the office's chat offers for «not possible» (the page takes any)."""
-
-    MONEY = "money"
-    RULES = "rules"
-    ELSEWHERE = "elsewhere"
 
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
@@ -98,14 +95,15 @@ class FollowUpTable:
 
 @dataclass(frozen=True, slots=True)
 class LinkMade:
-    seminar: Seminar
+    title: str  # the series'
     url: str
     expires: datetime
+    language: str  # the series'; the office's chat reads it
 
 
 @dataclass(frozen=True, slots=True)
 class LinksOff:
-    seminar: Seminar
+    seminar: Seminar | None  # None: asked in the office's chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +141,35 @@ class NotOffice:
 
 
 @dataclass(frozen=True, slots=True)
-class OfficeTable:
+class OfficeSeries:
     series: Series
     followups: tuple[FollowUp, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeTable:
+    """Every series the chat follows up that has proposals, newest first; the chat reads the
+    newest one's language. Proposals are numbered on through all of them."""
+
+    sections: tuple[OfficeSeries, ...]
+    links_on: bool  # the page is set up (`[followup] public_url`)
     changed: int | None = None  # the proposal whose status was just set
+
+    @property
+    def language(self) -> str:
+        return self.sections[0].series.language
+
+    def numbered(self) -> list[tuple[int, FollowUp]]:
+        found = (f for section in self.sections for f in section.followups)
+        return list(enumerate(found, 1))
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsReason:
+    """«Not possible» is set only with a reason: the chat offers the fixed ones."""
+
+    language: str
+    proposal_id: int
 
 
 # -- the moderator ------------------------------------------------------------------------
@@ -191,10 +214,16 @@ async def make_link(
     followed = await _followed(deps, seminar)
     if followed is None:
         return NoFollowUp(seminar)
+    return await _new_link(deps, followed[0])
+
+
+async def _new_link(deps: Deps, series: Series) -> LinkMade:
     link_id, secret = new_id(), secrets.token_urlsafe(16)
+    settings = deps.settings.followup
     expires = deps.clock.now() + timedelta(days=settings.link_days)
-    await deps.store.add_link(link_id, followed[0].id, _mac(deps, link_id, secret), expires)
-    return LinkMade(seminar, f"{settings.public_url}/followup/{base36(link_id)}.{secret}", expires)
+    await deps.store.add_link(link_id, series.id, _mac(deps, link_id, secret), expires)
+    url = f"{settings.public_url}/followup/{base36(link_id)}.{secret}"
+    return LinkMade(series.title, url, expires, series.language)
 
 
 async def stop_links(deps: Deps, person: Person, seminar_id: int) -> LinksStopped:
@@ -303,11 +332,16 @@ def seen(followup: FollowUp) -> str:
 
 
 async def save(
-    deps: Deps, token: str, form: str, fields: dict[str, str]
+    deps: Deps,
+    token: str,
+    form: str,
+    fields: dict[str, str],
+    shown: Callable[[Series, str], str] | None = None,
 ) -> Saved | Rejected | None:
     """The page's form: saved through `update_followup` (a new status or reason is recorded as
     a change to tell), or refused with every problem, changing nothing. None: the link does
-    not work, or the form did not come from its page."""
+    not work, or the form did not come from its page. `shown`: how the page shows a kept
+    reason; a fixed reason sent back as shown stays the fixed one (its code)."""
     page = await open_page(deps, token)
     if page is None or not hmac.compare_digest(form.encode(), page.form.encode()):
         return None
@@ -329,6 +363,16 @@ async def save(
     )
     if isinstance(checked, tuple):
         return Rejected(page, proposal_id, checked)
+    fixed = Reason.of(followup.reason) is not None
+    if fixed and shown and checked.reason == one_line(shown(page.series, followup.reason)):
+        checked = FollowUp(
+            checked.proposal,
+            checked.answers,
+            checked.owner,
+            checked.status,
+            followup.reason,
+            checked.due,
+        )
     await deps.store.update_followup(checked, deps.clock.now())
     return Saved(proposal_id)
 
@@ -336,31 +380,53 @@ async def save(
 # -- the office's bound chat --------------------------------------------------------------
 
 
-async def office_table(deps: Deps, chat_id: int) -> OfficeTable | NotOffice:
-    """/followup in the office's chat: the newest series it follows up that has proposals."""
+async def _office(deps: Deps, chat_id: int, changed: int | None = None) -> OfficeTable | None:
+    sections: list[OfficeSeries] = []
     for series_id in await deps.store.office_series(chat_id):
         series = await deps.store.series(series_id)
         found = await deps.store.followups(series_id)
         if series is not None and found:
-            return OfficeTable(series, tuple(found))
-    return NotOffice()
+            sections.append(OfficeSeries(series, tuple(found)))
+    if not sections:
+        return None
+    return OfficeTable(tuple(sections), deps.settings.followup.on, changed)
+
+
+async def office_table(deps: Deps, chat_id: int) -> OfficeTable | NotOffice:
+    """/followup in the office's chat: every series it follows up that has proposals."""
+    return await _office(deps, chat_id) or NotOffice()
 
 
 async def office_set(
-    deps: Deps, chat_id: int, proposal_id: int, status: Status, reason: str = ""
-) -> OfficeTable | NotOffice:
-    """A status set with the chat's buttons; the same change as on the page."""
-    for series_id in await deps.store.office_series(chat_id):
-        found = await deps.store.followups(series_id)
-        followup = next((f for f in found if f.proposal.id == proposal_id), None)
-        if followup is None:
-            continue
-        kept = reason if status is Status.NOT_POSSIBLE else ""
-        changed = FollowUp(
-            followup.proposal, followup.answers, followup.owner, status, kept, followup.due
-        )
-        await deps.store.update_followup(changed, deps.clock.now())
-        series = await deps.store.series(series_id)
-        assert series is not None
-        return OfficeTable(series, tuple(await deps.store.followups(series_id)), proposal_id)
-    return NotOffice()
+    deps: Deps, chat_id: int, proposal_id: int, status: Status, reason: Reason | None = None
+) -> OfficeTable | NeedsReason | NotOffice:
+    """A status set with the chat's buttons; the same change as on the page. «Not possible»
+    needs one of the fixed reasons, kept as its code so each reader reads it in their
+    language; any other status has no reason."""
+    office = await _office(deps, chat_id)
+    if office is None:
+        return NotOffice()
+    found = next((f for _, f in office.numbered() if f.proposal.id == proposal_id), None)
+    if found is None:
+        return NotOffice()
+    if status is Status.NOT_POSSIBLE and reason is None:
+        return NeedsReason(office.language, proposal_id)
+    kept = reason.kept if status is Status.NOT_POSSIBLE and reason is not None else ""
+    changed = FollowUp(found.proposal, found.answers, found.owner, status, kept, found.due)
+    await deps.store.update_followup(changed, deps.clock.now())
+    updated = await _office(deps, chat_id, proposal_id)
+    assert updated is not None
+    return updated
+
+
+async def office_link(deps: Deps, chat_id: int, series_id: int) -> LinkMade | LinksOff | NotOffice:
+    """A link made from the office's own chat: the office needs no moderator for it, so the
+    page keeps working once the series' seminars are deleted."""
+    if series_id not in await deps.store.office_series(chat_id):
+        return NotOffice()
+    series = await deps.store.series(series_id)
+    if series is None:
+        return NotOffice()
+    if not deps.settings.followup.on:
+        return LinksOff(None)
+    return await _new_link(deps, series)

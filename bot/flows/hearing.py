@@ -79,7 +79,8 @@ class News:
 
 @dataclass(frozen=True, slots=True)
 class OfficeReminder:
-    """A proposal due soon, for the office of its series: its bound chats and addresses."""
+    """A proposal due soon, for the office of its series: its bound chats and addresses (kept
+    on the series, so the office is reminded after its seminars are purged too)."""
 
     due: DueReminder
     series: Series
@@ -158,15 +159,12 @@ async def due_reminders(deps: Deps, now: datetime) -> list[OfficeReminder]:
         series = await deps.store.series(due.series_id)
         if series is None:
             continue
-        chats: list[int] = []
+        # Kept on the series too, so they outlive its seminars.
+        chats = await deps.store.series_office_chats(series.id)
         addresses: list[str] = []
-        for seminar in await deps.store.seminars_in_series(series.id):
-            chat = await deps.store.office_chat(seminar.id)
-            if chat is not None and chat not in chats:
-                chats.append(chat)
-            for office in await deps.store.office_addresses(seminar.id):
-                if office.address.lower() not in (a.lower() for a in addresses):
-                    addresses.append(office.address)
+        for address in await deps.store.series_office_addresses(series.id):
+            if address.lower() not in (a.lower() for a in addresses):
+                addresses.append(address)
         found.append(OfficeReminder(due, series, tuple(chats), tuple(addresses)))
     return found
 

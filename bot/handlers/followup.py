@@ -1,6 +1,6 @@
 """/followup: for a moderator, the series' follow-up table and the office's links (sent to the
-moderator's private chat only); in the office's bound chat, the proposals with buttons that
-set each one's status.
+moderator's private chat only); in the office's bound chat, the proposals of every series it
+follows up, with buttons that set each one's status and make a link to each series' page.
 
 «Not possible» in the office's chat offers fixed reasons as buttons rather than asking for a
 typed one: with privacy mode on, the bot sees a group's text only when it replies to the bot,
@@ -14,7 +14,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import Status
+from bot.domain import Reason, Status
 from bot.flows import followup
 from bot.handlers.common import BotContext, edit, person_of, pressed_message, reader, send
 from bot.handlers.routes import MODERATORS, N_, Chat, Command, Press, Routes
@@ -85,14 +85,8 @@ async def _office_command(context: BotContext, chat_id: int, t: Translator) -> N
         case followup.NotOffice():
             await send(context, chat_id, followup_view.not_office(t, outcome))
         case followup.OfficeTable():
-            ts = translator(outcome.series.language)
+            ts = translator(outcome.language)
             await send(context, chat_id, followup_view.office_table(ts, outcome))
-
-
-async def _language(context: BotContext, chat_id: int, t: Translator) -> str:
-    """The office chat's language: its series'."""
-    outcome = await followup.office_table(context.deps, chat_id)
-    return outcome.series.language if isinstance(outcome, followup.OfficeTable) else t.language
 
 
 async def pick(update: Update, context: BotContext, button: Button, t: Translator) -> str | None:
@@ -103,21 +97,31 @@ async def pick(update: Update, context: BotContext, button: Button, t: Translato
         await send(context, chat_id, followup_view.not_office(t, outcome))
         return None
     proposal, number = button.arg(0), button.arg(1)
-    ts = translator(outcome.series.language)
+    ts = translator(outcome.language)
     await send(context, chat_id, followup_view.pick_status(ts, outcome, proposal, number))
     return None
 
 
 async def _set(
-    update: Update, context: BotContext, t: Translator, proposal: int, status: Status, reason: str
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    button: Button,
+    status: Status,
+    reason: Reason | None,
 ) -> None:
     chat_id = _chat_id(update)
+    proposal, number = button.arg(0), button.arg(2)
     outcome = await followup.office_set(context.deps, chat_id, proposal, status, reason)
     match outcome:
         case followup.NotOffice():
             await send(context, chat_id, followup_view.not_office(t, outcome))
+        case followup.NeedsReason():
+            ts = translator(outcome.language)
+            screen = followup_view.pick_reason(ts, outcome.proposal_id, number)
+            await edit(context, pressed_message(update), screen)
         case followup.OfficeTable():
-            ts = translator(outcome.series.language)
+            ts = translator(outcome.language)
             await edit(context, pressed_message(update), followup_view.office_table(ts, outcome))
 
 
@@ -127,15 +131,7 @@ async def set_status(
     index = button.arg(1)
     if index >= len(followup_view.STATUSES):
         raise ForgedButton("status out of range")
-    status = followup_view.STATUSES[index]
-    proposal, number = button.arg(0), button.arg(2)
-    if status is Status.NOT_POSSIBLE:
-        ts = translator(await _language(context, _chat_id(update), t))
-        await edit(
-            context, pressed_message(update), followup_view.pick_reason(ts, proposal, number)
-        )
-        return None
-    await _set(update, context, t, proposal, status, "")
+    await _set(update, context, t, button, followup_view.STATUSES[index], None)
     return None
 
 
@@ -145,10 +141,25 @@ async def set_reason(
     index = button.arg(1)
     if index >= len(followup.REASONS):
         raise ForgedButton("reason out of range")
-    language = await _language(context, _chat_id(update), t)
-    # Kept in the series' language, as the page keeps the office's own words.
-    reason = followup_view.reason_text(translator(language), followup.REASONS[index])
-    await _set(update, context, t, button.arg(0), Status.NOT_POSSIBLE, reason.lstrip("\u200f"))
+    await _set(update, context, t, button, Status.NOT_POSSIBLE, followup.REASONS[index])
+    return None
+
+
+async def office_link(
+    update: Update, context: BotContext, button: Button, t: Translator
+) -> str | None:
+    """«Link to the page» in the office's chat: the office makes its own link there."""
+    chat_id = _chat_id(update)
+    outcome = await followup.office_link(context.deps, chat_id, button.arg(0))
+    match outcome:
+        case followup.NotOffice():
+            screen = followup_view.not_office(t, outcome)
+        case followup.LinksOff():
+            screen = followup_view.links_off(t, outcome)
+        case followup.LinkMade():
+            ts = translator(outcome.language)
+            screen = followup_view.office_link(ts, outcome, context.deps.settings.timezone)
+    await send(context, chat_id, screen)
     return None
 
 
@@ -168,5 +179,6 @@ ROUTES = Routes(
         Press(Action.FOLLOWUP_PICK, pick, chat=Chat.GROUP),
         Press(Action.FOLLOWUP_SET, set_status, chat=Chat.GROUP),
         Press(Action.FOLLOWUP_REASON, set_reason, chat=Chat.GROUP),
+        Press(Action.FOLLOWUP_OFFICE_LINK, office_link, chat=Chat.GROUP),
     ),
 )

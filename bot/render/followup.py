@@ -8,7 +8,7 @@ from datetime import date
 from babel.dates import format_date
 
 from bot.callbacks import Action
-from bot.domain import FollowUp, Status
+from bot.domain import FollowUp, Reason, Status
 from bot.flows.followup import (
     REASONS,
     FollowUpTable,
@@ -18,10 +18,9 @@ from bot.flows.followup import (
     NoFollowUp,
     NotOffice,
     OfficeTable,
-    Reason,
 )
 from bot.i18n import Translator
-from bot.render.screens import Key, Screen, esc, key, kind_name, status_name
+from bot.render.screens import Key, Screen, esc, key, kind_name, reason_name, status_name
 
 __all__ = [
     "STATUSES",
@@ -32,6 +31,7 @@ __all__ = [
     "moderator_table",
     "no_followup",
     "not_office",
+    "office_link",
     "office_table",
     "pick_reason",
     "pick_status",
@@ -46,16 +46,8 @@ def due_date(t: Translator, due: date) -> str:
 
 
 def reason_text(t: Translator, reason: Reason) -> str:
-    """A fixed reason for «not possible», as it is kept and shown (in the series' language)."""
-    texts = {
-        # Participant: why a proposal is not possible (a fixed reason the office chose)
-        Reason.MONEY: t.gettext("There is no money for it."),
-        # Participant: why a proposal is not possible (a fixed reason the office chose)
-        Reason.RULES: t.gettext("Laws or rules do not allow it."),
-        # Participant: why a proposal is not possible (a fixed reason the office chose)
-        Reason.ELSEWHERE: t.gettext("Someone else decides this, not our office."),
-    }
-    return texts[reason]
+    """A fixed reason for «not possible», in the reader's language."""
+    return reason_name(t, reason.kept)
 
 
 def _answers(t: Translator, followup: FollowUp) -> str:
@@ -76,15 +68,16 @@ def _lines(t: Translator, number: int, followup: FollowUp) -> list[str]:
     lines.append(t.gettext("Owner: {role}").format(role=owner))
     lines.append(t.gettext("Status: {status}").format(status=esc(status_name(t, followup.status))))
     if followup.reason:
-        lines.append(t.gettext("Reason: {reason}").format(reason=esc(followup.reason)))
+        reason = esc(reason_name(t, followup.reason))
+        lines.append(t.gettext("Reason: {reason}").format(reason=reason))
     if followup.due is not None:
         lines.append(t.gettext("Due: {date}").format(date=esc(due_date(t, followup.due))))
     return lines
 
 
-def _table(t: Translator, title: str, followups: tuple[FollowUp, ...]) -> list[str]:
+def _table(t: Translator, title: str, followups: tuple[FollowUp, ...], first: int = 1) -> list[str]:
     lines = [t.gettext("<b>Follow-up: {title}</b>").format(title=esc(title))]
-    for number, followup in enumerate(followups, 1):
+    for number, followup in enumerate(followups, first):
         lines += ["", *_lines(t, number, followup)]
     return lines
 
@@ -147,8 +140,9 @@ def link_made(t: Translator, outcome: LinkMade, zone: str) -> Screen:
         "Here is a link for the office to <b>{title}</b>'s follow-up. It works until {until}. "
         "Anyone who has it can change the follow-up, so give it to the office only. "
         "«Stop the office's links» stops it."
-    ).format(title=esc(outcome.seminar.title), until=esc(until))
-    return Screen(f"{text}\n\n{esc(outcome.url)}")
+    ).format(title=esc(outcome.title), until=esc(until))
+    # No preview: Telegram's crawler would open the secret page.
+    return Screen(f"{text}\n\n{esc(outcome.url)}", preview=False)
 
 
 def links_stopped(t: Translator, outcome: LinksStopped) -> Screen:
@@ -176,19 +170,25 @@ def not_office(t: Translator, outcome: NotOffice) -> Screen:
 
 
 def office_table(t: Translator, view: OfficeTable) -> Screen:
+    """Every series the chat follows up, its proposals numbered on through all of them, a
+    button per proposal to change its status, and one per series for a link to its page."""
+    numbered = view.numbered()
     lines: list[str] = []
     if view.changed is not None:
-        number, found = next(
-            (n, f) for n, f in enumerate(view.followups, 1) if f.proposal.id == view.changed
-        )
+        number, found = next((n, f) for n, f in numbered if f.proposal.id == view.changed)
         lines += [
             t.gettext("Saved: proposal {number} is now «{status}».").format(
                 number=t.number(number), status=esc(status_name(t, found.status))
             ),
             "",
         ]
-    lines += _table(t, view.series.title, view.followups)
-    keys = tuple(
+    first = 1
+    for section in view.sections:
+        if first > 1:
+            lines.append("")
+        lines += _table(t, section.series.title, section.followups, first)
+        first += len(section.followups)
+    keys: list[tuple[Key, ...]] = [
         (
             key(
                 t.pgettext("button", "Proposal {number}: change status").format(
@@ -199,9 +199,34 @@ def office_table(t: Translator, view: OfficeTable) -> Screen:
                 number,
             ),
         )
-        for number, followup in enumerate(view.followups, 1)
-    )
-    return Screen("\n".join(lines), keys)
+        for number, followup in numbered
+    ]
+    if view.links_on:
+        keys += [
+            (
+                key(
+                    t.pgettext("button", "Link to the page: {title}").format(
+                        title=section.series.title
+                    ),
+                    Action.FOLLOWUP_OFFICE_LINK,
+                    section.series.id,
+                ),
+            )
+            for section in view.sections
+        ]
+    return Screen("\n".join(lines), tuple(keys))
+
+
+def office_link(t: Translator, outcome: LinkMade, zone: str) -> Screen:
+    """A link made in the office's own chat, which is the office: no preview, so Telegram's
+    crawler does not open the page."""
+    until = t.datetime(outcome.expires, zone)
+    text = t.gettext(
+        "Here is a link to the page of <b>{title}</b>. On it you can update the proposals "
+        "without Telegram. It works until {until}. Anyone who has it can change the "
+        "follow-up, so keep it in the office."
+    ).format(title=esc(outcome.title), until=esc(until))
+    return Screen(f"{text}\n\n{esc(outcome.url)}", preview=False)
 
 
 def _status_label(t: Translator, status: Status, number: int) -> str:
@@ -211,7 +236,7 @@ def _status_label(t: Translator, status: Status, number: int) -> str:
 
 
 def pick_status(t: Translator, view: OfficeTable, proposal_id: int, number: int) -> Screen:
-    found = next((f for f in view.followups if f.proposal.id == proposal_id), None)
+    found = next((f for _, f in view.numbered() if f.proposal.id == proposal_id), None)
     name = esc(found.proposal.name) if found else ""
     text = t.gettext("Proposal {number}: {name}. Choose its new status.").format(
         number=t.number(number), name=name

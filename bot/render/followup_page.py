@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from bot.domain import FollowUp, SeminarKind, Status
 from bot.flows.followup import MAX_OWNER, MAX_REASON, PageView, Problem, seen
 from bot.i18n import RLM, Translator
-from bot.render.screens import status_name
+from bot.render.screens import reason_name, status_name
 
 __all__ = ["gone_page", "page"]
 
@@ -104,7 +104,7 @@ def _section(
     values = {
         "owner": followup.owner,
         "status": followup.status.value,
-        "reason": followup.reason,
+        "reason": reason_name(t, followup.reason),
         "due": followup.due.isoformat() if followup.due else "",
         **(entered or {}),
     }

@@ -10,7 +10,7 @@ from babel.dates import format_date
 from bot.callbacks import Action
 from bot.domain import Status
 from bot.i18n import Translator
-from bot.render.screens import Screen, esc, key, status_name
+from bot.render.screens import Screen, esc, key, reason_name, status_name
 
 __all__ = [
     "ask",
@@ -77,7 +77,8 @@ def news(
     reason: str,
     last: bool,
 ) -> Screen:
-    """A proposal's new status, told to everyone who asked to hear back, without names."""
+    """A proposal's new status, told to everyone who asked to hear back, without names; a
+    fixed reason in the reader's language, the office's own words as written."""
     lines = [
         # Participant: news of a proposal's status; {status} is e.g. «under way»
         t.gettext(
@@ -86,7 +87,7 @@ def news(
     ]
     if reason:
         # Participant: news of a proposal's status: why it is so
-        lines.append(t.gettext("Why: {reason}").format(reason=esc(reason)))
+        lines.append(t.gettext("Why: {reason}").format(reason=esc(reason_name(t, reason))))
     if last:
         # Participant: news of a proposal's status, when the work on every proposal is over
         lines.append(t.gettext("The work on all the proposals is over. This is the last news."))

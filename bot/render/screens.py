@@ -16,6 +16,7 @@ from bot.domain import (
     Group,
     Note,
     Phase,
+    Reason,
     Role,
     Seminar,
     SeminarKind,
@@ -58,6 +59,9 @@ class Screen:
 
     text: str
     keys: tuple[tuple[Key, ...], ...] = ()
+    # False for a message whose link must not be opened by anyone but its reader: Telegram's
+    # preview would fetch it (a secret link, such as the office's page).
+    preview: bool = True
 
     def __post_init__(self) -> None:
         if RLM in self.text:
@@ -128,6 +132,23 @@ def status_name(t: Translator, status: Status) -> str:
         Status.NOT_POSSIBLE: t.pgettext("status", "not possible"),
     }
     return names[status]
+
+
+def reason_name(t: Translator, kept: str) -> str:
+    """A status's reason as a reader reads it: a fixed reason in their language, the office's
+    own words as written."""
+    fixed = Reason.of(kept)
+    if fixed is None:
+        return kept
+    texts = {
+        # Participant: why a proposal is not possible (a fixed reason the office chose)
+        Reason.MONEY: t.gettext("There is no money for it."),
+        # Participant: why a proposal is not possible (a fixed reason the office chose)
+        Reason.RULES: t.gettext("Laws or rules do not allow it."),
+        # Participant: why a proposal is not possible (a fixed reason the office chose)
+        Reason.ELSEWHERE: t.gettext("Someone else decides this, not our office."),
+    }
+    return texts[fixed]
 
 
 def seminar_name(t: Translator, seminar: Seminar) -> str:

@@ -15,6 +15,7 @@ from bot.render.screens import (
     kind_name,
     phase_name,
     questions_for,
+    reason_name,
     status_name,
 )
 
@@ -146,7 +147,7 @@ def followup_lines(t: Translator, followups: tuple[FollowUp, ...]) -> list[str]:
     for followup in followups:
         parts = [status_name(t, followup.status)]
         if followup.reason:
-            parts[0] += f" ({esc(followup.reason)})"
+            parts[0] += f" ({esc(reason_name(t, followup.reason))})"
         if followup.owner:
             # Participant: who follows a proposal up (a role, such as «the office manager»)
             parts.append(t.gettext("by {owner}").format(owner=esc(followup.owner)))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from bot.flows.report_data import ReportData, ReportNote, ReportProposal, ReportReadBack
 from bot.i18n import Translator
-from bot.render.screens import group_name
+from bot.render.screens import group_name, reason_name
 from bot.report import content
 from bot.report.content import SummaryTheme
 
@@ -321,7 +321,8 @@ def _follow_up(t: Translator, data: ReportData) -> Iterator[str]:
     yield "<table><thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headings)
     yield "</tr></thead><tbody>"
     for theme, proposal in rows:
-        status = " · ".join(part for part in (proposal.status, proposal.reason) if part)
+        reason = reason_name(t, proposal.reason)
+        status = " · ".join(part for part in (proposal.status, reason) if part)
         due = content.format_day(t, proposal.due) if proposal.due else ""
         cells = (theme.name, proposal.text, status, proposal.owner, due)
         yield "<tr>" + "".join(f'<td dir="auto">{_e(cell)}</td>' for cell in cells) + "</tr>"

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.flows.report_data import ReportData, ReportNote, ReportTheme
 from bot.i18n import translator
-from bot.render.screens import group_name
+from bot.render.screens import group_name, reason_name
 from bot.report.content import never_grouped, question_text
 
 __all__ = ["CSV_COLUMNS", "notes_for_question", "report_csv", "report_json"]
@@ -127,7 +127,7 @@ def report_json(data: ReportData) -> bytes:
                         "status": proposal.status,
                         "owner": proposal.owner,
                         "due": proposal.due.isoformat() if proposal.due else None,
-                        "reason": proposal.reason,
+                        "reason": reason_name(t, proposal.reason),
                     }
                     for proposal in theme.proposals
                 ],

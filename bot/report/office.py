@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.flows.report_data import ReportData, ReportNote, ReportReadBack, from_plain
 from bot.i18n import Translator, translator
-from bot.render.screens import group_name
+from bot.render.screens import group_name, reason_name
 from bot.report import content
 
 __all__ = ["main", "report_docx", "report_xlsx"]
@@ -289,7 +289,7 @@ def _proposal_rows(t: Translator, data: ReportData) -> list[tuple[str, str, str,
         (
             theme.name,
             proposal.text,
-            " · ".join(part for part in (proposal.status, proposal.reason) if part),
+            " · ".join(part for part in (proposal.status, reason_name(t, proposal.reason)) if part),
             proposal.owner,
             content.format_day(t, proposal.due) if proposal.due else "",
         )

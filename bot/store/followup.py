@@ -22,7 +22,7 @@ class LinkRow(NamedTuple):
 
 
 class FollowUpStore(StoreBase):
-    """The `followup_links` table, and the office chats of the seminars."""
+    """The `followup_links` table, and the office chats of the series and their seminars."""
 
     async def add_link(self, link_id: int, series_id: int, mac: bytes, expires: datetime) -> None:
         async with self.transaction():
@@ -54,14 +54,34 @@ class FollowUpStore(StoreBase):
             return cur.rowcount
 
     async def office_series(self, chat_id: int) -> list[int]:
-        """The series whose seminars have this chat bound as their office's. The chat is
-        sealed with a fresh nonce, so each bound chat is opened (cached) and compared."""
+        """The series whose office chat this is, newest first: bound in one of its seminars,
+        or kept on the series after the purge deleted them. A chat is sealed with a fresh
+        nonce, so each bound chat is opened (cached) and compared."""
         rows = await self._db.execute_fetchall(
             "SELECT series_id, office_chat FROM seminars WHERE office_chat IS NOT NULL"
             " ORDER BY created_at DESC, id DESC"
         )
+        kept = await self._db.execute_fetchall(
+            "SELECT id AS series_id, office_chat FROM series WHERE office_chat IS NOT NULL"
+            " ORDER BY id DESC"
+        )
         found: list[int] = []
-        for row in rows:
+        for row in [*rows, *kept]:
             if self._vault.unseal(row["office_chat"]) == chat_id and row["series_id"] not in found:
                 found.append(int(row["series_id"]))
+        return found
+
+    async def series_office_chats(self, series_id: int) -> list[int]:
+        """The office chats of a series: bound in its seminars, or kept on the series."""
+        rows = await self._db.execute_fetchall(
+            "SELECT office_chat FROM series WHERE id = ? AND office_chat IS NOT NULL"
+            " UNION ALL SELECT office_chat FROM seminars"
+            " WHERE series_id = ? AND office_chat IS NOT NULL",
+            (series_id, series_id),
+        )
+        found: list[int] = []
+        for row in rows:
+            chat = self._vault.unseal(row[0])
+            if chat not in found:
+                found.append(chat)
         return found

@@ -500,6 +500,25 @@ MIGRATIONS: tuple[str, ...] = (
     ) WHERE seminar_id IS NULL;
     CREATE INDEX series_themes_by_batch ON series_themes(series_id, kind, batch);
     """,
+    # 22: the office of a series, kept on the series too: its bound chat (sealed, as the
+    # seminar's is) and its e-mail addresses, copied whenever a seminar of the series binds its
+    # office chat or lists an address, so the follow-up still reaches the office once the
+    # retention purge has deleted every seminar of the series. They go with the series.
+    """
+    ALTER TABLE series ADD COLUMN office_chat BLOB;
+    UPDATE series SET office_chat = (
+        SELECT s.office_chat FROM seminars s
+        WHERE s.series_id = series.id AND s.office_chat IS NOT NULL
+        ORDER BY s.created_at DESC, s.id DESC LIMIT 1
+    );
+    CREATE TABLE series_office_emails (
+        series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+        address TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (series_id, address)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO series_office_emails (series_id, address)
+        SELECT s.series_id, e.address FROM office_emails e JOIN seminars s ON s.id = e.seminar_id;
+    """,
 )
 
 # The migration that seals the Telegram ids: it needs the keys, so the ones before it run first.

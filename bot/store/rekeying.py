@@ -261,8 +261,9 @@ class _Rekeying:
 
     async def _chats(self) -> None:
         """The other sealed ids and their lookup hashes: deliveries, live progress messages,
-        schedules, the plenary and office chats, the askers of questions to the moderators, the
-        people who asked to hear back from a series, and the replies waiting in the outbox."""
+        schedules, the plenary and office chats (of seminars and of series), the askers of
+        questions to the moderators, the people who asked to hear back from a series, and the
+        replies waiting in the outbox."""
         db, old, new = self._db, self._old, self._new
         rows = await db.execute_fetchall("SELECT broadcast_id, recipient, chat FROM deliveries")
         await db.executemany(
@@ -295,6 +296,13 @@ class _Rekeying:
                 )
                 for r in rows
             ],
+        )
+        rows = await db.execute_fetchall(
+            "SELECT id, office_chat FROM series WHERE office_chat IS NOT NULL"
+        )
+        await db.executemany(
+            "UPDATE series SET office_chat = ? WHERE id = ?",
+            [(self._seal(old.unseal(r[1])), r[0]) for r in rows],
         )
         rows = await db.execute_fetchall("SELECT id, asker FROM questions")
         await db.executemany(

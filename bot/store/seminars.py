@@ -261,6 +261,12 @@ class SeminarsStore(StoreBase):
                 "UPDATE seminars SET office_chat = ? WHERE id = ?",
                 (self._vault.seal(chat_id), seminar_id),
             )
+            # The series keeps its office too, for the follow-up after the purge.
+            await self._db.execute(
+                "UPDATE series SET office_chat = ?"
+                " WHERE id = (SELECT series_id FROM seminars WHERE id = ?)",
+                (self._vault.seal(chat_id), seminar_id),
+            )
 
     async def office_chat(self, seminar_id: int) -> int | None:
         sql = "SELECT office_chat FROM seminars WHERE id = ?"
