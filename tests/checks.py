@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 
-from bot.i18n import translator
+from bot.i18n import FSI, PDI, RLM, translator
 from localapi.sim import BotMessage
 
-__all__ = ["WORD", "line_with", "lines_of", "pattern", "plain", "said", "said_n"]
+__all__ = ["WORD", "bare", "line_with", "lines_of", "pattern", "plain", "said", "said_n"]
 
 # A word, as a button's label must hold one: two letters or more in any script (digits, emoji
 # and arrows are not letters), so that a screen reader can say what the button does.
@@ -75,3 +75,9 @@ def line_with(message: BotMessage | str, needle: str) -> str:
     found = [line for line in lines_of(message) if needle in line]
     assert len(found) == 1, (needle, found)
     return found[0]
+
+
+def bare(text: str) -> str:
+    """A text without the marks that keep a right-to-left text's direction (RLM, FSI, PDI),
+    to compare what a reader sees with the catalog."""
+    return "".join(char for char in text if char not in (RLM, FSI, PDI))

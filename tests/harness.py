@@ -155,7 +155,10 @@ class BotProcess:
 
     def assert_clean_logs(self) -> None:
         failures = self.failures()
-        assert not failures, "the bot logged failures:\n" + "".join(failures[:20])
+        if failures:  # with the lines after the first one: its traceback says where
+            first = self.logs.index(failures[0])
+            told = "".join(failures[:20]) + "".join(self.logs[first + 1 : first + 40])
+            raise AssertionError("the bot logged failures:\n" + told)
         logs = self.log_text
         assert self.api.token not in logs, "the bot's token is in its log"
         assert self.secret not in logs, "SEMINAR_SECRET is in the bot's log"

@@ -10,7 +10,7 @@ import unicodedata
 from html.parser import HTMLParser
 
 from babel.messages.pofile import read_po
-from checks import said
+from checks import bare, said
 from groupwork_helpers import propose_theme
 from harness import BotProcess, answer, button, contains, create_seminar, has_button, join
 from test_profile import ask
@@ -321,11 +321,6 @@ async def test_the_profile_and_the_menus_exist_in_all_seven(
 
 
 THANKS = "Thank you! You recognise theme {number}. You can change your answer."
-
-
-def bare(text: str) -> str:
-    """A text without any direction mark, to compare what a reader sees with the catalog."""
-    return "".join(char for char in text if char not in (RLM, FSI, PDI))
 
 
 async def test_the_read_back_comes_to_every_reader_in_their_language(

@@ -37,7 +37,6 @@ from localapi import LocalBotApi
 from localapi.sim import BotMessage, SimUser
 
 WAIT = 20.0
-PAGE_PORT = free_port()
 USERS = (("Anna Nordmann", "nb"), ("Bo Berntsen", "en"), ("Cato Carlsen", "nb"))
 USER_NOTES = [
     ["Veilederen ringte tilbake", "Hun tok seg tid"],
@@ -174,9 +173,15 @@ def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 
 
 @pytest.fixture
-async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
+def page_port() -> int:
+    """A free port for the office's page, taken when the test starts."""
+    return free_port()
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi, tmp_path: Path, page_port: int) -> AsyncIterator[BotProcess]:
     """The bot with the office's page on."""
-    process = BotProcess(api, tmp_path, config=page_config(PAGE_PORT))
+    process = BotProcess(api, tmp_path, config=page_config(page_port))
     await process.start()
     try:
         yield process
@@ -218,7 +223,11 @@ def _news(language: str, status: str) -> str:
 
 @needs_chromium
 async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
-    api: LocalBotApi, bot: BotProcess, chromium: webdriver.Chrome, tmp_path: Path
+    api: LocalBotApi,
+    bot: BotProcess,
+    chromium: webdriver.Chrome,
+    tmp_path: Path,
+    page_port: int,
 ) -> None:
     mona = api.user("Mona Moderator", language_code="nb")
     code = await create_seminar(mona, "Bedre hjelp i Nav")
@@ -283,7 +292,7 @@ async def test_users_staff_and_joint_seminars_make_a_series_with_follow_up(
     assert translator("nb").pgettext("status", "planned") in follow_up
 
     # The office sets the status on its page, in a browser, through the link a moderator made.
-    url, _ = await office_link(mona, PAGE_PORT)
+    url, _ = await office_link(mona, page_port)
     chromium.get(url)
     ((proposal,),) = bot.query("SELECT proposal_id FROM followups")
     _set_on_page(chromium, int(str(proposal)), "under way", "Leder for mottaket", "2027-03-01")

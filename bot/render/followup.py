@@ -3,10 +3,6 @@ bound chat, where each proposal's status is set with buttons."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from babel.dates import format_date
-
 from bot.callbacks import Action
 from bot.domain import FollowUp, Reason, Status
 from bot.flows.followup import (
@@ -24,7 +20,6 @@ from bot.render.screens import Key, Screen, esc, key, kind_name, reason_name, st
 
 __all__ = [
     "STATUSES",
-    "due_date",
     "link_made",
     "links_off",
     "links_stopped",
@@ -39,10 +34,6 @@ __all__ = [
 ]
 
 STATUSES: tuple[Status, ...] = tuple(Status)
-
-
-def due_date(t: Translator, due: date) -> str:
-    return format_date(due, "long", locale=t.language)
 
 
 def reason_text(t: Translator, reason: Reason) -> str:
@@ -71,7 +62,7 @@ def _lines(t: Translator, number: int, followup: FollowUp) -> list[str]:
         reason = esc(reason_name(t, followup.reason))
         lines.append(t.gettext("Reason: {reason}").format(reason=reason))
     if followup.due is not None:
-        lines.append(t.gettext("Due: {date}").format(date=esc(due_date(t, followup.due))))
+        lines.append(t.gettext("Due: {date}").format(date=esc(t.day(followup.due))))
     return lines
 
 

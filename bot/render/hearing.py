@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
-
 from bot.callbacks import Action
 from bot.domain import Status
 from bot.i18n import Translator
@@ -96,10 +94,6 @@ def news(
     return Screen("\n\n".join(lines), ((stop,),))
 
 
-def _due(t: Translator, due: date) -> str:
-    return format_date(due, "long", locale=t.language)
-
-
 def _facts(t: Translator, title: str, proposal: str, owner: str, status: Status) -> list[str]:
     return [
         t.gettext("Series: «{title}»").format(title=title),
@@ -113,7 +107,7 @@ def reminder(
     t: Translator, title: str, proposal: str, owner: str, status: Status, due: date
 ) -> Screen:
     """The office's reminder in its bound chat, before a proposal's due date."""
-    head = t.gettext("<b>Reminder: a proposal is due on {date}</b>").format(date=_due(t, due))
+    head = t.gettext("<b>Reminder: a proposal is due on {date}</b>").format(date=t.day(due))
     facts = _facts(t, esc(title), esc(proposal), esc(owner), status)
     return Screen("\n".join([head, *facts]))
 
@@ -123,9 +117,9 @@ def reminder_letter(
 ) -> tuple[str, str, str]:
     """The office's reminder by e-mail: its subject, plain text and HTML."""
     subject = t.gettext("Reminder: «{proposal}» is due on {date}").format(
-        proposal=proposal, date=_due(t, due)
+        proposal=proposal, date=t.day(due)
     )
-    head = t.gettext("A proposal is due on {date}.").format(date=_due(t, due))
+    head = t.gettext("A proposal is due on {date}.").format(date=t.day(due))
     text = "\n".join([head, "", *_facts(t, title, proposal, owner, status)])
     html = "<p>{}</p><p>{}</p>".format(
         esc(head), "<br>".join(_facts(t, esc(title), esc(proposal), esc(owner), status))
