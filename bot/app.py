@@ -233,6 +233,11 @@ async def _serve(settings: Settings, secrets: Secrets, stop: asyncio.Event | Non
             finally:
                 if page is not None:
                     await page.stop()
+            # The jobs stop first: none starts from now on (stopping alone would cancel one that
+            # starts in between), and those running finish while the broadcaster is still there.
+            if app.job_queue is not None:
+                app.job_queue.scheduler.pause()
+                await app.job_queue.stop(wait=True)
             await services.broadcaster.stop()
             await app.stop()
         finally:

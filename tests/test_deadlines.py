@@ -96,7 +96,7 @@ async def test_a_close_half_an_hour_away_takes_the_half_hour_reminder(
         when=said(
             "en",
             "{time} ({left})",
-            time=translator("en").clock(close_at, ZONE, close_at),
+            time=translator("en").clock(close_at, ZONE, bot_now(bot)),
             left=left_en,
         ),
     )
@@ -113,7 +113,7 @@ async def test_a_close_half_an_hour_away_takes_the_half_hour_reminder(
     second = await cato.wait_for(
         contains(said("nn", "<b>Question {number} of {total}</b>", number=2, total=2))
     )
-    clock = translator("nn").clock(close_at, ZONE, close_at)
+    clock = translator("nn").clock(close_at, ZONE, bot_now(bot))
     assert opening("nn") + clock in second.text, second.text
 
     # Pressed too late, a reminder is refused in words that say why, with the choices left.
@@ -164,7 +164,8 @@ async def test_the_opening_and_questions_tell_when_the_round_closes(
             when=said(
                 language,
                 "{time} ({left})",
-                time=translator(language).clock(close_at, ZONE, close_at),
+                # With the date when the close falls on another day there (late evening).
+                time=translator(language).clock(close_at, ZONE, bot_now(bot)),
                 left=translator(language).until(close_at, bot_now(bot)),
             ),
         )

@@ -88,8 +88,18 @@ def _steady(page: str) -> str:
 async def _screen(mona: SimUser, command: str) -> tuple[str, list[list[str]]]:
     """What a moderator sees after a command: the newest message's text and buttons."""
     mona.drain()
-    await mona.send(command)
-    message = await mona.wait_for(lambda m: bool(m.text))
+    sent = await mona.send(command)
+    # The cockpit may be posted again at any time: only /cockpit's answer is a cockpit.
+    cockpit = command == "/cockpit"
+
+    def answer(m: BotMessage) -> bool:
+        return (
+            m.message_id > sent["message_id"]
+            and bool(m.text)
+            and m.text.startswith("🧭") == cockpit
+        )
+
+    message = await mona.wait_for(answer)
     return message.text, [message.button_labels()]
 
 
