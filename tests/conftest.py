@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from checks import WORD
+from followup_helpers import free_port, page_config
 from harness import TOKEN, BotProcess
 
 from localapi import FloodLimits, LocalBotApi
@@ -43,6 +44,19 @@ async def bot(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[BotProcess]:
     await process.start()
     try:
         yield process
+    finally:
+        await process.stop()
+        process.assert_clean_logs()
+
+
+@pytest.fixture
+async def paged(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
+    """The bot with the office's follow-up page on, and the page's port."""
+    port = free_port()
+    process = BotProcess(api, tmp_path, config=page_config(port))
+    await process.start()
+    try:
+        yield process, port
     finally:
         await process.stop()
         process.assert_clean_logs()

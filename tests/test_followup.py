@@ -5,7 +5,6 @@ status is set with buttons. The page in a real browser: tests/test_followup_brow
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -17,8 +16,6 @@ from followup_helpers import (
     QUOTE,
     STAFF_THEME,
     USERS_THEME,
-    free_port,
-    page_config,
     seminar_with_followup,
 )
 from harness import BotProcess, button, contains, create_seminar, has_button
@@ -30,18 +27,6 @@ from bot.i18n import translator
 from localapi import LocalBotApi
 
 DAY = 24 * 3600
-
-
-@pytest.fixture
-async def paged(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
-    port = free_port()
-    process = BotProcess(api, tmp_path, config=page_config(port))
-    await process.start()
-    try:
-        yield process, port
-    finally:
-        await process.stop()
-        process.assert_clean_logs()
 
 
 async def _get(port: int, token: str) -> tuple[int, str]:

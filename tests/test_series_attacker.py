@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
-import pytest
-from followup_helpers import free_port, office_link, page_config
+from followup_helpers import office_link
 from harness import BotProcess, answer, button, contains, has_button, wait_until
 from test_attacker import database_bytes, leaks, make_backup
 from test_hear_back import (
@@ -57,18 +55,6 @@ PERSONAL = (
     "groups",
     "themes",
 )
-
-
-@pytest.fixture
-async def paged(api: LocalBotApi, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
-    port = free_port()
-    process = BotProcess(api, tmp_path, config=page_config(port))
-    await process.start()
-    try:
-        yield process, port
-    finally:
-        await process.stop()
-        process.assert_clean_logs()
 
 
 async def _page(port: int, token: str) -> str:

@@ -8,21 +8,18 @@ import json
 from collections.abc import Awaitable, Callable
 
 from checks import said
-from groupwork_helpers import card_themes, edit_of, propose_theme
 from harness import (
     BotProcess,
-    answer,
     button,
     contains,
     create_seminar,
-    dot_button,
     has_button,
-    join,
     wait_until,
 )
+from series_helpers import run_seminar
 
 from localapi import LocalBotApi
-from localapi.sim import BotMessage, SimUser
+from localapi.sim import SimUser
 
 TITLE = "Bedre hjelp i Nav"
 THEME = "Rask respons"
@@ -33,12 +30,6 @@ NOTES = [
 ]
 
 
-def _latest_with(user: SimUser, label: str) -> BotMessage:
-    found = [m for m in user.bot_messages.values() if label in m.button_labels() and not m.deleted]
-    assert found, f"no message with {label!r}:\n{user.transcript()}"
-    return max(found, key=lambda m: m.message_id)
-
-
 async def _forget(person: SimUser) -> None:
     await person.send("/forget")
     ask = await person.wait_for(has_button(button("nb", "Yes, delete everything")))
@@ -47,56 +38,24 @@ async def _forget(person: SimUser) -> None:
 
 
 async def _seminar_to_the_end(
-    mona: SimUser, people: list[SimUser], before_end: Callable[[], Awaitable[None]]
+    mona: SimUser,
+    people: list[SimUser],
+    before_end: Callable[[], Awaitable[None]],
+    leaving: tuple[SimUser, ...] = (),
 ) -> None:
     """Everyone writes their notes (one list per question), which are sorted into one theme that
-    everyone gives a dot; then `before_end`, and the seminar ends."""
+    everyone gives a dot; then `before_end`, and the seminar ends (for those still in it)."""
     code = await create_seminar(mona, TITLE)
-    for person in people:
-        await join(person, code, "nb")
-    await mona.send("/open")
-    await mona.wait_for(has_button(button("nb", "Close the answer round")))
-    for person, mine in zip(people, NOTES, strict=True):
-        await person.wait_for(has_button(button("nb", "Next question ▶")))
-        for number, note in enumerate(mine):
-            if number:
-                await person.press(
-                    _latest_with(person, button("nb", "Next question ▶")),
-                    button("nb", "Next question ▶"),
-                )
-                await person.wait_for(
-                    contains(said("nb", "<b>Question {number} of {total}</b>", number=2, total=2))
-                )
-            await answer(person, note)
-    await mona.send("/close")
-    await mona.wait_for(contains(NOTES[0][0][:20]))
-    await mona.send("/groups 5")
-    formed = await mona.wait_for(has_button(button("nb", "Show the notes to the groups")))
-    await mona.press(formed, button("nb", "Show the notes to the groups"))
-    await people[0].wait_for(contains(NOTES[1][0][:20]))
-    await propose_theme(people[0], THEME, language="nb")
-    await mona.send("/vote")
-    await mona.wait_for(has_button(button("nb", "Start the plenary")))
-    every_note = sum(len(mine) for mine in NOTES)
-    for person, mine in zip(people, NOTES, strict=True):
-        card = await person.wait_for(lambda m: THEME in card_themes(m))
-        for _ in range(every_note - len(mine)):
-            label = next(x for x in card.button_labels() if x.endswith(THEME))
-            await person.press(card, label)
-            card = await person.wait_for(edit_of(card))
-    await mona.send("/plenary")
-    dots = await mona.wait_for(has_button(button("nb", "Start the dot vote")))
-    await mona.press(dots, button("nb", "Start the dot vote"))
-    for person in people:
-        card = await person.wait_for(has_button(dot_button("nb", 1)))
-        await person.press(card, dot_button("nb", 1))
-        await person.wait_for(edit_of(card))
-    await mona.send("/close_dots")
-    await mona.wait_for(has_button(button("nb", "End the seminar")))
-    await before_end()
-    await mona.send("/end")
-    ask = await mona.wait_for(has_button(button("nb", "Close the seminar")))
-    await mona.press(ask, button("nb", "Close the seminar"))
+    joined = [(person, "nb") for person in people]
+    await run_seminar(
+        mona,
+        code,
+        joined,
+        NOTES,
+        THEME,
+        before_end=before_end,
+        ending=[(p, "nb") for p in people if p not in leaving],
+    )
 
 
 async def _wait_kept(bot: BotProcess) -> None:
@@ -145,7 +104,7 @@ async def test_a_seminar_with_fewer_than_three_writers_left_keeps_its_themes_wit
     async def cato_leaves() -> None:
         await _forget(cato)
 
-    await _seminar_to_the_end(mona, [anna, bo, cato], cato_leaves)
+    await _seminar_to_the_end(mona, [anna, bo, cato], cato_leaves, leaving=(cato,))
     await _wait_kept(bot)
     assert _kept(bot) == [(THEME, 1, 2, [])]
     await mona.send("/series")

@@ -58,7 +58,7 @@ class WishOver:
 
 @dataclass(frozen=True, slots=True)
 class Declined:
-    pass
+    """The person said no: nothing is kept, and an earlier yes in the series is taken back."""
 
 
 @dataclass(frozen=True, slots=True)
