@@ -7,6 +7,7 @@ exactly the moment that matters; tests/test_crash.py kills the real bot at such 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,22 @@ async def test_the_store_knows_who_moderates_without_reading_the_database(
         assert not reopened.may_moderate(participant)
     finally:
         await reopened.close()
+
+
+async def test_a_cockpit_posted_while_its_seminar_is_purged_is_forgotten_quietly(
+    tmp_path: Path,
+) -> None:
+    """The refresh posts a cockpit, and while Telegram answers, the purge deletes the seminar:
+    the message id has nothing left to belong to, so nothing is saved and nothing fails."""
+    store = await _open(tmp_path)
+    try:
+        made = await store.create_seminar(MODERATOR.tg_id, "Gode møter", "nb", ["Hva hjalp?"], 5)
+        await store.save_progress_message(made.id, MODERATOR.tg_id, 41, "answering")
+        assert set(await store.cockpit_messages(made.id)) == {MODERATOR.tg_id}
+        assert await store.purge_expired(datetime.now(UTC) + timedelta(days=1)) == 1
+        await store.save_progress_message(made.id, MODERATOR.tg_id, 42, "closed")
+        await store.save_progress_message(made.id, MODERATOR.tg_id, 43)
+        assert await store.cockpit_messages(made.id) == {}
+        assert await store.progress_messages(made.id) == []
+    finally:
+        await store.close()

@@ -39,10 +39,13 @@ class ProgressStore(StoreBase):
     async def save_progress_message(
         self, seminar_id: int, chat_id: int, message_id: int, step: str = ""
     ) -> None:
+        """Remembers a message just posted; a seminar deleted while it was being posted (by
+        the purge, or its end) has nothing left to remember it by, so nothing is saved."""
         async with self.transaction():
             await self._db.execute(
                 "INSERT INTO progress_messages (seminar_id, chat_key, chat, message_id, step)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (seminar_id, chat_key)"
+                " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM seminars WHERE id = ?)"
+                " ON CONFLICT (seminar_id, chat_key)"
                 " DO UPDATE SET message_id = excluded.message_id, step = excluded.step",
                 (
                     seminar_id,
@@ -50,6 +53,7 @@ class ProgressStore(StoreBase):
                     self._vault.seal(chat_id),
                     message_id,
                     step,
+                    seminar_id,
                 ),
             )
 
