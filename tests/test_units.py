@@ -21,7 +21,7 @@ from bot.flows.personal_data import (
     find_personal_details,
     question,
 )
-from bot.keys import Keyring, RetiredKeys, new_code, new_id
+from bot.keys import Keyring, RetiredKeys, base36, new_code, new_id
 from bot.vault import Scrypt, SealBroken, Vault
 
 KEYS = Keyring(b"unit-test-secret-0123456789")
@@ -118,6 +118,21 @@ def test_keyed_values_do_not_change_between_versions() -> None:
     assert keys.message_ref(7, -100, 5) == "af86e60b77af56c955f4cc67ab911801"
     assert keys.button_mac("1d:7") == bytes.fromhex("01709dc71ff0")
     assert CallbackCodec(keys).pack(Button(Action.DONE, (7,))) == "1d:7.AXCdxx_w"
+    # The office's links: the database keeps only this hash of each, so it must not change.
+    link = "b52a60d9144bae8078ba925842d87ec688f106d83d6b22aba940fda0857edabe"
+    assert keys.link_mac("abc:def") == bytes.fromhex(link)
+    assert keys.link_mac("abc:deg") != keys.link_mac("abc:def")
+    assert Keyring(b"other-secret-0123456789").link_mac("abc:def") != bytes.fromhex(link)
+
+
+def test_base36_is_short_lower_case_and_reads_back() -> None:
+    """Button data and office links carry numbers in this form; int(x, 36) reads it back."""
+    cases = {0: "0", 35: "z", 36: "10", 1295: "zz", 1296: "100", 2**63 - 1: "1y2p0ij32e8e7"}
+    for value, form in cases.items():
+        assert base36(value) == form
+        assert int(form, 36) == value
+    with pytest.raises(ValueError, match="non-negative"):
+        base36(-1)
 
 
 def test_database_keys_do_not_change_between_versions() -> None:
