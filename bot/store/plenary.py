@@ -30,19 +30,20 @@ class PlenaryStore(StoreBase):
         it, so the same press applied twice is still one dot."""
         if change not in (1, -1):
             raise ValueError("a press gives or takes back one dot")
-        async with self.transaction():
-            if change > 0:
-                await self._db.execute(
-                    "INSERT OR IGNORE INTO dots (seminar_id, voter, press, theme_id)"
-                    " VALUES (?, ?, ?, ?)",
-                    (seminar_id, voter, self._press_key(), theme_id),
-                )
-            else:
-                await self._db.execute(
-                    "DELETE FROM dots WHERE seminar_id = ? AND voter = ? AND press = (SELECT"
-                    " max(press) FROM dots WHERE seminar_id = ? AND voter = ? AND theme_id = ?)",
-                    (seminar_id, voter, seminar_id, voter, theme_id),
-                )
+        # Written with the update's commit: the card after the press is built from the dots
+        # read before it.
+        if change > 0:
+            await self.write_at_commit(
+                "INSERT OR IGNORE INTO dots (seminar_id, voter, press, theme_id)"
+                " VALUES (?, ?, ?, ?)",
+                (seminar_id, voter, self._press_key(), theme_id),
+            )
+        else:
+            await self.write_at_commit(
+                "DELETE FROM dots WHERE seminar_id = ? AND voter = ? AND press = (SELECT"
+                " max(press) FROM dots WHERE seminar_id = ? AND voter = ? AND theme_id = ?)",
+                (seminar_id, voter, seminar_id, voter, theme_id),
+            )
 
     def _press_key(self) -> int:
         """The update this task's transaction handles; a fresh random key outside one."""

@@ -4,6 +4,7 @@ and the outcome written down once the voting ends.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import NamedTuple
 
 import aiosqlite
@@ -117,12 +118,13 @@ class ThemesStore(StoreBase):
             )
 
     async def set_vote(self, note_id: int, voter: str, theme_id: int) -> None:
-        async with self.transaction():
-            await self._db.execute(
-                "INSERT INTO votes (note_id, voter, theme_id) VALUES (?, ?, ?)"
-                " ON CONFLICT (note_id, voter) DO UPDATE SET theme_id = excluded.theme_id",
-                (note_id, voter, theme_id),
-            )
+        """Written with the update's commit: the card after the vote is built from what was
+        read before it."""
+        await self.write_at_commit(
+            "INSERT INTO votes (note_id, voter, theme_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (note_id, voter) DO UPDATE SET theme_id = excluded.theme_id",
+            (note_id, voter, theme_id),
+        )
 
     async def votes_of(self, voter: str) -> dict[int, int]:
         """One voter's choices: note id -> theme id."""
@@ -177,15 +179,19 @@ class ThemesStore(StoreBase):
     # -- open vote cards -------------------------------------------------------------------
 
     async def save_cards(self, seminar_id: int, cards: list[OpenCard]) -> None:
-        """Remembers the vote card each of these members has open, in one transaction."""
+        """Remembers the vote card each of these members has open, with the update's commit."""
         if not cards:
             return
-        async with self.transaction():
-            await self._db.executemany(
+        rows = [(c.message_id, c.note_index, seminar_id, c.pseudonym) for c in cards]
+
+        def write(connection: sqlite3.Connection) -> None:
+            connection.executemany(
                 "UPDATE writers SET card_message = ?, card_index = ?"
                 " WHERE seminar_id = ? AND pseudonym = ?",
-                [(c.message_id, c.note_index, seminar_id, c.pseudonym) for c in cards],
+                rows,
             )
+
+        await self.with_commit(write)
 
     async def open_cards(self, group_id: int) -> list[OpenCard]:
         """The vote cards the members of a group have open."""
