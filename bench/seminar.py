@@ -418,7 +418,11 @@ async def _settle_ties(moderator: SimUser) -> None:
     moderator.drain()
     await moderator.send("/moderate")
     done = translator("nb").gettext("No ties and no unsorted notes are waiting for you.")
-    decision = await moderator.wait_for(lambda m: m.buttons != [] or done in m.text, WAIT)
+    unsorted = label("nb", "Leave it unsorted")
+    # The settling card, not the cockpit, which may be brought up to date meanwhile.
+    decision = await moderator.wait_for(
+        lambda m: unsorted in m.button_labels() or done in m.text, WAIT
+    )
     while decision.buttons:
         edited = edit_of(decision)
         await moderator.press(decision, decision.buttons[0][0][0])
