@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.flows.small_talk import MAX_WORDS, SMALL_TALK, is_small_talk, normalise
+from bot.i18n import LANGUAGES
 
 
 @pytest.mark.parametrize(
@@ -37,6 +38,17 @@ from bot.flows.small_talk import MAX_WORDS, SMALL_TALK, is_small_talk, normalise
         "help",
         "I don't understand",
         "I don’t understand",
+        "Cześć!",
+        "Dziękuję bardzo 🙂",
+        "Co teraz?",
+        "Привіт!",
+        "Дякую",
+        "Що далі?",
+        "مرحبا!",
+        "شكرًا",
+        "ماذا الآن؟",
+        "Mahadsanid!",
+        "Hadda maxaa?",
     ],
 )
 def test_small_talk_is_found_in_every_language(text: str) -> None:
@@ -56,6 +68,9 @@ def test_small_talk_is_found_in_every_language(text: str) -> None:
         "",
         "👍",
         "???",
+        "Doradczyni zadzwoniła do mnie, kiedy obiecała",
+        "Дякую, що мене вислухали без поспіху",
+        "شكرا لأنهم استمعوا إلي",
     ],
 )
 def test_a_real_note_or_nothing_at_all_is_not_small_talk(text: str) -> None:
@@ -74,3 +89,8 @@ def test_the_list_is_short_phrases_written_as_they_are_compared() -> None:
         for phrase in phrases:
             assert normalise(phrase) == phrase, (language, phrase)
             assert len(phrase.split()) <= MAX_WORDS, (language, phrase)
+
+
+def test_every_language_the_bot_speaks_has_its_list() -> None:
+    """A «Cześć!» in the answer round is asked about as a «Hei!» is."""
+    assert set(SMALL_TALK) == set(LANGUAGES)
