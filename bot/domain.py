@@ -245,6 +245,17 @@ class Seminar:
         return PHASES[self.phase]
 
     @property
+    def not_yet_open(self) -> bool:
+        """The answer round has never opened, so nobody has read the questions yet."""
+        return self.phase is Phase.DRAFT
+
+    @property
+    def questions_replaceable(self) -> bool:
+        """The moderator may still write their own questions instead of the standard ones; a
+        joint seminar's questions are its series' earlier themes, so they stay."""
+        return self.not_yet_open and self.kind is not SeminarKind.JOINT
+
+    @property
     def writing(self) -> bool:
         """Participants write, edit and delete notes."""
         return self.rule.writing

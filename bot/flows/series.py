@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from bot.domain import (
     FollowUp,
     Person,
-    Phase,
     Seminar,
     SeminarKind,
     Series,
@@ -103,7 +102,7 @@ async def next_seminar(
     if series is None:
         raise refusals.NoSeminar()
     for waiting in await deps.store.seminars_in_series(series.id):
-        if waiting.id > earlier.id and waiting.kind is kind and waiting.phase is Phase.DRAFT:
+        if waiting.id > earlier.id and waiting.kind is kind and waiting.not_yet_open:
             return NextSeminar(waiting, already=True)
     language = earlier.language
     settings = deps.settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar, SeminarKind
+from bot.domain import Member, Note, NoteCounts, Person, Phase, Role, Seminar
 from bot.expectations import Expectation, Expecting, SeminarDraft, TranslationDraft
 from bot.flows import refusals
 from bot.flows.clean_text import one_line
@@ -312,7 +312,7 @@ async def write_own_for(deps: Deps, person: Person, seminar_id: int) -> AskCusto
     """A seminar started from its series asks the kind's standard questions; until its answer
     round opens, the moderator may write their own instead, with the steps of /new."""
     seminar = await deps.moderating(person, seminar_id)
-    if seminar.phase is not Phase.DRAFT or seminar.kind is SeminarKind.JOINT:
+    if not seminar.questions_replaceable:
         raise refusals.WrongPhase(seminar)
     draft = SeminarDraft(seminar.title, seminar.language, (), replaces=seminar.id)
     await deps.store.expect(person.tg_id, Expectation(Expecting.CUSTOM_QUESTIONS, draft))
@@ -379,7 +379,7 @@ async def _translatable(deps: Deps, person: Person, seminar_id: int | None) -> S
     """A seminar whose questions a moderator may still give in more languages: until the
     answer round opens, nobody has read them."""
     seminar = await deps.moderating(person, seminar_id)
-    if seminar.phase is not Phase.DRAFT:
+    if not seminar.not_yet_open:
         raise refusals.WrongPhase(seminar)
     return seminar
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.callbacks import Action, Button, ForgedButton
-from bot.domain import SeminarKind
 from bot.flows import series, setup
 from bot.handlers.announcements import post_cockpit
 from bot.handlers.common import (
@@ -52,7 +51,7 @@ async def next_pressed(
     if made.sources:
         await send(context, person.tg_id, series_view.joint_sources(t, made.sources))
     await send(context, person.tg_id, setup_view.seminar_created(t, seminar, link))
-    if seminar.kind is not SeminarKind.JOINT:
+    if seminar.questions_replaceable:
         await send(context, person.tg_id, series_view.questions_choice(t, seminar))
     await register_moderator_commands(context, person.tg_id, t.language)
     await post_cockpit(context, seminar.id, person.tg_id)
