@@ -323,6 +323,11 @@ def questions_for(t: Translator, seminar: Seminar) -> tuple[str, ...]:
     return seminar.questions_in(t.language)
 
 
+def numbered_questions(questions: Sequence[str]) -> str:
+    """Questions as a moderator checks them: numbered, each in italics, one to a line."""
+    return "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(questions, start=1))
+
+
 def question_text(t: Translator, seminar: Seminar, index: int) -> str:
     return questions_for(t, seminar)[index]
 

@@ -13,6 +13,7 @@ from bot.render.screens import (
     esc,
     key,
     kind_name,
+    numbered_questions,
     phase_name,
     questions_for,
     reason_name,
@@ -90,9 +91,7 @@ def next_seminar_waiting(t: Translator, made: NextSeminar) -> Screen:
 def questions_choice(t: Translator, seminar: Seminar) -> Screen:
     """The kind's standard questions of a seminar started from its series, which the moderator
     may keep or replace with their own before the answer round opens."""
-    listed = "\n".join(
-        f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(questions_for(t, seminar), start=1)
-    )
+    listed = numbered_questions(questions_for(t, seminar))
     text = (
         t.gettext("The seminar asks these questions:")
         + f"\n{listed}\n\n"

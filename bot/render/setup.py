@@ -21,6 +21,7 @@ from bot.render.screens import (
     key,
     language_rows,
     note_text,
+    numbered_questions,
     paginate,
     phase_name,
     questions_for,
@@ -49,7 +50,7 @@ def ask_seminar_language(t: Translator, title: str) -> Screen:
 
 
 def ask_questions(t: Translator, questions: Sequence[str]) -> Screen:
-    listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(questions, start=1))
+    listed = numbered_questions(questions)
     return Screen(
         t.gettext("The dialogue seminar's two questions are:")
         + f"\n{listed}\n\n"
@@ -66,7 +67,7 @@ def ask_custom_question(t: Translator, number: int, written: Sequence[str]) -> S
     text = t.gettext("Send question {number} as a message.").format(number=number)
     keys: list[tuple[Key, ...]] = []
     if written:
-        listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(written, start=1))
+        listed = numbered_questions(written)
         text = f"{listed}\n\n{text} " + t.gettext("Or press «Done» if these are all.")
         keys.append((key(t.pgettext("button", "Done"), Action.SETUP_QUESTIONS_DONE),))
     keys.append((key(t.pgettext("button", "Cancel"), Action.SETUP_CANCEL),))
@@ -89,7 +90,7 @@ def invalid_setup_text(t: Translator, reason: setup.SetupProblem, limit: int) ->
 
 def questions_replaced(t: Translator, seminar: Seminar) -> Screen:
     """A seminar of a series asks the moderator's own questions now."""
-    listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(seminar.questions, start=1))
+    listed = numbered_questions(seminar.questions)
     text = t.gettext("The seminar <b>{title}</b> asks your questions now:").format(
         title=esc(seminar.title)
     )
@@ -163,7 +164,7 @@ def translation_screen(t: Translator, outcome: setup.TranslationOutcome) -> Scre
                 ),
             ]
             if written:
-                listed = "\n".join(f"{i}. <i>{esc(q)}</i>" for i, q in enumerate(written, 1))
+                listed = numbered_questions(written)
                 lines.insert(0, listed)
             return Screen(
                 "\n\n".join(lines),
