@@ -81,3 +81,8 @@ def bare(text: str) -> str:
     """A text without the marks that keep a right-to-left text's direction (RLM, FSI, PDI),
     to compare what a reader sees with the catalog."""
     return "".join(char for char in text if char not in (RLM, FSI, PDI))
+
+
+def is_cockpit(message: BotMessage) -> bool:
+    """The moderator's cockpit, which a new step posts and new counts edit meanwhile."""
+    return message.text.startswith("🧭")

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from checks import pattern, said, said_n
+from checks import is_cockpit, pattern, said, said_n
 from harness import (
     BotProcess,
     answer,
@@ -52,11 +52,6 @@ async def schedule(mona: SimUser, kind: str, when: str | None = None) -> BotMess
     await mona.wait_for(contains(said("nb", asked)))
     await mona.send(when)
     return await mona.wait_for(lambda m: m.message_id > menu.message_id + 1 and not is_cockpit(m))
-
-
-def is_cockpit(message: BotMessage) -> bool:
-    """The moderator's cockpit, which a new step posts and new counts edit meanwhile."""
-    return message.text.startswith("🧭")
 
 
 async def test_open_close_reminder_and_daily_summary(api: LocalBotApi, bot: BotProcess) -> None:
